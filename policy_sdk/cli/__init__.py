@@ -1,0 +1,1 @@
+"""The ``policy-sdk`` command line (see :mod:`policy_sdk.cli.main`)."""

@@ -1,0 +1,72 @@
+"""The ``policy-sdk`` command: a thin shell over the public API.
+
+Each subcommand lives in its own module and is imported only when it runs, so
+``policy-sdk --help`` stays fast and one command's import cost is not paid by another.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from policy_sdk import __version__
+
+#: command name -> "module:attribute" of a click command
+COMMANDS: dict[str, str] = {
+    "check": "policy_sdk.cli.check:check",
+    "validate": "policy_sdk.cli.validate:validate",
+    "fmt": "policy_sdk.cli.fmt:fmt",
+    "schema": "policy_sdk.cli.schema:schema",
+    "plugins": "policy_sdk.cli.plugins:plugins",
+    "inventory": "policy_sdk.cli.inventory:inventory",
+    "plan-cancel": "policy_sdk.cli.plan_cancel:plan_cancel",
+    "test": "policy_sdk.cli.test:test",
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                return None  # not built yet in this version
+            raise
+        command: click.Command = getattr(module, attr)
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="policy-sdk")
+def cli() -> None:
+    """Algorithm-filing compliance as code (《互联网信息服务算法推荐管理规定》)."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    try:
+        cli.main(args=argv, prog_name="policy-sdk", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 2
+    except SystemExit as exc:  # commands exit with sys.exit(code)
+        return exc.code if isinstance(exc.code, int) else 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""The deployment facts, as the domain speaks of them.
+
+Read top to bottom, this module is the glossary:
+
+* an :class:`Organization` (算法推荐服务提供者 or 技术支持者) runs
+* :class:`Algorithm` s (算法), each offered on
+* :class:`Platform` s (service entries: an App, a mini-program, an official account, a
+  website …) through
+* :class:`Deployment` s (one algorithm on one platform: 上线 ``launched_on``, 下线
+  ``stopped_on``), which must be covered by
+* :class:`Filing` s (算法备案, numbered ``网信算备…号``), each naming one or more
+  platforms, and by
+* :class:`Record` s: evidence of other obligations, by ``kind`` (a security
+  assessment, an opt-out switch, …).
+
+Every entity is a frozen, slotted attrs class; collections are tuples. Attributes a
+file carries beyond the core ones are kept in ``extra`` so policies can use them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+
+ROLES: Final = ("provider", "technical_supporter")
+ALGORITHM_TYPES: Final = (
+    "generation_synthesis",  # 生成合成类
+    "personalized_push",  # 个性化推送类
+    "ranking_selection",  # 排序精选类
+    "retrieval_filtering",  # 检索过滤类
+    "scheduling_decision",  # 调度决策类
+)
+DEPLOYMENT_STATUSES: Final = ("active", "paused", "stopped")
+RUNNING_STATUSES: Final = ("active", "paused")
+FILING_STATUSES: Final = ("submitted", "active", "cancellation_pending", "cancelled", "rejected")
+LIVE_FILING_STATUSES: Final = ("submitted", "active")
+"""A filing in one of these statuses covers its platforms (Art. 24: the duty is to
+*submit* the filing within 10 working days; a rejected or cancelled one covers nothing)."""
+
+_EMPTY: Mapping[str, Any] = {}
+
+
+def _extra() -> Any:
+    return attrs.field(factory=dict, repr=False)
+
+
+@attrs.frozen
+class Organization:
+    """The company whose services are judged."""
+
+    name: str
+    role: str = "provider"
+    #: 具有舆论属性或者社会动员能力 (Art. 24; SA Art. 2)
+    public_opinion: bool = False
+    extra: Mapping[str, Any] = _extra()
+
+
+@attrs.frozen
+class Algorithm:
+    """An algorithm the organization offers (same code, same model, wherever it runs)."""
+
+    id: str
+    name: str | None = None
+    types: tuple[str, ...] = ()
+    uses_recommendation: bool = False
+    extra: Mapping[str, Any] = _extra()
+
+
+@attrs.frozen
+class Platform:
+    """A service entry where users receive algorithm services.
+
+    ``type`` is a platform type contributed by a plugin (``app``, ``mini_program``,
+    ``official_account``, ``website``, or a third party's). ``batch_cancellation`` and
+    ``item_verification`` override the type's cancellation capabilities for this one
+    platform; ``None`` means "as the type says".
+    """
+
+    id: str
+    type: str
+    name: str | None = None
+    host: str | None = None
+    batch_cancellation: bool | None = None
+    item_verification: bool | None = None
+    extra: Mapping[str, Any] = _extra()
+
+
+@attrs.frozen
+class Deployment:
+    """One algorithm offered on one platform. ``(algorithm, platform)`` is unique."""
+
+    algorithm: str
+    platform: str
+    status: str = "active"
+    launched_on: dt.date | None = None
+    stopped_on: dt.date | None = None
+    extra: Mapping[str, Any] = _extra()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.algorithm, self.platform)
+
+    @property
+    def running(self) -> bool:
+        return self.status in RUNNING_STATUSES
+
+
+@attrs.frozen
+class Filing:
+    """An algorithm filing (算法备案) naming one or more platforms (its products)."""
+
+    number: str
+    algorithm: str
+    platforms: tuple[str, ...]
+    status: str = "active"
+    filed_on: dt.date | None = None
+    #: filing number shown prominently on the service with a link to the public record (Art. 26)
+    displayed: bool = False
+    extra: Mapping[str, Any] = _extra()
+
+    @property
+    def live(self) -> bool:
+        return self.status in LIVE_FILING_STATUSES
+
+
+@attrs.frozen
+class Record:
+    """Evidence that some obligation of ``kind`` was met.
+
+    A record matches a scope key when every key part it names (``algorithm``,
+    ``platform``, ``filing``) equals the key's; a part it leaves out matches any.
+    """
+
+    kind: str
+    algorithm: str | None = None
+    platform: str | None = None
+    filing: str | None = None
+    on: dt.date | None = None
+    extra: Mapping[str, Any] = _extra()
+
+
+@attrs.frozen
+class AttributeDecl:
+    """A custom attribute declared in a facts file's ``schema:`` section."""
+
+    entity: str  # organization | algorithm | platform | deployment | filing | record
+    name: str
+    type: str  # string | number | boolean | date | list
+    description: str | None = None
+
+
+@attrs.frozen
+class Facts:
+    """Everything known about one organization's algorithm services.
+
+    ``locations`` maps data paths (``deployments[3].platform``) to the 1-based line in
+    the source file where the value stands (YAML only); it does not take part in
+    equality.
+    """
+
+    organization: Organization
+    algorithms: tuple[Algorithm, ...] = ()
+    platforms: tuple[Platform, ...] = ()
+    deployments: tuple[Deployment, ...] = ()
+    filings: tuple[Filing, ...] = ()
+    records: tuple[Record, ...] = ()
+    attributes: tuple[AttributeDecl, ...] = ()
+    source: str | None = attrs.field(default=None, eq=False)
+    locations: Mapping[str, int] = attrs.field(factory=dict, eq=False, repr=False)
