@@ -42,11 +42,28 @@ class Attribute:
     origin: str = "core"
 
 
+RECORD_KINDS: Final = (
+    "filing",  # 算法备案 (matched against `filings`, not `records`)
+    "filing_change",  # 备案变更 (Art. 24 ¶2)
+    "security_assessment",  # 安全评估 (Art. 27)
+    "disclosure",  # 公示算法基本原理 (Art. 16)
+    "opt_out",  # 不针对个人特征的选项 / 关闭算法推荐 (Art. 17)
+    "complaint_channel",  # 投诉举报入口 (Art. 22)
+    "content_label",  # 生成合成内容标识 (DS Arts. 16-17; labelling measures)
+    "model_filing",  # 大模型备案 / 登记 (GenAI Art. 17)
+    "marketing_claim",  # marketing copy citing the filing (CAC 2022 notice)
+)
+"""Obligation kinds every policy may name; a facts file declares more under
+``schema: {kinds: [...]}``."""
+
+
 @attrs.frozen
 class Schema:
-    """An immutable mapping ``entity -> attribute name -> Attribute``."""
+    """An immutable mapping ``entity -> attribute name -> Attribute``, and the
+    obligation kinds policies may name."""
 
     attributes: Mapping[str, Mapping[str, Attribute]]
+    kinds: tuple[str, ...] = RECORD_KINDS
 
     def get(self, entity: str, name: str) -> Attribute | None:
         return self.attributes.get(entity, {}).get(name)
@@ -64,7 +81,13 @@ class Schema:
         }
         for attribute in extra:
             merged.setdefault(attribute.entity, {})[attribute.name] = attribute
-        return Schema({e: dict(sorted(a.items())) for e, a in sorted(merged.items())})
+        return Schema(
+            {e: dict(sorted(a.items())) for e, a in sorted(merged.items())}, self.kinds
+        )
+
+    def with_kinds(self, kinds: Iterable[str]) -> Schema:
+        """A new schema that also knows the obligation ``kinds``."""
+        return Schema(self.attributes, tuple(sorted(set(self.kinds) | set(kinds))))
 
 
 def _a(entity: str, name: str, type_: AttrType, description: str, **kw: object) -> Attribute:
