@@ -25,7 +25,6 @@ from collections.abc import Sequence
 
 from policy_sdk.plugins.specs import Batch, CancellationCandidate, Proposal, Single
 
-
 _REFUSED = "a platform refuses batch cancellation"
 
 
@@ -94,9 +93,7 @@ class BatchStrategy:
                 )
                 continue
             types = sorted({t for m in members for t in m.algorithm_types})
-            shared = sorted(
-                t for t in types if sum(t in m.algorithm_types for m in members) > 1
-            )
+            shared = sorted(t for t in types if sum(t in m.algorithm_types for m in members) > 1)
             algorithms = sorted({m.algorithm for m in members})
             platforms = sorted({p for m in members for p in m.platforms})
             batches.append(
