@@ -1,1 +1,37 @@
-"""policy_sdk.plugins"""
+"""Plugins: the hooks (:mod:`~policy_sdk.plugins.hookspecs`), what they contribute
+(:mod:`~policy_sdk.plugins.specs`) and the manager that loads and merges them
+(:mod:`~policy_sdk.plugins.manager`). See ``docs/plugins.md``."""
+
+from __future__ import annotations
+
+from policy_sdk.plugins.hookspecs import hookimpl
+from policy_sdk.plugins.manager import (
+    PluginInfo,
+    Registry,
+    default_registry,
+    load_registry,
+    parse_plugin_rules,
+)
+from policy_sdk.plugins.specs import (
+    CancellationCapabilities,
+    CancellationStrategy,
+    FunctionSpec,
+    PlatformTypeSpec,
+    ReporterSpec,
+    RuleSource,
+)
+
+__all__ = [
+    "CancellationCapabilities",
+    "CancellationStrategy",
+    "FunctionSpec",
+    "PlatformTypeSpec",
+    "PluginInfo",
+    "Registry",
+    "ReporterSpec",
+    "RuleSource",
+    "default_registry",
+    "hookimpl",
+    "load_registry",
+    "parse_plugin_rules",
+]
