@@ -1,1 +1,4 @@
-"""First-party platform plugins of policy-sdk (registered through the `policy_sdk` entry-point group)."""
+"""First-party platform plugins of policy-sdk.
+
+Registered through the `policy_sdk` entry-point group, like third-party plugins.
+"""

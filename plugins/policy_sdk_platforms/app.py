@@ -17,6 +17,8 @@ What is sourced and what is assumed (tags as in ``docs/regulations.md``):
 
 from __future__ import annotations
 
+from importlib import resources
+
 from policy_sdk.plugins import hookimpl
 from policy_sdk.plugins.specs import CancellationCapabilities, PlatformTypeSpec, RuleSource
 
@@ -33,17 +35,8 @@ PLATFORM_TYPE = PlatformTypeSpec(
     basis="S/P",
 )
 
-RULES = """\
-policy platform.app "应用程序" {
-  rule deep_synthesis_assessment "上架应用商店的深度合成类应用须有安全评估记录" {
-    severity advisory
-    citation "《互联网信息服务深度合成管理规定》第十三条：应用程序分发平台应当……核验深度合成类应用程序的安全评估、备案等情况"
-    remedy "完成安全评估并留存记录（security_assessment），以备应用商店核验"
-    require security_assessment per platform
-      where platform.type == "app" and deployment.running and "generation_synthesis" in algorithm.types
-  }
-}
-"""
+RULES_FILE = "rules/app.policy"
+"""The rules, in the policy language, shipped inside the package."""
 
 
 @hookimpl
@@ -53,4 +46,5 @@ def policy_sdk_register_platform_types() -> list[PlatformTypeSpec]:
 
 @hookimpl
 def policy_sdk_register_rules() -> list[RuleSource]:
-    return [RuleSource(name="app.policy", text=RULES)]
+    text = resources.files("policy_sdk_platforms").joinpath(RULES_FILE).read_text(encoding="utf-8")
+    return [RuleSource(name="app.policy", text=text)]

@@ -19,6 +19,8 @@ What is sourced and what is assumed (tags as in ``docs/regulations.md``):
 
 from __future__ import annotations
 
+from importlib import resources
+
 from policy_sdk.facts.schema import Attribute
 from policy_sdk.plugins import hookimpl
 from policy_sdk.plugins.specs import CancellationCapabilities, PlatformTypeSpec, RuleSource
@@ -51,16 +53,8 @@ PLATFORM_TYPE = PlatformTypeSpec(
     basis="S/P",
 )
 
-RULES = """\
-policy platform.mini_program "小程序" {
-  rule host_declared "小程序须注明宿主平台" {
-    severity advisory
-    citation "《具有舆论属性或社会动员能力的互联网信息服务安全评估规定》第二条：……信息分享、小程序等信息服务；各宿主平台另有类目与备案规则"
-    remedy "在事实文件中为该小程序填写 host（wechat、alipay、douyin 或 baidu）"
-    forbid per platform where platform.type == "mini_program" and platform.host == null
-  }
-}
-"""
+RULES_FILE = "rules/mini_program.policy"
+"""The rules, in the policy language, shipped inside the package."""
 
 
 @hookimpl
@@ -70,4 +64,5 @@ def policy_sdk_register_platform_types() -> list[PlatformTypeSpec]:
 
 @hookimpl
 def policy_sdk_register_rules() -> list[RuleSource]:
-    return [RuleSource(name="mini_program.policy", text=RULES)]
+    text = resources.files("policy_sdk_platforms").joinpath(RULES_FILE).read_text(encoding="utf-8")
+    return [RuleSource(name="mini_program.policy", text=text)]

@@ -19,7 +19,7 @@ from policy_sdk.plugins.specs import CancellationCapabilities, PlatformTypeSpec,
 
 PLATFORM_TYPE = PlatformTypeSpec(
     name="official_account",
-    description="official account (公众号 / 公众账号), e.g. a WeChat service or subscription account",
+    description="official account (公众号 / 公众账号), e.g. a WeChat service account",
     aliases=("officialaccount", "official-account", "公众号", "公众账号", "服务号", "订阅号"),
     capabilities=CancellationCapabilities(
         batch=True,

@@ -61,6 +61,7 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
     """A read-only mapping that keeps its (sorted) insertion order and pickles."""
 
     __slots__ = ("_data",)
+    _data: dict[K, V]
 
     def __init__(self, data: Mapping[K, V] | None = None) -> None:
         object.__setattr__(self, "_data", dict(data or {}))
@@ -619,10 +620,10 @@ def _merge_platform_types(
             if not ok:
                 continue
             fixed_attributes = []
-            for attribute in spec.attributes:
-                attribute = _plugin_attribute(plugin, spec, attribute, attribute_owner, problems)
-                if attribute is not None:
-                    fixed_attributes.append(attribute)
+            for declared in spec.attributes:
+                fixed = _plugin_attribute(plugin, spec, declared, attribute_owner, problems)
+                if fixed is not None:
+                    fixed_attributes.append(fixed)
             spec = attrs.evolve(spec, attributes=tuple(fixed_attributes))
             owner[spec.name] = (plugin, spec.name)
             for alias in spec.aliases:
