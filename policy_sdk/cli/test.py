@@ -1,0 +1,49 @@
+"""``policy-sdk test PATH...``: run policy test files (``*.tests.yaml``)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from policy_sdk.errors import PolicySdkError
+
+
+@click.command("test")
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--engine",
+    "engine",
+    type=click.Choice(["engine", "reference"]),
+    default="engine",
+    show_default=True,
+    help="evaluate with the engine, or with the reference interpreter",
+)
+@click.option("--calendar", "calendar_file", default=None, metavar="FILE",
+              help="a working-day calendar file for years the calendar package does not know")
+@click.option("--no-coverage", is_flag=True, help="do not report rule coverage")
+@click.option("-v", "--verbose", is_flag=True, help="list every case")
+def test(
+    paths: tuple[str, ...], engine: str, calendar_file: str | None, no_coverage: bool,
+    verbose: bool,
+) -> None:
+    """Run the policy tests in PATHS (test files, or folders searched for *.tests.yaml).
+
+    Exit status: 0 all passed, 1 some failed, 2 bad input.
+    """
+    from policy_sdk.policytest import engine_rule_set, reference_rule_set, render, run
+
+    try:
+        calendar = None
+        if calendar_file is not None:
+            from policy_sdk.workdays import WorkdayCalendar
+
+            calendar = WorkdayCalendar.from_file(calendar_file)
+        factory = reference_rule_set if engine == "reference" else engine_rule_set
+        result = run(list(paths), factory=factory, calendar=calendar,
+                     with_coverage=not no_coverage)
+    except PolicySdkError as exc:
+        click.echo(exc.render(), err=True)
+        sys.exit(2)
+    click.echo(render(result, coverage=not no_coverage, verbose=verbose))
+    sys.exit(result.exit_code)
