@@ -53,7 +53,7 @@ from policy_sdk.plugins.specs import (
     Proposal,
 )
 
-__all__ = ["check_plugin"]
+__all__ = ["check_plugin", "run_plugin_rules", "sample_facts_document"]
 
 IDENTIFIER: Final = re.compile(r"^[a-z][a-z0-9_]*$")
 REPORTER_NAME: Final = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -80,14 +80,11 @@ def check_plugin(plugin: object | str, *, as_of: dt.date = AS_OF) -> None:
     except PolicySdkError as exc:
         _fail(plugin, [d.render() for d in exc.diagnostics])
         return  # pragma: no cover - _fail raises
-    from policy_sdk.plugins import builtin
-
-    names = [p.name for p in registry.plugins if p.name != CORE_PLUGIN]
-    if plugin is builtin:
-        names = [CORE_PLUGIN]
-    if not names:
+    try:
+        name = _plugin_name(plugin, registry)
+    except AssertionError:
         _fail(plugin, ["the plugin was not loaded (is it named `core`?)"])
-    name = names[0]
+        raise
     info = registry.plugin(name)
     if not any((info.platform_types, info.rules, info.strategies, info.functions,
                 info.reporters)):
@@ -115,7 +112,9 @@ def check_plugin(plugin: object | str, *, as_of: dt.date = AS_OF) -> None:
 
 
 def _fail(plugin: object, problems: Sequence[str]) -> None:
-    label = plugin if isinstance(plugin, str) else getattr(plugin, "__name__", repr(plugin))
+    from policy_sdk.plugins.manager import explicit_plugin_name
+
+    label = plugin if isinstance(plugin, str) else explicit_plugin_name(plugin)
     lines = "\n".join(f"  - {p}" for p in problems)
     count = f"{len(problems)} problem" + ("" if len(problems) == 1 else "s")
     raise AssertionError(f"plugin `{label}` does not conform ({count}):\n{lines}")
@@ -396,21 +395,29 @@ def _facts_from_document(doc: Mapping[str, Any], registry: Registry) -> Any:
     core_platform = {"id", "type", "name", "host", "batch_cancellation", "item_verification"}
     return model.Facts(
         organization=model.Organization(**doc["organization"]),
-        algorithms=tuple(model.Algorithm(**{**a, "types": tuple(a["types"])})
-                         for a in doc["algorithms"]),
+        algorithms=tuple(model.Algorithm(**{**a, "types": tuple(a.get("types", ()))})
+                         for a in doc.get("algorithms", ())),
         platforms=tuple(
             model.Platform(
                 **{k: v for k, v in p.items() if k in core_platform},
                 extra={k: tuple(v) if isinstance(v, list) else v
                        for k, v in p.items() if k not in core_platform},
             )
-            for p in doc["platforms"]
+            for p in doc.get("platforms", ())
         ),
-        deployments=tuple(model.Deployment(**d) for d in doc["deployments"]),
-        filings=tuple(model.Filing(**{**f, "platforms": tuple(f["platforms"])})
-                      for f in doc["filings"]),
-        records=tuple(model.Record(**r) for r in doc["records"]),
+        deployments=tuple(model.Deployment(**_dates(d)) for d in doc.get("deployments", ())),
+        filings=tuple(model.Filing(**{**_dates(f), "platforms": tuple(f["platforms"])})
+                      for f in doc.get("filings", ())),
+        records=tuple(model.Record(**_dates(r)) for r in doc.get("records", ())),
     )
+
+
+def _dates(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        k: dt.date.fromisoformat(v) if (k.endswith("_on") or k == "on") and isinstance(v, str)
+        else v
+        for k, v in item.items()
+    }
 
 
 def _jsonable(value: Any) -> Any:
@@ -453,17 +460,65 @@ def _check_evaluation(
             for rule_id in sorted(wanted - seen)]
 
 
+def run_plugin_rules(
+    plugin: object | str,
+    facts: Mapping[str, Any] | Any,
+    *,
+    as_of: dt.date | str,
+    load_entrypoints: bool = False,
+) -> list[Any]:
+    """The findings of ``plugin``'s own rules on ``facts`` (a facts document or ``Facts``).
+
+    The plugin is loaded with the core plugin (and the installed ones when
+    ``load_entrypoints``), so ``facts`` may use its platform types. Evaluation goes
+    through :class:`policy_sdk.Engine` when it is available, else through the
+    reference interpreter (the same semantics, slowly).
+    """
+    when = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+    registry = load_registry(plugins=[plugin], load_entrypoints=load_entrypoints)
+    name = _plugin_name(plugin, registry)
+    modules = [m for p, m in parse_plugin_rules(registry) if p == name]
+    if isinstance(facts, Mapping):
+        facts = _facts_from_document(facts, registry)
+    wanted = {rule_id for m in modules for rule_id, _ in ast.rule_ids(m)}
+    findings = _evaluate(plugin, registry, modules, facts, when, load_entrypoints)
+    return [f for f in findings if f.rule in wanted]
+
+
+def _plugin_name(plugin: object | str, registry: Registry) -> str:
+    from policy_sdk.plugins import builtin
+    from policy_sdk.plugins.manager import explicit_plugin_name
+
+    if plugin is builtin:
+        return CORE_PLUGIN
+    for info in registry.plugins:
+        if info.source == plugin or (
+            not isinstance(plugin, str) and info.name == explicit_plugin_name(plugin)
+        ):
+            return info.name
+    others = [p.name for p in registry.plugins if p.name != CORE_PLUGIN]
+    if len(others) == 1:
+        return others[0]
+    # an installed plugin passed again: find it by the module it came from
+    module = getattr(plugin, "__name__", None)
+    for info in registry.plugins:
+        if info.source is not None and info.source.split(":")[0] == module:
+            return info.name
+    raise AssertionError(f"plugin `{plugin}` was not loaded")
+
+
 def _evaluate(
     plugin: object,
     registry: Registry,
     modules: Sequence[ast.Module],
     facts: Any,
     as_of: dt.date,
+    load_entrypoints: bool = False,
 ) -> list[Any]:
     """Findings of the plugin's rules: with the engine when it exists, else the reference."""
     engine_cls = _optional("policy_sdk.engine", "Engine")
     if engine_cls is not None:
-        engine = engine_cls([], plugins=[plugin], load_entrypoints=False)
+        engine = engine_cls([], plugins=[plugin], load_entrypoints=load_entrypoints)
         return list(engine.evaluate(facts, as_of=as_of).findings)
     from policy_sdk.reference import evaluate_reference
     from policy_sdk.workdays import default_calendar
