@@ -8,7 +8,9 @@ counts all. The JSON contract is documented in ``docs/report.schema.json``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Final, Literal
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final, Literal, Protocol
 
 import attrs
 
@@ -40,6 +42,190 @@ class Finding:
     #: where the rule came from: a policy file path or ``plugin:NAME``
     origin: str = attrs.field(default="", eq=False)
     span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    #: where in the facts the scope key stands: data path (``deployments[3]``) and line
+    facts_path: str | None = attrs.field(default=None, eq=False, repr=False)
+    facts_line: int | None = attrs.field(default=None, eq=False, repr=False)
 
     def sort_key(self) -> tuple[str, str, str, str]:
         return (self.rule, self.algorithm or "", self.platform or "", self.filing or "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as the JSON report carries it (``docs/report.schema.json``)."""
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "status": self.status,
+            "severity": self.severity,
+            "algorithm": self.algorithm,
+            "platform": self.platform,
+            "filing": self.filing,
+            "message": self.message,
+            "citation": self.citation,
+            "remedy": self.remedy,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "explanation": list(self.explanation),
+            "origin": self.origin,
+        }
+        if self.span is not None:
+            out["policy_location"] = {"file": self.span.file, "line": self.span.line,
+                                      "column": self.span.column}
+        if self.facts_path is not None:
+            out["facts_location"] = {"path": self.facts_path, "line": self.facts_line}
+        return out
+
+
+@attrs.frozen
+class RuleInfo:
+    """What a report says about a rule it ran (for reporters such as SARIF)."""
+
+    id: str
+    severity: str
+    message: str
+    citation: str | None = None
+    remedy: str | None = None
+    interpretation: str | None = None
+    origin: str = ""
+    span: Span | None = None
+
+
+_WANTED_DEFAULT: Final = ("violated", "pending")
+
+
+class Report:
+    """Every finding of an evaluation, and counts by status.
+
+    ``findings`` holds all findings (satisfied and not applicable included), sorted
+    by :meth:`Finding.sort_key`. An engine-made report builds Finding objects only
+    when they are asked for (``counts`` never needs them), so evaluating a large
+    facts file and reading its violations stays cheap. Reports are immutable,
+    safe to share between threads, and pickle as their findings.
+    """
+
+    __slots__ = ("_all", "_as_of", "_counts", "_lazy", "_rules", "_selected")
+
+    def __init__(
+        self,
+        findings: Iterable[Finding] = (),
+        *,
+        as_of: dt.date,
+        counts: Mapping[str, int] | None = None,
+        rules: Sequence[RuleInfo] = (),
+        lazy: LazyFindings | None = None,
+    ) -> None:
+        self._as_of = as_of
+        self._rules = tuple(rules)
+        self._lazy = lazy
+        self._selected: dict[tuple[str, ...], tuple[Finding, ...]] = {}
+        if lazy is None:
+            ordered = tuple(sorted(findings, key=_order))
+            self._all: tuple[Finding, ...] | None = ordered
+            tally: dict[str, int] = {s: 0 for s in STATUSES}
+            for f in ordered:
+                tally[f.status] += 1
+            self._counts = dict(counts) if counts is not None else tally
+        else:
+            self._all = None
+            self._counts = dict(counts) if counts is not None else lazy.counts()
+
+    @property
+    def as_of(self) -> dt.date:
+        return self._as_of
+
+    @property
+    def counts(self) -> Mapping[str, int]:
+        """Findings by status, all of them (every status present, zero or not)."""
+        return dict(self._counts)
+
+    @property
+    def rules(self) -> tuple[RuleInfo, ...]:
+        return self._rules
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        if self._all is None:
+            self._all = self.select(STATUSES)
+        return self._all
+
+    def select(
+        self, statuses: Sequence[str] = _WANTED_DEFAULT, *, severity: str | None = None
+    ) -> tuple[Finding, ...]:
+        """The findings with one of ``statuses`` (and ``severity``, if given), sorted."""
+        key = (*sorted(statuses), severity or "")
+        found = self._selected.get(key)
+        if found is None:
+            if self._all is not None or self._lazy is None:
+                pool: Iterable[Finding] = self._all or ()
+                found = tuple(f for f in pool if f.status in statuses)
+            else:
+                found = tuple(sorted(self._lazy.build(tuple(statuses)), key=_order))
+            if severity is not None:
+                found = tuple(f for f in found if f.severity == severity)
+            self._selected[key] = found
+        return found
+
+    def violations(self, *, severity: str | None = None) -> tuple[Finding, ...]:
+        """Violated findings (of ``severity``, if given)."""
+        return self.select(("violated",), severity=severity)
+
+    @property
+    def failed(self) -> bool:
+        """Whether a mandatory rule is violated (``policy-sdk check`` exits 1)."""
+        return bool(self.violations(severity="mandatory"))
+
+    def to_dict(self, include_all: bool = False, *, severity: str | None = None) -> dict[str, Any]:
+        """The JSON form (``docs/report.schema.json``): violated and pending findings
+        (``include_all``: every finding), and counts of all findings by status."""
+        statuses = STATUSES if include_all else _WANTED_DEFAULT
+        listed = self.select(statuses, severity=severity)
+        return {
+            "as_of": self._as_of.isoformat(),
+            "summary": {
+                **{s: self._counts.get(s, 0) for s in STATUSES},
+                "total": sum(self._counts.values()),
+                "listed": len(listed),
+            },
+            "findings": [f.to_dict() for f in listed],
+        }
+
+    def to_json(
+        self, include_all: bool = False, *, severity: str | None = None, indent: int | None = 2
+    ) -> str:
+        return json.dumps(
+            self.to_dict(include_all, severity=severity), ensure_ascii=False, indent=indent
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (self.findings, self._as_of, self._counts, self._rules))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Report)
+            and self._as_of == other._as_of
+            and self.counts == other.counts
+            and self.findings == other.findings
+        )
+
+    def __hash__(self) -> int:
+        return hash((self._as_of, tuple(sorted(self._counts.items()))))
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{s}={n}" for s, n in self._counts.items())
+        return f"Report(as_of={self._as_of.isoformat()}, {counts})"
+
+
+class LazyFindings(Protocol):
+    """What builds an engine report's findings on demand."""
+
+    def counts(self) -> dict[str, int]: ...
+
+    def build(self, statuses: tuple[str, ...]) -> list[Finding]: ...
+
+
+def _order(f: Finding) -> tuple[str, str, str, str, str]:
+    return (*f.sort_key(), f.status)
+
+
+def _restore(
+    findings: tuple[Finding, ...], as_of: dt.date, counts: Mapping[str, int],
+    rules: tuple[RuleInfo, ...],
+) -> Report:
+    return Report(findings, as_of=as_of, counts=counts, rules=rules)

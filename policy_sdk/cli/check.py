@@ -1,0 +1,118 @@
+"""``policy-sdk check``: run policies against deployment facts.
+
+Exit status: 0 when no mandatory rule is violated (or ``--exit-zero``), 1 when one
+is, 2 on bad input (any policy-sdk error, printed as diagnostics; never a traceback).
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from policy_sdk.cli.plugins import disabled_names, plugin_options
+from policy_sdk.errors import PolicySdkError
+
+
+@click.command("check")
+@click.option("--facts", "facts_file", required=True, type=click.Path(dir_okay=False),
+              help="the deployment facts (YAML or JSON)")
+@click.option("--policy", "policies", multiple=True, type=click.Path(),
+              help="a policy file or folder (repeatable); replaces the default pack")
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="today, for deadlines: decides pending vs violated (default: the real today)")
+@click.option("--format", "fmt", default="text", show_default=True, metavar="FORMAT",
+              help="text, json, sarif, or a reporter a plugin adds")
+@click.option("--severity", type=click.Choice(["mandatory", "advisory"]),
+              help="show only findings of this severity")
+@click.option("--all", "include_all", is_flag=True,
+              help="show satisfied and not-applicable findings too")
+@click.option("--exit-zero", is_flag=True, help="exit 0 even when a mandatory rule is violated")
+@click.option("--calendar", "calendar_file", type=click.Path(dir_okay=False),
+              help="working-day calendar file for years the built-in calendar does not know")
+@click.option("--no-plugin-rules", is_flag=True, help="do not run the rules plugins contribute")
+@click.option("--color/--no-color", default=None, help="colour the text output "
+              "(default: when the terminal supports it)")
+@plugin_options
+def check(
+    facts_file: str,
+    policies: Sequence[str],
+    as_of: str | None,
+    fmt: str,
+    severity: str | None,
+    include_all: bool,
+    exit_zero: bool,
+    calendar_file: str | None,
+    no_plugin_rules: bool,
+    color: bool | None,
+    plugin: Sequence[str],
+    disable: Sequence[str],
+    no_entrypoints: bool,
+) -> None:
+    """Check deployment facts against the policies.
+
+    Without --policy, the default policy pack and the rules installed plugins
+    contribute are run.
+    """
+    try:
+        from policy_sdk.engine.engine import Engine, parse_as_of
+        from policy_sdk.workdays import WorkdayCalendar
+
+        calendar = WorkdayCalendar.from_file(calendar_file) if calendar_file else None
+        day = parse_as_of(as_of)
+        engine = Engine(
+            list(policies) if policies else None,
+            plugins=tuple(plugin),
+            load_entrypoints=not no_entrypoints,
+            disabled_plugins=disabled_names(disable),
+            plugin_rules=not no_plugin_rules,
+            calendar=calendar,
+        )
+        reporter = engine.registry.reporters.get(fmt)
+        if reporter is None:
+            from policy_sdk.errors import Diagnostic, PluginError, did_you_mean
+
+            raise PluginError(
+                [Diagnostic("unknown-format", f"unknown output format `{fmt}`",
+                            help=did_you_mean(fmt, engine.registry.reporters)
+                            or "formats: " + ", ".join(sorted(engine.registry.reporters)))]
+            )
+        report = engine.evaluate(facts_file, as_of=day)
+        use_color = color if color is not None else sys.stdout.isatty()
+        text = _render(reporter, report, include_all=include_all, severity=severity,
+                       color=use_color, facts_file=facts_file)
+        for warning in engine.warnings:
+            click.echo(warning.render(), err=True)
+    except PolicySdkError as err:
+        click.echo(err.render(), err=True)
+        sys.exit(2)
+    click.echo(text, nl=not text.endswith("\n"))
+    sys.exit(0 if exit_zero or not report.failed else 1)
+
+
+def _render(reporter: Any, report: Any, **options: Any) -> str:
+    """Call a reporter with the options it accepts; a failing plugin is a PluginError."""
+    from policy_sdk.errors import Diagnostic, PluginError
+
+    try:
+        params = inspect.signature(reporter.render).parameters
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        params = {}  # type: ignore[assignment]
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        options = {k: v for k, v in options.items() if k in params}
+    try:
+        text = reporter.render(report, **options)
+    except PolicySdkError:
+        raise
+    except Exception as exc:
+        raise PluginError(
+            [Diagnostic("reporter-failed", f"reporter `{reporter.name}` failed: {exc}")]
+        ) from None
+    if not isinstance(text, str):
+        raise PluginError(
+            [Diagnostic("reporter-failed", f"reporter `{reporter.name}` did not return text")]
+        )
+    return text

@@ -1,0 +1,199 @@
+"""One evaluation's view of the facts: lookups and indexes, each built at most once.
+
+A :class:`Context` belongs to one ``Engine.evaluate`` call (never shared between
+threads). Every index is built lazily, the first time a rule asks for it, in one
+pass over the facts, so the whole evaluation stays linear in the size of the facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from policy_sdk.facts.derived import FilingState, filing_state
+from policy_sdk.facts.model import (
+    LIVE_FILING_STATUSES,
+    RUNNING_STATUSES,
+    Algorithm,
+    Deployment,
+    Facts,
+    Filing,
+    Platform,
+    Record,
+)
+from policy_sdk.workdays import WorkdayCalendar
+
+T = TypeVar("T")
+
+#: record parts in key order
+PARTS = ("algorithm", "platform", "filing")
+
+
+class Context:
+    """Per-evaluation lookups over one :class:`Facts`."""
+
+    __slots__ = (
+        "_cache",
+        "algorithms",
+        "as_of",
+        "calendar",
+        "facts",
+        "functions",
+        "organization",
+        "platforms",
+    )
+
+    def __init__(
+        self,
+        facts: Facts,
+        as_of: dt.date,
+        calendar: WorkdayCalendar,
+        functions: Mapping[str, Callable[..., Any]],
+    ) -> None:
+        self.facts = facts
+        self.as_of = as_of
+        self.calendar = calendar
+        self.functions = functions
+        self.organization = facts.organization
+        self.algorithms: dict[str, Algorithm] = {a.id: a for a in facts.algorithms}
+        self.platforms: dict[str, Platform] = {p.id: p for p in facts.platforms}
+        self._cache: dict[object, Any] = {}
+
+    def memo(self, key: object, build: Callable[[], T]) -> T:
+        try:
+            value: T = self._cache[key]
+        except KeyError:
+            value = self._cache[key] = build()
+        return value
+
+    # -- scope items ------------------------------------------------------------
+
+    def items(self, scope: str) -> Sequence[Any]:
+        if scope in ("platform", "deployment"):
+            return self.facts.deployments
+        if scope == "filing":
+            return self.facts.filings
+        if scope == "algorithm":
+            return self.facts.algorithms
+        return (self.organization,)
+
+    # -- computed attributes (docs/semantics.md §7) -----------------------------
+
+    def deployment_index(self) -> dict[tuple[str, str], Deployment]:
+        return self.memo("deployment_index", lambda: {d.key: d for d in self.facts.deployments})
+
+    def filing_states(self) -> dict[str, FilingState]:
+        def build() -> dict[str, FilingState]:
+            index = self.deployment_index()
+            return {f.number: filing_state(f, index) for f in self.facts.filings}
+
+        return self.memo("filing_states", build)
+
+    def running_algorithms(self) -> frozenset[str]:
+        return self.memo(
+            "running_algorithms",
+            lambda: frozenset(
+                d.algorithm for d in self.facts.deployments if d.status in RUNNING_STATUSES
+            ),
+        )
+
+    def filed_platforms(self) -> dict[str, tuple[str, ...]]:
+        def build() -> dict[str, tuple[str, ...]]:
+            out: dict[str, set[str]] = {}
+            for f in self.live_filings():
+                out.setdefault(f.algorithm, set()).update(f.platforms)
+            return {a: tuple(sorted(ps)) for a, ps in out.items()}
+
+        return self.memo("filed_platforms", build)
+
+    # -- filings ------------------------------------------------------------------
+
+    def live_filings(self) -> tuple[Filing, ...]:
+        return self.memo(
+            "live_filings",
+            lambda: tuple(f for f in self.facts.filings if f.status in LIVE_FILING_STATUSES),
+        )
+
+    def live_pairs(self, distinct: bool) -> frozenset[tuple[str, str]]:
+        """(algorithm, platform) pairs covered by a live filing (``distinct``: naming only it)."""
+
+        def build() -> frozenset[tuple[str, str]]:
+            if distinct:
+                return frozenset(
+                    (f.algorithm, f.platforms[0])
+                    for f in self.live_filings()
+                    if len(set(f.platforms)) == 1
+                )
+            return frozenset((f.algorithm, p) for f in self.live_filings() for p in f.platforms)
+
+        return self.memo(("live_pairs", distinct), build)
+
+    def live_by_pair(self, distinct: bool) -> dict[tuple[str, str], list[Filing]]:
+        def build() -> dict[tuple[str, str], list[Filing]]:
+            out: dict[tuple[str, str], list[Filing]] = {}
+            for f in self.live_filings():
+                names = set(f.platforms)
+                if distinct and len(names) != 1:
+                    continue
+                for p in sorted(names):
+                    out.setdefault((f.algorithm, p), []).append(f)
+            return out
+
+        return self.memo(("live_by_pair", distinct), build)
+
+    def live_by_algorithm(self) -> dict[str, list[Filing]]:
+        def build() -> dict[str, list[Filing]]:
+            out: dict[str, list[Filing]] = {}
+            for f in self.live_filings():
+                out.setdefault(f.algorithm, []).append(f)
+            return out
+
+        return self.memo("live_by_algorithm", build)
+
+    def filings_by_algorithm(self) -> dict[str, list[Filing]]:
+        def build() -> dict[str, list[Filing]]:
+            out: dict[str, list[Filing]] = {}
+            for f in self.facts.filings:
+                out.setdefault(f.algorithm, []).append(f)
+            return out
+
+        return self.memo("filings_by_algorithm", build)
+
+    # -- other records --------------------------------------------------------------
+
+    def records_of(self, kind: str) -> list[Record]:
+        def build() -> dict[str, list[Record]]:
+            out: dict[str, list[Record]] = {}
+            for r in self.facts.records:
+                out.setdefault(r.kind, []).append(r)
+            return out
+
+        return self.memo("records_by_kind", build).get(kind, [])
+
+    def record_index(
+        self, kind: str, compared: tuple[str, ...]
+    ) -> dict[tuple[str | None, ...], list[Record]]:
+        """Records of ``kind`` by the ``compared`` parts they name (None: left out)."""
+
+        def build() -> dict[tuple[str | None, ...], list[Record]]:
+            out: dict[tuple[str | None, ...], list[Record]] = {}
+            for r in self.records_of(kind):
+                out.setdefault(tuple(getattr(r, p) for p in compared), []).append(r)
+            return out
+
+        return self.memo(("record_index", kind, compared), build)
+
+    # -- deadlines -------------------------------------------------------------------
+
+    def due(self, anchor: dt.date, amount: int, working: bool) -> dt.date:
+        cache: dict[tuple[dt.date, int, bool], dt.date] = self.memo("due", dict)
+        key = (anchor, amount, working)
+        found = cache.get(key)
+        if found is None:
+            if working:
+                found = self.calendar.add_workdays(anchor, amount)
+            else:
+                found = anchor + dt.timedelta(days=amount)
+            cache[key] = found
+        return found

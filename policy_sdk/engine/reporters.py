@@ -1,0 +1,220 @@
+"""Built-in output formats of ``policy-sdk check``: text, json, sarif.
+
+They are registered by the core plugin (:mod:`policy_sdk.plugins.builtin`) as
+:data:`BUILTIN_REPORTERS`; a plugin adds more with ``policy_sdk_register_reporters``.
+A reporter's ``render`` receives the :class:`~policy_sdk.engine.report.Report` and the
+options below as keyword arguments it may ignore (``include_all``, ``severity``,
+``color``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any, Final
+
+from policy_sdk.engine.report import STATUSES, Finding, Report
+from policy_sdk.plugins.specs import ReporterSpec
+
+_SHOWN: Final = ("violated", "pending")
+
+
+def _listed(report: Report, include_all: bool, severity: str | None) -> tuple[Finding, ...]:
+    return report.select(STATUSES if include_all else _SHOWN, severity=severity)
+
+
+def summary_line(report: Report) -> str:
+    c = report.counts
+    return (
+        f"{c.get('violated', 0)} violated, {c.get('pending', 0)} pending, "
+        f"{c.get('satisfied', 0)} satisfied, {c.get('not_applicable', 0)} not applicable "
+        f"(as of {report.as_of.isoformat()})"
+    )
+
+
+# --- text ----------------------------------------------------------------------------
+
+_STYLE: Final = {
+    "violated": "bold red",
+    "pending": "yellow",
+    "satisfied": "green",
+    "not_applicable": "dim",
+}
+
+
+def render_text(
+    report: Report, *, include_all: bool = False, severity: str | None = None,
+    color: bool = False, **_: Any,
+) -> str:
+    """Findings for people, grouped by platform (then algorithm), with a summary line."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=100,
+                      highlight=False, soft_wrap=True)
+    findings = _listed(report, include_all, severity)
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.platform is not None:
+            head = f"platform {f.platform}"
+        elif f.filing is not None:
+            head = "filings"
+        elif f.algorithm is not None:
+            head = "algorithms"
+        else:
+            head = "organization"
+        groups.setdefault(head, []).append(f)
+    order = sorted(groups, key=lambda h: (not h.startswith("platform"), h))
+    for head in order:
+        console.print(f"[bold]{escape(head)}[/bold]")
+        for f in sorted(groups[head], key=lambda f: (f.algorithm or "", f.filing or "",
+                                                      f.rule, f.status)):
+            subject = " ".join(
+                x for x in (
+                    f"algorithm {f.algorithm}" if f.algorithm and f.platform is None
+                    and f.filing is None else (f.algorithm or ""),
+                    f"filing {f.filing}" if f.filing else "",
+                ) if x
+            )
+            due = f" (due {f.deadline.isoformat()})" if f.deadline else ""
+            advisory = " [advisory]" if f.severity == "advisory" else ""
+            console.print(
+                f"  [{_STYLE[f.status]}]{f.status:<14}[/] {escape(f.rule)}"
+                f"{escape(advisory)}  {escape(subject)}{due}"
+            )
+            console.print(f"      {escape(f.message)}")
+            if f.citation:
+                console.print(f"      [dim]basis:[/dim] {escape(f.citation)}")
+            for line in f.explanation:
+                console.print(f"      [dim]-[/dim] {escape(line)}")
+            if f.remedy and f.status in _SHOWN:
+                console.print(f"      [dim]remedy:[/dim] {escape(f.remedy)}")
+        console.print()
+    if not findings:
+        console.print("no findings to show")
+    console.print(f"[bold]{escape(summary_line(report))}[/bold]")
+    return buffer.getvalue()
+
+
+# --- json ----------------------------------------------------------------------------
+
+
+def render_json(
+    report: Report, *, include_all: bool = False, severity: str | None = None, **_: Any
+) -> str:
+    """The embedding contract (``docs/report.schema.json``)."""
+    return report.to_json(include_all, severity=severity) + "\n"
+
+
+# --- sarif ---------------------------------------------------------------------------
+
+SARIF_SCHEMA: Final = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL: Final = {"violated": "error", "pending": "warning", "satisfied": "none",
+                 "not_applicable": "none"}
+
+
+def render_sarif(
+    report: Report, *, include_all: bool = False, severity: str | None = None,
+    facts_file: str | None = None, **_: Any,
+) -> str:
+    """SARIF 2.1.0: one result per finding, located at the rule in its policy file
+    and, when known, at the scope key's line in the facts file."""
+    from policy_sdk import __version__
+
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    for info in report.rules:
+        if info.id in index:
+            continue
+        index[info.id] = len(rules)
+        rule: dict[str, Any] = {
+            "id": info.id,
+            "shortDescription": {"text": info.message},
+            "properties": {"severity": info.severity},
+        }
+        if info.citation:
+            rule["fullDescription"] = {"text": info.citation}
+        if info.remedy:
+            rule["help"] = {"text": info.remedy}
+        if info.interpretation:
+            rule["properties"]["interpretation"] = info.interpretation
+        rules.append(rule)
+    results = []
+    for f in _listed(report, include_all, severity):
+        level = _LEVEL[f.status]
+        if f.severity == "advisory" and level == "error":
+            level = "warning"
+        locations: list[dict[str, Any]] = []
+        if f.facts_line is not None and facts_file:
+            locations.append(_location(facts_file, f.facts_line, 1, f.facts_path))
+        if f.span is not None:
+            locations.append(_location(f.span.file, f.span.line, f.span.column, "rule"))
+        result: dict[str, Any] = {
+            "ruleId": f.rule,
+            "level": level,
+            "kind": "fail" if f.status in _SHOWN else (
+                "pass" if f.status == "satisfied" else "notApplicable"),
+            "message": {"text": _sarif_message(f)},
+            "locations": locations,
+            "properties": {
+                "status": f.status,
+                "severity": f.severity,
+                "algorithm": f.algorithm,
+                "platform": f.platform,
+                "filing": f.filing,
+                "deadline": f.deadline.isoformat() if f.deadline else None,
+                "explanation": list(f.explanation),
+            },
+        }
+        if f.rule in index:
+            result["ruleIndex"] = index[f.rule]
+        results.append(result)
+    doc = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "policy-sdk",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/policy-sdk/",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+                "properties": {"as_of": report.as_of.isoformat(), "summary": report.counts},
+            }
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _location(file: str, line: int, column: int, what: str | None) -> dict[str, Any]:
+    uri = file if file.startswith("plugin:") else file.replace("\\", "/")
+    loc: dict[str, Any] = {
+        "physicalLocation": {
+            "artifactLocation": {"uri": uri},
+            "region": {"startLine": line, "startColumn": column},
+        }
+    }
+    if what:
+        loc["message"] = {"text": what}
+    return loc
+
+
+def _sarif_message(f: Finding) -> str:
+    key = ", ".join(
+        f"{name} `{value}`" for name, value in
+        (("algorithm", f.algorithm), ("platform", f.platform), ("filing", f.filing)) if value
+    )
+    due = f"; due {f.deadline.isoformat()}" if f.deadline else ""
+    return f"{f.status}: {f.message}" + (f" ({key})" if key else "") + due
+
+
+BUILTIN_REPORTERS: Final[list[ReporterSpec]] = [
+    ReporterSpec("text", render_text, "findings for people, grouped by platform"),
+    ReporterSpec("json", render_json, "the JSON report (docs/report.schema.json)"),
+    ReporterSpec("sarif", render_sarif, "SARIF 2.1.0 for code-scanning tools"),
+]
