@@ -399,7 +399,8 @@ def _facts_from_document(doc: Mapping[str, Any], registry: Registry) -> Any:
                          for a in doc.get("algorithms", ())),
         platforms=tuple(
             model.Platform(
-                **{k: v for k, v in p.items() if k in core_platform},
+                **{k: v for k, v in p.items() if k in core_platform and k != "type"},
+                type=registry.canonical_platform_type(p["type"]) or p["type"],
                 extra={k: tuple(v) if isinstance(v, list) else v
                        for k, v in p.items() if k not in core_platform},
             )

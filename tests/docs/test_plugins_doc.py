@@ -1,0 +1,102 @@
+"""Run the ```python blocks of docs/plugins.md and check what the prose says they print."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "plugins.md"
+EXAMPLE = ROOT / "plugins" / "examples" / "policy-sdk-quickapp"
+
+
+def _blocks(kind: str) -> list[str]:
+    return re.findall(rf"```{kind}\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_python_blocks_run_and_print_what_the_doc_says(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    blocks = _blocks("python")
+    assert len(blocks) == 5
+    namespace: dict[str, object] = {"__name__": "plugins_doc"}
+    outputs = []
+    for block in blocks:  # later blocks use the names of earlier ones
+        exec(compile(block, str(DOC), "exec"), namespace)
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == "('quick_app',)\nquick_app\n"
+    loaded, mini, only_core = outputs[1].splitlines()
+    assert "quick_app" in loaded
+    assert "core" in loaded
+    assert mini == "False"
+    assert only_core == "['core']"
+    assert outputs[2] == (
+        "plugin `careless` implements hook `policy_sdk_register_rule`, which does not exist\n"
+    )
+    assert outputs[3] == "plugin:typo/typo.policy:1:21\n"
+    assert outputs[4] == "demo.quick_app/vendors_declared kuai violated\n"
+
+
+def test_the_quoted_messages_are_the_real_ones() -> None:
+    from policy_sdk import PluginError
+    from policy_sdk.plugins import hookimpl, load_registry
+
+    class Careless:
+        policy_sdk_plugin_name = "careless"
+
+        @hookimpl
+        def policy_sdk_register_platform_types(self) -> object:
+            return "quick_app"
+
+    with pytest.raises(PluginError) as info:
+        load_registry(plugins=[Careless()], load_entrypoints=False)
+    assert _blocks("text")[1].strip() == info.value.diagnostics[0].message
+
+
+def test_the_packaging_example_is_the_template_pyproject() -> None:
+    doc_toml = tomllib.loads(_blocks("toml")[0])
+    real = tomllib.loads((EXAMPLE / "pyproject.toml").read_text(encoding="utf-8"))
+    assert doc_toml["build-system"] == real["build-system"]
+    assert doc_toml["project"]["entry-points"] == real["project"]["entry-points"]
+    assert doc_toml["project"]["dependencies"] == real["project"]["dependencies"]
+    assert doc_toml["tool"]["hatch"] == real["tool"]["hatch"]
+    for path in re.findall(r"^  ((?:src|tests)/\S+)", _blocks("text")[2], flags=re.M):
+        assert (EXAMPLE / path).is_file(), path
+
+
+def test_the_hook_table_lists_every_hook() -> None:
+    from policy_sdk.plugins.manager import hook_names
+
+    text = DOC.read_text(encoding="utf-8")
+    for name in hook_names():
+        assert f"| `{name}` |" in text
+
+
+PLATFORMS_DOC = ROOT / "docs" / "platforms.md"
+
+
+def _platform_blocks(kind: str) -> list[str]:
+    text = PLATFORMS_DOC.read_text(encoding="utf-8")
+    return re.findall(rf"```{kind}\n(.*?)```", text, flags=re.S)
+
+
+def test_platforms_doc_example_prints_what_it_says(capsys: pytest.CaptureFixture[str]) -> None:
+    (block,) = _platform_blocks("python")
+    exec(compile(block, str(PLATFORMS_DOC), "exec"), {"__name__": "platforms_doc"})
+    assert capsys.readouterr().out == _platform_blocks("text")[0]
+
+
+def test_platforms_doc_table_matches_the_plugins() -> None:
+    from policy_sdk.plugins import load_registry
+
+    registry = load_registry()
+    rows = re.findall(r"^\| `(\w+)` \| (.*?) \| (.*?) \| (.*?) \|$",
+                      PLATFORMS_DOC.read_text(encoding="utf-8"), flags=re.M)
+    assert [r[0] for r in rows] == ["app", "mini_program", "official_account", "website"]
+    for name, aliases, batch, _rules in rows:
+        spec = registry.platform_types[name]
+        assert re.findall(r"`([^`]+)`", aliases) == list(spec.aliases)
+        assert batch.startswith("yes") == spec.capabilities.accepts_batch
