@@ -517,7 +517,9 @@ def _evaluate(
     load_entrypoints: bool = False,
 ) -> list[Any]:
     """Findings of the plugin's rules: with the engine when it exists, else the reference."""
-    engine_cls = _optional("policy_sdk.engine", "Engine")
+    engine_cls = _optional("policy_sdk.engine", "Engine") or _optional(
+        "policy_sdk.engine.engine", "Engine"
+    )
     if engine_cls is not None:
         engine = engine_cls([], plugins=[plugin], load_entrypoints=load_entrypoints)
         return list(engine.evaluate(facts, as_of=as_of).findings)
