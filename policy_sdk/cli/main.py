@@ -7,11 +7,17 @@ Each subcommand lives in its own module and is imported only when it runs, so
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+import traceback
 
 import click
 
 from policy_sdk import __version__
+from policy_sdk.errors import PolicySdkError
+
+EXIT_INTERNAL = 3
+"""Exit status of a bug in policy-sdk itself (0 ok, 1 findings, 2 bad input)."""
 
 #: command name -> "module:attribute" of a click command
 COMMANDS: dict[str, str] = {
@@ -65,6 +71,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # commands exit with sys.exit(code)
         return exc.code if isinstance(exc.code, int) else 2
+    except PolicySdkError as exc:  # a command that let a user error through
+        click.echo(exc.render(), err=True)
+        return 2
+    except Exception as exc:  # a bug of ours: say so plainly, traceback only on request
+        if os.environ.get("POLICY_SDK_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"policy-sdk: internal error ({type(exc).__name__}: {exc}). This is a bug in "
+            "policy-sdk, not in your input; please report it. Set POLICY_SDK_DEBUG=1 to see "
+            "the traceback.",
+            err=True,
+        )
+        return EXIT_INTERNAL
     return 0
 
 
