@@ -336,8 +336,8 @@ def _collect(
             except PluginError as exc:
                 problems.extend(exc.diagnostics)
                 continue
-            add(_Loaded(explicit_plugin_name(obj) if ":" in given else given, obj, "explicit",
-                        _version_of(obj), None, source))
+            add(_Loaded(explicit_plugin_name(obj), obj, "explicit", _version_of(obj), None,
+                        source))
         else:
             add(_Loaded(explicit_plugin_name(given), given, "explicit", _version_of(given),
                         None, None))

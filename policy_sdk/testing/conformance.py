@@ -138,6 +138,9 @@ def _check_platform_type(spec: PlatformTypeSpec) -> list[str]:
                 out.append(f"{where}: alias `{alias}` is empty or has surrounding spaces")
             elif alias == spec.name:
                 out.append(f"{where}: alias `{alias}` repeats the name")
+        repeated = sorted({a for a in spec.aliases if spec.aliases.count(a) > 1})
+        if repeated:
+            out.append(f"{where}: alias `{repeated[0]}` is given twice")
     if not isinstance(spec.capabilities, CancellationCapabilities):
         out.append(f"{where}: capabilities must be a `CancellationCapabilities`")
     if not isinstance(spec.basis, str) or not BASIS.match(spec.basis):

@@ -52,7 +52,7 @@ class BadNames:
     @hookimpl
     def policy_sdk_register_platform_types(self) -> list[PlatformTypeSpec]:
         return [
-            PlatformTypeSpec("TV App", "", aliases=(" tv",), basis="law",
+            PlatformTypeSpec("TV App", "", aliases=(" tv", "电视", "电视"), basis="law",
                              attributes=(Attribute("platform", "Channel", "string", ""),)),
         ]
 
@@ -72,6 +72,7 @@ def test_names_descriptions_and_arity_are_checked() -> None:
         "platform type `TV App`: the name must be a lowercase identifier like `quick_app`",
         "platform type `TV App` has no description",
         "platform type `TV App`: alias ` tv` is empty or has surrounding spaces",
+        "platform type `TV App`: alias `电视` is given twice",
         "platform type `TV App`: basis `law` must be made of S, P and I (e.g. `S/P`)",
         "platform type `TV App`: attribute `Channel` is not a lowercase identifier",
         "platform type `TV App`: attribute `Channel` has no description",
