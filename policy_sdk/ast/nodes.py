@@ -206,6 +206,9 @@ class Rule:
     remedy: str | None = None
     interpretation: str | None = None
     span: Span | None = _span()
+    #: where each metadata line was written, e.g. ``(("severity", span), ...)`` in source
+    #: order; layout only (excluded from equality), used to keep comments beside them
+    meta_spans: tuple[tuple[str, Span], ...] = attrs.field(default=(), eq=False, repr=False)
 
 
 @attrs.frozen

@@ -1,0 +1,97 @@
+"""Say in words what the parser expected and what it found.
+
+lark reports expected *terminals* (``NAME``, ``RBRACE``, ``$END``); people read
+"a name", "`}`", "end of file". Groups of terminals that always come together are
+named as one thing ("an expression", "a new rule or policy").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from lark import Token
+
+_EXPRESSION_START = frozenset(
+    {"NAME", "STRING", "NUMBER", "DATE", "TRUE", "FALSE", "NULL", "LPAR", "LSQB", "NOT"}
+)
+_OPERATORS = frozenset({"COMP_OP", "IN", "AND", "OR"})
+_ITEM_START = frozenset({"RULE", "REQUIRE", "FORBID", "ENSURE"})
+_STATEMENT_START = frozenset({"REQUIRE", "FORBID", "ENSURE"})
+_META = frozenset({"SEVERITY", "TITLE", "CITATION", "REMEDY", "INTERPRETATION"})
+
+_WORDS: dict[str, str] = {
+    "NAME": "a name",
+    "STRING": 'a string in double quotes (`"…"`)',
+    "NUMBER": "a number",
+    "DATE": "a date such as `2026-03-01`",
+    "COMP_OP": "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
+    "$END": "end of file",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "LSQB": "`[`",
+    "RSQB": "`]`",
+    "LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "COMMA": "`,`",
+    "DOT": "`.`",
+}
+
+# the order terminals are listed in (anything not here comes after, alphabetically)
+_ORDER = [
+    "DISTINCT", "NAME", "STRING", "NUMBER", "DATE", "LBRACE", "PER", "WHERE", "WITH",
+    "WITHIN", "WORKING", "DAY", "DAYS", "OF", "COMMA", "RPAR", "RSQB", "RBRACE",
+]  # fmt: skip
+
+
+def describe_expected(expected: Iterable[str]) -> str:
+    """``{"WHERE", "WITH", "$END"}`` → "`where`, `with` or end of file"."""
+    left = {t for t in expected if t.isupper() or t == "$END"}
+    parts: list[str] = []
+    tail: list[str] = []
+    if {"NAME", "STRING", "NUMBER", "LPAR"} <= left:
+        parts.append("an expression")
+        left -= _EXPRESSION_START
+    if {"COMP_OP", "AND"} <= left:
+        parts.append("an operator (`and`, `or`, `==`, `in`, …)")
+        left -= _OPERATORS | {"NOT", "DOT", "LPAR"}
+    if _META <= left:
+        parts.append("metadata (`severity`, `citation`, `remedy`, …)")
+        left -= _META
+    if _ITEM_START <= left:
+        tail.append("a new rule or policy" if "POLICY" in left else "a new rule")
+        left -= _ITEM_START | {"POLICY"}
+    elif _STATEMENT_START <= left:
+        tail.append("a statement (`require`, `forbid` or `ensure`)")
+        left -= _STATEMENT_START
+    rank = {t: i for i, t in enumerate(_ORDER)}
+    for t in sorted(left - {"$END"}, key=lambda t: (rank.get(t, len(rank)), t)):
+        parts.append(_word(t))
+    parts += tail
+    if "$END" in left:
+        parts.append(_WORDS["$END"])
+    if not parts:  # pragma: no cover - the tables always expect something
+        return "something else"
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+def _word(terminal: str) -> str:
+    if terminal in _WORDS:
+        return _WORDS[terminal]
+    return f"`{terminal.lower()}`"
+
+
+def describe_token(tok: Token) -> str:
+    """What was found, for "unexpected …"."""
+    if tok.type == "$END":
+        return "end of file"
+    value = tok.value
+    if tok.type == "STRING":
+        return f"string {value}" if len(value) <= 30 else f"string {value[:27]}…\""
+    return f"`{value}`"
+
+
+def keyword_candidates(expected: Iterable[str], keywords: Mapping[str, str]) -> list[str]:
+    """The words of the expected keywords (``WHERE`` → ``where``), for did-you-mean."""
+    return sorted(keywords[t] for t in expected if t in keywords and keywords[t].isalpha())

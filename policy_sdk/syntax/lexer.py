@@ -1,0 +1,250 @@
+"""The policy lexer: one compiled regular expression, built from the grammar's terminals.
+
+lark's own lexers spend most of a parse matching whitespace and building line
+counters; this one matches leading whitespace together with each token, tracks
+lines only where whitespace holds a newline, and decides soft keywords against
+the LALR state the parser is in (see the header of ``grammars/policy.lark``).
+
+It also does two things a terminal list cannot:
+
+* it measures nesting exactly (open ``(``/``[`` plus open prefix ``not``) and stops
+  at :data:`MAX_NESTING`, so nothing downstream ever recurses too deep and a file
+  of ten million ``(`` is rejected after 101 characters;
+* it collects comments for the formatter.
+
+Lexical errors are yielded as ``$ERROR`` tokens after their diagnostic has been
+recorded, so the parser can recover and report later errors in the same file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from lark.lexer import TerminalDef
+
+from policy_sdk import ast
+from policy_sdk.errors import Diagnostic, Span
+
+MAX_NESTING = 100
+"""Deepest nesting accepted inside one expression: open parentheses, brackets and
+prefix ``not`` counted together (``not (a or [b])`` nests 3 deep at ``b``)."""
+
+SOFT_KEYWORDS = frozenset(
+    {
+        "DISTINCT",
+        "WORKING",
+        "DAY",
+        "DAYS",
+        "SEVERITY",
+        "TITLE",
+        "CITATION",
+        "REMEDY",
+        "INTERPRETATION",
+    }
+)
+"""Keywords that are plain names wherever the grammar does not expect them."""
+
+# tokens after which `not` is the infix of `not in`, not a prefix operator
+_OPERAND_END = frozenset({"NAME", "PATH", "STRING", "NUMBER", "DATE", "TRUE", "FALSE", "NULL", "RPAR", "RSQB"})
+# tokens that may appear inside an expression; any other token ends all open `not`s
+_EXPR_TOKENS = frozenset(
+    {"NAME", "PATH", "STRING", "NUMBER", "DATE", "TRUE", "FALSE", "NULL", "COMP_OP", "IN",
+     "NOT", "AND", "OR", "COMMA", "LPAR", "RPAR", "LSQB", "RSQB"}
+)  # fmt: skip
+
+FULL_WIDTH = {
+    "（": "(", "）": ")", "【": "[", "】": "]", "｛": "{", "｝": "}", "，": ",",
+    "“": '"', "”": '"', "＂": '"', "＝": "=", "＜": "<", "＞": ">", "＃": "#",
+    "。": ".", "．": ".", "！": "!", "\u3000": " ",
+}  # fmt: skip
+"""Full-width characters people type by accident in Chinese input mode, and what they meant."""
+
+
+class TooDeep(Exception):
+    """Raised (not yielded) when an expression nests deeper than :data:`MAX_NESTING`."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+Tok = tuple[str, str, int, int, int]
+"""A token: ``(type, text, offset, line, column)``; it ends on its line at ``column + len(text)``."""
+
+
+class Lexer:
+    """Tokenizes policy text for the LALR driver in :mod:`policy_sdk.syntax.parser`."""
+
+    def __init__(self, terminals: Sequence[TerminalDef]) -> None:
+        by_name = {t.name: t for t in terminals}
+        words: dict[str, str] = {}
+        punct: dict[str, str] = {}
+        name_re = re.compile(by_name["NAME"].pattern.to_regexp())
+        for t in terminals:
+            if t.pattern.type == "str":
+                value = t.pattern.value
+                (words if name_re.fullmatch(value) else punct)[value] = t.name
+        self.keywords: Mapping[str, str] = words
+        self.punctuation: Mapping[str, str] = punct
+
+        def rx(name: str) -> str:
+            return by_name[name].pattern.to_regexp()
+
+        ops = "|".join(re.escape(p) for p in sorted(punct, key=lambda p: (-len(p), p)))
+        # NAME also matches PATH (a dotted name): the lexer tells them apart by the dot
+        self.pattern = re.compile(
+            f"(?:{rx('WS')})?(?:"
+            f"(?P<NAME>{rx('PATH')}|{rx('NAME')})"
+            f"|(?P<PUNCT>{ops})"
+            f"|(?P<STRING>{rx('STRING')})"
+            f"|(?P<COMP_OP>{rx('COMP_OP')})"
+            f"|(?P<DATE>{rx('DATE')})"
+            f"|(?P<NUMBER>{rx('NUMBER')})"
+            f"|(?P<COMMENT>{rx('COMMENT')})"
+            f'|(?P<BADSTRING>"[^\\n]*)'
+            r"|(?P<BADNUMBER>-?\d[\w.]*)"
+            r"|(?P<END>\Z)"
+            r"|(?P<ERROR>[\s\S]))"
+        )
+        self.string_prefix = re.compile(r'"(?:[^"\\\n]|\\["\\nt])*')
+
+    def tokens(
+        self,
+        text: str,
+        file: str,
+        state_stack: list[Any],
+        states: Mapping[Any, Mapping[str, Any]],
+        diagnostics: list[Diagnostic],
+        comments: list[ast.Comment],
+    ) -> Iterator[Tok]:
+        """Yield the tokens of ``text``, then ``$END``.
+
+        ``state_stack`` is the live LALR state stack (read for soft keywords).
+        Lexical errors are appended to ``diagnostics`` and yielded as ``$ERROR``.
+        """
+        keywords = self.keywords
+        punctuation = self.punctuation
+        line = 1
+        line_start = 0  # offset of the first character of the current line
+        pos = 0
+        prev = "$START"
+        depth = 0
+        nots: list[int] = []  # bracket depth at which each open prefix `not` was opened
+        for m in self.pattern.finditer(text):
+            kind: str = m.lastgroup  # type: ignore[assignment]
+            value: str = m[kind]
+            end = m.end()
+            start = end - len(value)
+            if start != pos:
+                nl = text.rfind("\n", pos, start)
+                if nl >= 0:
+                    line += text.count("\n", pos, nl + 1)
+                    line_start = nl + 1
+            pos = end
+            column = start - line_start + 1
+            typ: str
+            if kind == "NAME":
+                typ = keywords.get(value, "NAME")
+                if typ == "NAME":
+                    if "." in value:
+                        typ = "PATH"
+                elif typ in SOFT_KEYWORDS:
+                    if typ not in states[state_stack[-1]]:
+                        typ = "NAME"
+                elif typ == "NOT":
+                    if prev not in _OPERAND_END:
+                        nots.append(depth)
+                        if depth + len(nots) > MAX_NESTING:
+                            raise TooDeep(self._too_deep(file, line, column, value))
+                elif typ == "AND" or typ == "OR":
+                    while nots and nots[-1] == depth:
+                        nots.pop()
+                elif typ not in _EXPR_TOKENS:
+                    nots.clear()
+                    depth = 0
+            elif kind == "PUNCT":
+                typ = punctuation[value]
+                if typ == "LPAR" or typ == "LSQB":
+                    depth += 1
+                    if depth + len(nots) > MAX_NESTING:
+                        raise TooDeep(self._too_deep(file, line, column, value))
+                elif typ == "RPAR" or typ == "RSQB":
+                    while nots and nots[-1] == depth:
+                        nots.pop()
+                    if depth:
+                        depth -= 1
+                elif typ == "COMMA":
+                    while nots and nots[-1] == depth:
+                        nots.pop()
+                else:
+                    nots.clear()
+                    depth = 0
+            elif kind == "COMMENT":
+                text_ = value.rstrip()
+                comments.append(
+                    ast.Comment(text_, Span(file, line, column, line, column + len(text_)))
+                )
+                continue
+            elif kind == "END":
+                break
+            elif kind in ("STRING", "NUMBER", "DATE", "COMP_OP"):
+                typ = kind
+            else:
+                diagnostics.append(self._error(kind, value, text, file, line, column, start))
+                prev = "$ERROR"
+                yield ("$ERROR", value, start, line, column)
+                continue
+            prev = typ
+            yield (typ, value, start, line, column)
+        yield ("$END", "", pos, line, pos - line_start + 1)
+
+    @staticmethod
+    def _too_deep(file: str, line: int, column: int, value: str) -> Diagnostic:
+        return Diagnostic(
+            code="too-deep",
+            message=f"expression nested deeper than {MAX_NESTING} levels "
+            "(parentheses, brackets and `not` count)",
+            span=Span(file, line, column, line, column + len(value)),
+            help="split the condition into simpler parts",
+        )
+
+    def _error(
+        self, kind: str | None, value: str, text: str, file: str, line: int, column: int, start: int
+    ) -> Diagnostic:
+        width = 1
+        help = None
+        if kind == "BADSTRING":
+            ok = self.string_prefix.match(text, start)
+            assert ok is not None
+            bad = ok.end()
+            if bad < len(text) and text[bad] == "\\":
+                escape = text[bad : bad + 2].rstrip("\n")
+                column += bad - start
+                width = len(escape)
+                code, message = "bad-escape", f"unknown escape `{escape}` in a string"
+                help = 'strings know `\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash'
+            else:
+                width = max(1, len(value))
+                code, message = "unterminated-string", "string is not closed on this line"
+                help = 'add the closing `"`; use `\\n` for a line break inside a string'
+        elif kind == "BADNUMBER":
+            width = len(value)
+            code, message = "bad-number", f"`{value}` is not a number"
+            help = "numbers look like `10`, `-3` or `2.5`; dates like `2026-03-01`"
+        else:
+            code = "unexpected-character"
+            if value in FULL_WIDTH:
+                message = f"unexpected full-width character `{value}`"
+                help = f"use the ASCII `{FULL_WIDTH[value]}` outside strings"
+            elif value.isprintable() and not value.isspace():
+                message = f"unexpected character `{value}`"
+            else:
+                message = f"unexpected character U+{ord(value):04X}"
+        return Diagnostic(
+            code=code,
+            message=message,
+            span=Span(file, line, column, line, column + width),
+            help=help,
+        )
