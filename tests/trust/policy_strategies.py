@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
+
 from hypothesis import strategies as st
 
 from policy_sdk import ast
@@ -29,6 +31,7 @@ from policy_sdk.facts.model import (
     Record,
 )
 from policy_sdk.facts.schema import CORE_SCHEMA, RECORD_KINDS, Attribute, Schema
+from policy_sdk.plugins.specs import FunctionSpec
 from policy_sdk.validate.names import Resolved, bindings, resolve
 
 ALGORITHM_IDS = ("a1", "a2", "a3")
@@ -93,8 +96,11 @@ Ctx = tuple[str, str | None]  # (scope, record kind inside `with`, or None)
 class PolicyGenerator:
     """Strategies for well-typed policies over one schema (built once, then cached)."""
 
-    def __init__(self, schema: Schema = CORE_SCHEMA) -> None:
+    def __init__(
+        self, schema: Schema = CORE_SCHEMA, functions: Mapping[str, FunctionSpec] | None = None
+    ) -> None:
         self.schema = schema
+        self.functions = dict(sorted((functions or {}).items()))
         self._conditions: dict[Ctx, st.SearchStrategy[ast.Expr]] = {}
         #: (scope, record kind) -> type -> [(path written fully or bare, attribute)]
         self._paths: dict[Ctx, dict[str, list[tuple[tuple[ast.Path, ...], Attribute]]]] = {}
@@ -144,7 +150,31 @@ class PolicyGenerator:
         if "list" in types:
             parts.append(self._in_literal(ctx, "list"))
             parts.append(self._in_path(ctx))
+        for spec in self.functions.values():
+            if all(t in types for t in spec.params) and spec.returns in ("boolean", "number"):
+                parts.append(self._call_atom(ctx, spec))
         return st.one_of(parts)
+
+    def _argument(self, ctx: Ctx, type_: str) -> st.SearchStrategy[ast.Expr]:
+        path = self.paths(ctx, type_).map(lambda pa: pa[0])
+        if type_ == "string":
+            return path | st.sampled_from(["a", "p", "F", "网信", ""]).map(ast.Literal)
+        if type_ == "date":
+            return path | some_dates.map(ast.Literal)
+        return path
+
+    @functools.cache  # noqa: B019 - generators live as long as the test session
+    def _call_atom(self, ctx: Ctx, spec: FunctionSpec) -> st.SearchStrategy[ast.Expr]:
+        """A call of a registered function: as a condition, or compared with a number."""
+        call = st.tuples(*(self._argument(ctx, t) for t in spec.params)).map(
+            lambda args: ast.Call(spec.name, tuple(args))
+        )
+        if spec.returns == "boolean":
+            return call
+        return st.builds(
+            lambda c, op, n: ast.Compare(op, c, ast.Literal(n)),
+            call, st.sampled_from(ast.COMPARISON_OPS), st.integers(-2, 40),
+        )
 
     @functools.cache  # noqa: B019 - generators live as long as the test session
     def _compare(self, ctx: Ctx, type_: str) -> st.SearchStrategy[ast.Expr]:
