@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from lark import Token
-
 _EXPRESSION_START = frozenset(
-    {"NAME", "STRING", "NUMBER", "DATE", "TRUE", "FALSE", "NULL", "LPAR", "LSQB", "NOT"}
+    {"NAME", "PATH", "STRING", "NUMBER", "DATE", "TRUE", "FALSE", "NULL", "LPAR", "LSQB", "NOT"}
 )
 _OPERATORS = frozenset({"COMP_OP", "IN", "AND", "OR"})
 _ITEM_START = frozenset({"RULE", "REQUIRE", "FORBID", "ENSURE"})
@@ -21,6 +19,7 @@ _META = frozenset({"SEVERITY", "TITLE", "CITATION", "REMEDY", "INTERPRETATION"})
 
 _WORDS: dict[str, str] = {
     "NAME": "a name",
+    "PATH": "a dotted name",
     "STRING": 'a string in double quotes (`"…"`)',
     "NUMBER": "a number",
     "DATE": "a date such as `2026-03-01`",
@@ -38,7 +37,7 @@ _WORDS: dict[str, str] = {
 
 # the order terminals are listed in (anything not here comes after, alphabetically)
 _ORDER = [
-    "DISTINCT", "NAME", "STRING", "NUMBER", "DATE", "LBRACE", "PER", "WHERE", "WITH",
+    "DISTINCT", "NAME", "PATH", "STRING", "NUMBER", "DATE", "LBRACE", "PER", "WHERE", "WITH",
     "WITHIN", "WORKING", "DAY", "DAYS", "OF", "COMMA", "RPAR", "RSQB", "RBRACE",
 ]  # fmt: skip
 
@@ -82,12 +81,12 @@ def _word(terminal: str) -> str:
     return f"`{terminal.lower()}`"
 
 
-def describe_token(tok: Token) -> str:
+def describe_token(tok: tuple[str, str, int, int, int]) -> str:
     """What was found, for "unexpected …"."""
-    if tok.type == "$END":
+    typ, value = tok[0], tok[1]
+    if typ == "$END":
         return "end of file"
-    value = tok.value
-    if tok.type == "STRING":
+    if typ == "STRING":
         return f"string {value}" if len(value) <= 30 else f"string {value[:27]}…\""
     return f"`{value}`"
 

@@ -12,8 +12,8 @@ It also does two things a terminal list cannot:
   of ten million ``(`` is rejected after 101 characters;
 * it collects comments for the formatter.
 
-Lexical errors are yielded as ``$ERROR`` tokens after their diagnostic has been
-recorded, so the parser can recover and report later errors in the same file.
+Lexical errors are yielded as ``$ERROR`` tokens carrying their diagnostic, so the
+parser can recover and report later errors in the same file.
 """
 
 from __future__ import annotations
@@ -116,13 +116,13 @@ class Lexer:
         file: str,
         state_stack: list[Any],
         states: Mapping[Any, Mapping[str, Any]],
-        diagnostics: list[Diagnostic],
         comments: list[ast.Comment],
     ) -> Iterator[Tok]:
         """Yield the tokens of ``text``, then ``$END``.
 
         ``state_stack`` is the live LALR state stack (read for soft keywords).
-        Lexical errors are appended to ``diagnostics`` and yielded as ``$ERROR``.
+        A lexical error is yielded as an ``$ERROR`` token with its diagnostic as a
+        sixth item.
         """
         keywords = self.keywords
         punctuation = self.punctuation
@@ -192,9 +192,11 @@ class Lexer:
             elif kind in ("STRING", "NUMBER", "DATE", "COMP_OP"):
                 typ = kind
             else:
-                diagnostics.append(self._error(kind, value, text, file, line, column, start))
+                # the driver records the diagnostic (6th item) unless it is skipping
                 prev = "$ERROR"
-                yield ("$ERROR", value, start, line, column)
+                yield ("$ERROR", value, start, line, column, self._error(  # type: ignore[misc]
+                    kind, value, text, file, line, column, start
+                ))
                 continue
             prev = typ
             yield (typ, value, start, line, column)

@@ -55,6 +55,8 @@ MAX_DIAGNOSTICS = 25
 
 # tokens at which the parser resumes after a syntax error
 _SYNC = frozenset({"RULE", "POLICY", "REQUIRE", "FORBID", "ENSURE", "$END"})
+# inside a skipped `{ … }` only these resume (they cannot be inside a block)
+_TOP_SYNC = frozenset({"POLICY", "$END"})
 
 
 # --- per-parse context -------------------------------------------------------
@@ -452,9 +454,9 @@ class _Run:
         self.comments: list[ast.Comment] = []
         self.stack: list[int] = [g.start]
         self.values: list[Any] = []
-        self.tokens = g.lexer.tokens(
-            text, file, self.stack, g.actions, self.diagnostics, self.comments
-        )
+        self.tokens = g.lexer.tokens(text, file, self.stack, g.actions, self.comments)
+        #: the state stack before the current token's reductions (for "expected")
+        self.before: list[int] | None = None
 
     def run(self) -> tuple[Any, ...] | None:
         actions = self.g.actions
@@ -464,8 +466,10 @@ class _Run:
         tokens = self.tokens
         for tok in tokens:
             typ = tok[0]
+            before = None
             if typ == "$ERROR":
                 self._check_count()
+                self.diagnostics.append(tok[5])  # type: ignore[misc]
                 result = self._recover(tok, tokens)
                 if result is not None:
                     return result[0]  # type: ignore[no-any-return]
@@ -473,6 +477,7 @@ class _Run:
             while True:  # inlined _feed (the hot loop)
                 act = actions[stack[-1]].get(typ)
                 if act is None:
+                    self.before = before
                     self._syntax_error(tok)
                     result = self._recover(tok, tokens)
                     if result is not None:
@@ -483,6 +488,8 @@ class _Run:
                     values.append(tok)
                     break
                 size, callback, origin = act  # type: ignore[misc]
+                if before is None:
+                    before = stack[:]
                 if callback is None:  # unit rule: the value stays, the state changes
                     del stack[-1]
                 else:
@@ -532,16 +539,48 @@ class _Run:
 
     def _syntax_error(self, tok: Tok) -> None:
         self._check_count()
-        expected = [k for k in self.g.actions[self.stack[-1]] if k.isupper() or k == "$END"]
+        # LALR merges states, so a state's table can list terminals that would fail
+        # after a few reductions; keep only those that really lead to a shift
+        # the token may have reduced the stack before failing: ask the stack before that
+        stack = self.before or self.stack
+        expected = [
+            k
+            for k in self.g.actions[stack[-1]]
+            if (k.isupper() or k == "$END") and self._accepts(k, stack)
+        ]
         message = f"unexpected {describe_token(tok)}; expected {describe_expected(expected)}"
         help = None
         if tok[0] == "NAME":
-            help = did_you_mean(tok[1], keyword_candidates(expected, self.g.keywords))
+            help = did_you_mean(
+                tok[1], keyword_candidates(expected, self.g.keywords), cutoff=0.5
+            )
         elif tok[0] == "$END":
             help = self._unclosed()
+        elif tok[0] == "LPAR" and self.values and type(self.values[-1]) is tuple:
+            before = self.values[-1]
+            if before[0] == "PATH":
+                help = f"only plain names can be called; `{before[1]}` is an attribute path"
         width = max(1, len(tok[1]))
         span = Span(self.file, tok[3], tok[4], tok[3], tok[4] + width)
         self.diagnostics.append(Diagnostic(code="syntax", message=message, span=span, help=help))
+
+    def _accepts(self, typ: str, stack: list[int]) -> bool:
+        """Whether ``typ`` would be shifted after ``stack`` (simulated on a copy)."""
+        actions = self.g.actions
+        stack = list(stack)
+        while True:
+            act = actions[stack[-1]].get(typ)
+            if act is None:
+                return False
+            if type(act) is int:
+                return True
+            size, _, origin = act  # type: ignore[misc]
+            if size:
+                del stack[-size:]
+            goto: int = actions[stack[-1]][origin]  # type: ignore[assignment]
+            stack.append(goto)
+            if goto == self.g.end:
+                return typ == "$END"
 
     def _unclosed(self) -> str | None:
         closers = {"LBRACE": "}", "LPAR": ")", "LSQB": "]"}
@@ -564,7 +603,7 @@ class _Run:
         skipped_open = 0
         while True:
             typ = tok[0]
-            if typ in _SYNC:
+            if typ in _SYNC and (not skipped_open or typ in _TOP_SYNC):
                 resumed, result = self._resume(tok)
                 if resumed:
                     return result
@@ -580,8 +619,6 @@ class _Run:
                             del values[i:]
                             del stack[i + 1 :]
                             break
-            elif typ == "$ERROR":
-                self._check_count()
             tok = next(tokens)
 
     def _resume(self, tok: Tok) -> tuple[bool, tuple[Any] | None]:
@@ -661,7 +698,16 @@ def parse_policy(text: str | bytes, file: str = "<string>") -> ast.Module:
 
 
 def _with_source_lines(diagnostics: list[Diagnostic], text: str) -> list[Diagnostic]:
-    lines = text.split("\n")
+    diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
+    if len(diagnostics) > MAX_DIAGNOSTICS + 1:
+        diagnostics = diagnostics[:MAX_DIAGNOSTICS] + [
+            Diagnostic(
+                code="too-many-errors",
+                message=f"too many errors; stopped after {MAX_DIAGNOSTICS}",
+                file=diagnostics[0].span.file if diagnostics[0].span else None,
+            )
+        ]
+    starts: list[int] | None = None
     out = []
     seen = set()
     for d in diagnostics:
@@ -669,14 +715,23 @@ def _with_source_lines(diagnostics: list[Diagnostic], text: str) -> list[Diagnos
         if key in seen:
             continue
         seen.add(key)
-        if d.span is not None and 0 < d.span.line <= len(lines):
-            shown = "".join(
-                " " if c == "\t" else c if c.isprintable() else "\ufffd"
-                for c in lines[d.span.line - 1].rstrip("\r")
-            )
-            d = attrs.evolve(d, source_line=shown)
+        if d.span is not None and d.span.column <= _MAX_SHOWN:
+            if starts is None:
+                starts = [0] + [m.end() for m in re.finditer("\n", text)]
+            if 0 < d.span.line <= len(starts):
+                begin = starts[d.span.line - 1]
+                end = text.find("\n", begin, begin + d.span.column + _MAX_SHOWN)
+                line = text[begin : end if end >= 0 else begin + d.span.column + _MAX_SHOWN]
+                shown = "".join(
+                    " " if c == "\t" else c if c.isprintable() else "\ufffd"
+                    for c in line.rstrip("\r")
+                )
+                d = attrs.evolve(d, source_line=shown)
         out.append(d)
     return out
+
+
+_MAX_SHOWN = 500  # longest stretch of a source line shown under a diagnostic
 
 
 def _too_large(file: str, size: int) -> PolicySyntaxError:
@@ -712,4 +767,4 @@ def count_tokens(text: str) -> int:
     """How many tokens ``text`` has (comments excluded); for benchmarks."""
     g = _grammar()
     # soft keywords need a parser state; counting them as names is fine here
-    return sum(1 for _ in g.lexer.tokens(text, "<count>", [g.start], g.actions, [], [])) - 1
+    return sum(1 for _ in g.lexer.tokens(text, "<count>", [g.start], g.actions, [])) - 1

@@ -1,0 +1,112 @@
+"""``policy-sdk fmt``: rewrite policy files in the canonical layout.
+
+Exit status: 0 when nothing had to change (or everything was rewritten), 1 with
+``--check`` when some file would change, 2 when a file cannot be read or parsed
+(every diagnostic of every file is printed; no file with errors is touched).
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+
+import click
+
+from policy_sdk.errors import PolicySdkError
+
+__all__ = ["fmt", "policy_files"]
+
+
+def policy_files(paths: tuple[Path, ...]) -> list[Path]:
+    """Files as given, plus every ``*.policy`` under given folders (recursive, sorted)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*.policy") if f.is_file())
+        else:
+            out.append(p)
+    seen: set[Path] = set()
+    unique = []
+    for f in out:
+        if f not in seen:
+            seen.add(f)
+            unique.append(f)
+    return unique
+
+
+@click.command("fmt")
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if some file would change.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a diff instead of rewriting.")
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+)
+def fmt(check: bool, show_diff: bool, paths: tuple[Path, ...]) -> None:
+    """Format policy files (PATH: files, or folders searched for *.policy)."""
+    from policy_sdk.syntax.formatter import format_source
+
+    files = policy_files(paths)
+    if not files:
+        click.echo("no policy files found", err=True)
+        sys.exit(0)
+    changed: list[Path] = []
+    failed = 0
+    for f in files:
+        try:
+            data = f.read_bytes()
+        except OSError as exc:
+            click.echo(f"{f}: error[io]: cannot read `{f}`: {exc.strerror}", err=True)
+            failed += 1
+            continue
+        try:
+            new = format_source(data, str(f))
+        except PolicySdkError as exc:
+            click.echo(exc.render(), err=True)
+            failed += 1
+            continue
+        try:
+            old = data.decode("utf-8")
+        except UnicodeDecodeError:  # pragma: no cover - format_source rejected it already
+            old = ""
+        if new == old:
+            continue
+        changed.append(f)
+        if show_diff:
+            click.echo(
+                "".join(
+                    difflib.unified_diff(
+                        old.splitlines(keepends=True),
+                        new.splitlines(keepends=True),
+                        fromfile=f"{f} (original)",
+                        tofile=f"{f} (formatted)",
+                    )
+                ),
+                nl=False,
+            )
+        if check:
+            click.echo(f"would reformat {f}")
+        elif not show_diff:
+            try:
+                f.write_text(new, encoding="utf-8", newline="\n")
+            except OSError as exc:
+                click.echo(f"{f}: error[io]: cannot write `{f}`: {exc.strerror}", err=True)
+                failed += 1
+                continue
+            click.echo(f"reformatted {f}")
+    total = len(files)
+    if check:
+        summary = f"{len(changed)} of {total} files would be reformatted"
+    elif show_diff:
+        summary = f"{len(changed)} of {total} files would change"
+    else:
+        summary = f"{len(changed)} of {total} files reformatted"
+    if failed:
+        summary += f", {failed} with errors"
+    click.echo(summary, err=True)
+    if failed:
+        sys.exit(2)
+    if check and changed:
+        sys.exit(1)
