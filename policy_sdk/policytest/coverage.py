@@ -51,8 +51,10 @@ class RuleCoverage:
             out.append("never applies in any case")
         for branch in self.branches:
             absent = [o for o in branch.outcomes if (branch.point, o) not in self.seen]
-            if absent:
-                out.append(f"{branch.label}: never {' / '.join(_word(o) for o in absent)}")
+            if len(absent) == len(branch.outcomes):
+                out.append(f"{branch.label}: never reached")
+            elif absent:
+                out.append(f"{branch.label}: never {', never '.join(_word(o) for o in absent)}")
         return out
 
     @property

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 from policy_sdk.policytest.runner import RunResult
+
+
+def _shown(path: str) -> str:
+    """A path relative to the working folder when it is inside it."""
+    if path.startswith("plugin:") or not os.path.isabs(path):
+        return path
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
 
 
 def render(result: RunResult, *, coverage: bool = True, verbose: bool = False) -> str:
@@ -48,7 +58,7 @@ def render(result: RunResult, *, coverage: bool = True, verbose: bool = False) -
             missing = c.missing()
             if not missing:
                 continue
-            where = f"{c.span.file}:{c.span.line}" if c.span is not None else c.origin
+            where = f"{_shown(c.span.file)}:{c.span.line}" if c.span is not None else c.origin
             lines.append(f"  {c.rule} ({where})")
             lines.extend(f"    {m}" for m in missing)
 

@@ -50,6 +50,9 @@ class Suite:
     origins: tuple[str, ...]
     registry: Any  # policy_sdk.plugins.Registry
     calendar: Any  # policy_sdk.workdays.WorkdayCalendar
+    #: how the registry was loaded (``plugins``, ``load_entrypoints``, ``disabled_plugins``),
+    #: so an engine can load the same plugins
+    plugin_options: Mapping[str, Any] = attrs.field(factory=dict)
 
     @property
     def rule_ids(self) -> list[str]:
@@ -86,12 +89,13 @@ def engine_rule_set(suite: Suite) -> RuleSet:
         [str(p) for p in suite.test_file.policies],
         plugin_rules=suite.test_file.plugin_rules,
         calendar=suite.calendar,
+        **suite.plugin_options,
     )
     return _EngineRuleSet(engine)
 
 
 def _load_facts(suite: Suite, document: Mapping[str, Any]) -> Facts:
-    from policy_sdk.facts import load_facts  # type: ignore[attr-defined]
+    from policy_sdk.facts import load_facts
 
     facts: Facts = load_facts(document, platform_types=suite.registry.platform_types)
     return facts
@@ -175,12 +179,28 @@ def _default_calendar() -> Any:
     return default_calendar()
 
 
-def build_suite(test_file: TestFile, *, registry: Any = None, calendar: Any = None) -> Suite:
-    """Parse the test file's policies (and its plugins' rules, if it asks for them)."""
-    from policy_sdk.plugins import default_registry, parse_plugin_rules
+def build_suite(
+    test_file: TestFile, *, registry: Any = None, calendar: Any = None,
+    plugin_options: Mapping[str, Any] | None = None,
+) -> Suite:
+    """Parse the test file's policies (and its plugins' rules, if it asks for them).
+
+    ``plugin_options`` (``plugins``, ``load_entrypoints``, ``disabled_plugins``) say
+    which plugins to load, as for :class:`policy_sdk.Engine`; default: the installed ones.
+    """
+    from policy_sdk.plugins import default_registry, load_registry, parse_plugin_rules
     from policy_sdk.syntax.parser import parse_file
 
-    registry = registry if registry is not None else default_registry()
+    options = dict(plugin_options or {})
+    if registry is None:
+        if options:
+            registry = load_registry(
+                plugins=options.get("plugins", ()),
+                load_entrypoints=options.get("load_entrypoints", True),
+                disabled=options.get("disabled_plugins", ()),
+            )
+        else:
+            registry = default_registry()
     modules: list[ast.Module] = []
     origins: list[str] = []
     files: list[Path] = []
@@ -200,7 +220,7 @@ def build_suite(test_file: TestFile, *, registry: Any = None, calendar: Any = No
             modules.append(module)
             origins.append(f"plugin:{plugin}")
     return Suite(test_file, tuple(modules), tuple(origins), registry,
-                 calendar if calendar is not None else _default_calendar())
+                 calendar if calendar is not None else _default_calendar(), options)
 
 
 def _check_rule_ids(suite: Suite) -> None:
@@ -283,9 +303,11 @@ def run_file(
     coverage: CoverageCollector | None = None,
     registry: Any = None,
     calendar: Any = None,
+    plugin_options: Mapping[str, Any] | None = None,
 ) -> list[CaseResult]:
     """Run every case of one (already loaded) test file."""
-    suite = build_suite(test_file, registry=registry, calendar=calendar)
+    suite = build_suite(test_file, registry=registry, calendar=calendar,
+                        plugin_options=plugin_options)
     _check_rule_ids(suite)
     rule_set = factory(suite)
     if coverage is not None:
@@ -317,8 +339,14 @@ def run(
     registry: Any = None,
     calendar: Any = None,
     with_coverage: bool = True,
+    plugin_options: Mapping[str, Any] | None = None,
 ) -> RunResult:
-    """Discover and run the test files under ``paths``."""
+    """Discover and run the test files under ``paths``.
+
+    ``factory`` makes the evaluator for each file (default: the engine); ``registry``,
+    ``calendar`` and ``plugin_options`` default to the installed plugins and the
+    built-in working-day calendar.
+    """
     files = discover(list(paths))
     if not files:
         raise PolicyTestError(
@@ -333,7 +361,8 @@ def run(
         try:
             test_file = load_test_file(f)
             results.extend(run_file(test_file, factory=factory, coverage=collector,
-                                    registry=registry, calendar=calendar))
+                                    registry=registry, calendar=calendar,
+                                    plugin_options=plugin_options))
         except PolicySdkError as exc:
             errors.append((f, exc))
     return RunResult(
