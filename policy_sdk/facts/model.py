@@ -25,6 +25,8 @@ from typing import Any, Final
 
 import attrs
 
+from policy_sdk.errors import Diagnostic
+
 ROLES: Final = ("provider", "technical_supporter")
 ALGORITHM_TYPES: Final = (
     "generation_synthesis",  # 生成合成类
@@ -150,6 +152,8 @@ class AttributeDecl:
     name: str
     type: str  # string | number | boolean | date | list
     description: str | None = None
+    #: allowed values of a string (or of a list's items), if the file closes them
+    enum: tuple[str, ...] | None = None
 
 
 @attrs.frozen
@@ -168,5 +172,9 @@ class Facts:
     filings: tuple[Filing, ...] = ()
     records: tuple[Record, ...] = ()
     attributes: tuple[AttributeDecl, ...] = ()
+    #: obligation kinds the file declares under ``schema: {kinds: [...]}`` (sorted)
+    kinds: tuple[str, ...] = ()
     source: str | None = attrs.field(default=None, eq=False)
     locations: Mapping[str, int] = attrs.field(factory=dict, eq=False, repr=False)
+    #: problems that do not stop loading (e.g. an unusual filing-number shape), sorted
+    warnings: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False, repr=False)
