@@ -14,12 +14,15 @@ public API: stages catch them and raise one of these.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
 import attrs
 
 Level = Literal["error", "warning"]
+
+_INDEX = re.compile(r"\[(\d+)\]")
 
 
 @attrs.frozen(order=True)
@@ -55,14 +58,16 @@ class Diagnostic:
     @property
     def location(self) -> str:
         if self.span is not None:
-            return str(self.span)
+            return f"{self.span}: {self.path}" if self.path else str(self.span)
         parts = [p for p in (self.file, self.path) if p]
         return ": ".join(parts) if parts else "<input>"
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         if self.span is not None:
             return (self.span.file, self.span.line, self.span.column, "", self.code)
-        return (self.file or "", 0, 0, self.path or "", self.code)
+        # list indices sort by number: deployments[2] before deployments[10]
+        path = _INDEX.sub(lambda m: f"[{int(m[1]):012d}]", self.path) if self.path else ""
+        return (self.file or "", 0, 0, path, self.code)
 
     def render(self) -> str:
         """The diagnostic as people read it: location, message, source line with caret, help."""
