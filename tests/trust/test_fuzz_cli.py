@@ -52,7 +52,7 @@ def _words(d: Path) -> st.SearchStrategy[str]:
             "--severity", "--exit-zero", "--no-plugin-rules", "--no-entrypoints", "--engine",
             "--no-coverage", "-v", "--help", "--version", "--color", "--no-color",
         ]),
-        st.sampled_from(files + [str(d / "missing.yaml"), "-", ""]),
+        st.sampled_from([*files, str(d / "missing.yaml"), "-", ""]),
         st.sampled_from(["2026-11-20", "2026-02-30", "2099-01-01", "yesterday", "json", "text",
                          "sarif", "xml", "no:app", "no:core", "os:system", "batch", "single",
                          "auto", "feed-rec", "feed-rec@wx-mini", "mandatory", "reference"]),
