@@ -1,0 +1,114 @@
+"""``policy-sdk validate``: parse and statically check policies (and a facts file).
+
+Every problem of every file is printed: syntax errors first (file by file), then
+facts errors, then schema errors (unknown names, type errors, …). Exit status: 0 when
+there is no error (warnings are printed), 2 when there is one. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from policy_sdk.cli.plugins import disabled_names, plugin_options
+from policy_sdk.errors import Diagnostic, PolicySdkError
+
+
+def policy_files(paths: Sequence[str]) -> list[Path]:
+    """Files as given; folders expanded to their ``*.policy`` files (recursive, sorted)."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(p.rglob("*.policy")))
+        else:
+            out.append(p)
+    return out
+
+
+def _registry(plugin: Sequence[str], disable: Sequence[str], no_entrypoints: bool
+              ) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """(platform types, functions) from the plugin manager; core-only if it is missing."""
+    try:
+        from policy_sdk.plugins.manager import load_registry
+    except ImportError:  # pragma: no cover - the manager ships with the package
+        from policy_sdk.facts.load import default_platform_types
+
+        return default_platform_types(), {}
+    registry = load_registry(plugins=tuple(plugin), load_entrypoints=not no_entrypoints,
+                             disabled=disabled_names(disable))
+    return registry.platform_types, registry.functions
+
+
+@click.command("validate")
+@click.argument("policies", nargs=-1, type=click.Path())
+@click.option("--facts", "facts_file", type=click.Path(dir_okay=False),
+              help="also load this facts file and use the attributes and kinds it declares")
+@plugin_options
+def validate(policies: Sequence[str], facts_file: str | None, plugin: Sequence[str],
+             disable: Sequence[str], no_entrypoints: bool) -> None:
+    """Check policy files (and folders of *.policy files) without running them.
+
+    Without POLICIES, the default policy pack is checked.
+    """
+    from policy_sdk.facts import build_schema, load_facts
+    from policy_sdk.syntax import parse_file
+    from policy_sdk.validate import validate_module
+
+    errors: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
+    try:
+        if policies:
+            files = policy_files(policies)
+        else:
+            from policy_sdk._resources import default_policies_dir
+
+            files = policy_files([str(default_policies_dir())])
+        modules = []
+        for f in files:
+            try:
+                modules.append(parse_file(f))
+            except PolicySdkError as err:
+                errors.extend(err.diagnostics)
+        platform_types, functions = _registry(plugin, disable, no_entrypoints)
+        facts = None
+        if facts_file is not None:
+            try:
+                facts = load_facts(facts_file, platform_types=platform_types)
+                warnings.extend(facts.warnings)
+            except PolicySdkError as err:
+                errors.extend(err.diagnostics)
+        schema = build_schema(platform_types, facts)
+        rules = 0
+        for module in modules:
+            rules += sum(1 for _ in _rules(module))
+            for d in validate_module(module, schema, functions):
+                (errors if d.level == "error" else warnings).append(d)
+    except PolicySdkError as err:
+        errors.extend(err.diagnostics)
+        rules = 0
+        files = []
+    for d in warnings:
+        click.echo(d.render(), err=True)
+    if errors:
+        for d in errors:
+            click.echo(d.render(), err=True)
+        n = sum(1 for d in errors if d.level == "error")
+        click.echo(f"{n} error{'s' if n != 1 else ''}", err=True)
+        sys.exit(2)
+    w = len(warnings)
+    facts_note = f" and `{facts_file}`" if facts_file else ""
+    click.echo(f"ok: {rules} rule{'s' if rules != 1 else ''} in {len(files)} "
+               f"file{'s' if len(files) != 1 else ''}{facts_note}, "
+               f"{w} warning{'s' if w != 1 else ''}")
+    sys.exit(0)
+
+
+def _rules(module: Any) -> Any:
+    from policy_sdk.ast import iter_rules
+
+    return iter_rules(module)
