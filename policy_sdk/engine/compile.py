@@ -379,6 +379,9 @@ def path_getter(found: Resolved, access: Mapping[str, str]) -> Compiled:
     if mode == "self":
 
         def make_self(ctx: Context) -> Getter:
+            if attribute.entity == "deployment" and attribute.name == "running":
+                running = RUNNING_STATUSES
+                return lambda item, rec: item.status in running
             read = reader(attribute, ctx)
             return lambda item, rec: read(item)
 

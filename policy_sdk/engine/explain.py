@@ -8,10 +8,11 @@ the due date was counted. It is written only for findings somebody looks at.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from policy_sdk import ast
-from policy_sdk.engine.compile import ExprCompiler, path_getter
+from policy_sdk.engine.compile import ACCESS, Compiled, ExprCompiler, Getter, reader
 from policy_sdk.engine.context import Context
 from policy_sdk.engine.report import Finding, Status
 from policy_sdk.engine.rules import KEY_PARTS, CompiledRule, Outcome, key_of
@@ -27,7 +28,6 @@ REUSE = (
 
 def finding(
     outcome: Outcome, index: int, status: Status, ctx: Context, schema: Schema,
-    locations: dict[int, tuple[str, int]] | None = None,
 ) -> Finding:
     rule = outcome.rule
     item = outcome.items[index]
@@ -76,20 +76,24 @@ def _reuse(
 
 
 def _facts_location(ctx: Context, scope: str, index: int) -> tuple[str, int] | None:
-    locations = ctx.facts.locations
-    if not locations:
+    if not ctx.facts.locations:
         return None
     section = {"platform": "deployments", "deployment": "deployments", "filing": "filings",
                "algorithm": "algorithms", "organization": "organization"}[scope]
     path = section if section == "organization" else f"{section}[{index}]"
-    line = locations.get(path)
-    if line is None:
-        lines = [v for k, v in locations.items() if k.startswith(path + ".") or
-                 k.startswith(path + "[")]
-        if not lines:
-            return None
-        line = min(lines)
-    return (path, line)
+    line = ctx.memo("entry_lines", lambda: _entry_lines(ctx.facts.locations)).get(path)
+    return (path, line) if line is not None else None
+
+
+def _entry_lines(locations: Mapping[str, int]) -> dict[str, int]:
+    """Data path of each entry (``deployments[3]``) -> its first line, built once."""
+    out: dict[str, int] = {}
+    for path, line in locations.items():
+        cut = path.find("]")
+        entry = path[: cut + 1] if cut != -1 else path.split(".", 1)[0]
+        if entry not in out or line < out[entry]:
+            out[entry] = line
+    return out
 
 
 # --- explanations ----------------------------------------------------------------------
@@ -134,20 +138,53 @@ def _paths(expr: ast.Expr | None) -> list[ast.Path]:
     return sorted(seen.values(), key=lambda p: (p.span.line, p.span.column) if p.span else (0, 0))
 
 
+def _resolved(
+    expr: ast.Expr | None, scope: str, schema: Schema, ctx: Context
+) -> list[Resolved]:
+    """The resolved paths an expression reads (not the `with` record), once per evaluation."""
+
+    def build() -> list[Resolved]:
+        compiler = ExprCompiler(scope, schema, {})
+        out = []
+        for path in _paths(expr):
+            found = compiler.resolve(path)
+            if isinstance(found, Resolved) and found.binding != "record":
+                out.append(found)
+        return out
+
+    resolved: list[Resolved] = ctx.memo(("resolved", id(expr)), build)
+    return resolved
+
+
 def _values(
     expr: ast.Expr | None, rule: CompiledRule, ctx: Context, schema: Schema, item: Any
 ) -> list[str]:
     out: list[str] = []
-    compiler = ExprCompiler(rule.scope, schema, {})
-    for path in _paths(expr):
-        found = compiler.resolve(path)
-        if not isinstance(found, Resolved) or found.binding == "record":
-            continue
-        value = path_getter(found, compiler.access).make(ctx)(item, None)
+    for found in _resolved(expr, rule.scope, schema, ctx):
+        value = _read(found, rule.scope, item, ctx)
         line = f"{_label(found.binding, rule.scope, item, ctx)} {found.name} = {render(value)}"
         line += _why(found, item, ctx)
         out.append(line)
     return out
+
+
+def _read(found: Resolved, scope: str, item: Any, ctx: Context) -> object:
+    """One value, read directly (no per-evaluation table: explanations are per finding)."""
+    binding = found.binding
+    if binding == "organization":
+        entity: Any = ctx.organization
+    elif binding in ("algorithm", "platform") and ACCESS[scope].get(binding) != "self":
+        table: dict[str, Any] = ctx.algorithms if binding == "algorithm" else ctx.platforms
+        entity = table.get(item.algorithm if binding == "algorithm" else item.platform)
+    else:
+        entity = item
+    if entity is None:
+        return None
+    cache: dict[object, Any] = ctx.memo("explain_readers", dict)
+    read = cache.get(found.attribute)
+    if read is None:
+        read = cache[found.attribute] = reader(found.attribute, ctx)
+    return read(entity)
 
 
 def _why(found: Resolved, item: Any, ctx: Context) -> str:
@@ -198,7 +235,7 @@ def explain(
         if due is None:
             lines.append(f"{anchor} is null, so the {deadline.amount} {unit} cannot be counted")
         else:
-            start = deadline.anchor.make(ctx)(item, None)
+            start = _made(ctx, deadline.anchor)(item, None)
             lines.append(
                 f"due {due.isoformat()}: {deadline.amount} {unit} after {anchor} "
                 f"{render(start)}; as of {ctx.as_of.isoformat()} it is "
@@ -210,10 +247,11 @@ def explain(
 def _records(rule: CompiledRule, ctx: Context, item: Any) -> list[str]:
     kind = rule.kind
     assert kind is not None
-    candidates = list(rule.candidates(ctx)(item))
+    find = ctx.memo(("candidates", id(rule)), lambda: rule.candidates(ctx))
+    candidates = list(find(item))
     matched = candidates
     if rule.with_ is not None:
-        keep = rule.with_.make(ctx)
+        keep = _made(ctx, rule.with_)
         matched = [r for r in candidates if keep(item, r) is True]
     algorithm, platform, filing = key_of(rule.scope, item)
     with_note = " satisfying the `with` condition" if rule.with_ is not None else ""
@@ -242,6 +280,12 @@ def _records(rule: CompiledRule, ctx: Context, item: Any) -> list[str]:
     return [line]
 
 
+def _made(ctx: Context, compiled: Compiled) -> Getter:
+    """``compiled.make(ctx)``, once per evaluation."""
+    made: Getter = ctx.memo(("made", id(compiled)), lambda: compiled.make(ctx))
+    return made
+
+
 def _record_parts(r: Any) -> str:
     parts = [f"{p} `{getattr(r, p)}`" for p in ("algorithm", "platform", "filing")
              if getattr(r, p) is not None]
@@ -255,7 +299,8 @@ def _missing_filing(
     filing: str | None, with_note: str, n_candidates: int,
 ) -> list[str]:
     if filing is not None:
-        f = next((x for x in ctx.facts.filings if x.number == filing), None)
+        by_number = ctx.memo("filings_by_number", lambda: {x.number: x for x in ctx.facts.filings})
+        f = by_number.get(filing)
         status = f.status if f is not None else "unknown"
         return [f"filing `{filing}` is not live (status = {status})"]
     mine = ctx.filings_by_algorithm().get(algorithm or "", []) if algorithm else list(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from types import SimpleNamespace
 from typing import Any, Final
 
 import attrs
@@ -147,9 +146,9 @@ class CompiledRule:
         self, ctx: Context, items: Sequence[Any], applicable: list[int] | None, want_found: bool
     ) -> list[int]:
         """Applicable indexes with no matching record (``want_found``: with one)."""
-        found = self.matcher(ctx)
         indices = _indices(items, applicable)
         if want_found:
+            found = self.matcher(ctx)
             return [i for i in indices if found(items[i])]
         if (
             self.kind == "filing"
@@ -160,6 +159,10 @@ class CompiledRule:
             if applicable is None:
                 return [i for i, d in enumerate(items) if (d.algorithm, d.platform) not in pairs]
             return [i for i in applicable if (items[i].algorithm, items[i].platform) not in pairs]
+        if self.kind != "filing" and self.with_ is None:
+            return _uncovered(ctx.record_index(self.kind or "", KEY_PARTS[self.scope]),
+                              self.scope, items, indices)
+        found = self.matcher(ctx)
         return [i for i in indices if not found(items[i])]
 
     def matcher(self, ctx: Context) -> Callable[[Any], bool]:
@@ -244,8 +247,48 @@ class CompiledRule:
         return Outcome(self, items, applicable, violated, pending, due)
 
 
+def _uncovered(
+    index: Mapping[tuple[str | None, ...], object], scope: str, items: Sequence[Any],
+    indices: Sequence[int],
+) -> list[int]:
+    """Indexes of items no record of ``index`` covers (a part a record leaves out matches)."""
+    keys = frozenset(index)
+    if not keys:
+        return list(indices)
+    if (None,) * len(KEY_PARTS[scope]) in keys:
+        return []  # a record naming no part covers every key
+    if scope == "algorithm":
+        return [i for i in indices if (items[i].id,) not in keys]
+    # records naming only the algorithm; only the other part; both
+    only_algorithm = frozenset(k[0] for k in keys if k[1] is None)
+    only_other = frozenset(k[1] for k in keys if k[0] is None)
+    if scope in ("platform", "deployment"):
+        return [
+            i for i in indices
+            if (d := items[i]).algorithm not in only_algorithm
+            and d.platform not in only_other
+            and (d.algorithm, d.platform) not in keys
+        ]
+    return [
+        i for i in indices
+        if (f := items[i]).algorithm not in only_algorithm
+        and f.number not in only_other
+        and (f.algorithm, f.number) not in keys
+    ]
+
+
 def _indices(items: Sequence[Any], applicable: list[int] | None) -> Sequence[int]:
     return range(len(items)) if applicable is None else applicable
+
+
+class _Probe:
+    """A stand-in scope item carrying only an id, for hoisted conditions."""
+
+    __slots__ = ("algorithm", "platform")
+
+    def __init__(self) -> None:
+        self.algorithm: str | None = None
+        self.platform: str | None = None
 
 
 class _Table(dict[str, bool]):
@@ -257,7 +300,9 @@ class _Table(dict[str, bool]):
         self._field = field
 
     def __missing__(self, key: str) -> bool:
-        value = self._getter(SimpleNamespace(**{self._field: key}), None) is True
+        probe = _Probe()
+        setattr(probe, self._field, key)
+        value = self._getter(probe, None) is True
         self[key] = value
         return value
 
@@ -268,11 +313,12 @@ def _table(
     if part is None:
         return None
     getter = part.make(ctx)
-    return _Table(
-        getter,
-        field,
-        {k: getter(SimpleNamespace(**{field: k}), None) is True for k in entities},
-    )
+    probe = _Probe()  # one probe, re-pointed at each id: no allocation per entity
+    data: dict[str, bool] = {}
+    for key in entities:
+        setattr(probe, field, key)
+        data[key] = getter(probe, None) is True
+    return _Table(getter, field, data)
 
 
 @attrs.frozen(eq=False)

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _support import _stand_in
+from engine_support import _stand_in
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from _support import AS_OF, COMPANY, ROOT, load
+from engine_support import AS_OF, COMPANY, ROOT, load
 
 from policy_sdk import ast
 from policy_sdk.engine.engine import Engine

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from _support import COMPANY
+from engine_support import COMPANY
 
 from policy_sdk.cli.main import main
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from _support import AS_OF, load
+from engine_support import AS_OF, load
 
 from policy_sdk.engine.engine import Engine
 from policy_sdk.engine.report import Report

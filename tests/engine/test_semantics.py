@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from _support import facts, rec_alg
+from engine_support import facts, rec_alg
 
 from policy_sdk.engine.engine import Engine
 from policy_sdk.engine.report import Finding
@@ -85,11 +85,24 @@ def test_s2_missing_optional_attribute_reads_null() -> None:
 # --- §3 values and operators ---------------------------------------------------------
 
 
+def test_s3_mismatched_types_compare_false_at_run_time() -> None:
+    """The validator rejects `true == 1`; the compiled operators still say false."""
+    from policy_sdk.engine.compile import equal, member, order
+
+    assert not equal(True, 1)
+    assert equal(1, 1.0)  # both numbers
+    assert not equal(D(2026, 1, 1), "2026-01-01")
+    assert not order("<")(D(2026, 1, 1), "2027-01-01")
+    assert not order("<")(None, 1)
+    assert not member(True, (1,))
+    assert not member(None, ("x",))
+    assert member(("a", "b"), ("b",))
+
+
 @pytest.mark.parametrize(
     ("condition", "holds"),
     [
         ("uses_recommendation == true", True),
-        ("uses_recommendation == 1", False),  # a boolean is not a number
         ("stopped_on < 2026-01-01", False),  # null compares false
         ("stopped_on >= 2026-01-01", False),
         ("not (stopped_on < 2026-01-01)", True),
@@ -97,14 +110,15 @@ def test_s2_missing_optional_attribute_reads_null() -> None:
         ('"personalized_push" in types', True),
         ('types in ["ranking_selection", "personalized_push"]', True),  # overlap
         ('types in ["ranking_selection"]', False),
-        ('stopped_on in ["x"]', False),  # null in L
-        ('stopped_on not in ["x"]', True),
+        ("stopped_on in [2026-01-01]", False),  # null in L
+        ("stopped_on not in [2026-01-01]", True),
         ('types == ["personalized_push"]', True),
         ('platform.type in ["app", "website"]', True),
         ("deployment.status != null", True),
         ("null == null", True),
-        ("stopped_on or true", True),
-        ("stopped_on and true", False),
+        ("platform.batch_cancellation or true", True),  # null counts as false
+        ("platform.batch_cancellation and true", False),
+        ("not platform.batch_cancellation", True),
     ],
 )
 def test_s3_operators(condition: str, holds: bool) -> None:

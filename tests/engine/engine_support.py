@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,20 @@ COMPANY = ROOT / "examples" / "company.yaml"
 AS_OF = dt.date(2026, 11, 20)
 
 
+def _dates(obj: dict[str, Any]) -> dict[str, Any]:
+    for k in ("launched_on", "stopped_on", "filed_on", "on"):
+        if isinstance(obj.get(k), str):
+            obj[k] = dt.date.fromisoformat(obj[k])
+    return obj
+
+
 def _stand_in(path: Path) -> Facts:
     """A minimal reading of a facts file, used only until policy_sdk.facts.load_facts lands."""
-    doc: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        doc: dict[str, Any] = json.loads(text, object_hook=_dates)
+    else:
+        doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     org = doc["organization"]
 
     def rest(d: dict[str, Any], core: tuple[str, ...]) -> dict[str, Any]:
