@@ -962,7 +962,36 @@ class _Loader:
         dates = self.dates
         date_cls = dt.date
         append = out.append
+        seen_get = seen.setdefault
+        running = ("active", "paused")
+        alg: Any
+        plat: Any
+        status: Any
         for i, item in enumerate(items):
+            # fast path: a well-formed row with cached dates and no extra keys
+            try:
+                alg = alg_ids[item["algorithm"]]
+                plat = plat_ids[item["platform"]]
+                s = item.get("status")
+                status = "active" if s is None else statuses[s]
+                lo = item.get("launched_on")
+                if lo is not None and lo.__class__ is not date_cls:
+                    lo = dates[lo]
+                so = item.get("stopped_on")
+                if so is not None and so.__class__ is not date_cls:
+                    so = dates[so]
+                fast = len(item) == (2 + (s is not None) + (lo is not None)
+                                     + (so is not None))
+            except (KeyError, TypeError, AttributeError):
+                fast = False
+            if fast and seen_get((alg, plat), i) == i and (
+                (so is None and status in running)
+                or (so is not None and status == "stopped" and (lo is None or lo <= so))
+            ):
+                append(Deployment(alg, plat, status, lo, so, _EMPTY))
+                continue
+            if fast and seen.get((alg, plat)) == i:
+                del seen[(alg, plat)]  # the slow path below decides and records it
             if item.__class__ is not dict and not isinstance(item, Mapping):
                 self.mapping(item, f"deployments[{i}]", "a deployment")
                 continue
