@@ -26,13 +26,12 @@ from policy_sdk.engine.rules import CompiledRule, Outcome, compile_rule
 from policy_sdk.errors import (
     Diagnostic,
     EvaluationError,
-    FactsError,
     PluginError,
     PolicySyntaxError,
     ValidationError,
 )
 from policy_sdk.facts.model import Facts
-from policy_sdk.facts.schema import CORE_SCHEMA, Attribute, Schema
+from policy_sdk.facts.schema import Schema
 from policy_sdk.workdays import WorkdayCalendar, default_calendar
 
 if TYPE_CHECKING:
@@ -133,10 +132,8 @@ class Engine:
         """Facts from a file or a mapping, with this engine's platform types."""
         if isinstance(source, Facts):
             return source
-        try:
-            from policy_sdk.facts import load_facts  # type: ignore[attr-defined, unused-ignore]
-        except ImportError:  # pragma: no cover - the facts loader is part of the package
-            raise FactsError("the facts loader is not available in this installation") from None
+        from policy_sdk.facts.load import load_facts
+
         facts: Facts = load_facts(source, platform_types=self.registry.platform_types)
         return facts
 
@@ -309,8 +306,7 @@ def _only_name_problems(exc: ValidationError | PluginError) -> bool:
 
 
 def _declared_kinds(facts: Facts) -> tuple[str, ...]:
-    kinds = getattr(facts, "kinds", ())
-    return tuple(sorted(kinds)) if kinds else ()
+    return tuple(sorted(facts.kinds))
 
 
 # --- wiring to the other stages (each imported lazily) -------------------------------
@@ -362,32 +358,17 @@ def _parse_plugin_rules(registry: Registry) -> list[tuple[str, ast.Module]]:
 
 
 def _build_schema(registry: Registry, facts: Facts | None) -> Schema:
-    try:
-        from policy_sdk.facts import build_schema  # type: ignore[attr-defined]
-    except ImportError:
-        build_schema = None
-    if build_schema is not None:
-        schema: Schema = build_schema(registry.platform_types, facts)
-        return schema
-    schema = CORE_SCHEMA.extended(registry.platform_attributes)
-    if facts is not None:
-        declared = [
-            Attribute(d.entity, d.name, d.type, d.description or "", origin="facts")  # type: ignore[arg-type]
-            for d in facts.attributes
-            if schema.get(d.entity, d.name) is None
-        ]
-        schema = schema.extended(declared).with_kinds(_declared_kinds(facts))
-    return schema
+    from policy_sdk.facts.build import build_schema
+
+    return build_schema(registry.platform_types, facts)
 
 
 def _validate(
     module: ast.Module, schema: Schema, functions: Mapping[str, Any], warnings: list[Diagnostic]
 ) -> list[Diagnostic]:
     """The validator's errors for ``module`` (its warnings go to ``warnings``)."""
-    try:
-        from policy_sdk.validate import validate_module  # type: ignore[attr-defined]
-    except ImportError:
-        return []  # until the validator lands, compilation reports name problems
+    from policy_sdk.validate import validate_module
+
     found: list[Diagnostic] = validate_module(module, schema, functions)
     warnings.extend(d for d in found if d.level == "warning")
     return [d for d in found if d.level == "error"]
