@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import attrs
 
 from policy_sdk.facts.model import Facts
 from policy_sdk.facts.schema import CORE_SCHEMA, Attribute, Schema
-from policy_sdk.plugins.specs import PlatformTypeSpec
+
+if TYPE_CHECKING:
+    from policy_sdk.plugins.specs import PlatformTypeSpec
 
 __all__ = ["build_schema"]
 

@@ -10,7 +10,7 @@ allow additional keys here.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policy_sdk.facts.model import (
     ALGORITHM_TYPES,
@@ -19,7 +19,9 @@ from policy_sdk.facts.model import (
     ROLES,
 )
 from policy_sdk.facts.schema import ENTITIES
-from policy_sdk.plugins.specs import PlatformTypeSpec
+
+if TYPE_CHECKING:
+    from policy_sdk.plugins.specs import PlatformTypeSpec
 
 __all__ = ["SCHEMA_ID", "facts_json_schema"]
 

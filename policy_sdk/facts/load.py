@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import yaml
 
@@ -53,7 +53,9 @@ from policy_sdk.facts.model import (
     Record,
 )
 from policy_sdk.facts.schema import CORE_SCHEMA, ENTITIES, RECORD_KINDS, Attribute
-from policy_sdk.plugins.specs import PlatformTypeSpec
+
+if TYPE_CHECKING:
+    from policy_sdk.plugins.specs import PlatformTypeSpec
 
 __all__ = [
     "FILING_NUMBER",
@@ -106,6 +108,8 @@ _DATE_EXAMPLE = "a date like 2026-03-02"
 def default_platform_types() -> Mapping[str, PlatformTypeSpec]:
     """The platform types of the default plugin registry (the four first-party ones if
     the plugin manager is not available)."""
+    from policy_sdk.plugins.specs import PlatformTypeSpec
+
     try:
         from policy_sdk.plugins.manager import default_registry
     except ImportError:  # pragma: no cover - the manager ships with the package
@@ -116,6 +120,8 @@ def default_platform_types() -> Mapping[str, PlatformTypeSpec]:
 def platform_type_specs(names: Iterable[str]) -> dict[str, PlatformTypeSpec]:
     """Specs for the platform type ``names``: the registered spec where there is one,
     otherwise a bare spec (for tests that invent platform types)."""
+    from policy_sdk.plugins.specs import PlatformTypeSpec
+
     known = default_platform_types()
     return {n: known.get(n) or PlatformTypeSpec(name=n, description=n) for n in names}
 
