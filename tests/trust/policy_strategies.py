@@ -288,12 +288,16 @@ class PolicyGenerator:
 
     @functools.cache  # noqa: B019 - generators live as long as the test session
     def rules(self, name: str) -> st.SearchStrategy[ast.Rule]:
+        """A rule named ``name``, or (sometimes) a bare statement whose id is derived."""
         return st.builds(
-            lambda statement, severity, citation, remedy: ast.Rule(
-                name=name, statement=statement, title=f"rule {name}", severity=severity,
-                citation=citation, remedy=remedy,
+            lambda statement, named, title, severity, citation, remedy: ast.Rule(
+                name=name if named else None, statement=statement,
+                title=title if named else None, severity=severity if named else None,
+                citation=citation if named else None, remedy=remedy if named else None,
             ),
             self.statements(),
+            st.sampled_from([True, True, True, False]),
+            st.sampled_from([f"rule {name}", None]),
             st.sampled_from([None, "mandatory", "advisory"]),
             st.sampled_from([None, "Art. 24"]),
             st.sampled_from([None, "file it"]),
@@ -301,11 +305,18 @@ class PolicyGenerator:
 
     @functools.cache  # noqa: B019 - generators live as long as the test session
     def modules(self, n_rules: int = 4) -> st.SearchStrategy[ast.Module]:
-        """One policy module with ``n_rules`` named rules (each an independent random policy)."""
-        return st.tuples(*(self.rules(f"r{i}") for i in range(n_rules))).map(
-            lambda items: ast.Module(items=(ast.Policy(name="gen", rules=items),),
-                                     file="<generated>")
-        )
+        """One module of ``n_rules`` rules (each an independent random policy): named
+        rules in a policy block, bare statements (derived ids, ``_2`` on repeats) beside."""
+
+        def build(rules: tuple[ast.Rule, ...]) -> ast.Module:
+            named = tuple(r for r in rules if r.name is not None)
+            bare = tuple(r for r in rules if r.name is None)
+            items: tuple[ast.Policy | ast.Rule, ...] = bare
+            if named:
+                items = (ast.Policy(name="gen", rules=named), *bare)
+            return ast.Module(items=items, file="<generated>")
+
+        return st.tuples(*(self.rules(f"r{i}") for i in range(n_rules))).map(build)
 
 
 def _literal_of(attribute: Attribute) -> st.SearchStrategy[ast.Expr]:
