@@ -83,6 +83,10 @@ def parse_stops(facts: Facts, stops: Sequence[str]) -> dict[tuple[str, str], str
     out: dict[tuple[str, str], str] = {}
     problems: list[Diagnostic] = []
 
+    def add(key: tuple[str, str], text: str) -> None:
+        # several requests may name one deployment: keep the same one whatever their order
+        out[key] = min(out.get(key, text), text)
+
     def fail(i: int, c: str, msg: str, help_: str | None = None) -> None:
         problems.append(Diagnostic(code=c, message=msg, path=f"stops[{i}]", help=help_))
 
@@ -101,7 +105,7 @@ def parse_stops(facts: Facts, stops: Sequence[str]) -> dict[tuple[str, str], str
         if not sep:
             running = [d for d in deps if d.running]
             for d in running or deps:
-                out.setdefault(d.key, text)
+                add(d.key, text)
             if not deps:
                 fail(i, "not-deployed", f"algorithm `{alg}` is not deployed on any platform")
             continue
@@ -115,7 +119,7 @@ def parse_stops(facts: Facts, stops: Sequence[str]) -> dict[tuple[str, str], str
             )
             fail(i, "not-deployed", f"algorithm `{alg}` is not deployed on platform `{plat}`", hint)
             continue
-        out.setdefault((alg, plat), text)
+        add((alg, plat), text)
     if problems:
         raise FactsError(problems)
     return out

@@ -10,8 +10,6 @@ from policy_sdk.cli.main import main
 
 from ._support import COMPANY
 
-pytestmark = pytest.mark.usefixtures("loader")
-
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))

@@ -16,34 +16,10 @@ def _blocks(kind: str) -> list[str]:
     return re.findall(rf"```{kind}\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
 
 
-def _bridge_load_facts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until the facts loader lands, stand in with the cancellation tests' small reader."""
-    import importlib.util
-
-    import policy_sdk.facts as facts_pkg
-
-    if hasattr(facts_pkg, "load_facts"):
-        return
-    spec = importlib.util.spec_from_file_location(
-        "_cancellation_support", ROOT / "tests" / "cancellation" / "_support.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    support = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(support)
-    monkeypatch.setattr(
-        facts_pkg,
-        "load_facts",
-        lambda source, **_: support._facts_from_yaml(Path(str(source))),
-        raising=False,
-    )
-
-
 def test_python_blocks_run(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(ROOT)
-    _bridge_load_facts(monkeypatch)
     blocks = _blocks("python")
     assert len(blocks) == 2
     namespace: dict[str, object] = {}
