@@ -13,6 +13,8 @@ Every error on bad input is a :class:`PolicySdkError`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from policy_sdk.errors import (
     Diagnostic,
     EvaluationError,
@@ -26,14 +28,52 @@ from policy_sdk.errors import (
 
 __version__ = "0.1.0"
 
+if TYPE_CHECKING:
+    from policy_sdk.engine.engine import Engine
+    from policy_sdk.engine.report import Finding, Report, RuleInfo
+    from policy_sdk.facts.load import load_facts
+    from policy_sdk.facts.model import Facts
+    from policy_sdk.workdays import WorkdayCalendar
+
+#: public name -> module it lives in; imported on first use so that
+#: ``import policy_sdk`` stays cheap and has no side effects
+_LAZY = {
+    "Engine": "policy_sdk.engine.engine",
+    "Report": "policy_sdk.engine.report",
+    "Finding": "policy_sdk.engine.report",
+    "RuleInfo": "policy_sdk.engine.report",
+    "Facts": "policy_sdk.facts.model",
+    "load_facts": "policy_sdk.facts.load",
+    "WorkdayCalendar": "policy_sdk.workdays",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'policy_sdk' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
 __all__ = [
     "Diagnostic",
+    "Engine",
     "EvaluationError",
+    "Facts",
     "FactsError",
+    "Finding",
     "PluginError",
     "PolicySdkError",
     "PolicySyntaxError",
+    "Report",
+    "RuleInfo",
     "Span",
     "ValidationError",
+    "WorkdayCalendar",
     "__version__",
+    "load_facts",
 ]

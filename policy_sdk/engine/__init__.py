@@ -1,1 +1,24 @@
-"""policy_sdk.engine"""
+"""The engine: compiled policies evaluated against facts (see ``docs/embedding.md``).
+
+:class:`Engine` lives in :mod:`policy_sdk.engine.engine`, findings and reports in
+:mod:`policy_sdk.engine.report`, output formats in :mod:`policy_sdk.engine.reporters`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from policy_sdk.engine.report import STATUSES, Finding, Report, RuleInfo, Status
+
+if TYPE_CHECKING:
+    from policy_sdk.engine.engine import Engine
+
+__all__ = ["STATUSES", "Engine", "Finding", "Report", "RuleInfo", "Status"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Engine":
+        from policy_sdk.engine.engine import Engine
+
+        return Engine
+    raise AttributeError(f"module 'policy_sdk.engine' has no attribute {name!r}")
