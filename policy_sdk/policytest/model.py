@@ -88,6 +88,7 @@ class Expectation:
 
 @attrs.frozen
 class TestCase:
+    __test__ = False  # not a pytest test class
     name: str
     as_of: dt.date
     facts: Mapping[str, Any] = attrs.field(eq=False)
@@ -100,6 +101,7 @@ class TestCase:
 
 @attrs.frozen
 class TestFile:
+    __test__ = False  # not a pytest test class
     path: Path
     policies: tuple[Path, ...]
     plugin_rules: bool
