@@ -10,8 +10,8 @@ its token count and the best-of-N parse time.
 from __future__ import annotations
 
 import argparse
-import platform
 import os
+import platform
 import sys
 import time
 
@@ -25,6 +25,8 @@ CITATIONS = (
     "按照国家有关规定开展安全评估。",
 )
 
+REMEDY = "为该平台提交算法备案（可复用算法自评估报告），或变更现有备案以包含该平台。"
+
 STATEMENTS = (
     "require filing per platform\n"
     "      where deployment.running and algorithm.uses_recommendation\n"
@@ -32,12 +34,12 @@ STATEMENTS = (
     '      with filing.status in ["submitted", "active"]\n'
     "      within 10 working days of deployment.launched_on",
     "require distinct filing per platform where uses_recommendation and not exempt",
-    "ensure filing.status in [\"cancellation_pending\", \"cancelled\"] per filing\n"
+    'ensure filing.status in ["cancellation_pending", "cancelled"] per filing\n'
     "      where filing.live and filing.terminated\n"
     "      within 20 working days of filing.terminated_on",
     "forbid per deployment\n"
     '      where deployment.running and platform.type == "website" and launched_on < 2022-03-01\n'
-    "        and (user_count >= 1000000 or has_feature(\"public_opinion\"))",
+    '        and (user_count >= 1000000 or has_feature("public_opinion"))',
 )
 
 
@@ -48,11 +50,11 @@ def generate(rules: int) -> str:
         out.append(f'policy bench.pack_{p // per_policy:03d} "基准规则集 {p // per_policy}" {{\n')
         for i in range(p, min(rules, p + per_policy)):
             out.append(
-                f'  # rule {i}: generated\n'
+                f"  # rule {i}: generated\n"
                 f'  rule r{i:05d} "第 {i} 条：推荐服务须按平台备案" {{\n'
                 f"    severity {'advisory' if i % 7 == 0 else 'mandatory'}\n"
                 f'    citation "{CITATIONS[i % len(CITATIONS)]}"\n'
-                f'    remedy "为该平台提交算法备案（可复用算法自评估报告），或变更现有备案以包含该平台。"\n'
+                f'    remedy "{REMEDY}"\n'
                 f"    {STATEMENTS[i % len(STATEMENTS)]}\n"
                 "  }\n"
             )
@@ -85,11 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     best = min(times)
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()} ({sys.platform})")
     print(f"rules:   {n_rules:,}")
-    print(f"size:    {len(data):,} bytes ({len(data) / 2**20:.2f} MiB), {text.count(chr(10)):,} lines")
+    print(
+        f"size:    {len(data):,} bytes ({len(data) / 2**20:.2f} MiB), {text.count(chr(10)):,} lines"
+    )
     print(f"tokens:  {tokens:,} (about {tokens / n_rules:.0f} a rule)")
     print(f"first parse (grammar load included): {first:.3f} s")
-    print(f"parse:   best {best:.3f} s of {args.repeat}, "
-          f"median {sorted(times)[len(times) // 2]:.3f} s, {best / tokens * 1e6:.2f} µs/token")
+    print(
+        f"parse:   best {best:.3f} s of {args.repeat}, "
+        f"median {sorted(times)[len(times) // 2]:.3f} s, {best / tokens * 1e6:.2f} µs/token"
+    )
     return 0
 
 

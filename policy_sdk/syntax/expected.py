@@ -53,13 +53,13 @@ def describe_expected(expected: Iterable[str]) -> str:
     if {"COMP_OP", "AND"} <= left:
         parts.append("an operator (`and`, `or`, `==`, `in`, …)")
         left -= _OPERATORS | {"NOT", "DOT", "LPAR"}
-    if _META <= left:
+    if left >= _META:
         parts.append("metadata (`severity`, `citation`, `remedy`, …)")
         left -= _META
-    if _ITEM_START <= left:
+    if left >= _ITEM_START:
         tail.append("a new rule or policy" if "POLICY" in left else "a new rule")
         left -= _ITEM_START | {"POLICY"}
-    elif _STATEMENT_START <= left:
+    elif left >= _STATEMENT_START:
         tail.append("a statement (`require`, `forbid` or `ensure`)")
         left -= _STATEMENT_START
     rank = {t: i for i, t in enumerate(_ORDER)}
@@ -87,7 +87,7 @@ def describe_token(tok: tuple[str, str, int, int, int]) -> str:
     if typ == "$END":
         return "end of file"
     if typ == "STRING":
-        return f"string {value}" if len(value) <= 30 else f"string {value[:27]}…\""
+        return f"string {value}" if len(value) <= 30 else f'string {value[:27]}…"'
     return f"`{value}`"
 
 

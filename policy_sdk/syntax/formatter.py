@@ -159,10 +159,7 @@ def _statement(st: ast.Statement, depth: int) -> list[_Line]:
     lines = [_Line(depth, head, _lines_of(st.span and _start_only(st.span)), item_start=True)]
     for kw, expr, text, span in clauses:
         line = f"{kw} {text}" if kw != "within" else text
-        if (
-            isinstance(expr, ast.BoolOp)
-            and len(INDENT) * (depth + 1) + len(line) > WIDTH
-        ):
+        if isinstance(expr, ast.BoolOp) and len(INDENT) * (depth + 1) + len(line) > WIDTH:
             p = _prec(expr)
             first, *rest = expr.operands
             lines.append(_Line(depth + 1, f"{kw} {_wrap(first, p + 1)}", _lines_of(first.span)))
@@ -299,7 +296,9 @@ def _place_comments(module: ast.Module, lines: list[_Line]) -> list[ast.Comment]
             code_before[span.end_line] = last
     code = [(i, ln) for i, ln in enumerate(lines) if ln.src is not None and ln.text is not None]
     rest: list[ast.Comment] = []
-    for c in sorted(module.comments, key=lambda c: (c.span.line, c.span.column) if c.span else (0, 0)):
+    for c in sorted(
+        module.comments, key=lambda c: (c.span.line, c.span.column) if c.span else (0, 0)
+    ):
         if c.span is None:
             rest.append(c)
             continue

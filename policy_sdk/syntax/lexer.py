@@ -47,7 +47,9 @@ SOFT_KEYWORDS = frozenset(
 """Keywords that are plain names wherever the grammar does not expect them."""
 
 # tokens after which `not` is the infix of `not in`, not a prefix operator
-_OPERAND_END = frozenset({"NAME", "PATH", "STRING", "NUMBER", "DATE", "TRUE", "FALSE", "NULL", "RPAR", "RSQB"})
+_OPERAND_END = frozenset(
+    {"NAME", "PATH", "STRING", "NUMBER", "DATE", "TRUE", "FALSE", "NULL", "RPAR", "RSQB"}
+)
 # tokens that may appear inside an expression; any other token ends all open `not`s
 _EXPR_TOKENS = frozenset(
     {"NAME", "PATH", "STRING", "NUMBER", "DATE", "TRUE", "FALSE", "NULL", "COMP_OP", "IN",
@@ -71,7 +73,7 @@ class TooDeep(Exception):
 
 
 Tok = tuple[str, str, int, int, int]
-"""A token: ``(type, text, offset, line, column)``; it ends on its line at ``column + len(text)``."""
+"""A token: ``(type, text, offset, line, column)``; it ends at ``column + len(text)``."""
 
 
 class Lexer:
@@ -194,9 +196,16 @@ class Lexer:
             else:
                 # the driver records the diagnostic (6th item) unless it is skipping
                 prev = "$ERROR"
-                yield ("$ERROR", value, start, line, column, self._error(  # type: ignore[misc]
-                    kind, value, text, file, line, column, start
-                ))
+                yield (
+                    "$ERROR",
+                    value,
+                    start,
+                    line,
+                    column,
+                    self._error(  # type: ignore[misc]
+                        kind, value, text, file, line, column, start
+                    ),
+                )
                 continue
             prev = typ
             yield (typ, value, start, line, column)

@@ -145,7 +145,9 @@ class _Build:
         meta: _Meta
         for meta in rest[1:]:
             if meta.key in fields:
-                _report(meta.span, "duplicate-meta", f"`{meta.key}` is given twice in rule `{name}`")
+                _report(
+                    meta.span, "duplicate-meta", f"`{meta.key}` is given twice in rule `{name}`"
+                )
             else:
                 fields[meta.key] = meta.value
                 spans.append((meta.key, meta.span))
@@ -368,10 +370,7 @@ def _callback(rule: Any) -> Callable[[list[Any]], Any] | None:
         return lambda ch: ch[index]
     helper = origin.startswith("_")
     build: Callable[[list[Any]], Any] | None
-    if helper:
-        build = None
-    else:
-        build = getattr(_Build, "with_" if name == "with" else name)
+    build = None if helper else getattr(_Build, "with_" if name == "with" else name)
     keep_all = len(plan) == len(rule.expansion) and not any(e for _, e in plan)
     if keep_all:
         if build is None:
@@ -551,9 +550,7 @@ class _Run:
         message = f"unexpected {describe_token(tok)}; expected {describe_expected(expected)}"
         help = None
         if tok[0] == "NAME":
-            help = did_you_mean(
-                tok[1], keyword_candidates(expected, self.g.keywords), cutoff=0.5
-            )
+            help = did_you_mean(tok[1], keyword_candidates(expected, self.g.keywords), cutoff=0.5)
         elif tok[0] == "$END":
             help = self._unclosed()
         elif tok[0] == "LPAR" and self.values and type(self.values[-1]) is tuple:
@@ -670,7 +667,10 @@ def parse_policy(text: str | bytes, file: str = "<string>") -> ast.Module:
     """
     if isinstance(text, bytes):
         text = _decode(text, file)
-    elif len(text) > MAX_SOURCE_BYTES // 4 and len(text.encode("utf-8", "replace")) > MAX_SOURCE_BYTES:
+    elif (
+        len(text) > MAX_SOURCE_BYTES // 4
+        and len(text.encode("utf-8", "replace")) > MAX_SOURCE_BYTES
+    ):
         raise _too_large(file, len(text.encode("utf-8", "replace")))
     if text.startswith("\ufeff"):
         text = " " + text[1:]  # a byte-order mark; keep columns as the editor shows them
@@ -700,12 +700,13 @@ def parse_policy(text: str | bytes, file: str = "<string>") -> ast.Module:
 def _with_source_lines(diagnostics: list[Diagnostic], text: str) -> list[Diagnostic]:
     diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
     if len(diagnostics) > MAX_DIAGNOSTICS + 1:
-        diagnostics = diagnostics[:MAX_DIAGNOSTICS] + [
+        diagnostics = [
+            *diagnostics[:MAX_DIAGNOSTICS],
             Diagnostic(
                 code="too-many-errors",
                 message=f"too many errors; stopped after {MAX_DIAGNOSTICS}",
                 file=diagnostics[0].span.file if diagnostics[0].span else None,
-            )
+            ),
         ]
     starts: list[int] | None = None
     out = []

@@ -13,8 +13,34 @@ from policy_sdk import ast
 GRAMMAR = Path(__file__).resolve().parents[2] / "grammars" / "policy.lark"
 
 KEYWORDS = frozenset(
-    "policy rule require forbid ensure within not true false null distinct working day days "
-    "severity title citation remedy interpretation per where with of or and in".split()
+    [
+        "policy",
+        "rule",
+        "require",
+        "forbid",
+        "ensure",
+        "within",
+        "not",
+        "true",
+        "false",
+        "null",
+        "distinct",
+        "working",
+        "day",
+        "days",
+        "severity",
+        "title",
+        "citation",
+        "remedy",
+        "interpretation",
+        "per",
+        "where",
+        "with",
+        "of",
+        "or",
+        "and",
+        "in",
+    ]
 )
 
 names = (
@@ -89,7 +115,11 @@ statements = st.one_of(
     ),
 )
 
-optional_text = st.none() | st.text(max_size=20) | st.sampled_from(["《互联网信息服务算法推荐管理规定》第二十四条"])
+optional_text = (
+    st.none()
+    | st.text(max_size=20)
+    | st.sampled_from(["《互联网信息服务算法推荐管理规定》第二十四条"])
+)
 named_rules = st.builds(
     ast.Rule,
     name=plain_names,

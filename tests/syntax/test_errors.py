@@ -53,7 +53,7 @@ def test_render_shows_file_line_column_source_and_caret() -> None:
             "did you mean `severity`?",
         ),
         (
-            "rule r { citaton \"x\" require x per platform }",
+            'rule r { citaton "x" require x per platform }',
             "unexpected `citaton`; expected metadata",
             "did you mean `citation`?",
         ),
@@ -83,12 +83,15 @@ def test_misspelled_keywords(text: str, message: str, help: str) -> None:
     (d,) = one(text).diagnostics
     assert d.message.startswith(message), d.message
     assert d.help == help
-    assert "NAME" not in d.message and "$END" not in d.message and "RBRACE" not in d.message
+    assert "NAME" not in d.message
+    assert "$END" not in d.message
+    assert "RBRACE" not in d.message
 
 
 def test_misspelled_scope_and_severity_have_did_you_mean() -> None:
     (d,) = one("require filing per platfrom").diagnostics
-    assert d.code == "unknown-scope" and d.help == "did you mean `platform`?"
+    assert d.code == "unknown-scope"
+    assert d.help == "did you mean `platform`?"
     (d,) = one("rule r { severity mandatry require x per platform }").diagnostics
     assert d.code == "unknown-severity"
     assert d.message == "unknown severity `mandatry`; expected `mandatory` or `advisory`"
@@ -99,7 +102,8 @@ def test_unexpected_end_of_file_names_the_unclosed_brace() -> None:
     (d,) = one("policy p {\n  rule r {\n    require x per platform\n").diagnostics
     assert d.message == "unexpected end of file; expected `where`, `with`, `within` or `}`"
     assert d.help == "the `{` at line 2, column 10 is never closed with `}`"
-    assert d.span is not None and d.span.line == 4
+    assert d.span is not None
+    assert d.span.line == 4
 
 
 def test_unclosed_parenthesis() -> None:
@@ -128,7 +132,8 @@ def test_expected_words_for_punctuation_and_names() -> None:
     assert d.message == "unexpected `{`; expected a name"
     (d,) = one("require x per platform where f(a b)").diagnostics
     assert d.message.startswith("unexpected `b`; expected an operator")
-    assert "`,`" in d.message and "`)`" in d.message
+    assert "`,`" in d.message
+    assert "`)`" in d.message
 
 
 def test_a_keyword_where_a_name_belongs() -> None:
@@ -143,7 +148,10 @@ def test_dotted_call_explains() -> None:
 
 def test_missing_statement_in_rule() -> None:
     (d,) = one("rule r { severity advisory }").diagnostics
-    assert d.message == "unexpected `}`; expected metadata (`severity`, `citation`, `remedy`, …) or a statement (`require`, `forbid` or `ensure`)"
+    assert d.message == (
+        "unexpected `}`; expected metadata (`severity`, `citation`, `remedy`, …) "
+        "or a statement (`require`, `forbid` or `ensure`)"
+    )
 
 
 def test_lexical_errors() -> None:
@@ -152,7 +160,8 @@ def test_lexical_errors() -> None:
     assert d.message == "string is not closed on this line"
     (d,) = one('require x per platform where a == "a\\qb"').diagnostics
     assert (d.code, d.message) == ("bad-escape", "unknown escape `\\q` in a string")
-    assert d.span is not None and d.span.column == 37
+    assert d.span is not None
+    assert d.span.column == 37
     (d,) = one("require x per platform where a == 5x").diagnostics
     assert (d.code, d.message) == ("bad-number", "`5x` is not a number")
     (d,) = one("require x per platform where a $ b").diagnostics
@@ -222,7 +231,8 @@ def test_too_many_errors_stop() -> None:
 def test_nul_byte() -> None:
     (d,) = one("require x per platform\x00").diagnostics
     assert d.message == "unexpected character U+0000"
-    assert d.source_line is not None and "\x00" not in d.source_line
+    assert d.source_line is not None
+    assert "\x00" not in d.source_line
 
 
 def test_invalid_utf8() -> None:
@@ -234,7 +244,8 @@ def test_invalid_utf8() -> None:
 def test_over_16_mib_bytes_and_text() -> None:
     big = b"#" + b"x" * MAX_SOURCE_BYTES
     (d,) = one(big).diagnostics
-    assert d.code == "too-large" and "16,777,216" in d.message
+    assert d.code == "too-large"
+    assert "16,777,216" in d.message
     (d,) = one(big.decode()).diagnostics
     assert d.code == "too-large"
     # characters are counted as UTF-8 bytes
@@ -264,19 +275,33 @@ def test_nesting_limit_is_exact_for_parentheses(template: str) -> None:
     deep = template.format(o="(" * (MAX_NESTING + 1), c=")" * (MAX_NESTING + 1))
     (d,) = one(f"require x per platform where {deep}").diagnostics
     assert d.code == "too-deep"
-    assert d.message == "expression nested deeper than 100 levels (parentheses, brackets and `not` count)"
+    assert (
+        d.message
+        == "expression nested deeper than 100 levels (parentheses, brackets and `not` count)"
+    )
 
 
 def test_nesting_counts_brackets_calls_and_not_together() -> None:
     half = MAX_NESTING // 4
-    ok = "not " * half + "f(" * half + "[" * half + "(" * half + "a" + ")" * half + "]" * half + ")" * half
+    ok = (
+        "not " * half
+        + "f(" * half
+        + "[" * half
+        + "(" * half
+        + "a"
+        + ")" * half
+        + "]" * half
+        + ")" * half
+    )
     parse_policy(f"require x per platform where {ok}")
     (d,) = one(f"require x per platform where not {ok}").diagnostics
     assert d.code == "too-deep"
 
 
 def test_not_chains_end_at_and_or_and_comma() -> None:
-    many = " and ".join(["not not a"] * 500) + " or " + ", ".join(["not b"] * 3).replace(", ", " or ")
+    many = (
+        " and ".join(["not not a"] * 500) + " or " + ", ".join(["not b"] * 3).replace(", ", " or ")
+    )
     parse_policy(f"require x per platform where {many}")
     lst = "[" + ", ".join(["not a"] * 300) + "]"
     parse_policy(f"require x per platform where x in {lst}")
@@ -291,7 +316,8 @@ def test_ten_thousand_levels(opener: str) -> None:
     text = f"require x per platform where {opener * 10_000}a{closer * 10_000}"
     (d,) = one(text).diagnostics
     assert d.code == "too-deep"
-    assert d.span is not None and d.span.line == 1
+    assert d.span is not None
+    assert d.span.line == 1
 
 
 def test_deepest_allowed_tree_is_usable() -> None:

@@ -21,7 +21,9 @@ policy   cn.algorithm_filing   "算法备案" {
 rule filing_per_platform "每个平台都需要备案" {
 citation "《互联网信息服务算法推荐管理规定》第二十四条" # the article
 severity mandatory
-require filing per platform where deployment.running and algorithm.uses_recommendation and platform.type in ["app", "mini_program", "official_account"] with filing.status == "active"   within 10 working days of launched_on
+require filing per platform where deployment.running and algorithm.uses_recommendation \
+and platform.type in ["app", "mini_program", "official_account"] \
+with filing.status == "active"   within 10 working days of launched_on
 }
 require filing per platform where uses_recommendation  # trailing
 forbid per deployment where not (a or b) and c == 1.5
@@ -97,7 +99,8 @@ def test_parentheses_only_where_needed() -> None:
 def test_literals(value: ast.LiteralValue, text: str) -> None:
     assert format_literal(value) == text
     st = parse_policy(f"require x per platform where a == {text}").items[0]
-    assert isinstance(st, ast.Rule) and isinstance(st.statement.where, ast.Compare)
+    assert isinstance(st, ast.Rule)
+    assert isinstance(st.statement.where, ast.Compare)
     assert st.statement.where.right == ast.Literal(value)
 
 
@@ -212,7 +215,9 @@ def test_fmt_diff(tmp_path: Path) -> None:
 
 
 def test_fmt_syntax_errors_print_every_diagnostic_and_exit_2(tmp_path: Path) -> None:
-    bad = write(tmp_path / "bad.policy", "requir x per platform\nrule r { require y per platfom }\n")
+    bad = write(
+        tmp_path / "bad.policy", "requir x per platform\nrule r { require y per platfom }\n"
+    )
     good = write(tmp_path / "good.policy", "require   x per platform\n")
     result = CliRunner().invoke(fmt, [str(tmp_path)])
     assert result.exit_code == 2
@@ -233,7 +238,9 @@ def test_fmt_invalid_utf8_and_missing_path(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
-def test_fmt_through_the_main_entry_point(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fmt_through_the_main_entry_point(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from policy_sdk.cli.main import main
 
     a = write(tmp_path / "a.policy", "require   x per platform\n")

@@ -21,7 +21,8 @@ def only_statement(text: str) -> ast.Statement:
 
 def where(text: str) -> ast.Expr:
     st = only_statement(f"require filing per platform where {text}")
-    assert isinstance(st, ast.Require) and st.where is not None
+    assert isinstance(st, ast.Require)
+    assert st.where is not None
     return st.where
 
 
@@ -73,7 +74,8 @@ def test_named_rule_with_all_metadata_and_chinese_citation() -> None:
 
 def test_title_can_be_metadata_instead_of_header() -> None:
     (rule,) = parse_policy('rule r { title "t" require x per platform }').items
-    assert isinstance(rule, ast.Rule) and rule.title == "t"
+    assert isinstance(rule, ast.Rule)
+    assert rule.title == "t"
 
 
 def test_rule_without_metadata_and_policy_without_title() -> None:
@@ -94,12 +96,14 @@ def test_empty_file_and_comment_only_file() -> None:
 
 def test_require_distinct() -> None:
     st = only_statement("require distinct filing per platform")
-    assert isinstance(st, ast.Require) and st.distinct and st.kind.name == "filing"
+    assert isinstance(st, ast.Require)
+    assert st.distinct
+    assert st.kind.name == "filing"
 
 
 def test_require_with_and_calendar_day_deadline() -> None:
     st = only_statement(
-        'require security_assessment per algorithm with security_assessment.passed == true '
+        "require security_assessment per algorithm with security_assessment.passed == true "
         "within 1 day of launched_on"
     )
     assert isinstance(st, ast.Require)
@@ -116,9 +120,12 @@ def test_day_and_days_both_read(unit: str) -> None:
 
 def test_forbid_with_and_without_kind() -> None:
     st = only_statement('forbid per deployment where platform.type == "website"')
-    assert isinstance(st, ast.Forbid) and st.kind is None
-    st = only_statement("forbid filing per filing where status == \"rejected\" with x")
-    assert isinstance(st, ast.Forbid) and st.kind == ast.Ident("filing") and st.with_ == P("x")
+    assert isinstance(st, ast.Forbid)
+    assert st.kind is None
+    st = only_statement('forbid filing per filing where status == "rejected" with x')
+    assert isinstance(st, ast.Forbid)
+    assert st.kind == ast.Ident("filing")
+    assert st.with_ == P("x")
 
 
 def test_ensure() -> None:
@@ -131,7 +138,8 @@ def test_ensure() -> None:
         P("status"), ast.ListExpr((L("cancellation_pending"), L("cancelled")))
     )
     assert st.where == ast.BoolOp("and", (P("live"), P("terminated")))
-    assert st.deadline is not None and st.deadline.amount == 20
+    assert st.deadline is not None
+    assert st.deadline.amount == 20
 
 
 @pytest.mark.parametrize("scope", ast.SCOPES)
@@ -195,12 +203,12 @@ def test_soft_keywords_are_names_in_expressions() -> None:
 
 
 def test_chinese_names() -> None:
-    assert where("平台.类型 == \"应用\"") == ast.Compare("==", P("平台", "类型"), L("应用"))
+    assert where('平台.类型 == "应用"') == ast.Compare("==", P("平台", "类型"), L("应用"))
 
 
 def test_comments_everywhere_are_collected() -> None:
     module = parse_policy(
-        '# a\npolicy p { # b\n rule r { # c\n require x per platform # d\n } } # e\n'
+        "# a\npolicy p { # b\n rule r { # c\n require x per platform # d\n } } # e\n"
     )
     assert [c.text for c in module.comments] == ["# a", "# b", "# c", "# d", "# e"]
     assert len(module.items) == 1
@@ -212,15 +220,24 @@ def test_hash_inside_string_is_not_a_comment() -> None:
 
 
 def test_spans_point_at_the_source() -> None:
-    module = parse_policy("\n\nrequire filing per platform\n  where uses_recommendation", "f.policy")
+    module = parse_policy(
+        "\n\nrequire filing per platform\n  where uses_recommendation", "f.policy"
+    )
     (rule,) = module.items
     assert isinstance(rule, ast.Rule)
     st = rule.statement
-    assert st.span is not None and (st.span.file, st.span.line, st.span.column) == ("f.policy", 3, 1)
+    assert st.span is not None
+    assert (st.span.file, st.span.line, st.span.column) == (
+        "f.policy",
+        3,
+        1,
+    )
     assert (st.span.end_line, st.span.end_column) == (4, 28)
-    assert st.where is not None and st.where.span is not None
+    assert st.where is not None
+    assert st.where.span is not None
     assert (st.where.span.line, st.where.span.column) == (4, 9)
-    assert st.scope.span is not None and st.scope.span.column == 20
+    assert st.scope.span is not None
+    assert st.scope.span.column == 20
 
 
 def test_bytes_with_bom_and_crlf() -> None:
@@ -246,7 +263,8 @@ def test_parse_file(tmp_path: object) -> None:
     module = parse_file(f)
     assert module.file == str(f)
     (rule,) = module.items
-    assert rule.span is not None and rule.span.file == str(f)
+    assert rule.span is not None
+    assert rule.span.file == str(f)
     with pytest.raises(PolicySyntaxError, match="cannot read"):
         parse_file(tmp_path / "missing.policy")
 
@@ -259,5 +277,7 @@ def test_parser_is_thread_safe() -> None:
         modules = list(pool.map(lambda t: parse_policy(t, f"{t[5:8]}.policy"), texts))
     for i, m in enumerate(modules):
         (rule,) = m.items
-        assert isinstance(rule, ast.Rule) and rule.name == f"r{i}"
-        assert rule.span is not None and rule.span.file == f"{texts[i][5:8]}.policy"
+        assert isinstance(rule, ast.Rule)
+        assert rule.name == f"r{i}"
+        assert rule.span is not None
+        assert rule.span.file == f"{texts[i][5:8]}.policy"
