@@ -304,7 +304,7 @@ def _place_comments(module: ast.Module, lines: list[_Line]) -> list[ast.Comment]
             continue
         n = c.span.line
         trailing = code_before.get(n, 1 << 30) < c.span.column
-        inside = [(ln.src[0], i, ln) for i, ln in code if ln.src and ln.src[0] <= n <= ln.src[1]]  # type: ignore[index]
+        inside = [(ln.src[0], i, ln) for i, ln in code if ln.src and ln.src[0] <= n <= ln.src[1]]
         if inside:
             _, _, target = max(inside, key=lambda t: (t[0], t[1]))
             assert target.src is not None
@@ -313,7 +313,7 @@ def _place_comments(module: ast.Module, lines: list[_Line]) -> list[ast.Comment]
             else:
                 target.leading.append(c)
             continue
-        after = [(ln.src[0], i, ln) for i, ln in code if ln.src and ln.src[0] > n]  # type: ignore[index]
+        after = [(ln.src[0], i, ln) for i, ln in code if ln.src and ln.src[0] > n]
         if after:
             _, _, target = min(after, key=lambda t: (t[0], t[1]))
             target.leading.append(c)

@@ -302,7 +302,7 @@ class _Build:
         return ast.Call(ch[0][1], tuple(ch[1:-1]), _between(ch[0], ch[-1]))
 
     @staticmethod
-    def list(ch: list[Any]) -> ast.ListExpr:
+    def list_(ch: list[Any]) -> ast.ListExpr:
         return ast.ListExpr(tuple(ch[1:-1]), _between(ch[0], ch[-1]))
 
     @staticmethod
@@ -351,6 +351,9 @@ class _Build:
         return ast.Literal(None, _tok_span(ch[0]))
 
 
+_RENAMED = {"with": "with_", "list": "list_"}
+
+
 def _callback(rule: Any) -> Callable[[list[Any]], Any] | None:
     """The reduce action of one grammar rule, from lark's rule metadata.
 
@@ -370,12 +373,13 @@ def _callback(rule: Any) -> Callable[[list[Any]], Any] | None:
         return lambda ch: ch[index]
     helper = origin.startswith("_")
     build: Callable[[list[Any]], Any] | None
-    build = None if helper else getattr(_Build, "with_" if name == "with" else name)
+    # `with` is a Python keyword and `list` a builtin: their builders end in `_`
+    build = None if helper else getattr(_Build, _RENAMED.get(name, name))
     keep_all = len(plan) == len(rule.expansion) and not any(e for _, e in plan)
     if keep_all:
         if build is None:
             return lambda ch: ch
-        return build
+        return build  # type: ignore[no-any-return]
     indices = plan
 
     def filtered(ch: list[Any]) -> Any:
@@ -428,7 +432,7 @@ def _grammar() -> _Grammar:
                     reduces[arg] = (len(arg.expansion), _callback(arg), str(arg.origin.name))
                 out[str(key)] = reduces[arg]
         actions[state] = out
-    lexer = Lexer(lk.terminals)
+    lexer = Lexer(list(lk.terminals))
     keywords = {typ: word for word, typ in lexer.keywords.items()}
     keywords.update({typ: p for p, typ in lexer.punctuation.items()})
     return _Grammar(lexer, actions, conf.start_state, conf.end_state, keywords)
