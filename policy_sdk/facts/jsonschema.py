@@ -34,6 +34,11 @@ _BOOL: dict[str, Any] = {"type": "boolean"}
 
 
 def _opt(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` or null (YAML's empty value); written so errors point at the value."""
+    if "enum" in schema:
+        return {**schema, "enum": [*schema["enum"], None]}
+    if isinstance(schema.get("type"), str):
+        return {**schema, "type": [schema["type"], "null"]}
     return {"anyOf": [schema, {"type": "null"}]}
 
 
