@@ -39,7 +39,8 @@ def test_the_bundled_example_loads_with_locations() -> None:
     assert facts.source == str(EXAMPLE)
     lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
     line = facts.locations["deployments[3].platform"]
-    assert "video-rec" in lines[line - 1] and "main-app" in lines[line - 1]
+    assert "video-rec" in lines[line - 1]
+    assert "main-app" in lines[line - 1]
     assert facts.locations["organization.name"] == next(
         i + 1 for i, text in enumerate(lines) if text.strip().startswith("name: 示例科技"))
 
