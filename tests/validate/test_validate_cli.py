@@ -21,7 +21,7 @@ def test_misspelled_attribute_exits_2_with_did_you_mean(tmp_path: Path) -> None:
     p = tmp_path / "bad.policy"
     p.write_text("rule r { require filing per platform where uses_recomendation }\n",
                  encoding="utf-8")
-    code, out, err = run("validate", str(p))
+    code, _out, err = run("validate", str(p))
     assert code == 2
     assert f"{p}:1:44: error[unknown-name]: unknown name `uses_recomendation`" in err
     assert "help: did you mean `uses_recommendation`?" in err

@@ -64,8 +64,8 @@ def test_misspelled_entity_and_attribute_of_entity() -> None:
     d = one("require filing per platform where deploymnt.running\n")
     assert d.help == "did you mean `deployment`?"
     d = one("require filing per platform where platform.tpye == \"app\"\n")
-    assert (d.code, d.message, d.help) == ("unknown-attribute", "`platform` has no attribute `tpye`",
-                                           "did you mean `type`?")
+    assert (d.code, d.message, d.help) == (
+        "unknown-attribute", "`platform` has no attribute `tpye`", "did you mean `type`?")
 
 
 def test_name_out_of_scope() -> None:
