@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fuzz_support import time_limit
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from policy_sdk._resources import default_policies_dir
@@ -64,6 +64,7 @@ def _words(d: Path) -> st.SearchStrategy[str]:
 def test_random_command_lines(workdir: Path, data: st.DataObject) -> None:
     command = data.draw(st.sampled_from(sorted(COMMANDS)))
     args = [command, *data.draw(st.lists(_words(workdir), max_size=6))]
+    assume(not any("\x00" in a for a in args))  # see test_nul_in_a_path_argument
     runner = CliRunner()
     with runner.isolation(input="") as (out, err, *_), time_limit(30):
         code = main(args)
@@ -101,6 +102,7 @@ def test_mutated_valid_command_lines(workdir: Path, data: st.DataObject) -> None
             args[i] = data.draw(_words(workdir))
         else:
             args.insert(max(i, 1), data.draw(_words(workdir)))
+    assume(not any("\x00" in a for a in args))  # see test_nul_in_a_path_argument
     runner = CliRunner()
     with runner.isolation(input="") as (out, err, *_), time_limit(30):
         code = main(args)
@@ -121,3 +123,18 @@ def test_each_command_with_a_broken_facts_or_policy_file(workdir: Path, command:
             text = out.getvalue().decode() + err.getvalue().decode("utf-8", "replace")
             assert code in (0, 1, 2), f"exit {code} for {args!r}:\n{text}"
             assert "Traceback" not in text
+
+
+@pytest.mark.xfail(strict=True, reason="bug (H1 parse_file, H2 load_facts, H4 calendar files / "
+                   "cli): a NUL in a path raises ValueError (embedded null byte), exit 3")
+@pytest.mark.parametrize(
+    "args",
+    [["fmt", "\x00"], ["validate", "\x00"], ["check", "--facts", "x\x00.yaml"],
+     ["inventory", "--facts", "\x00"], ["test", "policies", "--calendar", "\x00"]],
+    ids=["fmt", "validate", "check", "inventory", "test-calendar"],
+)
+def test_nul_in_a_path_argument(args: list[str]) -> None:
+    runner = CliRunner()
+    with runner.isolation(input="") as (out, err, *_):
+        code = main(args)
+    assert code == 2, (out.getvalue() + err.getvalue()).decode("utf-8", "replace")
