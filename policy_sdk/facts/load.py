@@ -635,7 +635,7 @@ class _Loader:
                platform_type: str | None = None) -> Mapping[str, Any]:
         out: dict[str, Any] = {}
         declared = self.declared[entity]
-        for key in sorted(k for k in item if k not in core):
+        for key in sorted((k for k in item if k not in core), key=str):
             value = item[key]
             p = f"{path}.{key}"
             if not isinstance(key, str):  # mappings given by embedders

@@ -140,3 +140,32 @@ def test_generated_documents_validate_against_the_json_schema(doc: dict[str, Any
 
 
 _VALIDATOR: Any = None
+
+
+_ANY_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5)
+    | st.dates() | st.datetimes(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3) | st.integers(),
+                                                                inner, max_size=3),
+    max_leaves=5,
+)
+
+
+@given(facts_documents(max_algorithms=2, max_platforms=2), st.data())
+def test_any_value_anywhere_loads_or_raises_facts_error(doc: dict[str, Any],
+                                                        data: st.DataObject) -> None:
+    sections = [k for k in doc if doc[k]]
+    section = data.draw(st.sampled_from(sections))
+    value = data.draw(_ANY_VALUE)
+    target = doc[section]
+    if isinstance(target, list):
+        target = target[data.draw(st.integers(0, len(target) - 1))]
+    key = data.draw(st.sampled_from([*target, "extra_key"]))
+    target[key] = value
+    diagnostics: tuple[Any, ...] = ()
+    try:
+        load_facts(doc, platform_types=SPECS)
+    except FactsError as err:
+        diagnostics = err.diagnostics
+        assert diagnostics
+    assert all(d.message and d.code for d in diagnostics)
