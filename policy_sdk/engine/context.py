@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from policy_sdk.facts.derived import FilingState, filing_state
@@ -25,6 +26,9 @@ from policy_sdk.facts.model import (
 from policy_sdk.workdays import WorkdayCalendar
 
 T = TypeVar("T")
+
+_ALGORITHM = attrgetter("algorithm")
+_PLATFORM = attrgetter("platform")
 
 #: record parts in key order
 PARTS = ("algorithm", "platform", "filing")
@@ -81,7 +85,12 @@ class Context:
     # -- computed attributes (docs/semantics.md §7) -----------------------------
 
     def deployment_index(self) -> dict[tuple[str, str], Deployment]:
-        return self.memo("deployment_index", lambda: {d.key: d for d in self.facts.deployments})
+        def build() -> dict[tuple[str, str], Deployment]:
+            deps = self.facts.deployments
+            keys = zip(map(_ALGORITHM, deps), map(_PLATFORM, deps), strict=True)
+            return dict(zip(keys, deps, strict=True))
+
+        return self.memo("deployment_index", build)
 
     def filing_states(self) -> dict[str, FilingState]:
         def build() -> dict[str, FilingState]:
@@ -94,7 +103,7 @@ class Context:
         return self.memo(
             "running_algorithms",
             lambda: frozenset(
-                d.algorithm for d in self.facts.deployments if d.status in RUNNING_STATUSES
+                {d.algorithm for d in self.facts.deployments if d.status in RUNNING_STATUSES}
             ),
         )
 
@@ -125,7 +134,7 @@ class Context:
                     for f in self.live_filings()
                     if len(set(f.platforms)) == 1
                 )
-            return frozenset((f.algorithm, p) for f in self.live_filings() for p in f.platforms)
+            return frozenset({(f.algorithm, p) for f in self.live_filings() for p in f.platforms})
 
         return self.memo(("live_pairs", distinct), build)
 
@@ -190,7 +199,7 @@ class Context:
         cache: dict[tuple[dt.date, int, bool], dt.date] = self.memo("due", dict)
         key = (anchor, amount, working)
         found = cache.get(key)
-        if found is None:
+        if found is None:  # a few thousand distinct anchors at most
             if working:
                 found = self.calendar.add_workdays(anchor, amount)
             else:

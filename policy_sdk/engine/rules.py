@@ -23,8 +23,10 @@ from policy_sdk import ast
 from policy_sdk.engine.compile import ACCESS, Compiled, ExprCompiler, Getter
 from policy_sdk.engine.context import Context
 from policy_sdk.errors import Diagnostic, Span
+from policy_sdk.facts.model import RUNNING_STATUSES
 from policy_sdk.facts.schema import Schema
 from policy_sdk.plugins.specs import FunctionSpec
+from policy_sdk.validate.names import Resolved, resolve
 
 #: the key parts each scope's keys have (§1)
 KEY_PARTS: Final[dict[str, tuple[str, ...]]] = {
@@ -77,6 +79,8 @@ class CompiledRule:
     where_algorithm: Compiled | None
     where_platform: Compiled | None
     where_item: Compiled | None
+    #: deployment statuses a `where` conjunct on the deployment's status admits
+    where_status: frozenset[str] | None
     where: Compiled | None  # the whole condition (for explanations)
     with_: Compiled | None
     condition: Compiled | None  # ensure
@@ -105,36 +109,47 @@ class CompiledRule:
     # -- where ------------------------------------------------------------------------
 
     def _applicable(self, ctx: Context, items: Sequence[Any]) -> list[int] | None:
-        """Indexes of the items where the rule applies (None: all of them)."""
+        """Indexes of the items where the rule applies (None: all of them).
+
+        Rules with the same scope and the same `where` share the result within one
+        evaluation (the default pack has four such rules)."""
         if self.where is None:
             return None
+        found: list[int] | None = ctx.memo(
+            ("applicable", self.scope, self.rule.statement.where),
+            lambda: self._compute_applicable(ctx, items),
+        )
+        return found
+
+    def _compute_applicable(self, ctx: Context, items: Sequence[Any]) -> list[int] | None:
         if self.where_const is not None and self.where_const.make(ctx)(None, None) is not True:
             return []
         by_algorithm = _table(ctx, self.where_algorithm, ctx.algorithms, "algorithm")
         by_platform = _table(ctx, self.where_platform, ctx.platforms, "platform")
+        for table in (by_algorithm, by_platform):
+            if table is not None and not any(table.values()) and not table.unknown_holds():
+                return []  # holds for no algorithm (platform): applies nowhere
+        allowed = self.where_status
         rest = self.where_item.make(ctx) if self.where_item is not None else None
-        if by_algorithm is None and by_platform is None and rest is None:
-            return None
-        if rest is None and by_platform is None:
-            assert by_algorithm is not None
-            return [i for i, x in enumerate(items) if by_algorithm[x.algorithm]]
-        if rest is None and by_algorithm is None:
-            assert by_platform is not None
-            return [i for i, x in enumerate(items) if by_platform[x.platform]]
-        if by_platform is None and by_algorithm is not None:
-            assert rest is not None
+        if by_platform is None and rest is None:
+            if by_algorithm is None and allowed is None:
+                return None
+            if by_algorithm is None:
+                assert allowed is not None
+                return [i for i, x in enumerate(items) if x.status in allowed]
+            if allowed is None:
+                return [i for i, x in enumerate(items) if by_algorithm[x.algorithm]]
             return [
                 i for i, x in enumerate(items)
-                if by_algorithm[x.algorithm] and rest(x, None) is True
+                if by_algorithm[x.algorithm] and x.status in allowed
             ]
-        if by_algorithm is None and by_platform is None:
-            assert rest is not None
-            return [i for i, x in enumerate(items) if rest(x, None) is True]
 
         def applies(x: Any) -> bool:
             if by_algorithm is not None and not by_algorithm[x.algorithm]:
                 return False
             if by_platform is not None and not by_platform[x.platform]:
+                return False
+            if allowed is not None and x.status not in allowed:
                 return False
             return rest is None or rest(x, None) is True
 
@@ -233,17 +248,21 @@ class CompiledRule:
         assert deadline is not None
         anchor = deadline.anchor.make(ctx)
         as_of = ctx.as_of
+        amount, working = deadline.amount, deadline.working
         violated: list[int] = []
         pending: list[int] = []
         due: dict[int, dt.date] = {}
+        late: dict[dt.date, bool] = {}  # anchor -> overdue, for this rule
         for i in failing:
             start = anchor(items[i], None)
             if type(start) is not dt.date:
                 violated.append(i)  # no anchor: no time limit runs
                 continue
-            day = ctx.due(start, deadline.amount, deadline.working)
-            due[i] = day
-            (pending if as_of <= day else violated).append(i)
+            due[i] = day = ctx.due(start, amount, working)
+            overdue = late.get(start)
+            if overdue is None:
+                overdue = late[start] = as_of > day
+            (violated if overdue else pending).append(i)
         return Outcome(self, items, applicable, violated, pending, due)
 
 
@@ -298,6 +317,12 @@ class _Table(dict[str, bool]):
         super().__init__(data)
         self._getter = getter
         self._field = field
+
+    def unknown_holds(self) -> bool:
+        """Whether the condition holds for an id the facts do not define (all nulls)."""
+        probe = _Probe()
+        setattr(probe, self._field, "\x00 no such id")
+        return self._getter(probe, None) is True
 
     def __missing__(self, key: str) -> bool:
         probe = _Probe()
@@ -431,6 +456,7 @@ def compile_rule(
         where_algorithm=parts[1],
         where_platform=parts[2],
         where_item=parts[3],
+        where_status=parts[4],
         where=where,
         with_=with_,
         condition=condition,
@@ -440,15 +466,22 @@ def compile_rule(
 
 def _split(
     where: ast.Expr | None, compiler: ExprCompiler, scope: str
-) -> tuple[Compiled | None, Compiled | None, Compiled | None, Compiled | None]:
-    """The top-level conjuncts of ``where``, grouped: org-only, algorithm, platform, item."""
+) -> tuple[Compiled | None, Compiled | None, Compiled | None, Compiled | None,
+           frozenset[str] | None]:
+    """The top-level conjuncts of ``where``, grouped: org-only, algorithm, platform, item,
+    and the deployment statuses that status conjuncts admit."""
     if where is None:
-        return (None, None, None, None)
+        return (None, None, None, None, None)
     conjuncts = where.operands if isinstance(where, ast.BoolOp) and where.op == "and" else (where,)
     groups: dict[str, list[ast.Expr]] = {"const": [], "alg": [], "plat": [], "item": []}
     access = ACCESS[scope]
     silent = ExprCompiler(scope, compiler.schema, compiler.functions)
+    statuses: frozenset[str] | None = None
     for c in conjuncts:
+        admitted = _status_filter(c, silent) if access.get("deployment") == "self" else None
+        if admitted is not None:
+            statuses = admitted if statuses is None else statuses & admitted
+            continue
         reads = silent.compile(c).bindings - {"organization"}
         if not reads:
             groups["const"].append(c)
@@ -465,5 +498,36 @@ def _split(
         expr = exprs[0] if len(exprs) == 1 else ast.BoolOp("and", tuple(exprs))
         return silent.compile(expr)
 
-    return (join(groups["const"]), join(groups["alg"]), join(groups["plat"]), join(groups["item"]))
+    return (join(groups["const"]), join(groups["alg"]), join(groups["plat"]),
+            join(groups["item"]), statuses)
+
+
+def _status_filter(expr: ast.Expr, compiler: ExprCompiler) -> frozenset[str] | None:
+    """The statuses a condition on the deployment's status admits, if it is one of
+    ``deployment.running``, ``status == "x"``, ``status in ["x", "y"]``."""
+
+    def is_status(node: ast.Expr, name: str) -> bool:
+        if not isinstance(node, ast.Path):
+            return False
+        found = resolve(node, compiler.scope, compiler.schema)
+        return (
+            isinstance(found, Resolved)
+            and found.binding == "deployment"
+            and found.attribute.name == name
+        )
+
+    if is_status(expr, "running"):
+        return frozenset(RUNNING_STATUSES)
+    if isinstance(expr, ast.Compare) and expr.op == "==" and is_status(expr.left, "status"):
+        right = expr.right
+        if isinstance(right, ast.Literal) and type(right.value) is str:
+            return frozenset({right.value})
+    if isinstance(expr, ast.In) and not expr.negated and is_status(expr.left, "status"):
+        right = expr.right
+        if isinstance(right, ast.ListExpr) and all(
+            isinstance(i, ast.Literal) and type(i.value) is str for i in right.items
+        ):
+            return frozenset(i.value for i in right.items if isinstance(i, ast.Literal)
+                             and isinstance(i.value, str))
+    return None
 
