@@ -23,7 +23,7 @@ def policy_files(paths: Sequence[str]) -> list[Path]:
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if "\x00" not in raw and p.is_dir():
             out.extend(sorted(p.rglob("*.policy")))
         else:
             out.append(p)
@@ -70,6 +70,10 @@ def validate(policies: Sequence[str], facts_file: str | None, plugin: Sequence[s
             files = policy_files([str(default_policies_dir())])
         modules = []
         for f in files:
+            if "\x00" in str(f):
+                errors.append(Diagnostic("io", f"cannot read `{str(f)!r}`: the path contains "
+                                         "a NUL character", file=repr(str(f))))
+                continue
             try:
                 modules.append(parse_file(f))
             except PolicySdkError as err:

@@ -162,6 +162,9 @@ def _read(path: Path) -> tuple[str, str]:
         data = path.read_bytes()
     except OSError as exc:
         raise _fail("io", f"cannot read `{file}`: {exc.strerror or exc}", file) from None
+    except ValueError:  # a NUL in the path
+        raise _fail("io", f"cannot read `{file!r}`: the path contains a NUL character",
+                    file) from None
     if len(data) > MAX_FACTS_BYTES:  # grew while we looked
         raise _fail("too-large", f"the facts file is larger than {MAX_FACTS_BYTES} bytes", file)
     try:

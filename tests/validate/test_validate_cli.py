@@ -90,3 +90,13 @@ def test_schema_command(tmp_path: Path) -> None:
     assert code == 0
     assert out == ""
     assert json.loads(target.read_text(encoding="utf-8")) == schema
+
+
+def test_nul_in_paths_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    code, _, err = run("validate", "a\x00.policy")
+    assert code == 2
+    assert "error[io]" in err
+    assert "NUL character" in err
+    code, _, err = run("validate", "--facts", "f\x00.yaml")
+    assert code == 2
+    assert "the path contains a NUL character" in err
