@@ -328,7 +328,11 @@ def _load_policies(policies: Sequence[PolicySource] | PolicySource | None) -> li
             modules.append(source)
             continue
         path = Path(source)
-        if not path.exists():
+        try:
+            exists = path.exists()
+        except ValueError:  # e.g. a NUL character in the path
+            exists = False
+        if not exists:
             problems.append(Diagnostic("io", f"no policy file or folder `{path}`", file=str(path)))
             continue
         for file in policy_files(path):

@@ -219,6 +219,11 @@ def load_calendar_file(path: str | os.PathLike[str]) -> tuple[YearSchedule, ...]
         raise FactsError(
             [Diagnostic("calendar-file", "calendar file is not UTF-8 text", file=file)]
         ) from None
+    except ValueError:  # e.g. a NUL character in the path
+        raise FactsError(
+            [Diagnostic("calendar-file", "cannot read calendar file: the path is not valid",
+                        file=file.replace("\x00", "\\0"))]
+        ) from None
     data: Any
     if file.endswith(".json"):
         try:

@@ -136,3 +136,8 @@ def test_agrees_with_holidays_package_2004_to_2026() -> None:
                 disagree.append(day)
             day += dt.timedelta(days=1)
     assert disagree == [D(2005, 12, 31)]
+
+
+def test_nul_in_path_is_a_facts_error() -> None:
+    with pytest.raises(FactsError, match="not valid"):
+        WorkdayCalendar.from_file("cal\x00.yaml")
