@@ -136,7 +136,7 @@ def run_size(n: int) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     deployments = len(facts.deployments)
-    repeat = 5 if deployments <= 100_000 else 3
+    repeat = 20 if deployments <= 10_000 else (7 if deployments <= 100_000 else 3)
     single = Engine.from_source(SINGLE_RULE, load_entrypoints=False, plugin_rules=False)
     hand_time, expected = best(lambda: hand_loop(facts), repeat)
     engine_time, single_report = best(

@@ -192,7 +192,7 @@ def render_sarif(
 
 
 def _location(file: str, line: int, column: int, what: str | None) -> dict[str, Any]:
-    uri = file if file.startswith("plugin:") else file.replace("\\", "/")
+    uri = file if file.startswith("plugin:") else _relative(file).replace("\\", "/")
     loc: dict[str, Any] = {
         "physicalLocation": {
             "artifactLocation": {"uri": uri},
@@ -202,6 +202,17 @@ def _location(file: str, line: int, column: int, what: str | None) -> dict[str, 
     if what:
         loc["message"] = {"text": what}
     return loc
+
+
+def _relative(file: str) -> str:
+    """A path relative to the working directory when it lies below it (SARIF base)."""
+    import os
+
+    try:
+        rel = os.path.relpath(file)
+    except ValueError:  # another drive on Windows
+        return file
+    return file if rel.startswith("..") else rel
 
 
 def _sarif_message(f: Finding) -> str:
