@@ -80,10 +80,12 @@ def main(argv: list[str] | None = None) -> int:
 
     tokens = _count_tokens(text)
     times = []
+    cpu = []
     for _ in range(args.repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         parse_policy(data, "bench.policy")
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     best = min(times)
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()} ({sys.platform})")
     print(f"rules:   {n_rules:,}")
@@ -96,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         f"parse:   best {best:.3f} s of {args.repeat}, "
         f"median {sorted(times)[len(times) // 2]:.3f} s, {best / tokens * 1e6:.2f} µs/token"
     )
+    print(f"cpu:     best {min(cpu):.3f} s (process time, less disturbed by other load)")
+    print(f"load:    {os.getloadavg()[0]:.2f} (1-minute average; above 1 a core means contention)")
     return 0
 
 
