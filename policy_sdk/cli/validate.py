@@ -45,8 +45,8 @@ def _registry(plugin: Sequence[str], disable: Sequence[str], no_entrypoints: boo
 
 
 @click.command("validate")
-@click.argument("policies", nargs=-1, type=click.Path())
-@click.option("--facts", "facts_file", type=click.Path(dir_okay=False),
+@click.argument("policies", nargs=-1, type=str, metavar="[POLICY]...")
+@click.option("--facts", "facts_file", type=str, metavar="FILE",
               help="also load this facts file and use the attributes and kinds it declares")
 @plugin_options
 def validate(policies: Sequence[str], facts_file: str | None, plugin: Sequence[str],
