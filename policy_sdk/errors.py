@@ -14,6 +14,7 @@ public API: stages catch them and raise one of these.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
@@ -76,10 +77,13 @@ class Diagnostic:
             line = self.source_line.rstrip("\n")
             gutter = f"{self.span.line} | "
             out.append(f"  {gutter}{line}")
-            width = 1
+            start = self.span.column - 1
+            end = start + 1
             if self.span.end_line == self.span.line:
-                width = max(1, self.span.end_column - self.span.column)
-            pad = " " * (len(gutter) + self.span.column - 1)
+                end = max(end, self.span.end_column - 1)
+            # columns count characters; a terminal shows CJK characters two cells wide
+            pad = " " * (len(gutter) + display_width(line[:start]))
+            width = max(1, display_width(line[start:end]))
             out.append(f"  {pad}{'^' * width}")
         if self.help:
             out.append(f"  help: {self.help}")
@@ -142,6 +146,11 @@ class EvaluationError(PolicySdkError):
     """Evaluation could not finish (e.g. a date in a year the calendar does not know)."""
 
     default_code = "evaluation"
+
+
+def display_width(text: str) -> int:
+    """Terminal cells ``text`` takes: wide and full-width characters (Chinese) count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def did_you_mean(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str | None:
