@@ -14,8 +14,8 @@ public API: stages catch them and raise one of these.
 from __future__ import annotations
 
 import difflib
-import unicodedata
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Literal
 

@@ -25,7 +25,8 @@ def test_caret_sits_under_the_token_after_chinese_text() -> None:
     assert rendered[0] == "a.policy:3:" + str(col) + ": error[syntax]: unexpected `requir`"
     source, caret = rendered[1], rendered[2]
     # the caret starts at the same terminal cell as `requir` in the source line
-    assert display_width(caret[: caret.index("^")]) == display_width(source[: source.index("requir")])
+    before = source[: source.index("requir")]
+    assert display_width(caret[: caret.index("^")]) == display_width(before)
     assert caret.strip() == "^" * len("requir")
     assert rendered[3] == "  help: did you mean `require`?"
 
