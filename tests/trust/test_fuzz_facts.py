@@ -200,7 +200,5 @@ def test_dates_in_memory_are_dates() -> None:
     assert facts.deployments[0].launched_on == dt.date(2026, 1, 5)
 
 
-@pytest.mark.xfail(strict=True, reason="bug (H2, facts/load.py): a NUL in the file path raises "
-                   "ValueError (embedded null byte) instead of a FactsError")
 def test_nul_in_the_facts_path() -> None:
     assert load_or_facts_error("facts\x00.yaml") is None
