@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from policy_sdk.cli.params import SafePath
 from policy_sdk.errors import PolicySdkError
 
 __all__ = ["fmt", "policy_files"]
@@ -42,7 +43,7 @@ def policy_files(paths: tuple[Path, ...]) -> list[Path]:
     "paths",
     nargs=-1,
     required=True,
-    type=click.Path(exists=True, path_type=Path),
+    type=SafePath(exists=True, path_type=Path),
 )
 def fmt(check: bool, show_diff: bool, paths: tuple[Path, ...]) -> None:
     """Format policy files (PATH: files, or folders searched for *.policy)."""

@@ -16,6 +16,7 @@ from typing import Any, NoReturn, TypeVar
 import attrs
 import click
 
+from policy_sdk.cli.params import SafePath
 from policy_sdk.errors import PolicySdkError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,7 +71,7 @@ def common_options(func: F) -> F:
     func = click.option(
         "--calendar",
         "calendar_file",
-        type=click.Path(dir_okay=False),
+        type=SafePath(dir_okay=False),
         help="working-day calendar file for years the built-in calendar does not know",
     )(func)
     func = click.option(
@@ -80,7 +81,7 @@ def common_options(func: F) -> F:
         "--facts",
         "facts_file",
         required=True,
-        type=click.Path(dir_okay=False),
+        type=SafePath(dir_okay=False),
         help="the deployment facts (YAML or JSON)",
     )(func)
     return func

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import click
 
+from policy_sdk.cli.params import SafePath
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
 
 
 @click.command("schema")
-@click.option("--output", "-o", "output", type=click.Path(dir_okay=False),
+@click.option("--output", "-o", "output", type=SafePath(dir_okay=False),
               help="write the schema to FILE instead of printing it")
 @plugin_options
 def schema(output: str | None, plugin: Sequence[str], disable: Sequence[str],

@@ -298,7 +298,10 @@ def _parse_yaml(text: str, file: str) -> tuple[Any, _Marks, list[Diagnostic]]:
                           span=Span(file, line, col, line, col + 1),
                           source_line=lines[line - 1] if line <= len(lines) else None))
 
-    parser = _Parser(text)
+    try:
+        parser = _Parser(text)
+    except yaml.YAMLError as exc:  # libyaml's reader refuses control characters up front
+        raise _yaml_failure(exc, file, text) from None
     # frames: [container, path, is_mapping, pending key or _NO_KEY, key mark, start mark, anchor]
     stack: list[list[Any]] = []
     anchors: dict[str, Any] = {}
@@ -412,17 +415,29 @@ def _parse_yaml(text: str, file: str) -> tuple[Any, _Marks, list[Diagnostic]]:
         raise _fail(exc.code, exc.message, file, line=exc.mark.line + 1,
                     column=exc.mark.column + 1, text=text, help=exc.help) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        context = getattr(exc, "context", None)
-        message = f"malformed YAML: {problem}" + (f" ({context})" if context else "")
-        raise _fail("malformed", message, file, line=mark.line + 1 if mark else None,
-                    column=mark.column + 1 if mark else 1, text=text) from None
+        raise _yaml_failure(exc, file, text) from None
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
             dispose()
     return (None if root is _NO_KEY else root), marks, soft
+
+
+def _yaml_failure(exc: yaml.YAMLError, file: str, text: str) -> FactsError:
+    """A FactsError for anything PyYAML or libyaml raised, located where it says."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        position = max(0, min(exc.position, len(text)))
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        message = (f"malformed YAML: character U+{exc.character:04X} is not allowed in a YAML file"
+                   if isinstance(exc.character, int) else f"malformed YAML: {exc.reason}")
+        return _fail("malformed", message, file, line=line, column=column, text=text)
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"malformed YAML: {problem}" + (f" ({context})" if context else "")
+    return _fail("malformed", message, file, line=mark.line + 1 if mark else None,
+                 column=mark.column + 1 if mark else 1, text=text)
 
 
 def _merge(target: dict[str, Any], value: Any, mark: Any) -> None:

@@ -786,6 +786,12 @@ def parse_file(path: str | FsPath) -> ast.Module:
         raise PolicySyntaxError(
             [Diagnostic(code="io", message=f"cannot read `{p}`: {exc.strerror}", file=str(p))]
         ) from None
+    except ValueError:  # e.g. a NUL in the path: no file can have that name
+        shown = str(p).replace("\x00", "\\0")
+        raise PolicySyntaxError(
+            [Diagnostic(code="io", message=f"cannot read `{shown}`: not a valid file name",
+                        file=shown)]
+        ) from None
     return parse_policy(data, str(p))
 
 

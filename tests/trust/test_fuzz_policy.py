@@ -176,8 +176,6 @@ def test_nul_inside_a_string_or_comment_either_parses_or_is_refused(text: str) -
         assert ast.rule_ids(module)[0][0] == "r"
 
 
-@pytest.mark.xfail(strict=True, reason="bug (H1, syntax/parser.py): a NUL in the file path "
-                   "raises ValueError (embedded null byte) instead of a PolicySyntaxError")
 def test_nul_in_the_policy_path() -> None:
     with pytest.raises(PolicySyntaxError):
         parse_file("p\x00.policy")
