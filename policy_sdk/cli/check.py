@@ -18,9 +18,9 @@ from policy_sdk.errors import PolicySdkError
 
 
 @click.command("check")
-@click.option("--facts", "facts_file", required=True, type=click.Path(dir_okay=False),
+@click.option("--facts", "facts_file", required=True, metavar="FILE",
               help="the deployment facts (YAML or JSON)")
-@click.option("--policy", "policies", multiple=True, type=click.Path(),
+@click.option("--policy", "policies", multiple=True, metavar="PATH",
               help="a policy file or folder (repeatable); replaces the default pack")
 @click.option("--as-of", "as_of", metavar="DATE",
               help="today, for deadlines: decides pending vs violated (default: the real today)")
@@ -31,7 +31,7 @@ from policy_sdk.errors import PolicySdkError
 @click.option("--all", "include_all", is_flag=True,
               help="show satisfied and not-applicable findings too")
 @click.option("--exit-zero", is_flag=True, help="exit 0 even when a mandatory rule is violated")
-@click.option("--calendar", "calendar_file", type=click.Path(dir_okay=False),
+@click.option("--calendar", "calendar_file", metavar="FILE",
               help="working-day calendar file for years the built-in calendar does not know")
 @click.option("--no-plugin-rules", is_flag=True, help="do not run the rules plugins contribute")
 @click.option("--color/--no-color", default=None, help="colour the text output "

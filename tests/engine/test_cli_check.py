@@ -89,3 +89,16 @@ def test_calendar_option(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     cal.write_text("year: 2027\nholidays: [2027-01-01]\n", encoding="utf-8")
     code, _, err = run(capsys, "--calendar", str(cal), "--exit-zero")
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--facts", "x\x00.yaml"], ["--facts", "/nonexistent/facts.yaml"],
+     ["--policy", "/nonexistent/policies"], ["--policy", "a\x00.policy"],
+     ["--calendar", "c\x00.yaml"]],
+)
+def test_unusable_paths_exit_2(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    code = main(["check", "--facts", str(COMPANY), *args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "internal error" not in err
