@@ -24,8 +24,8 @@ STATUSES: Final[tuple[Status, ...]] = ("violated", "pending", "satisfied", "not_
 class Finding:
     """The outcome of one rule for one scope key.
 
-    Equality compares the decision (rule, status, key, deadline, …), not the
-    wording of the explanation or where the rule came from.
+    Equality compares the decision (rule, status, severity, key, message, citation,
+    deadline), not the wording of the remedy and explanation or where the rule came from.
     """
 
     rule: str
@@ -36,7 +36,8 @@ class Finding:
     filing: str | None
     message: str
     citation: str | None = None
-    remedy: str | None = None
+    #: advice; may carry a note on reusable materials, so it takes no part in equality
+    remedy: str | None = attrs.field(default=None, eq=False)
     deadline: dt.date | None = None
     explanation: tuple[str, ...] = attrs.field(default=(), eq=False)
     #: where the rule came from: a policy file path or ``plugin:NAME``
