@@ -28,3 +28,16 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
     assert _quick_start_lines()[1] in ci
     assert any(line.startswith("ruff check") for line in ci)
     assert "mypy --strict policy_sdk" in ci
+
+
+def test_readme_policy_examples_parse() -> None:
+    import textwrap
+
+    from policy_sdk.syntax import parse_policy
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^( *)```policy\n(.*?)^\1```", text, re.S | re.M)
+    assert len(blocks) >= 2
+    for _, block in blocks:
+        module = parse_policy(textwrap.dedent(block), "README.md")
+        assert module.items, block
