@@ -1,17 +1,21 @@
 """What the cancellation planner and the inventory return: frozen, JSON-ready values.
 
 ``to_dict()`` gives plain JSON types (dates as ``YYYY-MM-DD``); ``to_json()`` the text.
+Both go through the shared converter (:mod:`policy_sdk._json`): a class's JSON object
+is its fields in order, except where a shape at the end of this module says otherwise.
 The JSON contracts are ``docs/plan.schema.json`` and ``docs/inventory.schema.json``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from typing import Any, Protocol
 
 import attrs
+
+from policy_sdk import _json
+from policy_sdk._json import JsonValue, register_shape
 
 #: materials every cancellation application carries, batch or single (seed 002: "一套材料")
 BASE_MATERIALS: tuple[str, ...] = (
@@ -26,19 +30,11 @@ class WorkdayCounter(Protocol):
     def add_workdays(self, start: dt.date, n: int) -> dt.date: ...
 
 
-def _date(d: dt.date | None) -> str | None:
-    return d.isoformat() if d is not None else None
-
-
-def _dump(obj: Mapping[str, Any], indent: int | None) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=indent, sort_keys=False)
-
-
 # --- plan ---------------------------------------------------------------------
 
 
 @attrs.frozen
-class PlannedFiling:
+class PlannedFiling(JsonValue):
     """A filing the plan cancels."""
 
     filing: str
@@ -52,21 +48,9 @@ class PlannedFiling:
     deadline: dt.date | None
     overdue: bool
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "filing": self.filing,
-            "algorithm": self.algorithm,
-            "algorithm_types": list(self.algorithm_types),
-            "platforms": list(self.platforms),
-            "platform_types": list(self.platform_types),
-            "stopped_on": _date(self.stopped_on),
-            "deadline": _date(self.deadline),
-            "overdue": self.overdue,
-        }
-
 
 @attrs.frozen
-class PlannedBatch:
+class PlannedBatch(JsonValue):
     """Several filings cancelled by one application with one set of materials."""
 
     filings: tuple[PlannedFiling, ...]  # sorted by filing number
@@ -80,34 +64,18 @@ class PlannedBatch:
     def numbers(self) -> tuple[str, ...]:
         return tuple(f.filing for f in self.filings)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "filings": [f.to_dict() for f in self.filings],
-            "reason": self.reason,
-            "materials": list(self.materials),
-            "deadline": _date(self.deadline),
-            "overdue": self.overdue,
-        }
-
 
 @attrs.frozen
-class PlannedSingle:
+class PlannedSingle(JsonValue):
     """One filing cancelled by its own application."""
 
     filing: PlannedFiling
     reason: str
     materials: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.filing.to_dict(),
-            "reason": self.reason,
-            "materials": list(self.materials),
-        }
-
 
 @attrs.frozen
-class KeptFiling:
+class KeptFiling(JsonValue):
     """A filing that must not be cancelled: the algorithm still runs where it is filed."""
 
     filing: str
@@ -116,18 +84,9 @@ class KeptFiling:
     running_platforms: tuple[str, ...]
     reason: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "filing": self.filing,
-            "algorithm": self.algorithm,
-            "platforms": list(self.platforms),
-            "running_platforms": list(self.running_platforms),
-            "reason": self.reason,
-        }
-
 
 @attrs.frozen
-class PlannedChange:
+class PlannedChange(JsonValue):
     """A filing naming stopped and running platforms: changed, not cancelled (Art. 24 ¶2)."""
 
     filing: str
@@ -144,22 +103,9 @@ class PlannedChange:
     overdue: bool
     reason: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "filing": self.filing,
-            "algorithm": self.algorithm,
-            "platforms": list(self.platforms),
-            "remove": list(self.remove),
-            "keep": list(self.keep),
-            "stopped_on": _date(self.stopped_on),
-            "deadline": _date(self.deadline),
-            "overdue": self.overdue,
-            "reason": self.reason,
-        }
-
 
 @attrs.frozen
-class Stop:
+class Stop(JsonValue):
     """One deployment the plan treats as stopped, and since when."""
 
     algorithm: str
@@ -168,17 +114,9 @@ class Stop:
     #: "request" (asked for now) or "facts" (already stopped in the facts)
     source: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "algorithm": self.algorithm,
-            "platform": self.platform,
-            "stopped_on": _date(self.stopped_on),
-            "source": self.source,
-        }
-
 
 @attrs.frozen
-class StrategyResult:
+class StrategyResult(JsonValue):
     """How one strategy fared when ``auto`` compared them."""
 
     strategy: str
@@ -186,16 +124,9 @@ class StrategyResult:
     #: False when the strategy proposed a batch that a platform would reject
     eligible: bool
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "strategy": self.strategy,
-            "applications": self.applications,
-            "eligible": self.eligible,
-        }
-
 
 @attrs.frozen
-class CancellationPlan:
+class CancellationPlan(JsonValue):
     """Which filings to cancel (in batches or singly), change, or keep — and by when."""
 
     as_of: dt.date
@@ -225,32 +156,15 @@ class CancellationPlan:
         out += [s.filing.filing for s in self.singles]
         return tuple(sorted(out))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "as_of": self.as_of.isoformat(),
-            "requested_strategy": self.requested_strategy,
-            "strategy": self.strategy,
-            "applications": self.applications,
-            "deadline": _date(self.deadline),
-            "overdue": list(self.overdue),
-            "stops": [s.to_dict() for s in self.stops],
-            "batches": [b.to_dict() for b in self.batches],
-            "singles": [s.to_dict() for s in self.singles],
-            "kept": [k.to_dict() for k in self.kept],
-            "changes": [c.to_dict() for c in self.changes],
-            "warnings": list(self.warnings),
-            "considered": [c.to_dict() for c in self.considered],
-        }
-
     def to_json(self, *, indent: int | None = 2) -> str:
-        return _dump(self.to_dict(), indent)
+        return _json.to_json(self, indent)
 
 
 # --- inventory ----------------------------------------------------------------
 
 
 @attrs.frozen
-class PlatformDeployment:
+class PlatformDeployment(JsonValue):
     """The deployment state of a filing's algorithm on one of its platforms."""
 
     platform: str
@@ -259,17 +173,9 @@ class PlatformDeployment:
     state: str
     stopped_on: dt.date | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "platform": self.platform,
-            "platform_type": self.platform_type,
-            "state": self.state,
-            "stopped_on": _date(self.stopped_on),
-        }
-
 
 @attrs.frozen
-class InventoryFiling:
+class InventoryFiling(JsonValue):
     filing: str
     algorithm: str
     algorithm_name: str | None
@@ -282,22 +188,9 @@ class InventoryFiling:
     deployment_state: str
     deployments: tuple[PlatformDeployment, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "filing": self.filing,
-            "algorithm": self.algorithm,
-            "algorithm_name": self.algorithm_name,
-            "algorithm_types": list(self.algorithm_types),
-            "platforms": list(self.platforms),
-            "platform_types": list(self.platform_types),
-            "status": self.status,
-            "deployment_state": self.deployment_state,
-            "deployments": [d.to_dict() for d in self.deployments],
-        }
-
 
 @attrs.frozen
-class DueItem:
+class DueItem(JsonValue):
     """A live filing whose deployment has stopped: cancellation (or change) due."""
 
     filing: str
@@ -308,20 +201,9 @@ class DueItem:
     deadline: dt.date | None
     overdue: bool
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "filing": self.filing,
-            "algorithm": self.algorithm,
-            "platforms": list(self.platforms),
-            "stopped_platforms": list(self.stopped_platforms),
-            "stopped_on": _date(self.stopped_on),
-            "deadline": _date(self.deadline),
-            "overdue": self.overdue,
-        }
-
 
 @attrs.frozen
-class UnfiledDeployment:
+class UnfiledDeployment(JsonValue):
     """A running deployment no live filing names."""
 
     algorithm: str
@@ -331,19 +213,9 @@ class UnfiledDeployment:
     launched_on: dt.date | None
     uses_recommendation: bool
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "algorithm": self.algorithm,
-            "platform": self.platform,
-            "platform_type": self.platform_type,
-            "status": self.status,
-            "launched_on": _date(self.launched_on),
-            "uses_recommendation": self.uses_recommendation,
-        }
-
 
 @attrs.frozen
-class OrphanFiling:
+class OrphanFiling(JsonValue):
     """A live filing naming platforms where its algorithm has no deployment."""
 
     filing: str
@@ -352,17 +224,9 @@ class OrphanFiling:
     #: the named platforms without a deployment of the algorithm
     undeployed: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "filing": self.filing,
-            "algorithm": self.algorithm,
-            "platforms": list(self.platforms),
-            "undeployed": list(self.undeployed),
-        }
-
 
 @attrs.frozen
-class PlatformRequirements:
+class PlatformRequirements(JsonValue):
     """A platform's cancellation capabilities, with per-platform overrides applied."""
 
     platform: str
@@ -382,21 +246,9 @@ class PlatformRequirements:
     def special(self) -> bool:
         return not self.accepts_batch or bool(self.required_materials)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "platform": self.platform,
-            "platform_type": self.platform_type,
-            "batch": self.batch,
-            "item_verification": self.item_verification,
-            "accepts_batch": self.accepts_batch,
-            "required_materials": list(self.required_materials),
-            "overridden": self.overridden,
-            "note": self.note,
-        }
-
 
 @attrs.frozen
-class Inventory:
+class Inventory(JsonValue):
     """Every filing, where it stands, and what is due: take stock before deciding."""
 
     as_of: dt.date
@@ -413,23 +265,66 @@ class Inventory:
     #: verification, or extra materials)
     special_platforms: tuple[PlatformRequirements, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "as_of": self.as_of.isoformat(),
-            "filings": [f.to_dict() for f in self.filings],
-            "counts": {
-                "filings": len(self.filings),
-                "by_platform": dict(self.by_platform),
-                "by_platform_type": dict(self.by_platform_type),
-                "by_algorithm_type": dict(self.by_algorithm_type),
-                "by_status": dict(self.by_status),
-            },
-            "cancellation_due": [d.to_dict() for d in self.cancellation_due],
-            "changes_due": [d.to_dict() for d in self.changes_due],
-            "unfiled": [u.to_dict() for u in self.unfiled],
-            "orphans": [o.to_dict() for o in self.orphans],
-            "special_platforms": [p.to_dict() for p in self.special_platforms],
-        }
-
     def to_json(self, *, indent: int | None = 2) -> str:
-        return _dump(self.to_dict(), indent)
+        return _json.to_json(self, indent)
+
+
+# --- JSON shapes that are not just the fields in order ---------------------------
+
+#: a plan's summary comes first; ``applications`` is computed
+_PLAN_KEYS = (
+    "as_of",
+    "requested_strategy",
+    "strategy",
+    "applications",
+    "deadline",
+    "overdue",
+    "stops",
+    "batches",
+    "singles",
+    "kept",
+    "changes",
+    "warnings",
+    "considered",
+)
+
+#: ``accepts_batch`` is computed and stands after the flags it is computed from
+_REQUIREMENTS_KEYS = (
+    "platform",
+    "platform_type",
+    "batch",
+    "item_verification",
+    "accepts_batch",
+    "required_materials",
+    "overridden",
+    "note",
+)
+
+
+def _plan_shape(plan: CancellationPlan, fields: dict[str, Any]) -> dict[str, Any]:
+    fields["applications"] = plan.applications
+    return {k: fields[k] for k in _PLAN_KEYS}
+
+
+def _single_shape(single: PlannedSingle, fields: dict[str, Any]) -> dict[str, Any]:
+    # the filing's keys at the top level, then why it goes alone and with what
+    return {**fields["filing"], "reason": fields["reason"], "materials": fields["materials"]}
+
+
+def _requirements_shape(req: PlatformRequirements, fields: dict[str, Any]) -> dict[str, Any]:
+    fields["accepts_batch"] = req.accepts_batch
+    return {k: fields[k] for k in _REQUIREMENTS_KEYS}
+
+
+def _inventory_shape(inv: Inventory, fields: dict[str, Any]) -> dict[str, Any]:
+    counts = {"filings": len(inv.filings)}
+    for key in ("by_platform", "by_platform_type", "by_algorithm_type", "by_status"):
+        counts[key] = fields.pop(key)
+    as_of, filings = fields.pop("as_of"), fields.pop("filings")
+    return {"as_of": as_of, "filings": filings, "counts": counts, **fields}
+
+
+register_shape(CancellationPlan, _plan_shape)
+register_shape(PlannedSingle, _single_shape)
+register_shape(PlatformRequirements, _requirements_shape)
+register_shape(Inventory, _inventory_shape)
