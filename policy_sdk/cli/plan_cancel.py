@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import click
 
-from policy_sdk.cli.inventory import (
-    _d,
-    _overdue,
+from policy_sdk.cli._cancellation import (
+    Common,
     common_options,
     console,
-    load,
+    date_cell,
+    overdue_cell,
     parse_date,
     reporting_errors,
+    table,
 )
 
 
 def render_plan(plan: Any) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     out = console()
     strategy = plan.strategy
@@ -29,7 +28,7 @@ def render_plan(plan: Any) -> None:
     out.print(
         f"[bold]cancellation plan[/] as of {plan.as_of.isoformat()} (strategy {strategy}): "
         f"{plan.applications} application(s), {len(plan.changes)} change(s), "
-        f"{len(plan.kept)} kept; first deadline {_d(plan.deadline)}"
+        f"{len(plan.kept)} kept; first deadline {date_cell(plan.deadline)}"
     )
     if plan.considered:
         out.print(
@@ -40,54 +39,53 @@ def render_plan(plan: Any) -> None:
             )
         )
     for i, b in enumerate(plan.batches, 1):
-        t = Table(title=f"batch {i}: {escape(b.reason)}", title_justify="left")
-        for col in ("filing", "algorithm", "platforms", "stopped on", "deadline", ""):
-            t.add_column(col, no_wrap=col == "filing")
+        t = table(
+            f"batch {i}: {escape(b.reason)}",
+            ("filing", "algorithm", "platforms", "stopped on", "deadline", ""),
+        )
         for f in b.filings:
             t.add_row(
                 escape(f.filing),
                 escape(f.algorithm),
                 ", ".join(f.platforms),
-                _d(f.stopped_on),
-                _d(f.deadline),
-                _overdue(f.overdue),
+                date_cell(f.stopped_on),
+                date_cell(f.deadline),
+                overdue_cell(f.overdue),
             )
         out.print(t)
         out.print("  materials: " + escape("; ".join(b.materials)))
     if plan.singles:
-        t = Table(title="singles (cancelled one by one)", title_justify="left")
-        for col in ("filing", "algorithm", "platforms", "deadline", "", "reason"):
-            t.add_column(col, no_wrap=col == "filing")
+        t = table(
+            "singles (cancelled one by one)",
+            ("filing", "algorithm", "platforms", "deadline", "", "reason"),
+        )
         for s in plan.singles:
             t.add_row(
                 escape(s.filing.filing),
                 escape(s.filing.algorithm),
                 ", ".join(s.filing.platforms),
-                _d(s.filing.deadline),
-                _overdue(s.filing.overdue),
+                date_cell(s.filing.deadline),
+                overdue_cell(s.filing.overdue),
                 escape(s.reason),
             )
         out.print(t)
     if plan.changes:
-        t = Table(
-            title="changes (not cancelled: remove the stopped platforms)", title_justify="left"
+        t = table(
+            "changes (not cancelled: remove the stopped platforms)",
+            ("filing", "algorithm", "remove", "keep", "deadline", ""),
         )
-        for col in ("filing", "algorithm", "remove", "keep", "deadline", ""):
-            t.add_column(col, no_wrap=col == "filing")
         for c in plan.changes:
             t.add_row(
                 escape(c.filing),
                 escape(c.algorithm),
                 ", ".join(c.remove),
                 ", ".join(c.keep),
-                _d(c.deadline),
-                _overdue(c.overdue),
+                date_cell(c.deadline),
+                overdue_cell(c.overdue),
             )
         out.print(t)
     if plan.kept:
-        t = Table(title="kept (must not be cancelled)", title_justify="left")
-        for col in ("filing", "algorithm", "reason"):
-            t.add_column(col, no_wrap=col == "filing")
+        t = table("kept (must not be cancelled)", ("filing", "algorithm", "reason"))
         for k in plan.kept:
             t.add_row(escape(k.filing), escape(k.algorithm), escape(k.reason))
         out.print(t)
@@ -116,25 +114,13 @@ def render_plan(plan: Any) -> None:
     show_default=True,
     help="auto, batch, single, or a strategy a plugin contributes",
 )
-def plan_cancel(
-    facts_file: str,
-    as_of: str | None,
-    calendar_file: str | None,
-    fmt: str,
-    plugin: tuple[str, ...],
-    disable: tuple[str, ...],
-    no_entrypoints: bool,
-    stops: tuple[str, ...],
-    on: str | None,
-    strategy: str,
-) -> None:
+def plan_cancel(common: Common, stops: tuple[str, ...], on: str | None, strategy: str) -> None:
     """Plan the cancellation of filings whose service stops: batches, singles, changes, kept."""
     from policy_sdk.cancellation.planner import plan_cancellation
 
-    day = parse_date(as_of, "--as-of") or dt.date.today()
     stop_day = parse_date(on, "--on")
     with reporting_errors():
-        loaded = load(facts_file, calendar_file, plugin, disable, no_entrypoints)
+        loaded = common.load()
         plan = plan_cancellation(
             loaded.facts,
             stops,
@@ -142,10 +128,7 @@ def plan_cancel(
             strategies=loaded.strategies,
             calendar=loaded.calendar,
             on=stop_day,
-            as_of=day,
+            as_of=common.as_of,
             strategy=strategy,
         )
-    if fmt == "json":
-        click.echo(plan.to_json())
-    else:
-        render_plan(plan)
+    common.output(plan, render_plan)

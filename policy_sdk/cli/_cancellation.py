@@ -1,0 +1,183 @@
+"""What ``inventory`` and ``plan-cancel`` share: their common options, loading plugins,
+facts and the calendar, reporting errors (exit 2), JSON or table output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import shutil
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, NoReturn, TypeVar
+
+import attrs
+import click
+
+from policy_sdk.cli.params import SafePath
+from policy_sdk.errors import PolicySdkError
+
+R = TypeVar("R")
+
+
+@attrs.frozen
+class Loaded:
+    facts: Any  # policy_sdk.facts.model.Facts
+    capabilities: Mapping[str, Any]
+    strategies: Mapping[str, Any]
+    calendar: Any  # policy_sdk.workdays.WorkdayCalendar
+
+
+def fail(err: PolicySdkError) -> NoReturn:
+    click.echo(err.render(), err=True)
+    sys.exit(2)
+
+
+@contextmanager
+def reporting_errors() -> Iterator[None]:
+    """Print any :class:`PolicySdkError` as diagnostics and exit 2 (never a traceback)."""
+    try:
+        yield
+    except PolicySdkError as err:
+        fail(err)
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"`{value}` is not a date (YYYY-MM-DD)", param_hint=option
+        ) from None
+
+
+@attrs.frozen
+class Common:
+    """The common options of a command, ``--as-of`` parsed (default: the real today)."""
+
+    facts_file: str
+    as_of: dt.date
+    calendar_file: str | None
+    fmt: str
+    plugin: tuple[str, ...]
+    disable: tuple[str, ...]
+    no_entrypoints: bool
+
+    def load(self) -> Loaded:
+        """Plugins first (they bring the platform types), then the facts, then the calendar."""
+        from policy_sdk.cli.plugins import disabled_names
+        from policy_sdk.facts import load_facts  # type: ignore[attr-defined, unused-ignore]
+        from policy_sdk.plugins import load_registry
+        from policy_sdk.workdays import WorkdayCalendar, default_calendar
+
+        registry = load_registry(
+            plugins=self.plugin,
+            load_entrypoints=not self.no_entrypoints,
+            disabled=disabled_names(self.disable),
+        )
+        facts = load_facts(self.facts_file, platform_types=registry.platform_types)
+        calendar = (
+            WorkdayCalendar.from_file(self.calendar_file, base=default_calendar())
+            if self.calendar_file
+            else default_calendar()
+        )
+        return Loaded(
+            facts=facts,
+            capabilities={
+                name: spec.capabilities for name, spec in registry.platform_types.items()
+            },
+            strategies=dict(registry.strategies),
+            calendar=calendar,
+        )
+
+    def output(self, result: R, render: Callable[[R], None]) -> None:
+        """``result.to_json()`` for ``--format json``, else ``render(result)`` as tables."""
+        if self.fmt == "json":
+            click.echo(result.to_json())  # type: ignore[attr-defined]
+        else:
+            render(result)
+
+
+def common_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--facts FILE``, ``--as-of DATE``, ``--calendar FILE``, ``--format``, plugin options,
+    handed to ``command`` as one :class:`Common` (its first argument)."""
+    from policy_sdk.cli.plugins import plugin_options
+
+    @functools.wraps(command)
+    def with_common(
+        facts_file: str,
+        as_of: str | None,
+        calendar_file: str | None,
+        fmt: str,
+        plugin: tuple[str, ...],
+        disable: tuple[str, ...],
+        no_entrypoints: bool,
+        **own: Any,
+    ) -> None:
+        common = Common(
+            facts_file=facts_file,
+            as_of=parse_date(as_of, "--as-of") or dt.date.today(),
+            calendar_file=calendar_file,
+            fmt=fmt,
+            plugin=plugin,
+            disable=disable,
+            no_entrypoints=no_entrypoints,
+        )
+        command(common, **own)
+
+    func: Callable[..., None] = plugin_options(with_common)
+    func = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="output format",
+    )(func)
+    func = click.option(
+        "--calendar",
+        "calendar_file",
+        type=SafePath(dir_okay=False),
+        help="working-day calendar file for years the built-in calendar does not know",
+    )(func)
+    func = click.option(
+        "--as-of", "as_of", metavar="DATE", help="today, for deadlines (default: the real today)"
+    )(func)
+    func = click.option(
+        "--facts",
+        "facts_file",
+        required=True,
+        type=SafePath(dir_okay=False),
+        help="the deployment facts (YAML or JSON)",
+    )(func)
+    return func
+
+
+# --- tables -------------------------------------------------------------------
+
+
+def console() -> Any:
+    from rich.console import Console
+
+    width = max(120, shutil.get_terminal_size((160, 24)).columns)
+    return Console(highlight=False, width=width, soft_wrap=False)
+
+
+def table(title: str, columns: Sequence[str]) -> Any:
+    """A left-titled rich table with these columns (a filing number never wraps)."""
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left")
+    for col in columns:
+        t.add_column(col, no_wrap=col == "filing")
+    return t
+
+
+def date_cell(d: dt.date | None) -> str:
+    return d.isoformat() if d is not None else "-"
+
+
+def overdue_cell(flag: bool) -> str:
+    return "[bold red]overdue[/]" if flag else ""
