@@ -27,16 +27,26 @@ def build_schema(
     the order of ``platform_types``.
     """
     plugin: dict[str, Attribute] = {}
+    refined: dict[str, set[str]] = {}  # core attribute -> values platform types allow
     for name in sorted(platform_types):
         for attribute in platform_types[name].attributes:
             if attribute.entity != "platform":
                 continue
-            if attribute.name not in plugin and CORE_SCHEMA.get("platform", attribute.name) is None:
+            if CORE_SCHEMA.get("platform", attribute.name) is not None:
+                if attribute.enum:
+                    refined.setdefault(attribute.name, set()).update(attribute.enum)
+            elif attribute.name not in plugin:
                 origin = attribute.origin if attribute.origin != "core" else f"plugin:{name}"
                 plugin[attribute.name] = attrs.evolve(attribute, origin=origin)
     type_attr = CORE_SCHEMA.get("platform", "type")
     assert type_attr is not None
     extra: list[Attribute] = [attrs.evolve(type_attr, enum=tuple(sorted(platform_types)))]
+    for attr_name in sorted(refined):
+        # a core attribute whose values platform types close (mini_program: `host`)
+        core = CORE_SCHEMA.get("platform", attr_name)
+        assert core is not None
+        if core.enum is None:
+            extra.append(attrs.evolve(core, enum=tuple(sorted(refined[attr_name]))))
     extra.extend(plugin[k] for k in sorted(plugin))
     schema = CORE_SCHEMA.extended(extra)
     if facts is None:

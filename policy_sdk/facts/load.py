@@ -960,7 +960,12 @@ class _Loader:
             for key in ("name", "host"):
                 v = item.get(key)
                 if v is not None:
-                    v = self.text_value(v, f"{path}.{key}")
+                    # a platform type may close a core attribute's values (mini_program: host)
+                    refined = self.type_attrs.get(ptype, {}).get(key) if ptype else None
+                    if refined is not None and refined.enum:
+                        v = self.enum_value(v, f"{path}.{key}", refined.enum, "value")
+                    else:
+                        v = self.text_value(v, f"{path}.{key}")
                     ok = ok and v is not None
                 fields[key] = v
             for key in ("batch_cancellation", "item_verification"):
