@@ -220,6 +220,8 @@ def _diag(code: str, message: str, plugin: str, hook: str | None = None,
 
 
 def _describe_exc(exc: BaseException) -> str:
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        return f"no module named `{exc.name}`"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     kind = type(exc).__name__
     return f"{kind}: {text}" if text else kind
@@ -283,7 +285,10 @@ def _collect(
     names: dict[str, _Loaded] = {}
     problems: list[Diagnostic] = []
 
+    known: set[str] = set()  # every plugin name seen, blocked or not
+
     def add(item: _Loaded) -> None:
+        known.add(item.name)
         if item.name in blocked:
             return
         other = names.get(item.name)
@@ -311,6 +316,7 @@ def _collect(
                 "policy_sdk.plugins.builtin"))
     if load_entrypoints:
         for ep in _entry_points():
+            known.add(ep.name)
             if ep.name in blocked:
                 continue
             dist, version = _dist_of(ep)
@@ -341,6 +347,17 @@ def _collect(
         else:
             add(_Loaded(explicit_plugin_name(given), given, "explicit", _version_of(given),
                         None, None))
+    for name in sorted(blocked - known):
+        # a typo in `-p no:NAME` must not leave the plugin silently loaded
+        problems.append(
+            _diag(
+                "plugin-unknown-disabled",
+                f"cannot disable `{name}`: no plugin has that name; plugins: "
+                + ", ".join(f"`{n}`" for n in sorted(known)),
+                name,
+                help=did_you_mean(name, known) or "see `policy-sdk plugins` for their names",
+            )
+        )
     if problems:
         raise PluginError(problems)
     return loaded
