@@ -17,10 +17,9 @@ What is sourced and what is assumed (tags as in ``docs/regulations.md``):
 
 from __future__ import annotations
 
-from importlib import resources
-
 from policy_sdk.plugins import hookimpl
 from policy_sdk.plugins.specs import CancellationCapabilities, PlatformTypeSpec, RuleSource
+from policy_sdk_platforms._shared import packaged_rules
 
 PLATFORM_TYPE = PlatformTypeSpec(
     name="app",
@@ -46,5 +45,4 @@ def policy_sdk_register_platform_types() -> list[PlatformTypeSpec]:
 
 @hookimpl
 def policy_sdk_register_rules() -> list[RuleSource]:
-    text = resources.files("policy_sdk_platforms").joinpath(RULES_FILE).read_text(encoding="utf-8")
-    return [RuleSource(name="app.policy", text=text)]
+    return [packaged_rules(RULES_FILE)]

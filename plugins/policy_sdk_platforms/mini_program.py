@@ -19,11 +19,10 @@ What is sourced and what is assumed (tags as in ``docs/regulations.md``):
 
 from __future__ import annotations
 
-from importlib import resources
-
 from policy_sdk.facts.schema import Attribute
 from policy_sdk.plugins import hookimpl
 from policy_sdk.plugins.specs import CancellationCapabilities, PlatformTypeSpec, RuleSource
+from policy_sdk_platforms._shared import packaged_rules
 
 HOSTS = ("alipay", "baidu", "douyin", "wechat")
 """Host super-apps this plugin knows: 支付宝, 百度, 抖音, 微信."""
@@ -64,5 +63,4 @@ def policy_sdk_register_platform_types() -> list[PlatformTypeSpec]:
 
 @hookimpl
 def policy_sdk_register_rules() -> list[RuleSource]:
-    text = resources.files("policy_sdk_platforms").joinpath(RULES_FILE).read_text(encoding="utf-8")
-    return [RuleSource(name="mini_program.policy", text=text)]
+    return [packaged_rules(RULES_FILE)]
