@@ -8,7 +8,7 @@ there is no error (warnings are printed), 2 when there is one. Never a traceback
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,30 +30,27 @@ def policy_files(paths: Sequence[str]) -> list[Path]:
     return out
 
 
-def _registry(plugin: Sequence[str], disable: Sequence[str], no_entrypoints: bool
-              ) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
-    """(platform types, functions) from the plugin manager; core-only if it is missing."""
-    try:
-        from policy_sdk.plugins.manager import load_registry
-    except ImportError:  # pragma: no cover - the manager ships with the package
-        from policy_sdk.facts.load import default_platform_types
+def _registry(plugin: Sequence[str], disable: Sequence[str], no_entrypoints: bool) -> Any:
+    """The plugin registry (platform types, functions, plugin rules)."""
+    from policy_sdk.plugins.manager import load_registry
 
-        return default_platform_types(), {}
-    registry = load_registry(plugins=tuple(plugin), load_entrypoints=not no_entrypoints,
-                             disabled=disabled_names(disable))
-    return registry.platform_types, registry.functions
+    return load_registry(plugins=tuple(plugin), load_entrypoints=not no_entrypoints,
+                         disabled=disabled_names(disable))
 
 
 @click.command("validate")
 @click.argument("policies", nargs=-1, type=str, metavar="[POLICY]...")
 @click.option("--facts", "facts_file", type=str, metavar="FILE",
               help="also load this facts file and use the attributes and kinds it declares")
+@click.option("--no-plugin-rules", is_flag=True,
+              help="do not check the rules that installed plugins contribute")
 @plugin_options
-def validate(policies: Sequence[str], facts_file: str | None, plugin: Sequence[str],
-             disable: Sequence[str], no_entrypoints: bool) -> None:
+def validate(policies: Sequence[str], facts_file: str | None, no_plugin_rules: bool,
+             plugin: Sequence[str], disable: Sequence[str], no_entrypoints: bool) -> None:
     """Check policy files (and folders of *.policy files) without running them.
 
-    Without POLICIES, the default policy pack is checked.
+    Without POLICIES, the default policy pack is checked. The rules plugins contribute
+    are checked too (as `check` would run them), unless --no-plugin-rules.
     """
     from policy_sdk.facts import build_schema, load_facts
     from policy_sdk.syntax import parse_file
@@ -78,7 +75,16 @@ def validate(policies: Sequence[str], facts_file: str | None, plugin: Sequence[s
                 modules.append(parse_file(f))
             except PolicySdkError as err:
                 errors.extend(err.diagnostics)
-        platform_types, functions = _registry(plugin, disable, no_entrypoints)
+        plugin_modules: list[Any] = []
+        registry = _registry(plugin, disable, no_entrypoints)
+        platform_types, functions = registry.platform_types, registry.functions
+        if not no_plugin_rules:
+            from policy_sdk.plugins.manager import parse_plugin_rules
+
+            try:
+                plugin_modules = [m for _name, m in parse_plugin_rules(registry)]
+            except PolicySdkError as err:
+                errors.extend(err.diagnostics)
         facts = None
         if facts_file is not None:
             try:
@@ -90,11 +96,13 @@ def validate(policies: Sequence[str], facts_file: str | None, plugin: Sequence[s
         rules = 0
         for module in modules:
             rules += sum(1 for _ in _rules(module))
+        plugin_rules = sum(1 for m in plugin_modules for _ in _rules(m))
+        for module in (*modules, *plugin_modules):
             for d in validate_module(module, schema, functions):
                 (errors if d.level == "error" else warnings).append(d)
     except PolicySdkError as err:
         errors.extend(err.diagnostics)
-        rules = 0
+        rules = plugin_rules = 0
         files = []
     for d in warnings:
         click.echo(d.render(), err=True)
@@ -108,7 +116,9 @@ def validate(policies: Sequence[str], facts_file: str | None, plugin: Sequence[s
     facts_note = f" and `{facts_file}`" if facts_file else ""
     click.echo(f"ok: {rules} rule{'s' if rules != 1 else ''} in {len(files)} "
                f"file{'s' if len(files) != 1 else ''}{facts_note}, "
-               f"{w} warning{'s' if w != 1 else ''}")
+               f"{w} warning{'s' if w != 1 else ''}"
+               + (f"; {plugin_rules} plugin rule{'s' if plugin_rules != 1 else ''} checked"
+                  if plugin_rules else ""))
     sys.exit(0)
 
 
