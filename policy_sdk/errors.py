@@ -61,7 +61,7 @@ class Diagnostic:
         if self.span is not None:
             return f"{self.span}: {self.path}" if self.path else str(self.span)
         parts = [p for p in (self.file, self.path) if p]
-        return ": ".join(parts) if parts else "<input>"
+        return ": ".join(parts)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         if self.span is not None:
@@ -72,7 +72,9 @@ class Diagnostic:
 
     def render(self) -> str:
         """The diagnostic as people read it: location, message, source line with caret, help."""
-        out = [f"{self.location}: {self.level}[{self.code}]: {self.message}"]
+        where = self.location
+        head = f"{self.level}[{self.code}]: {self.message}"
+        out = [f"{where}: {head}" if where else head]
         if self.span is not None and self.source_line is not None:
             line = self.source_line.rstrip("\n")
             gutter = f"{self.span.line} | "

@@ -41,3 +41,8 @@ def test_errors_are_sorted_by_location_and_pickle() -> None:
     again = pickle.loads(pickle.dumps(err))
     assert isinstance(again, PolicySyntaxError)
     assert again.diagnostics == err.diagnostics
+
+
+def test_a_diagnostic_without_a_place_has_no_placeholder_location() -> None:
+    diag = Diagnostic(code="bad-option", message="`--as-of` must be a date like 2026-11-20")
+    assert diag.render() == "error[bad-option]: `--as-of` must be a date like 2026-11-20"
