@@ -423,6 +423,19 @@ def _parse_yaml(text: str, file: str) -> tuple[Any, _Marks, list[Diagnostic]]:
     return (None if root is _NO_KEY else root), marks, soft
 
 
+def _type_word(value: Any) -> str:
+    """The schema type a value suggests, for the "declare it" hint."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, list | tuple):
+        return "list"
+    return "string"
+
+
 def _yaml_failure(exc: yaml.YAMLError, file: str, text: str) -> FactsError:
     """A FactsError for anything PyYAML or libyaml raised, located where it says."""
     if isinstance(exc, yaml.reader.ReaderError):
@@ -690,7 +703,7 @@ class _Loader:
                 known |= set(self.type_attrs.get(platform_type, {}))
             hint = did_you_mean(key, known)
             declare = (f"declare a custom attribute under `schema:` as "
-                       f"`{entity}: [{{name: {key}, type: string}}]`")
+                       f"`{entity}: [{{name: {key}, type: {_type_word(value)}}}]`")
             self.error(p, "unknown-attribute",
                        f"unknown attribute `{key}` of {_ARTICLE[entity]}",
                        f"{hint} or {declare}" if hint else declare)
