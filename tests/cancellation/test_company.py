@@ -7,26 +7,17 @@ import datetime as dt
 import pytest
 
 from policy_sdk.cancellation.inventory import build_inventory
-from policy_sdk.cancellation.planner import plan_cancellation
 from policy_sdk.errors import FactsError, PluginError
 from policy_sdk.facts.model import Facts
 from policy_sdk.workdays import WorkdayCalendar
 
-from ._support import AS_OF, CAPABILITIES, STRATEGIES
+from ._support import AS_OF, CAPABILITIES, plan
 
 N = "网信算备1101081234567{}号"
 VIDEO_APP, VIDEO_WEB, VIDEO_MINI, VIDEO_OA = (N.format(f"0225000{i}") for i in (1, 2, 3, 4))
 NEWS_APP, NEWS_WEB, NEWS_MINI = N.format("03240001"), N.format("03240002"), N.format("03250001")
 AD = N.format("05250001")
 FEED_APP, FEED_ALIPAY = N.format("01250001"), N.format("01250002")
-
-
-def plan(facts: Facts, calendar: WorkdayCalendar, stops: tuple[str, ...] = (), **kw: object):  # type: ignore[no-untyped-def]
-    kw.setdefault("on", None)
-    kw.setdefault("as_of", AS_OF)
-    return plan_cancellation(
-        facts, stops, capabilities=CAPABILITIES, strategies=STRATEGIES, calendar=calendar, **kw
-    )
 
 
 def test_plan_for_already_stopped_deployments(company: Facts, calendar: WorkdayCalendar) -> None:

@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policy_sdk.cancellation.model import CancellationPlan
-from policy_sdk.cancellation.planner import plan_cancellation
 from policy_sdk.cancellation.strategies import BatchStrategy
 from policy_sdk.facts.model import (
     ALGORITHM_TYPES,
@@ -27,7 +26,8 @@ from policy_sdk.facts.model import (
 from policy_sdk.plugins.specs import CancellationCandidate
 from policy_sdk.testing.strategies import facts_models as loaded_facts_models
 
-from ._support import CAPABILITIES, STRATEGIES
+from ._support import CAPABILITIES
+from ._support import plan as plan_with_defaults
 
 
 class WeekdayCalendar:
@@ -120,9 +120,7 @@ def requests(draw: st.DrawFn) -> tuple[Facts, tuple[str, ...], dict[str, Any]]:
 
 
 def run(facts: Facts, stops: tuple[str, ...], kw: dict[str, Any]) -> CancellationPlan:
-    return plan_cancellation(
-        facts, stops, capabilities=CAPABILITIES, strategies=STRATEGIES, calendar=CALENDAR, **kw
-    )
+    return plan_with_defaults(facts, CALENDAR, stops, **kw)
 
 
 def refuses(facts: Facts, platform: str) -> bool:

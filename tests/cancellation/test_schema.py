@@ -13,8 +13,7 @@ from policy_sdk.cancellation.inventory import build_inventory
 from policy_sdk.facts.model import Facts
 from policy_sdk.workdays import WorkdayCalendar
 
-from ._support import AS_OF, CAPABILITIES, ROOT
-from .test_company import plan
+from ._support import AS_OF, CAPABILITIES, ROOT, plan
 from .test_properties import CALENDAR, requests, run
 
 PLAN_SCHEMA = json.loads((ROOT / "docs" / "plan.schema.json").read_text(encoding="utf-8"))

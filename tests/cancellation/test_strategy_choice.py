@@ -8,21 +8,18 @@ from collections.abc import Sequence
 import attrs
 import pytest
 
-from policy_sdk.cancellation.planner import plan_cancellation
-from policy_sdk.cancellation.strategies import BatchStrategy, SingleStrategy
 from policy_sdk.errors import EvaluationError, PluginError
 from policy_sdk.facts.model import Facts
 from policy_sdk.plugins.specs import (
     Batch,
     CancellationCandidate,
     CancellationCapabilities,
-    CancellationStrategy,
     Proposal,
     Single,
 )
 from policy_sdk.workdays import WorkdayCalendar
 
-from ._support import AS_OF, CAPABILITIES
+from ._support import CAPABILITIES, STRATEGIES, plan
 
 
 class AllInOne:
@@ -57,31 +54,10 @@ class PairUp:
         return Proposal(self.name, batches, tuple(Single(n, "refused") for n in no))
 
 
-def _plan(
-    facts: Facts,
-    calendar: WorkdayCalendar,
-    strategies: dict[str, CancellationStrategy],
-    **kw: object,
-):  # type: ignore[no-untyped-def]
-    return plan_cancellation(
-        facts,
-        (),
-        capabilities=CAPABILITIES,
-        strategies=strategies,
-        calendar=calendar,
-        on=None,
-        as_of=AS_OF,
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-BUILTIN: dict[str, CancellationStrategy] = {"batch": BatchStrategy(), "single": SingleStrategy()}
-
-
 def test_auto_skips_a_strategy_that_batches_what_a_platform_refuses(
     company: Facts, calendar: WorkdayCalendar
 ) -> None:
-    p = _plan(company, calendar, {**BUILTIN, "all-in-one": AllInOne()})
+    p = plan(company, calendar, strategies={**STRATEGIES, "all-in-one": AllInOne()})
     assert p.strategy == "batch"
     assert ("all-in-one", 1, False) in [
         (c.strategy, c.applications, c.eligible) for c in p.considered
@@ -92,7 +68,12 @@ def test_a_refusing_strategy_asked_by_name_is_a_plugin_error(
     company: Facts, calendar: WorkdayCalendar
 ) -> None:
     with pytest.raises(PluginError) as info:
-        _plan(company, calendar, {**BUILTIN, "all-in-one": AllInOne()}, strategy="all-in-one")
+        plan(
+            company,
+            calendar,
+            strategies={**STRATEGIES, "all-in-one": AllInOne()},
+            strategy="all-in-one",
+        )
     assert info.value.code == "strategy-invalid"
     assert "refuses batch" in info.value.render()
 
@@ -101,19 +82,21 @@ def test_a_strategy_that_loses_a_filing_is_a_plugin_error(
     company: Facts, calendar: WorkdayCalendar
 ) -> None:
     with pytest.raises(PluginError) as info:
-        _plan(company, calendar, {**BUILTIN, "forgetful": Forgetful()})
+        plan(company, calendar, strategies={**STRATEGIES, "forgetful": Forgetful()})
     assert "leaves filings out" in info.value.render()
 
 
 def test_auto_ties_go_to_the_first_name(company: Facts, calendar: WorkdayCalendar) -> None:
     # 4 batchable filings -> 2 pairs + 2 singles = 4 applications; batch gives 3
-    p = _plan(company, calendar, {**BUILTIN, "aaa-pairs": PairUp()})
+    p = plan(company, calendar, strategies={**STRATEGIES, "aaa-pairs": PairUp()})
     assert p.strategy == "batch"
     # with only the two mini-program filings and a website one... make batch and pairs tie:
     # drop the news-rec app/website filings -> batchable: video-rec app + website
     keep = [f for f in company.filings if f.algorithm != "news-rec" or "alipay-mini" in f.platforms]
-    p = _plan(
-        attrs.evolve(company, filings=tuple(keep)), calendar, {**BUILTIN, "aaa-pairs": PairUp()}
+    p = plan(
+        attrs.evolve(company, filings=tuple(keep)),
+        calendar,
+        strategies={**STRATEGIES, "aaa-pairs": PairUp()},
     )
     assert [(c.strategy, c.applications) for c in p.considered] == [
         ("aaa-pairs", 3),
@@ -128,9 +111,7 @@ def test_required_materials_join_the_shared_set(company: Facts, calendar: Workda
         **CAPABILITIES,
         "website": CancellationCapabilities(required_materials=("网站备案截图",)),
     }
-    p = plan_cancellation(
-        company, (), capabilities=caps, strategies=BUILTIN, calendar=calendar, on=None, as_of=AS_OF
-    )
+    p = plan(company, calendar, capabilities=caps)
     assert "网站备案截图" in p.batches[0].materials
     assert all("网站备案截图" not in s.materials for s in p.singles)
     assert p.batches[0].materials[0].startswith("注销申请")
@@ -140,37 +121,13 @@ def test_deadline_in_an_unknown_year_is_an_evaluation_error(
     company: Facts, calendar: WorkdayCalendar
 ) -> None:
     with pytest.raises(EvaluationError) as info:
-        plan_cancellation(
-            company,
-            ("feed-rec",),
-            capabilities=CAPABILITIES,
-            strategies=BUILTIN,
-            calendar=calendar,
-            on=dt.date(2026, 12, 20),
-            as_of=AS_OF,
-        )
+        plan(company, calendar, ("feed-rec",), on=dt.date(2026, 12, 20))
     assert info.value.code == "calendar-unknown-year"
 
 
 def test_deadline_on_as_of_is_not_overdue(company: Facts, calendar: WorkdayCalendar) -> None:
-    p = plan_cancellation(
-        company,
-        (),
-        capabilities=CAPABILITIES,
-        strategies=BUILTIN,
-        calendar=calendar,
-        on=None,
-        as_of=dt.date(2026, 11, 5),
-    )
+    p = plan(company, calendar, as_of=dt.date(2026, 11, 5))
     assert p.batches[0].deadline == dt.date(2026, 11, 5)
     assert not p.batches[0].overdue
-    p = plan_cancellation(
-        company,
-        (),
-        capabilities=CAPABILITIES,
-        strategies=BUILTIN,
-        calendar=calendar,
-        on=None,
-        as_of=dt.date(2026, 11, 6),
-    )
+    p = plan(company, calendar, as_of=dt.date(2026, 11, 6))
     assert p.batches[0].overdue
