@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import gc
 import json
 import os
 import re
@@ -38,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import yaml
 
+from policy_sdk._gc import gc_paused
 from policy_sdk.errors import Diagnostic, FactsError, Span, did_you_mean
 from policy_sdk.facts.model import (
     ALGORITHM_TYPES,
@@ -1292,14 +1292,8 @@ def load_facts(
     # Loading allocates one container per row and frees none of them; the cyclic
     # garbage collector would walk all of them again and again (half the time of a
     # 1M-row file). Nothing here makes cycles, so it is paused while loading.
-    paused = gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
+    with gc_paused():
         return _load(source, specs)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _load(source: str | os.PathLike[str] | Mapping[str, Any],

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import operator
 import re
 import threading
@@ -35,6 +34,7 @@ import attrs
 from lark import Lark
 
 from policy_sdk import ast
+from policy_sdk._gc import gc_paused
 from policy_sdk._resources import grammar_path
 from policy_sdk.errors import Diagnostic, PolicySyntaxError, Span, did_you_mean
 from policy_sdk.syntax.expected import describe_expected, describe_token, keyword_candidates
@@ -700,10 +700,9 @@ def parse_policy(text: str | bytes, file: str = "<string>") -> ast.Module:
     # The parse allocates ~40 objects a rule and no reference cycles; the cyclic
     # collector would only re-scan the growing tree (a third of the time on large
     # files). Pause it, and restore whatever state the caller had.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        items = run.run()
+        with gc_paused():
+            items = run.run()
     except TooDeep as exc:
         fatal = exc.diagnostic
     except _TooMany:
@@ -713,8 +712,6 @@ def parse_policy(text: str | bytes, file: str = "<string>") -> ast.Module:
             file=file,
         )
     finally:
-        if collecting:
-            gc.enable()
         _ctx.file, _ctx.diagnostics = saved
     diagnostics = run.diagnostics + ([fatal] if fatal else [])
     if diagnostics or items is None:
