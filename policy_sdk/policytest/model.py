@@ -142,12 +142,13 @@ class _Reader:
             Diagnostic(code=code, message=message, path=path or None, file=self.file, help=help)
         )
 
-    def unknown_keys(self, data: Mapping[Any, Any], allowed: tuple[str, ...], path: str) -> None:
+    def unknown_keys(self, data: Mapping[Any, Any], allowed: tuple[str, ...], path: str,
+                     hints: Mapping[str, str] | None = None) -> None:
         for key in data:
             if key not in allowed:
                 where = f"{path}.{key}" if path else str(key)
-                self.error(where, "policy-test-unknown-key", f"unknown key `{key}`",
-                           did_you_mean(str(key), allowed))
+                hint = (hints or {}).get(str(key)) or did_you_mean(str(key), allowed)
+                self.error(where, "policy-test-unknown-key", f"unknown key `{key}`", hint)
 
     def date(self, value: object, path: str) -> dt.date | None:
         if isinstance(value, dt.datetime):
@@ -395,16 +396,25 @@ def _read_case(
                     no_other_violations=other, index=index, line=line)
 
 
+_KEY_HINT = ("name the scope key with `for`: `ALGORITHM@PLATFORM`, a filing number or "
+             "an algorithm id")
+_EXPECT_HINTS = {"algorithm": _KEY_HINT, "platform": _KEY_HINT, "filing": _KEY_HINT}
+
+
 def _read_expectation(reader: _Reader, raw: object, path: str) -> Expectation | None:
     if not isinstance(raw, Mapping):
         reader.error(path, "policy-test-shape",
                      "an expectation is a mapping: `{rule: ID, for: KEY, status: STATUS}`")
         return None
     before = len(reader.problems)
-    reader.unknown_keys(raw, _EXPECT_KEYS, path)
+    reader.unknown_keys(raw, _EXPECT_KEYS, path, _EXPECT_HINTS)
     rule = raw.get("rule")
-    if not isinstance(rule, str) or not rule:
-        reader.error(f"{path}.rule", "policy-test-shape", "`rule` is a rule id")
+    if "rule" not in raw:
+        reader.error(path, "policy-test-shape",
+                     "an expectation needs `rule`: the id of the rule it is about")
+    elif not isinstance(rule, str) or not rule:
+        reader.error(f"{path}.rule", "policy-test-shape",
+                     "`rule` is a rule id, e.g. `cn.algorithm_filing/filing_per_platform`")
     status = raw.get("status")
     if status not in STATUSES:
         reader.error(f"{path}.status", "policy-test-status",
