@@ -7,7 +7,9 @@ For 10k, 100k and 1M deployments it prints
   (algorithm, platform) keys and one comprehension) computing the same missing-filing
   set on the same data;
 * the whole default pack: facts loading (JSON, through ``load_facts``) plus evaluation
-  time, and peak memory of the process.
+  time, building the violation findings with their explanations, the default JSON
+  report (``Report.to_json()``: violated and pending findings, on a fresh report so
+  that it builds its findings too), and peak memory of the process.
 
 Run: ``python benchmarks/engine_bench.py [SIZES...]`` (e.g. ``10000 100000``).
 Each size runs in a fresh subprocess so peak memory is per size.
@@ -133,6 +135,15 @@ def run_size(n: int) -> None:
         t3 = time.perf_counter()
         violations = report.violations()
         t4 = time.perf_counter()
+        del report, violations
+        fresh = engine.evaluate(facts, as_of="2026-11-20")
+        assert fresh.counts == counts
+        gc.collect()
+        t5 = time.perf_counter()
+        text = fresh.to_json()
+        t6 = time.perf_counter()
+        listed = fresh.to_dict()["summary"]["listed"]
+        del fresh, text
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     deployments = len(facts.deployments)
@@ -163,7 +174,9 @@ def run_size(n: int) -> None:
     print(f"  load facts (JSON) : {(t2 - t1) * 1000:9.1f} ms")
     print(f"  evaluate + counts : {(t3 - t2) * 1000:9.1f} ms   {counts}")
     print(f"  total load+eval   : {(t3 - t0):9.2f} s")
-    print(f"  violations built  : {(t4 - t3) * 1000:9.1f} ms  ({len(violations):,} findings)")
+    print(f"  violations built  : {(t4 - t3) * 1000:9.1f} ms  ({counts['violated']:,} findings)")
+    print(f"  default JSON      : {(t6 - t5) * 1000:9.1f} ms  ({listed:,} findings: "
+          "built, to_dict, encoded)")
     print(f"  peak memory (RSS) : {peak / 1024:9.0f} MB  (after writing the file: "
           f"{base_rss / 1024:.0f} MB)")
 

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policy_sdk import ast
+from policy_sdk._gc import gc_paused
 from policy_sdk.engine.context import Context
-from policy_sdk.engine.report import STATUSES, Finding, Report, RuleInfo
+from policy_sdk.engine.report import STATUSES, Finding, Report, RuleInfo, Status
 from policy_sdk.engine.rules import CompiledRule, Outcome, compile_rule
 from policy_sdk.errors import (
     Diagnostic,
@@ -35,6 +36,7 @@ from policy_sdk.facts.schema import Schema
 from policy_sdk.workdays import WorkdayCalendar, default_calendar
 
 if TYPE_CHECKING:
+    from policy_sdk.engine.explain import FindingMaker
     from policy_sdk.plugins.manager import Registry
 
 PolicySource = str | os.PathLike[str] | ast.Module
@@ -266,6 +268,7 @@ class _Lazy:
         self.outcomes = outcomes
         self.ctx = ctx
         self.schema = schema
+        self._makers: list[FindingMaker] | None = None
 
     def counts(self) -> dict[str, int]:
         total: dict[str, int] = {s: 0 for s in STATUSES}
@@ -274,24 +277,32 @@ class _Lazy:
                 total[status] += n
         return total
 
-    def build(self, statuses: tuple[str, ...]) -> list[Finding]:
-        from policy_sdk.engine.explain import finding
+    def makers(self) -> list[FindingMaker]:
+        """One finding maker per outcome, made at most once per report."""
+        if self._makers is None:
+            from policy_sdk.engine.explain import FindingMaker
 
-        wanted = set(statuses)
+            self._makers = [FindingMaker(o, self.ctx, self.schema) for o in self.outcomes]
+        return self._makers
+
+    def build(self, statuses: tuple[str, ...]) -> list[Finding]:
+        """Findings of ``statuses`` (unsorted: the report sorts them)."""
+        with gc_paused():  # many small objects, no cycles: nothing for the collector
+            return self._build(set(statuses))
+
+    def _build(self, wanted: set[str]) -> list[Finding]:
         out: list[Finding] = []
-        for outcome in self.outcomes:
+        for outcome, make in zip(self.outcomes, self.makers(), strict=True):
+            pairs: list[tuple[int, Status]]
             if wanted <= {"violated", "pending"}:
-                pairs: list[tuple[int, str]] = []
+                pairs = []
                 if "violated" in wanted:
-                    pairs.extend((i, "violated") for i in outcome.violated)
+                    pairs.extend([(i, "violated") for i in outcome.violated])
                 if "pending" in wanted:
-                    pairs.extend((i, "pending") for i in outcome.pending)
+                    pairs.extend([(i, "pending") for i in outcome.pending])
             else:
-                pairs = [(i, s) for i, s in outcome.statuses() if s in wanted]
-            out.extend(
-                finding(outcome, i, s, self.ctx, self.schema)  # type: ignore[arg-type]
-                for i, s in pairs
-            )
+                pairs = [(i, s) for i, s in outcome.statuses() if s in wanted]  # type: ignore[misc]
+            out.extend([make(i, s) for i, s in pairs])
         return out
 
 

@@ -3,86 +3,151 @@
 An explanation says, in domain words, what made the rule apply (the values of the
 facts its conditions read), which records it looked for and what it found, and how
 the due date was counted. It is written only for findings somebody looks at.
+
+A large facts file can have hundreds of thousands of such findings, so they are made
+in bulk: a :class:`FindingMaker` works out once per rule and evaluation what that
+rule's findings share — the rule's own fields, how to read and word each fact its
+conditions read, and the lines that depend only on an algorithm, a platform or an
+anchor date (cached as they come up) — and each finding then costs a few lookups and
+string joins.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from operator import attrgetter
 from typing import Any
 
 from policy_sdk import ast
 from policy_sdk.engine.compile import ACCESS, Compiled, ExprCompiler, Getter, reader
 from policy_sdk.engine.context import Context
 from policy_sdk.engine.report import Finding, Status
-from policy_sdk.engine.rules import KEY_PARTS, CompiledRule, Outcome, key_of
+from policy_sdk.engine.rules import CompiledRule, Outcome
+from policy_sdk.facts.derived import FilingState
+from policy_sdk.facts.model import LIVE_FILING_STATUSES
 from policy_sdk.facts.schema import Schema
 from policy_sdk.validate.names import Resolved
 
-REUSE = (
+#: the note on reusable materials, around the platform's name
+REUSE_HEAD = (
     "`{algorithm}` already holds a filing on {others}: its core materials — the algorithm "
     "description and the self-assessment report (算法安全自评估报告) — can be reused; only "
-    "the usage scenario and the user-interaction description of `{platform}` need adapting."
+    "the usage scenario and the user-interaction description of `"
 )
+REUSE_TAIL = "` need adapting."
+NOT_APPLICABLE = "the rule does not apply here (its `where` condition does not hold)"
+CONDITION_HOLDS = "the required condition holds"
+CONDITION_FAILS = "the required condition does not hold"
+FORBIDDEN = "this is forbidden wherever the rule applies"
+
+Key = tuple[str | None, str | None, str | None]
+Line = Callable[[Any], str]  # scope item -> one explanation line
 
 
-def finding(
-    outcome: Outcome, index: int, status: Status, ctx: Context, schema: Schema,
-) -> Finding:
-    rule = outcome.rule
-    item = outcome.items[index]
-    algorithm, platform, filing = key_of(rule.scope, item)
-    due = outcome.due.get(index) if status in ("violated", "pending") else None
-    remedy = rule.remedy
-    if status in ("violated", "pending"):
-        extra = _reuse(rule, ctx, algorithm, platform)
-        if extra:
-            remedy = f"{remedy} {extra}" if remedy else extra
-    where = _facts_location(ctx, rule.scope, index)
-    return Finding(
-        rule=rule.id,
-        status=status,
-        severity=rule.severity,
-        algorithm=algorithm,
-        platform=platform,
-        filing=filing,
-        message=rule.message,
-        citation=rule.citation,
-        remedy=remedy,
-        deadline=due,
-        explanation=explain(rule, ctx, schema, item, status, due),
-        origin=rule.origin,
-        span=rule.span,
-        facts_path=where[0] if where else None,
-        facts_line=where[1] if where else None,
-    )
+class FindingMaker:
+    """Makes the findings of one rule's outcome: ``maker(index, status)``."""
+
+    __slots__ = ("_condition", "_deadline", "_due", "_items", "_key", "_locate",
+                 "_records", "_remedy", "_rule", "_where")
+
+    def __init__(self, outcome: Outcome, ctx: Context, schema: Schema) -> None:
+        rule = self._rule = outcome.rule
+        self._items = outcome.items
+        self._due = outcome.due
+        self._key = key_reader(rule.scope)
+        self._locate = _locator(ctx, rule.scope)
+        self._where = _fact_lines(rule.statement.where, rule.scope, schema, ctx)
+        self._condition: list[Line] = []
+        if isinstance(rule.statement, ast.Ensure):
+            self._condition = _fact_lines(rule.statement.condition, rule.scope, schema, ctx)
+        self._records = (
+            _RecordLines(rule, ctx) if rule.verb != "ensure" and rule.kind is not None else None
+        )
+        self._deadline = _DeadlineLine(rule, ctx) if rule.deadline is not None else None
+        self._remedy = (
+            _Remedy(rule.remedy, ctx) if rule.kind == "filing" and rule.verb == "require"
+            else None
+        )
+
+    def __call__(self, index: int, status: Status) -> Finding:
+        rule = self._rule
+        item = self._items[index]
+        algorithm, platform, filing = self._key(item)
+        failing = status == "violated" or status == "pending"
+        due = self._due.get(index) if failing else None
+        remedy = rule.remedy
+        if failing and self._remedy is not None and algorithm is not None \
+                and platform is not None:
+            remedy = self._remedy(algorithm, platform)
+        facts_path, facts_line = self._locate(index)
+        return Finding(
+            rule=rule.id,
+            status=status,
+            severity=rule.severity,
+            algorithm=algorithm,
+            platform=platform,
+            filing=filing,
+            message=rule.message,
+            citation=rule.citation,
+            remedy=remedy,
+            deadline=due,
+            explanation=self._explain(item, status, failing, due),
+            origin=rule.origin,
+            span=rule.span,
+            facts_path=facts_path,
+            facts_line=facts_line,
+        )
+
+    def _explain(
+        self, item: Any, status: str, failing: bool, due: dt.date | None
+    ) -> tuple[str, ...]:
+        lines = [line(item) for line in self._where]
+        if status == "not_applicable":
+            lines.append(NOT_APPLICABLE)
+            return tuple(lines)
+        if self._rule.verb == "ensure":
+            lines.extend([line(item) for line in self._condition])
+            lines.append(CONDITION_HOLDS if status == "satisfied" else CONDITION_FAILS)
+        elif self._records is not None:
+            lines.extend(self._records(item, failing))
+        elif status == "violated":
+            lines.append(FORBIDDEN)
+        if failing and self._deadline is not None:
+            lines.append(self._deadline(item, due, status))
+        return tuple(lines)
 
 
-def _reuse(
-    rule: CompiledRule, ctx: Context, algorithm: str | None, platform: str | None
-) -> str | None:
-    """Seed 000: a second platform's filing reuses the first one's core materials."""
-    if rule.kind != "filing" or rule.verb != "require" or algorithm is None or platform is None:
-        return None
-    others = sorted(
-        {p for f in ctx.live_by_algorithm().get(algorithm, ()) for p in f.platforms}
-        - {platform}
-    )
-    if not others:
-        return None
-    return REUSE.format(
-        algorithm=algorithm, platform=platform, others=", ".join(f"`{p}`" for p in others)
-    )
+def key_reader(scope: str) -> Callable[[Any], Key]:
+    """``item -> (algorithm, platform, filing)`` of a scope's items."""
+    if scope in ("platform", "deployment"):
+        return lambda d: (d.algorithm, d.platform, None)
+    if scope == "filing":
+        return lambda f: (f.algorithm, None, f.number)
+    if scope == "algorithm":
+        return lambda a: (a.id, None, None)
+    return lambda o: (None, None, None)
 
 
-def _facts_location(ctx: Context, scope: str, index: int) -> tuple[str, int] | None:
+def _locator(ctx: Context, scope: str) -> Callable[[int], tuple[str | None, int | None]]:
+    """``index -> (data path, line)`` of the scope key in the facts file, if known."""
+    nowhere: tuple[str | None, int | None] = (None, None)
     if not ctx.facts.locations:
-        return None
+        return lambda index: nowhere
     section = {"platform": "deployments", "deployment": "deployments", "filing": "filings",
                "algorithm": "algorithms", "organization": "organization"}[scope]
-    path = section if section == "organization" else f"{section}[{index}]"
-    line = ctx.memo("entry_lines", lambda: _entry_lines(ctx.facts.locations)).get(path)
-    return (path, line) if line is not None else None
+    lines = ctx.memo("entry_lines", lambda: _entry_lines(ctx.facts.locations))
+    if section == "organization":
+        line = lines.get(section)
+        found = nowhere if line is None else (section, line)
+        return lambda index: found
+
+    def locate(index: int) -> tuple[str | None, int | None]:
+        path = f"{section}[{index}]"
+        line = lines.get(path)
+        return nowhere if line is None else (path, line)
+
+    return locate
 
 
 def _entry_lines(locations: Mapping[str, int]) -> dict[str, int]:
@@ -96,7 +161,38 @@ def _entry_lines(locations: Mapping[str, int]) -> dict[str, int]:
     return out
 
 
-# --- explanations ----------------------------------------------------------------------
+class _Remedy:
+    """``(algorithm, platform) -> remedy`` of a missing filing: the rule's remedy and
+    (seed 000) a note that the core materials of the algorithm's filings on other
+    platforms can be reused. The text up to the platform's name is made once per
+    algorithm."""
+
+    __slots__ = ("_filed", "_heads", "_remedy")
+
+    def __init__(self, remedy: str | None, ctx: Context) -> None:
+        self._remedy = remedy
+        self._filed = ctx.filed_platforms()  # algorithm -> platforms of its live filings
+        self._heads: dict[str, str | None] = {}  # for platforms not among the filed ones
+
+    def __call__(self, algorithm: str, platform: str) -> str | None:
+        filed = self._filed.get(algorithm, ())
+        if platform in filed:  # named by a filing that does not count (`with`, `distinct`)
+            head = self._head(algorithm, [p for p in filed if p != platform])
+        else:
+            try:
+                head = self._heads[algorithm]
+            except KeyError:
+                head = self._heads[algorithm] = self._head(algorithm, filed)
+        return self._remedy if head is None else f"{head}{platform}{REUSE_TAIL}"
+
+    def _head(self, algorithm: str, others: Sequence[str]) -> str | None:
+        if not others:
+            return None
+        note = REUSE_HEAD.format(algorithm=algorithm, others=", ".join(f"`{p}`" for p in others))
+        return f"{self._remedy} {note}" if self._remedy else note
+
+
+# --- facts the conditions read ---------------------------------------------------------
 
 
 def render(value: object) -> str:
@@ -113,21 +209,6 @@ def render(value: object) -> str:
     return str(value)
 
 
-def _label(binding: str, scope: str, item: Any, ctx: Context) -> str:
-    algorithm, platform, filing = key_of(scope, item)
-    if binding == "organization":
-        return "organization"
-    if binding == "deployment":
-        return f"deployment of `{algorithm}` on `{platform}`"
-    if binding == "algorithm":
-        return f"algorithm `{algorithm}`"
-    if binding == "platform":
-        return f"platform `{platform}`"
-    if binding == "filing":
-        return f"filing `{filing}`"
-    return binding
-
-
 def _paths(expr: ast.Expr | None) -> list[ast.Path]:
     if expr is None:
         return []
@@ -138,152 +219,236 @@ def _paths(expr: ast.Expr | None) -> list[ast.Path]:
     return sorted(seen.values(), key=lambda p: (p.span.line, p.span.column) if p.span else (0, 0))
 
 
-def _resolved(
+def _fact_lines(
     expr: ast.Expr | None, scope: str, schema: Schema, ctx: Context
-) -> list[Resolved]:
-    """The resolved paths an expression reads (not the `with` record), once per evaluation."""
-
-    def build() -> list[Resolved]:
-        compiler = ExprCompiler(scope, schema, {})
-        out = []
-        for path in _paths(expr):
-            found = compiler.resolve(path)
-            if isinstance(found, Resolved) and found.binding != "record":
-                out.append(found)
-        return out
-
-    resolved: list[Resolved] = ctx.memo(("resolved", id(expr)), build)
-    return resolved
+) -> list[Line]:
+    """One line maker per fact ``expr`` reads (not the `with` record), in reading order."""
+    compiler = ExprCompiler(scope, schema, {})
+    lines = []
+    for path in _paths(expr):
+        found = compiler.resolve(path)
+        if isinstance(found, Resolved) and found.binding != "record":
+            lines.append(_fact_line(found, scope, ctx))
+    return lines
 
 
-def _values(
-    expr: ast.Expr | None, rule: CompiledRule, ctx: Context, schema: Schema, item: Any
-) -> list[str]:
-    out: list[str] = []
-    for found in _resolved(expr, rule.scope, schema, ctx):
-        value = _read(found, rule.scope, item, ctx)
-        line = f"{_label(found.binding, rule.scope, item, ctx)} {found.name} = {render(value)}"
-        line += _why(found, item, ctx)
-        out.append(line)
-    return out
+def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
+    """``item -> "LABEL NAME = VALUE (WHY)"`` for one fact a condition reads."""
+    binding, name = found.binding, found.name
+    read = reader(found.attribute, ctx)
+    if binding == "organization":  # the same line for every item
+        org = ctx.organization
+        line = f"organization {name} = {render(None if org is None else read(org))}"
+        return lambda item: line
+    if binding in ("algorithm", "platform") and ACCESS[scope].get(binding) != "self":
+        # looked up by the item's algorithm (platform) id: one line per id, cached
+        table: Mapping[str, Any] = ctx.algorithms if binding == "algorithm" else ctx.platforms
+        get_id = attrgetter(binding)
+        by_id: dict[str | None, str] = {}
+
+        def looked_up(item: Any) -> str:
+            key = get_id(item)
+            text = by_id.get(key)
+            if text is None:
+                entity = table.get(key)
+                value = None if entity is None else read(entity)
+                text = by_id[key] = f"{binding} `{key}` {name} = {render(value)}"
+            return text
+
+        return looked_up
+    label = _label(binding)
+    why = _why(found, ctx)
+    if why is None:
+        return lambda item: f"{label(item)} {name} = {render(read(item))}"
+    return lambda item: f"{label(item)} {name} = {render(read(item))}{why(item)}"
 
 
-def _read(found: Resolved, scope: str, item: Any, ctx: Context) -> object:
-    """One value, read directly (no per-evaluation table: explanations are per finding)."""
-    binding = found.binding
-    if binding == "organization":
-        entity: Any = ctx.organization
-    elif binding in ("algorithm", "platform") and ACCESS[scope].get(binding) != "self":
-        table: dict[str, Any] = ctx.algorithms if binding == "algorithm" else ctx.platforms
-        entity = table.get(item.algorithm if binding == "algorithm" else item.platform)
-    else:
-        entity = item
-    if entity is None:
-        return None
-    cache: dict[object, Any] = ctx.memo("explain_readers", dict)
-    read = cache.get(found.attribute)
-    if read is None:
-        read = cache[found.attribute] = reader(found.attribute, ctx)
-    return read(entity)
+def _label(binding: str) -> Callable[[Any], str]:
+    """How an explanation names the item itself (the entity ``binding`` is bound to)."""
+    if binding == "deployment":
+        return lambda d: f"deployment of `{d.algorithm}` on `{d.platform}`"
+    if binding == "algorithm":
+        return lambda a: f"algorithm `{a.id}`"
+    if binding == "filing":
+        return lambda f: f"filing `{f.number}`"
+    return lambda item: binding  # pragma: no cover - the scopes bind no other item
 
 
-def _why(found: Resolved, item: Any, ctx: Context) -> str:
-    """The stored facts behind a computed attribute."""
+def _why(found: Resolved, ctx: Context) -> Line | None:
+    """The stored facts behind a computed attribute of the item, if any."""
     attribute = found.attribute
     if not attribute.computed:
-        return ""
+        return None
     if found.binding == "deployment" and attribute.name == "running":
-        return f" (status = {item.status})"
-    if found.binding == "filing" and attribute.name != "live":
-        state = ctx.filing_states().get(item.number)
-        if state is None:
-            return ""
-        stopped = ", ".join(
-            f"{p} on {render(ctx.deployment_index()[(item.algorithm, p)].stopped_on)}"
-            for p in state.stopped_platforms
-        )
-        running = ", ".join(state.running_platforms)
-        return f" (stopped: {stopped or 'none'}; running: {running or 'none'})"
+        return lambda d: f" (status = {d.status})"
     if found.binding == "filing" and attribute.name == "live":
-        return f" (status = {item.status})"
-    return ""
+        return lambda f: f" (status = {f.status})"
+    if found.binding == "filing":
+        states = ctx.filing_states()
+        deployments = ctx.deployment_index()
+
+        said: dict[tuple[str, str], str] = ctx.memo("filing_why", dict)
+
+        def filing_state(f: Any) -> str:
+            key = (f.number, f.algorithm)
+            text = said.get(key)
+            if text is None:
+                text = said[key] = _stopped_and_running(states.get(f.number), f.algorithm,
+                                                        deployments)
+            return text
+
+        return filing_state
+    return None
 
 
-def explain(
-    rule: CompiledRule, ctx: Context, schema: Schema, item: Any, status: str,
-    due: dt.date | None,
-) -> tuple[str, ...]:
-    lines = _values(rule.statement.where, rule, ctx, schema, item)
-    if status == "not_applicable":
-        lines.append("the rule does not apply here (its `where` condition does not hold)")
-        return tuple(lines)
-    if rule.verb == "ensure":
-        assert isinstance(rule.statement, ast.Ensure)
-        lines.extend(_values(rule.statement.condition, rule, ctx, schema, item))
-        lines.append(
-            "the required condition holds" if status == "satisfied"
-            else "the required condition does not hold"
-        )
-    elif rule.kind is not None:
-        lines.extend(_records(rule, ctx, item))
-    elif status == "violated":
-        lines.append("this is forbidden wherever the rule applies")
-    if status in ("violated", "pending") and rule.deadline is not None:
-        deadline = rule.deadline
-        unit = "working days" if deadline.working else "days"
-        anchor = deadline.node.anchor.dotted
-        if due is None:
-            lines.append(f"{anchor} is null, so the {deadline.amount} {unit} cannot be counted")
+def _stopped_and_running(
+    state: FilingState | None, algorithm: str, deployments: Mapping[tuple[str, str], Any]
+) -> str:
+    if state is None:
+        return ""
+    stopped = ", ".join(
+        f"{p} on {render(deployments[(algorithm, p)].stopped_on)}"
+        for p in state.stopped_platforms
+    )
+    running = ", ".join(state.running_platforms)
+    return f" (stopped: {stopped or 'none'}; running: {running or 'none'})"
+
+
+# --- records looked for ------------------------------------------------------------------
+
+
+#: a scope key as an explanation names it, by scope (its parts: ``rules.KEY_PARTS``)
+_KEY_WORDS: dict[str, Callable[[Key], str]] = {
+    "platform": lambda key: f"algorithm `{key[0]}`, platform `{key[1]}`",
+    "deployment": lambda key: f"algorithm `{key[0]}`, platform `{key[1]}`",
+    "algorithm": lambda key: f"algorithm `{key[0]}`",
+    "filing": lambda key: f"algorithm `{key[0]}`, filing `{key[2]}`",
+    "organization": lambda key: "the organization",
+}
+
+
+class _RecordLines:
+    """``item -> lines``: the records a `require`/`forbid` looked for and what it found."""
+
+    __slots__ = ("_candidates", "_ctx", "_keep", "_key", "_key_words", "_kind", "_none",
+                 "_per_algorithm", "_rule", "_unmatched_when_failing", "_with_note")
+
+    def __init__(self, rule: CompiledRule, ctx: Context) -> None:
+        assert rule.kind is not None
+        self._rule = rule
+        self._ctx = ctx
+        self._kind = rule.kind
+        self._key = key_reader(rule.scope)
+        self._key_words = _KEY_WORDS[rule.scope]
+        self._candidates: Callable[[Any], Sequence[Any]] | None = None  # made when needed
+        self._keep = _made(ctx, rule.with_) if rule.with_ is not None else None
+        self._with_note = " satisfying the `with` condition" if rule.with_ is not None else ""
+        self._none = f"no `{rule.kind}` record{self._with_note} covers "
+        #: a failing `require` without `with` matched no record: nothing to look up
+        self._unmatched_when_failing = rule.verb == "require" and rule.with_ is None
+        self._per_algorithm: dict[str | None, _AlgorithmFilings] = {}
+
+    def __call__(self, item: Any, failing: bool) -> list[str]:
+        if failing and self._unmatched_when_failing:
+            candidates: Sequence[Any] = ()
         else:
-            start = _made(ctx, deadline.anchor)(item, None)
-            lines.append(
-                f"due {due.isoformat()}: {deadline.amount} {unit} after {anchor} "
-                f"{render(start)}; as of {ctx.as_of.isoformat()} it is "
-                + ("still pending" if status == "pending" else "overdue")
-            )
-    return tuple(lines)
-
-
-def _records(rule: CompiledRule, ctx: Context, item: Any) -> list[str]:
-    kind = rule.kind
-    assert kind is not None
-    find = ctx.memo(("candidates", id(rule)), lambda: rule.candidates(ctx))
-    candidates = list(find(item))
-    matched = candidates
-    if rule.with_ is not None:
-        keep = _made(ctx, rule.with_)
-        matched = [r for r in candidates if keep(item, r) is True]
-    algorithm, platform, filing = key_of(rule.scope, item)
-    with_note = " satisfying the `with` condition" if rule.with_ is not None else ""
-    if kind == "filing":
+            if self._candidates is None:
+                self._candidates = self._rule.candidates(self._ctx)
+            candidates = self._candidates(item)
+        matched = candidates
+        if self._keep is not None:
+            keep = self._keep
+            matched = [r for r in candidates if keep(item, r) is True]
+        if self._kind == "filing":
+            if matched:
+                return [
+                    f"found: live filing `{f.number}` of `{f.algorithm}` naming "
+                    + ", ".join(f"`{p}`" for p in f.platforms)
+                    for f in sorted(matched, key=lambda f: f.number)
+                ]
+            return self._missing_filing(item, len(candidates))
         if matched:
             return [
-                f"found: live filing `{f.number}` of `{f.algorithm}` naming "
-                + ", ".join(f"`{p}`" for p in f.platforms)
-                for f in sorted(matched, key=lambda f: f.number)
+                f"found: `{self._kind}` record" + _record_parts(r)
+                for r in sorted(matched, key=lambda r: (r.algorithm or "", r.platform or "",
+                                                        r.filing or "", render(r.on)))
             ]
-        return _missing_filing(rule, ctx, algorithm, platform, filing, with_note,
-                               len(candidates))
-    parts = KEY_PARTS[rule.scope]
-    key = dict(zip(("algorithm", "platform", "filing"), (algorithm, platform, filing),
-                   strict=True))
-    where = ", ".join(f"{p} `{key[p]}`" for p in parts) or "the organization"
-    if matched:
-        return [
-            f"found: `{kind}` record" + _record_parts(r)
-            for r in sorted(matched, key=lambda r: (r.algorithm or "", r.platform or "",
-                                                    r.filing or "", render(r.on)))
-        ]
-    line = f"no `{kind}` record{with_note} covers {where}"
-    if rule.with_ is not None and candidates:
-        line += f" ({len(candidates)} record(s) cover it but fail the `with` condition)"
-    return [line]
+        line = self._none + self._key_words(self._key(item))
+        if self._keep is not None and candidates:
+            line += f" ({len(candidates)} record(s) cover it but fail the `with` condition)"
+        return [line]
+
+    def _missing_filing(self, item: Any, n_candidates: int) -> list[str]:
+        algorithm, platform, filing = self._key(item)
+        ctx = self._ctx
+        if filing is not None:
+            by_number = ctx.memo("filings_by_number",
+                                 lambda: {x.number: x for x in ctx.facts.filings})
+            f = by_number.get(filing)
+            status = f.status if f is not None else "unknown"
+            return [f"filing `{filing}` is not live (status = {status})"]
+        filings = self._per_algorithm.get(algorithm)
+        if filings is None:
+            filings = self._per_algorithm[algorithm] = _AlgorithmFilings(ctx, algorithm)
+        with_note = self._with_note
+        if platform is not None:
+            alone = " alone" if self._rule.distinct else ""
+            line = f"no live filing of `{algorithm}`{with_note} names platform `{platform}`{alone}"
+        elif algorithm is not None:
+            line = f"no live filing of `{algorithm}`{with_note}"
+        else:
+            line = f"no live filing{with_note}"
+        out = [line + filings.named]
+        if self._keep is not None and n_candidates:
+            out.append(f"{n_candidates} live filing(s) cover it but fail the `with` condition")
+        if platform is not None:
+            out.extend(filings.dead_lines(platform))
+            if self._rule.distinct:
+                out.extend(filings.shared_lines(platform))
+        return out
 
 
-def _made(ctx: Context, compiled: Compiled) -> Getter:
-    """``compiled.make(ctx)``, once per evaluation."""
-    made: Getter = ctx.memo(("made", id(compiled)), lambda: compiled.make(ctx))
-    return made
+class _AlgorithmFilings:
+    """What a missing-filing explanation says about one algorithm's filings."""
+
+    __slots__ = ("_dead", "_live", "_mine", "named")
+
+    def __init__(self, ctx: Context, algorithm: str | None) -> None:
+        mine = self._mine = (
+            ctx.filings_by_algorithm().get(algorithm or "", []) if algorithm
+            else list(ctx.facts.filings)
+        )
+        self._live = [f for f in mine if f.status in LIVE_FILING_STATUSES]
+        #: platform -> numbers of the filings naming it that are not live
+        self._dead: dict[str, list[str]] = {}
+        for f in mine:
+            if f.status not in LIVE_FILING_STATUSES:
+                for p in set(f.platforms):
+                    self._dead.setdefault(p, []).append(f.number)
+        named = sorted({p for f in self._live for p in f.platforms})
+        self.named = ""  # what follows the first line
+        if algorithm is not None:
+            self.named = (
+                f"; live filings of `{algorithm}` name: {', '.join(named)}" if named
+                else f"; `{algorithm}` has no live filing"
+            )
+
+    def dead_lines(self, platform: str) -> list[str]:
+        """Filings of the algorithm naming ``platform`` that are not live."""
+        numbers = self._dead.get(platform)
+        if not numbers:
+            return []
+        out = []
+        for number in sorted(numbers):
+            f = next(x for x in self._mine if x.number == number)
+            out.append(f"filing `{number}` names `{platform}` but is {f.status}")
+        return out
+
+    def shared_lines(self, platform: str) -> list[str]:
+        """Live filings naming ``platform`` together with others (for `distinct`)."""
+        shared = sorted(f.number for f in self._live if platform in f.platforms)
+        return [f"live filing `{number}` names `{platform}` together with others"
+                for number in shared]
 
 
 def _record_parts(r: Any) -> str:
@@ -294,44 +459,42 @@ def _record_parts(r: Any) -> str:
     return f" ({', '.join(parts)})" if parts else " (covering everything)"
 
 
-def _missing_filing(
-    rule: CompiledRule, ctx: Context, algorithm: str | None, platform: str | None,
-    filing: str | None, with_note: str, n_candidates: int,
-) -> list[str]:
-    if filing is not None:
-        by_number = ctx.memo("filings_by_number", lambda: {x.number: x for x in ctx.facts.filings})
-        f = by_number.get(filing)
-        status = f.status if f is not None else "unknown"
-        return [f"filing `{filing}` is not live (status = {status})"]
-    mine = ctx.filings_by_algorithm().get(algorithm or "", []) if algorithm else list(
-        ctx.facts.filings)
-    live = [f for f in mine if f.status in ("submitted", "active")]
-    named = sorted({p for f in live for p in f.platforms})
-    alone = " alone" if rule.distinct else ""
-    if platform is not None:
-        line = f"no live filing of `{algorithm}`{with_note} names platform `{platform}`{alone}"
-    elif algorithm is not None:
-        line = f"no live filing of `{algorithm}`{with_note}"
-    else:
-        line = f"no live filing{with_note}"
-    if algorithm is not None:
-        line += (
-            f"; live filings of `{algorithm}` name: {', '.join(named)}" if named
-            else f"; `{algorithm}` has no live filing"
-        )
-    out = [line]
-    if rule.with_ is not None and n_candidates:
-        out.append(f"{n_candidates} live filing(s) cover it but fail the `with` condition")
-    if platform is not None:
-        dead = sorted(
-            f.number for f in mine if f.status not in ("submitted", "active")
-            and platform in f.platforms
-        )
-        for number in dead:
-            f = next(x for x in mine if x.number == number)
-            out.append(f"filing `{number}` names `{platform}` but is {f.status}")
-        if rule.distinct:
-            shared = sorted(f.number for f in live if platform in f.platforms)
-            for number in shared:
-                out.append(f"live filing `{number}` names `{platform}` together with others")
-    return out
+def _made(ctx: Context, compiled: Compiled) -> Getter:
+    """``compiled.make(ctx)``, once per evaluation."""
+    made: Getter = ctx.memo(("made", id(compiled)), lambda: compiled.make(ctx))
+    return made
+
+
+# --- deadlines -------------------------------------------------------------------------------
+
+
+class _DeadlineLine:
+    """``(item, due, status) -> line``: how the due date was counted (cached per anchor)."""
+
+    __slots__ = ("_amount", "_anchor", "_anchor_name", "_as_of", "_by_start", "_null")
+
+    def __init__(self, rule: CompiledRule, ctx: Context) -> None:
+        deadline = rule.deadline
+        assert deadline is not None
+        unit = "working days" if deadline.working else "days"
+        self._amount = f"{deadline.amount} {unit}"
+        self._anchor_name = deadline.node.anchor.dotted
+        self._anchor = _made(ctx, deadline.anchor)
+        self._as_of = ctx.as_of.isoformat()
+        self._null = f"{self._anchor_name} is null, so the {self._amount} cannot be counted"
+        self._by_start: dict[tuple[object, dt.date, str], str] = {}
+
+    def __call__(self, item: Any, due: dt.date | None, status: str) -> str:
+        if due is None:
+            return self._null
+        start = self._anchor(item, None)
+        key = (start, due, status)
+        line = self._by_start.get(key)
+        if line is None:
+            line = self._by_start[key] = (
+                f"due {due.isoformat()}: {self._amount} after {self._anchor_name} "
+                f"{render(start)}; as of {self._as_of} it is "
+                + ("still pending" if status == "pending" else "overdue")
+            )
+        return line
+

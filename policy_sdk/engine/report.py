@@ -8,12 +8,13 @@ counts all. The JSON contract is documented in ``docs/report.schema.json``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Literal, Protocol
 
 import attrs
 
+from policy_sdk._gc import gc_paused
+from policy_sdk.engine.jsontext import dumps as json_text
 from policy_sdk.errors import Span
 
 Status = Literal["violated", "pending", "satisfied", "not_applicable"]
@@ -190,9 +191,8 @@ class Report:
     def to_json(
         self, include_all: bool = False, *, severity: str | None = None, indent: int | None = 2
     ) -> str:
-        return json.dumps(
-            self.to_dict(include_all, severity=severity), ensure_ascii=False, indent=indent
-        )
+        with gc_paused():  # a dict per finding, no cycles: nothing for the collector
+            return json_text(self.to_dict(include_all, severity=severity), indent=indent)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_restore, (self.findings, self._as_of, self._counts, self._rules))
@@ -222,7 +222,8 @@ class LazyFindings(Protocol):
 
 
 def _order(f: Finding) -> tuple[str, str, str, str, str]:
-    return (*f.sort_key(), f.status)
+    """:meth:`Finding.sort_key`, then the status (spelt out: it runs once per finding)."""
+    return (f.rule, f.algorithm or "", f.platform or "", f.filing or "", f.status)
 
 
 def _restore(
