@@ -182,9 +182,15 @@ class Engine:
         as_of: dt.date | str | None = None,
         strategy: str = "auto",
     ) -> Any:
-        """A cancellation plan (:func:`policy_sdk.cancellation.planner.plan_cancellation`)."""
+        """A cancellation plan (:func:`policy_sdk.cancellation.planner.plan_cancellation`).
+
+        ``stops`` holds ``ALGORITHM`` or ``ALGORITHM@PLATFORM`` items; a single string is
+        taken as one stop (not as a sequence of letters).
+        """
         from policy_sdk.cancellation.planner import plan_cancellation
 
+        if isinstance(stops, str):
+            stops = (stops,)
         return plan_cancellation(
             self.load_facts(facts),
             stops,
@@ -329,8 +335,12 @@ def _load_policies(policies: Sequence[PolicySource] | PolicySource | None) -> li
     if policies is None:
         from policy_sdk._resources import default_policies_dir
 
-        policies = [default_policies_dir()]
-    elif isinstance(policies, str | os.PathLike | ast.Module):
+        # the shipped pack is named `policies/…` wherever the package is installed, so
+        # findings, JSON and SARIF do not depend on the machine
+        pack = default_policies_dir()
+        return [parse_file(f, "policies/" + f.relative_to(pack).as_posix())
+                for f in policy_files(pack)]
+    if isinstance(policies, str | os.PathLike | ast.Module):
         policies = [policies]
     modules: list[ast.Module] = []
     problems: list[Diagnostic] = []

@@ -771,8 +771,13 @@ def _too_large(file: str, size: int) -> PolicySyntaxError:
     )
 
 
-def parse_file(path: str | FsPath) -> ast.Module:
-    """Read and parse one policy file (``*.policy``)."""
+def parse_file(path: str | FsPath, name: str | None = None) -> ast.Module:
+    """Read and parse one policy file (``*.policy``).
+
+    ``name`` is the file name spans and messages show (default: ``path`` as given); the
+    engine names the shipped default pack ``policies/…`` so output does not depend on
+    where the package is installed.
+    """
     p = FsPath(path)
     try:
         size = p.stat().st_size
@@ -789,7 +794,7 @@ def parse_file(path: str | FsPath) -> ast.Module:
             [Diagnostic(code="io", message=f"cannot read `{shown}`: not a valid file name",
                         file=shown)]
         ) from None
-    return parse_policy(data, str(p))
+    return parse_policy(data, name or str(p))
 
 
 def count_tokens(text: str) -> int:
