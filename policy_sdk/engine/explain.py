@@ -172,17 +172,19 @@ class _Remedy:
     def __init__(self, remedy: str | None, ctx: Context) -> None:
         self._remedy = remedy
         self._filed = ctx.filed_platforms()  # algorithm -> platforms of its live filings
-        self._heads: dict[str, str | None] = {}  # for platforms not among the filed ones
+        #: algorithm -> (its filed platforms, the text for a platform not among them)
+        self._heads: dict[str, tuple[frozenset[str], str | None]] = {}
 
     def __call__(self, algorithm: str, platform: str) -> str | None:
-        filed = self._filed.get(algorithm, ())
+        try:
+            filed, head = self._heads[algorithm]
+        except KeyError:
+            platforms = self._filed.get(algorithm, ())
+            filed, head = self._heads[algorithm] = (frozenset(platforms),
+                                                    self._head(algorithm, platforms))
         if platform in filed:  # named by a filing that does not count (`with`, `distinct`)
-            head = self._head(algorithm, [p for p in filed if p != platform])
-        else:
-            try:
-                head = self._heads[algorithm]
-            except KeyError:
-                head = self._heads[algorithm] = self._head(algorithm, filed)
+            others = [p for p in self._filed[algorithm] if p != platform]
+            head = self._head(algorithm, others)
         return self._remedy if head is None else f"{head}{platform}{REUSE_TAIL}"
 
     def _head(self, algorithm: str, others: Sequence[str]) -> str | None:
@@ -196,6 +198,9 @@ class _Remedy:
 
 
 def render(value: object) -> str:
+    """A value as explanations write it (as in policies: ``true``, ``null``, ``[a, b]``)."""
+    if type(value) is str:
+        return value
     if value is None:
         return "null"
     if value is True:
@@ -205,7 +210,7 @@ def render(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, tuple | list):
-        return "[" + ", ".join(render(v) for v in value) + "]"
+        return "[" + ", ".join([render(v) for v in value]) + "]"
     return str(value)
 
 
@@ -366,7 +371,7 @@ class _RecordLines:
                     + ", ".join(f"`{p}`" for p in f.platforms)
                     for f in sorted(matched, key=lambda f: f.number)
                 ]
-            return self._missing_filing(item, len(candidates))
+            return self._missing_filing(self._key(item), len(candidates))
         if matched:
             return [
                 f"found: `{self._kind}` record" + _record_parts(r)
@@ -378,8 +383,8 @@ class _RecordLines:
             line += f" ({len(candidates)} record(s) cover it but fail the `with` condition)"
         return [line]
 
-    def _missing_filing(self, item: Any, n_candidates: int) -> list[str]:
-        algorithm, platform, filing = self._key(item)
+    def _missing_filing(self, key: Key, n_candidates: int) -> list[str]:
+        algorithm, platform, filing = key
         ctx = self._ctx
         if filing is not None:
             by_number = ctx.memo("filings_by_number",
@@ -391,14 +396,15 @@ class _RecordLines:
         if filings is None:
             filings = self._per_algorithm[algorithm] = _AlgorithmFilings(ctx, algorithm)
         with_note = self._with_note
+        named = filings.named
         if platform is not None:
             alone = " alone" if self._rule.distinct else ""
-            line = f"no live filing of `{algorithm}`{with_note} names platform `{platform}`{alone}"
+            out = [f"no live filing of `{algorithm}`{with_note} names platform "
+                   f"`{platform}`{alone}{named}"]
         elif algorithm is not None:
-            line = f"no live filing of `{algorithm}`{with_note}"
+            out = [f"no live filing of `{algorithm}`{with_note}{named}"]
         else:
-            line = f"no live filing{with_note}"
-        out = [line + filings.named]
+            out = [f"no live filing{with_note}{named}"]
         if self._keep is not None and n_candidates:
             out.append(f"{n_candidates} live filing(s) cover it but fail the `with` condition")
         if platform is not None:
