@@ -49,7 +49,7 @@ class FindingMaker:
     """Makes the findings of one rule's outcome: ``maker(index, status)``."""
 
     __slots__ = ("_condition", "_deadline", "_due", "_items", "_key", "_locate",
-                 "_records", "_remedy", "_rule", "_where")
+                 "_platforms", "_records", "_remedy", "_rule", "_where")
 
     def __init__(self, outcome: Outcome, ctx: Context, schema: Schema) -> None:
         rule = self._rule = outcome.rule
@@ -57,6 +57,7 @@ class FindingMaker:
         self._due = outcome.due
         self._key = key_reader(rule.scope)
         self._locate = _locator(ctx, rule.scope)
+        self._platforms = rule.scope == "filing"  # per-filing findings name them
         self._where = _fact_lines(rule.statement.where, rule.scope, schema, ctx)
         self._condition: list[Line] = []
         if isinstance(rule.statement, ast.Ensure):
@@ -97,6 +98,7 @@ class FindingMaker:
             span=rule.span,
             facts_path=facts_path,
             facts_line=facts_line,
+            platforms=tuple(sorted(set(item.platforms))) if self._platforms else (),
         )
 
     def _explain(

@@ -47,6 +47,9 @@ class Finding:
     #: where in the facts the scope key stands: data path (``deployments[3]``) and line
     facts_path: str | None = attrs.field(default=None, eq=False, repr=False)
     facts_line: int | None = attrs.field(default=None, eq=False, repr=False)
+    #: for a per-filing finding, the platforms the filing names (sorted), so that text
+    #: output can show it under each of them; empty for other findings
+    platforms: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False)
 
     def sort_key(self) -> tuple[str, str, str, str]:
         return (self.rule, self.algorithm or "", self.platform or "", self.filing or "")

@@ -46,7 +46,9 @@ def render_text(
     report: Report, *, include_all: bool = False, severity: str | None = None,
     color: bool = False, **_: Any,
 ) -> str:
-    """Findings for people, grouped by platform (then algorithm), with a summary line."""
+    """Findings for people, grouped by platform (then algorithm), with a summary line.
+
+    A per-filing finding is shown under each platform its filing names."""
     from rich.console import Console
     from rich.markup import escape
 
@@ -56,15 +58,8 @@ def render_text(
     findings = _listed(report, include_all, severity)
     groups: dict[str, list[Finding]] = {}
     for f in findings:
-        if f.platform is not None:
-            head = f"platform {f.platform}"
-        elif f.filing is not None:
-            head = "filings"
-        elif f.algorithm is not None:
-            head = "algorithms"
-        else:
-            head = "organization"
-        groups.setdefault(head, []).append(f)
+        for head in _heads(f):
+            groups.setdefault(head, []).append(f)
     order = sorted(groups, key=lambda h: (not h.startswith("platform"), h))
     for head in order:
         console.print(f"[bold]{escape(head)}[/bold]")
@@ -95,6 +90,18 @@ def render_text(
         console.print("no findings to show")
     console.print(f"[bold]{escape(summary_line(report))}[/bold]")
     return buffer.getvalue()
+
+
+def _heads(f: Finding) -> list[str]:
+    """The groups a finding is shown in: its platform; each platform its filing names
+    (a per-filing finding concerns all of them); else filings, algorithms, organization."""
+    if f.platform is not None:
+        return [f"platform {f.platform}"]
+    if f.filing is not None:
+        return [f"platform {p}" for p in f.platforms] or ["filings"]
+    if f.algorithm is not None:
+        return ["algorithms"]
+    return ["organization"]
 
 
 # --- json ----------------------------------------------------------------------------
