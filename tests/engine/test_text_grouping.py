@@ -41,7 +41,8 @@ def test_per_filing_finding_carries_its_filings_platforms_sorted() -> None:
     report = engine.evaluate(doc, as_of=AS_OF)
     (finding,) = report.violations()
     assert finding.platforms == ("app", "web")
-    assert finding.platform is None and finding.filing == "F1"
+    assert finding.platform is None
+    assert finding.filing == "F1"
     # the decision and the JSON contract do not change
     assert "platforms" not in finding.to_dict()
     text = render_text(report)
