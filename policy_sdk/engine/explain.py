@@ -49,7 +49,7 @@ class FindingMaker:
     """Makes the findings of one rule's outcome: ``maker(index, status)``."""
 
     __slots__ = ("_condition", "_deadline", "_due", "_items", "_key", "_locate",
-                 "_platforms", "_records", "_remedy", "_rule", "_where")
+                 "_platforms", "_records", "_remedy", "_required", "_rule", "_where")
 
     def __init__(self, outcome: Outcome, ctx: Context, schema: Schema) -> None:
         rule = self._rule = outcome.rule
@@ -60,8 +60,13 @@ class FindingMaker:
         self._platforms = rule.scope == "filing"  # per-filing findings name them
         self._where = _fact_lines(rule.statement.where, rule.scope, schema, ctx)
         self._condition: list[Line] = []
+        self._required = ("", "")
         if isinstance(rule.statement, ast.Ensure):
             self._condition = _fact_lines(rule.statement.condition, rule.scope, schema, ctx)
+            from policy_sdk.syntax.formatter import format_expr
+
+            shown = format_expr(rule.statement.condition)  # once per rule, not per finding
+            self._required = (f"{CONDITION_HOLDS}: `{shown}`", f"{CONDITION_FAILS}: `{shown}`")
         self._records = (
             _RecordLines(rule, ctx) if rule.verb != "ensure" and rule.kind is not None else None
         )
@@ -110,7 +115,7 @@ class FindingMaker:
             return tuple(lines)
         if self._rule.verb == "ensure":
             lines.extend([line(item) for line in self._condition])
-            lines.append(CONDITION_HOLDS if status == "satisfied" else CONDITION_FAILS)
+            lines.append(self._required[0] if status == "satisfied" else self._required[1])
         elif self._records is not None:
             lines.extend(self._records(item, failing))
         elif status == "violated":
