@@ -658,6 +658,23 @@ class _Loader:
         self.wrong(key, "a list", value)
         return ()
 
+    def unique_key(self, item: Mapping[str, Any], path: str, key: str, noun: str,
+                   first: Mapping[str, int]) -> str | None:
+        """``item[key]`` (an id or a filing number): present, text, and not already used
+        by an earlier entry of the section (``first`` maps used keys to their index)."""
+        value = item.get(key)
+        if value is None:
+            self.missing(path, key, noun)
+            return None
+        text = self.text_value(value, f"{path}.{key}")
+        if text is not None and text in first:
+            what = noun.split(" ", 1)[1]
+            section = path.split("[", 1)[0]
+            self.error(f"{path}.{key}", "duplicate",
+                       f"{what} `{text}` is listed twice (also {section}[{first[text]}])")
+            return None
+        return text
+
     def missing(self, path: str, key: str, what: str) -> None:
         self.error(f"{path}.{key}", "missing", f"{what} needs `{key}`")
 
@@ -908,15 +925,7 @@ class _Loader:
             item = self.mapping(raw, path, "an algorithm")
             if item is None:
                 continue
-            aid = item.get("id")
-            if aid is None:
-                self.missing(path, "id", "an algorithm")
-            else:
-                aid = self.text_value(aid, f"{path}.id")
-            if aid is not None and aid in first:
-                self.error(f"{path}.id", "duplicate",
-                           f"algorithm `{aid}` is listed twice (also algorithms[{first[aid]}])")
-                aid = None
+            aid = self.unique_key(item, path, "id", "an algorithm", first)
             name = item.get("name")
             name = None if name is None else self.text_value(name, f"{path}.name")
             types = item.get("types")
@@ -944,15 +953,7 @@ class _Loader:
             item = self.mapping(raw, path, "a platform")
             if item is None:
                 continue
-            pid = item.get("id")
-            if pid is None:
-                self.missing(path, "id", "a platform")
-            else:
-                pid = self.text_value(pid, f"{path}.id")
-            if pid is not None and pid in first:
-                self.error(f"{path}.id", "duplicate",
-                           f"platform `{pid}` is listed twice (also platforms[{first[pid]}])")
-                pid = None
+            pid = self.unique_key(item, path, "id", "a platform", first)
             ptype = item.get("type")
             if ptype is None:
                 self.missing(path, "type", "a platform")
@@ -1127,21 +1128,12 @@ class _Loader:
             if item is None:
                 continue
             ok = True
-            number = item.get("number")
-            if number is None:
-                self.missing(path, "number", "a filing")
-            else:
-                number = self.text_value(number, f"{path}.number")
-            if number is not None:
-                if number in first:
-                    self.error(f"{path}.number", "duplicate",
-                               f"filing `{number}` is listed twice (also filings[{first[number]}])")
-                    number = None
-                elif not FILING_NUMBER.fullmatch(number):
-                    self.error(f"{path}.number", "filing-number",
-                               f"filing number `{number}` does not have the usual shape "
-                               "`网信算备` + 21 digits + `号`",
-                               "check it against the filing system's record", level="warning")
+            number = self.unique_key(item, path, "number", "a filing", first)
+            if number is not None and not FILING_NUMBER.fullmatch(number):
+                self.error(f"{path}.number", "filing-number",
+                           f"filing number `{number}` does not have the usual shape "
+                           "`网信算备` + 21 digits + `号`",
+                           "check it against the filing system's record", level="warning")
             a = item.get("algorithm")
             alg = alg_ids.get(a) if a.__class__ is str else None
             if alg is None:
