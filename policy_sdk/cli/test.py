@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
 
 
@@ -21,17 +22,12 @@ from policy_sdk.errors import PolicySdkError
 )
 @click.option("--calendar", "calendar_file", default=None, metavar="FILE",
               help="a working-day calendar file for years the calendar package does not know")
-@click.option("--plugin", "plugins", multiple=True, metavar="MODULE[:OBJ]",
-              help="load this plugin too (repeatable)")
-@click.option("-p", "--disable", "disabled", multiple=True, metavar="no:NAME",
-              help="do not load the plugin NAME (pytest style `-p no:NAME`; repeatable)")
-@click.option("--no-entrypoints", is_flag=True,
-              help="do not load installed plugins (entry points); only core and --plugin ones")
+@plugin_options
 @click.option("--no-coverage", is_flag=True, help="do not report rule coverage")
 @click.option("-v", "--verbose", is_flag=True, help="list every case")
 def test(
-    paths: tuple[str, ...], engine: str, calendar_file: str | None, plugins: tuple[str, ...],
-    disabled: tuple[str, ...], no_entrypoints: bool, no_coverage: bool, verbose: bool,
+    paths: tuple[str, ...], engine: str, calendar_file: str | None, plugin: tuple[str, ...],
+    disable: tuple[str, ...], no_entrypoints: bool, no_coverage: bool, verbose: bool,
 ) -> None:
     """Run the policy tests in PATHS (test files, or folders searched for *.tests.yaml).
 
@@ -47,8 +43,8 @@ def test(
             calendar = WorkdayCalendar.from_file(calendar_file)
         factory = reference_rule_set if engine == "reference" else engine_rule_set
         options: dict[str, object] = {}
-        if plugins or disabled or no_entrypoints:
-            options = {"plugins": plugins, "disabled_plugins": disabled,
+        if plugin or disable or no_entrypoints:
+            options = {"plugins": plugin, "disabled_plugins": disabled_names(disable),
                        "load_entrypoints": not no_entrypoints}
         result = run(list(paths), factory=factory, calendar=calendar,
                      with_coverage=not no_coverage, plugin_options=options)

@@ -63,5 +63,15 @@ def render(result: RunResult, *, coverage: bool = True, verbose: bool = False) -
             lines.extend(f"    {m}" for m in missing)
 
     lines.append("")
+    errored = sum(1 for r in result.results if r.error is not None)
+    if errored or result.errors:
+        # cases that could not run count as neither passed nor failed: say so
+        parts = []
+        if errored:
+            parts.append(f"{errored} case{'s' if errored != 1 else ''}")
+        if result.errors:
+            n = len(result.errors)
+            parts.append(f"{n} file{'s' if n != 1 else ''}")
+        lines.append(f"{' and '.join(parts)} could not run (bad input, shown above)")
     lines.append(f"{result.passed} passed, {result.failed} failed")
     return "\n".join(lines)
