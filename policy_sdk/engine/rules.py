@@ -22,7 +22,7 @@ import attrs
 from policy_sdk import ast
 from policy_sdk.engine.compile import ACCESS, Compiled, ExprCompiler, Getter
 from policy_sdk.engine.context import Context
-from policy_sdk.errors import Diagnostic, Span
+from policy_sdk.errors import Diagnostic, EvaluationError, Span
 from policy_sdk.facts.model import RUNNING_STATUSES
 from policy_sdk.facts.schema import Schema
 from policy_sdk.plugins.specs import FunctionSpec
@@ -240,6 +240,17 @@ class CompiledRule:
 
     # -- deadlines (§5) ---------------------------------------------------------------------
 
+    def _deadline_error(self, exc: EvaluationError, item: Any, start: dt.date) -> EvaluationError:
+        """``exc`` with where the deadline was needed: the rule, the key, the anchor."""
+        assert self.deadline is not None
+        days = "working days" if self.deadline.working else "days"
+        where = (f"needed for the deadline of rule `{self.id}` for {_describe_key(item)}: "
+                 f"{self.deadline.amount} {days} after {start.isoformat()}")
+        return EvaluationError([
+            attrs.evolve(d, help=f"{where}; {d.help}" if d.help else where)
+            for d in exc.diagnostics
+        ])
+
     def _deadlines(
         self, ctx: Context, items: Sequence[Any], applicable: list[int] | None,
         failing: list[int],
@@ -258,12 +269,26 @@ class CompiledRule:
             if type(start) is not dt.date:
                 violated.append(i)  # no anchor: no time limit runs
                 continue
-            due[i] = day = ctx.due(start, amount, working)
+            try:
+                due[i] = day = ctx.due(start, amount, working)
+            except EvaluationError as exc:  # e.g. a year the calendar does not know
+                raise self._deadline_error(exc, items[i], start) from None
             overdue = late.get(start)
             if overdue is None:
                 overdue = late[start] = as_of > day
             (violated if overdue else pending).append(i)
         return Outcome(self, items, applicable, violated, pending, due)
+
+
+def _describe_key(item: Any) -> str:
+    """The scope key of an item, as findings name it."""
+    if hasattr(item, "number"):
+        return f"filing `{item.number}`"
+    if hasattr(item, "platform") and hasattr(item, "algorithm"):
+        return f"`{item.algorithm}` on `{item.platform}`"
+    if hasattr(item, "id"):
+        return f"algorithm `{item.id}`"
+    return "the organization"
 
 
 def _uncovered(
