@@ -14,7 +14,7 @@ from typing import Any, NoReturn, TypeVar
 import attrs
 import click
 
-from policy_sdk.cli.params import SafePath
+from policy_sdk.cli.params import Choice, Date, SafePath
 from policy_sdk.errors import PolicySdkError
 
 R = TypeVar("R")
@@ -40,17 +40,6 @@ def reporting_errors() -> Iterator[None]:
         yield
     except PolicySdkError as err:
         fail(err)
-
-
-def parse_date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"`{value}` is not a date (YYYY-MM-DD)", param_hint=option
-        ) from None
 
 
 @attrs.frozen
@@ -108,7 +97,7 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(command)
     def with_common(
         facts_file: str,
-        as_of: str | None,
+        as_of: dt.date | None,
         calendar_file: str | None,
         fmt: str,
         plugin: tuple[str, ...],
@@ -118,7 +107,7 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
     ) -> None:
         common = Common(
             facts_file=facts_file,
-            as_of=parse_date(as_of, "--as-of") or dt.date.today(),
+            as_of=as_of or dt.date.today(),
             calendar_file=calendar_file,
             fmt=fmt,
             plugin=plugin,
@@ -131,7 +120,7 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
     func = click.option(
         "--format",
         "fmt",
-        type=click.Choice(["text", "json"]),
+        type=Choice(["text", "json"]),
         default="text",
         show_default=True,
         help="output format",
@@ -143,7 +132,7 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
         help="working-day calendar file for years the built-in calendar does not know",
     )(func)
     func = click.option(
-        "--as-of", "as_of", metavar="DATE", help="today, for deadlines (default: the real today)"
+        "--as-of", "as_of", type=Date(), help="today, for deadlines (default: the real today)"
     )(func)
     func = click.option(
         "--facts",

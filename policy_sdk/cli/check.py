@@ -6,6 +6,7 @@ is, 2 on bad input (any policy-sdk error, printed as diagnostics; never a traceb
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import sys
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from typing import Any
 
 import click
 
+from policy_sdk.cli.params import Choice, Date, choices_message, fail_option
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
 
@@ -22,11 +24,11 @@ from policy_sdk.errors import PolicySdkError
               help="the deployment facts (YAML or JSON)")
 @click.option("--policy", "policies", multiple=True, metavar="PATH",
               help="a policy file or folder (repeatable); replaces the default pack")
-@click.option("--as-of", "as_of", metavar="DATE",
+@click.option("--as-of", "as_of", type=Date(),
               help="today, for deadlines: decides pending vs violated (default: the real today)")
 @click.option("--format", "fmt", default="text", show_default=True, metavar="FORMAT",
               help="text, json, sarif, or a reporter a plugin adds")
-@click.option("--severity", type=click.Choice(["mandatory", "advisory"]),
+@click.option("--severity", type=Choice(["mandatory", "advisory"]),
               help="show only findings of this severity")
 @click.option("--all", "include_all", is_flag=True,
               help="show satisfied and not-applicable findings too")
@@ -40,7 +42,7 @@ from policy_sdk.errors import PolicySdkError
 def check(
     facts_file: str,
     policies: Sequence[str],
-    as_of: str | None,
+    as_of: dt.date | None,
     fmt: str,
     severity: str | None,
     include_all: bool,
@@ -72,14 +74,8 @@ def check(
             calendar=calendar,
         )
         reporter = engine.registry.reporters.get(fmt)
-        if reporter is None:
-            from policy_sdk.errors import Diagnostic, PluginError, did_you_mean
-
-            raise PluginError(
-                [Diagnostic("unknown-format", f"unknown output format `{fmt}`",
-                            help=did_you_mean(fmt, engine.registry.reporters)
-                            or "formats: " + ", ".join(sorted(engine.registry.reporters)))]
-            )
+        if reporter is None:  # the formats are known once the plugins are loaded
+            fail_option("--format", choices_message(fmt, sorted(engine.registry.reporters)))
         report = engine.evaluate(facts_file, as_of=day)
         use_color = color if color is not None else sys.stdout.isatty()
         text = _render(reporter, report, include_all=include_all, severity=severity,

@@ -1,10 +1,91 @@
-"""Click parameter types shared by the commands."""
+"""Click parameter types shared by the commands.
+
+A bad option value is a usage error (exit 2, no traceback) whose message names the
+option the way the rest of policy-sdk names user input::
+
+    Error: option `--as-of`: `2026-13-40` is not a date; expected YYYY-MM-DD
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, NoReturn
 
 import click
+
+from policy_sdk.errors import did_you_mean
+
+
+def option_name(param: click.Parameter) -> str:
+    """How people name ``param``: its long option (``--as-of``), else its first spelling."""
+    long_names = [o for o in param.opts if o.startswith("--")]
+    if long_names:
+        return long_names[0]
+    return param.opts[0] if param.opts else param.human_readable_name
+
+
+class OptionError(click.BadParameter):
+    """A bad option value: ``option `--as-of`: <message>`` (click's usage error, exit 2)."""
+
+    def format_message(self) -> str:
+        if isinstance(self.param_hint, str):
+            name = self.param_hint
+        elif self.param is not None:
+            name = option_name(self.param)
+        else:
+            return self.message
+        return f"option `{name}`: {self.message}"
+
+
+def fail_option(name: str, message: str) -> NoReturn:
+    """Raise an :class:`OptionError` for option ``name`` from inside a running command
+    (for values that can only be checked once plugins are loaded, e.g. ``--format``)."""
+    raise OptionError(message, ctx=click.get_current_context(silent=True), param_hint=name)
+
+
+def choices_message(value: str, choices: Iterable[str]) -> str:
+    """```x` is not one of `a`, `b`; did you mean `a`?`` (choices in the order given)."""
+    known = list(dict.fromkeys(choices))
+    text = f"`{value}` is not one of " + ", ".join(f"`{c}`" for c in known)
+    hint = did_you_mean(value, known)
+    return f"{text}; {hint}" if hint else text
+
+
+class _Fails(click.ParamType):  # type: ignore[type-arg, unused-ignore]  # generic in click 8.5
+    def fail(
+        self, message: str, param: click.Parameter | None = None, ctx: click.Context | None = None
+    ) -> NoReturn:
+        raise OptionError(message, ctx=ctx, param=param)
+
+
+class Date(_Fails):
+    """A ``YYYY-MM-DD`` date option (``--as-of``, ``--on``), read like
+    :func:`policy_sdk.engine.engine.parse_as_of` reads one."""
+
+    name = "date"  # shown as DATE in --help
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"`{value}` is not a date; expected YYYY-MM-DD", param, ctx)
+
+
+class Choice(_Fails, click.Choice):  # type: ignore[type-arg, unused-ignore]
+    """``click.Choice`` whose error names the option and suggests the closest choice."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(choices_message(str(value), map(str, self.choices)), param, ctx)
 
 
 class SafePath(click.Path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import click
@@ -12,10 +13,10 @@ from policy_sdk.cli._cancellation import (
     console,
     date_cell,
     overdue_cell,
-    parse_date,
     reporting_errors,
     table,
 )
+from policy_sdk.cli.params import Date
 
 
 def render_plan(plan: Any) -> None:
@@ -106,7 +107,7 @@ def render_plan(plan: Any) -> None:
     "Without --stop: plan for the deployments already stopped in the facts",
 )
 @click.option(
-    "--on", "on", metavar="DATE", help="stop date of the --stop deployments (default: --as-of)"
+    "--on", "on", type=Date(), help="stop date of the --stop deployments (default: --as-of)"
 )
 @click.option(
     "--strategy",
@@ -114,11 +115,10 @@ def render_plan(plan: Any) -> None:
     show_default=True,
     help="auto, batch, single, or a strategy a plugin contributes",
 )
-def plan_cancel(common: Common, stops: tuple[str, ...], on: str | None, strategy: str) -> None:
+def plan_cancel(common: Common, stops: tuple[str, ...], on: dt.date | None, strategy: str) -> None:
     """Plan the cancellation of filings whose service stops: batches, singles, changes, kept."""
     from policy_sdk.cancellation.planner import plan_cancellation
 
-    stop_day = parse_date(on, "--on")
     with reporting_errors():
         loaded = common.load()
         plan = plan_cancellation(
@@ -127,7 +127,7 @@ def plan_cancel(common: Common, stops: tuple[str, ...], on: str | None, strategy
             capabilities=loaded.capabilities,
             strategies=loaded.strategies,
             calendar=loaded.calendar,
-            on=stop_day,
+            on=on,
             as_of=common.as_of,
             strategy=strategy,
         )

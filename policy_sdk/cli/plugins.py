@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from policy_sdk.cli.params import Choice
 from policy_sdk.errors import PolicySdkError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -164,7 +165,7 @@ def _render_text(registry: Any, rule_ids: dict[str, list[str]]) -> None:
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(["text", "json"]),
+    type=Choice(["text", "json"]),
     default="text",
     show_default=True,
     help="output format",

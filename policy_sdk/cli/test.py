@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from policy_sdk.cli.params import Choice
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
 
@@ -15,7 +16,7 @@ from policy_sdk.errors import PolicySdkError
 @click.option(
     "--engine",
     "engine",
-    type=click.Choice(["engine", "reference"]),
+    type=Choice(["engine", "reference"]),
     default="engine",
     show_default=True,
     help="evaluate with the engine, or with the reference interpreter",
