@@ -14,8 +14,9 @@ from typing import Any, Final, Literal, Protocol
 import attrs
 
 from policy_sdk._gc import gc_paused
+from policy_sdk.ast.nodes import SEVERITIES
 from policy_sdk.engine.jsontext import dumps as json_text
-from policy_sdk.errors import Span
+from policy_sdk.errors import Diagnostic, EvaluationError, Span, did_you_mean
 
 Status = Literal["violated", "pending", "satisfied", "not_applicable"]
 STATUSES: Final[tuple[Status, ...]] = ("violated", "pending", "satisfied", "not_applicable")
@@ -151,10 +152,23 @@ class Report:
         return self._all
 
     def select(
-        self, statuses: Sequence[str] = _WANTED_DEFAULT, *, severity: str | None = None
+        self,
+        statuses: Sequence[str] | str = _WANTED_DEFAULT,
+        *,
+        severity: str | None = None,
+        rule: str | None = None,
     ) -> tuple[Finding, ...]:
-        """The findings with one of ``statuses`` (and ``severity``, if given), sorted."""
-        key = (*sorted(statuses), severity or "")
+        """The findings with one of ``statuses`` (and ``severity``, and of ``rule``, if
+        given), sorted. A single string is one status.
+
+        A status, severity or rule id the report cannot have is an
+        :class:`~policy_sdk.errors.EvaluationError` (with a did-you-mean), not an empty
+        answer: a misspelt filter must not look like "no findings".
+        """
+        if isinstance(statuses, str):
+            statuses = (statuses,)
+        self._check_filters(statuses, severity, rule)
+        key = (*sorted(statuses), severity or "", rule or "")
         found = self._selected.get(key)
         if found is None:
             if self._all is not None or self._lazy is None:
@@ -164,12 +178,52 @@ class Report:
                 found = tuple(sorted(self._lazy.build(tuple(statuses)), key=_order))
             if severity is not None:
                 found = tuple(f for f in found if f.severity == severity)
+            if rule is not None:
+                found = tuple(f for f in found if f.rule == rule)
             self._selected[key] = found
         return found
 
-    def violations(self, *, severity: str | None = None) -> tuple[Finding, ...]:
-        """Violated findings (of ``severity``, if given)."""
-        return self.select(("violated",), severity=severity)
+    def _check_filters(
+        self, statuses: Sequence[str], severity: str | None, rule: str | None
+    ) -> None:
+        problems: list[Diagnostic] = []
+
+        def unknown(code: str, message: str, value: object, what: str,
+                    known: Sequence[str]) -> None:
+            hint = did_you_mean(value, known) if isinstance(value, str) else None
+            if hint and len(known) > 5:  # the suggestion alone: a long list would drown it
+                help = hint
+            else:
+                listed = ", ".join(f"`{k}`" for k in known) if len(known) <= 20 else (
+                    f"{len(known)} of them, in `report.rules`")
+                listed = f"{what}: {listed or 'none'}"
+                help = f"{hint} ({listed})" if hint else listed
+            problems.append(Diagnostic(code, message, help=help))
+
+        for status in statuses:
+            if status not in STATUSES:
+                unknown("unknown-status", f"unknown status `{status}`", status, "statuses",
+                        STATUSES)
+        if severity is not None:
+            severities = (*SEVERITIES, *sorted({r.severity for r in self._rules} - {*SEVERITIES}))
+            if severity not in severities:
+                unknown("unknown-severity", f"unknown severity `{severity}`", severity,
+                        "severities", severities)
+        if rule is not None:
+            ids = {r.id for r in self._rules}
+            if not ids and self._all is not None:  # a report made from findings alone
+                ids = {f.rule for f in self._all}
+            if rule not in ids:
+                unknown("unknown-rule", f"no rule of this report has the id `{rule}`", rule,
+                        "rules", sorted(ids))
+        if problems:
+            raise EvaluationError(problems)
+
+    def violations(
+        self, *, severity: str | None = None, rule: str | None = None
+    ) -> tuple[Finding, ...]:
+        """Violated findings (of ``severity`` and ``rule``, if given)."""
+        return self.select(("violated",), severity=severity, rule=rule)
 
     @property
     def failed(self) -> bool:
