@@ -208,8 +208,11 @@ class Engine:
         return (_restore, ([m for m, _ in self.modules], self._options))
 
     def __repr__(self) -> str:
-        n = len(self._bundles.get((), ()))
-        return f"Engine({n} rules, {len(self.registry.plugins)} plugins)"
+        # counted in the parsed modules: an engine whose validation waits for a facts
+        # file's `schema:` has not compiled its rules yet, but it has them
+        n = sum(len(ast.rule_ids(m)) for m, _ in (*self.modules, *self.plugin_modules))
+        p = len(self.registry.plugins)
+        return f"Engine({n} rule{'' if n == 1 else 's'}, {p} plugin{'' if p == 1 else 's'})"
 
     # -- internals -----------------------------------------------------------------------
 
