@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from operator import attrgetter
 from typing import Any, TypeVar
 
-from policy_sdk.facts.derived import FilingState, filing_state
+from policy_sdk.facts.derived import FilingState, deployment_index, filing_state
 from policy_sdk.facts.model import (
     LIVE_FILING_STATUSES,
     RUNNING_STATUSES,
@@ -26,9 +25,6 @@ from policy_sdk.facts.model import (
 from policy_sdk.workdays import WorkdayCalendar
 
 T = TypeVar("T")
-
-_ALGORITHM = attrgetter("algorithm")
-_PLATFORM = attrgetter("platform")
 
 #: record parts in key order
 PARTS = ("algorithm", "platform", "filing")
@@ -84,13 +80,8 @@ class Context:
 
     # -- computed attributes (docs/semantics.md §7) -----------------------------
 
-    def deployment_index(self) -> dict[tuple[str, str], Deployment]:
-        def build() -> dict[tuple[str, str], Deployment]:
-            deps = self.facts.deployments
-            keys = zip(map(_ALGORITHM, deps), map(_PLATFORM, deps), strict=True)
-            return dict(zip(keys, deps, strict=True))
-
-        return self.memo("deployment_index", build)
+    def deployment_index(self) -> Mapping[tuple[str, str], Deployment]:
+        return deployment_index(self.facts)
 
     def filing_states(self) -> dict[str, FilingState]:
         def build() -> dict[str, FilingState]:

@@ -17,10 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from itertools import repeat
+from operator import attrgetter
 
 import attrs
 
-from policy_sdk.facts.model import Deployment, Facts, Filing
+from policy_sdk.facts.model import RUNNING_STATUSES, Deployment, Facts, Filing
+
+_ALGORITHM = attrgetter("algorithm")
+_PLATFORM = attrgetter("platform")
 
 
 @attrs.frozen
@@ -33,31 +38,36 @@ class FilingState:
     first_stopped_on: dt.date | None
 
 
-def deployment_index(facts: Facts) -> dict[tuple[str, str], Deployment]:
-    return {d.key: d for d in facts.deployments}
+def deployment_index(facts: Facts) -> Mapping[tuple[str, str], Deployment]:
+    """(algorithm, platform) -> deployment, built once per :class:`Facts` (the loader
+    hands over the one it built while checking that keys are unique). Read-only."""
+    found: Mapping[tuple[str, str], Deployment] | None = facts._derived.get("deployments")
+    if found is None:
+        deps = facts.deployments
+        keys = zip(map(_ALGORITHM, deps), map(_PLATFORM, deps), strict=True)
+        found = facts._derived["deployments"] = dict(zip(keys, deps, strict=True))
+    return found
 
 
 def filing_state(filing: Filing, deployments: Mapping[tuple[str, str], Deployment]) -> FilingState:
-    stopped: list[str] = []
-    running: list[str] = []
-    stop_dates: list[dt.date | None] = []
-    for p in filing.platforms:
-        dep = deployments.get((filing.algorithm, p))
-        if dep is None:
-            continue
-        if dep.status == "stopped":
-            stopped.append(p)
-            stop_dates.append(dep.stopped_on)
-        elif dep.running:
-            running.append(p)
-    terminated = bool(filing.platforms) and len(stopped) == len(set(filing.platforms))
+    # The lookups run at C speed (one map over the filing's keys): at 1M deployments
+    # this is called for every filing of the facts.
+    platforms = filing.platforms
+    looked_up = map(deployments.get, zip(repeat(filing.algorithm), platforms))
+    found = [(p, d) for p, d in zip(platforms, looked_up, strict=True) if d is not None]
+    running = tuple(sorted([p for p, d in found if d.status in RUNNING_STATUSES]))
+    stopped = [(p, d) for p, d in found if d.status == "stopped"]
+    if not stopped:
+        return FilingState((), running, False, None, False, None)
+    stop_dates = [d.stopped_on for _, d in stopped]
+    terminated = bool(platforms) and len(stopped) == len(set(platforms))
     known = [d for d in stop_dates if d is not None]
     terminated_on = max(known) if terminated and len(known) == len(stop_dates) else None
     return FilingState(
-        stopped_platforms=tuple(sorted(stopped)),
-        running_platforms=tuple(sorted(running)),
+        stopped_platforms=tuple(sorted([p for p, _ in stopped])),
+        running_platforms=running,
         terminated=terminated,
         terminated_on=terminated_on,
-        partially_stopped=bool(stopped) and bool(running),
+        partially_stopped=bool(running),
         first_stopped_on=min(known) if known else None,
     )

@@ -31,6 +31,8 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import compress, repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
@@ -52,6 +54,7 @@ from policy_sdk.facts.model import (
     Organization,
     Platform,
     Record,
+    build_deployments,
 )
 from policy_sdk.facts.schema import CORE_SCHEMA, ENTITIES, RECORD_KINDS, Attribute
 
@@ -510,6 +513,11 @@ _COMPUTED: Final[dict[str, frozenset[str]]] = {
     e: frozenset(n for n, a in CORE_SCHEMA.attributes.get(e, {}).items() if a.computed)
     for e in ENTITIES
 }
+_GET_ALGORITHM: Final = itemgetter("algorithm")
+_GET_PLATFORM: Final = itemgetter("platform")
+_ID: Final = attrgetter("id")
+_STATUS_OF: Final = {s: s for s in DEPLOYMENT_STATUSES}
+_DEPLOYMENT_KEYS: Final = frozenset(_CORE_KEYS["deployment"])
 _ARTICLE: Final = {"organization": "the organization", "algorithm": "an algorithm",
                    "platform": "a platform", "deployment": "a deployment",
                    "filing": "a filing", "record": "a record"}
@@ -526,6 +534,8 @@ class _Loader:
         self.warnings: list[Diagnostic] = []
         self.dropped = 0
         self.dates: dict[str, dt.date] = {}
+        #: (algorithm, platform) -> deployment, when the bulk path built it
+        self.deployment_index: dict[tuple[str, str], Deployment] | None = None
         self.types: dict[str, str] = {}
         self.type_attrs: dict[str, dict[str, Attribute]] = {}
         self.plugin_attrs: dict[str, Attribute] = {}
@@ -770,7 +780,7 @@ class _Loader:
         assert organization is not None
         attributes = tuple(sorted((d for decls in self.declared.values() for d in decls.values()),
                                   key=lambda d: (d.entity, d.name)))
-        return Facts(
+        facts = Facts(
             organization=organization,
             algorithms=tuple(algorithms.values()),
             platforms=tuple(platforms.values()),
@@ -784,6 +794,9 @@ class _Loader:
                        else {}),
             warnings=tuple(sorted(self.warnings, key=Diagnostic.sort_key)),
         )
+        if self.deployment_index is not None:
+            facts._derived["deployments"] = self.deployment_index
+        return facts
 
     def raise_if_errors(self) -> None:
         if self.errors:
@@ -997,6 +1010,79 @@ class _Loader:
 
     def deployments(self, items: Sequence[Any], algorithms: Mapping[str, Algorithm],
                     platforms: Mapping[str, Platform]) -> tuple[Deployment, ...]:
+        bulk = self.deployments_bulk(items, algorithms, platforms)
+        if bulk is not None:
+            return bulk
+        return self.deployment_rows(items, algorithms, platforms)
+
+    def deployments_bulk(self, items: Sequence[Any], algorithms: Mapping[str, Algorithm],
+                         platforms: Mapping[str, Platform]) -> tuple[Deployment, ...] | None:
+        """All deployments at once, when every row is plainly well formed; else None.
+
+        A large facts file is mostly deployments, and nearly always correct. This path
+        checks each property for all rows in one pass of C calls (``map`` over dicts)
+        and builds the deployments column by column; it accepts exactly the rows
+        :meth:`deployment_rows` accepts without a diagnostic. At the first doubt (a
+        missing or unknown id, a status or date to check, an extra key, a stop date to
+        explain, a duplicate) it gives up and the row path finds and words every
+        problem. The (algorithm, platform) index it builds is kept for the engine.
+        """
+        n = len(items)
+        try:
+            # ids as the algorithm and platform entries spell them: one string object each
+            algs: list[str] = list(map(_ID, map(algorithms.__getitem__,
+                                                map(_GET_ALGORITHM, items))))
+            plats: list[str] = list(map(_ID, map(platforms.__getitem__,
+                                                 map(_GET_PLATFORM, items))))
+            statuses = list(map(_STATUS_OF.__getitem__,
+                                map(dict.get, items, repeat("status"), repeat("active"))))
+            launched = list(map(dict.get, items, repeat("launched_on")))
+            stopped = list(map(dict.get, items, repeat("stopped_on")))
+            keys = set().union(*items)
+            days = self.bulk_dates({*launched, *stopped})
+        except (KeyError, TypeError):
+            return None
+        if days is None or not keys <= _DEPLOYMENT_KEYS:
+            return None
+        launched = list(map(days.__getitem__, launched))
+        stopped = list(map(days.__getitem__, stopped))
+        # a stop date exactly on the stopped rows, never before the launch
+        # (dates are truthy, so `compress` keeps the rows that have one)
+        with_stop = list(compress(zip(statuses, launched, stopped, strict=True), stopped))
+        if len(with_stop) != statuses.count("stopped") or any(
+            s != "stopped" or (lo is not None and so < lo) for s, lo, so in with_stop
+        ):
+            return None
+        rows = build_deployments(algs, plats, statuses, launched, stopped)
+        index = dict(zip(zip(algs, plats, strict=True), rows, strict=True))
+        if len(index) != n:
+            return None  # a duplicate: the row path says which
+        self.deployment_index = index
+        return tuple(rows)
+
+    def bulk_dates(self, values: set[Any]) -> dict[Any, dt.date | None] | None:
+        """Each value (None, a date, or text of one) -> its date; None if one is not."""
+        out: dict[Any, dt.date | None] = {None: None}
+        for v in values:
+            if v is None:
+                continue
+            if v.__class__ is dt.date:
+                out[v] = v
+            elif v.__class__ is str and len(v) == 10 and _DATE_TEXT.fullmatch(v):
+                day = self.dates.get(v)
+                if day is None:
+                    try:
+                        day = self.dates[v] = dt.date.fromisoformat(v)
+                    except ValueError:
+                        return None
+                out[v] = day
+            else:
+                return None
+        return out
+
+    def deployment_rows(self, items: Sequence[Any], algorithms: Mapping[str, Algorithm],
+                        platforms: Mapping[str, Platform]) -> tuple[Deployment, ...]:
+        """The deployments row by row, with a diagnostic for every problem."""
         out: list[Deployment] = []
         seen: dict[tuple[str, str], int] = {}
         core = frozenset(_CORE_KEYS["deployment"])

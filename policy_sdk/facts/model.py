@@ -20,7 +20,9 @@ file carries beyond the core ones are kept in ``extra`` so policies can use them
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Mapping, Sequence
+from itertools import repeat
 from typing import Any, Final
 
 import attrs
@@ -178,3 +180,36 @@ class Facts:
     locations: Mapping[str, int] = attrs.field(factory=dict, eq=False, repr=False)
     #: problems that do not stop loading (e.g. an unusual filing-number shape), sorted
     warnings: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False, repr=False)
+    #: indexes computed from the (immutable) collections above, each built at most once
+    #: per Facts (see :func:`policy_sdk.facts.derived.deployment_index`); not part of
+    #: equality, and not copied by ``attrs.evolve`` (a changed copy builds its own)
+    _derived: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
+
+
+def build_deployments(
+    algorithms: Sequence[str],
+    platforms: Sequence[str],
+    statuses: Sequence[str],
+    launched_on: Sequence[dt.date | None],
+    stopped_on: Sequence[dt.date | None],
+) -> list[Deployment]:
+    """Many :class:`Deployment` s from columns of already validated values.
+
+    The same objects as ``Deployment(a, p, s, l, t)`` row by row, built about twice as
+    fast: each slot is filled for all rows in one pass of C calls on its descriptor.
+    Only for values the caller has checked (the facts loader's bulk path): no
+    validation happens here.
+    """
+    n = len(algorithms)
+    columns = (algorithms, platforms, statuses, launched_on, stopped_on, repeat(_EMPTY, n))
+    if not all(len(c) == n for c in columns[:-1]):
+        raise ValueError("columns of different lengths")
+    rows = list(map(object.__new__, repeat(Deployment, n)))
+    for field, values in zip(_DEPLOYMENT_SLOTS, columns, strict=True):
+        deque(map(field.__set__, rows, values), maxlen=0)
+    return rows
+
+
+_DEPLOYMENT_SLOTS: Final = tuple(
+    Deployment.__dict__[f.name] for f in attrs.fields(Deployment)
+)

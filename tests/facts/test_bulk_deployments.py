@@ -1,0 +1,147 @@
+"""The loader's bulk path for deployments accepts exactly what the row path accepts
+without a diagnostic, and builds the same deployments."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policy_sdk.errors import FactsError
+from policy_sdk.facts import load_facts
+from policy_sdk.facts.derived import deployment_index
+from policy_sdk.facts.load import _Loader, default_platform_types
+from policy_sdk.facts.model import Deployment, build_deployments
+from policy_sdk.testing.strategies import facts_documents
+
+
+def _loader() -> _Loader:
+    return _Loader(default_platform_types(), None, None, None)
+
+
+def _prepared(doc: dict[str, Any]) -> tuple[_Loader, Any, Any, list[Any]]:
+    loader = _loader()
+    algorithms = loader.algorithms(doc.get("algorithms") or [])
+    platforms = loader.platforms(doc.get("platforms") or [])
+    return loader, algorithms, platforms, list(doc.get("deployments") or [])
+
+
+# one change to one row that the bulk path must notice (and leave to the row path)
+_BREAKS: list[tuple[str, Any]] = [
+    ("algorithm", "no-such-algorithm"),
+    ("platform", None),
+    ("status", "stoped"),
+    ("status", None),
+    ("launched_on", "2025-02-30"),
+    ("launched_on", "2025/01/01"),
+    ("launched_on", 20250101),
+    ("stopped_on", "2025-01-01"),
+    ("color", "blue"),
+]
+
+
+@given(doc=facts_documents(), data=st.data())
+def test_bulk_path_agrees_with_the_row_path(doc: dict[str, Any], data: st.DataObject) -> None:
+    loader, algorithms, platforms, items = _prepared(doc)
+    if items and data.draw(st.booleans(), label="break one row"):
+        i = data.draw(st.integers(0, len(items) - 1), label="row")
+        key, value = data.draw(st.sampled_from(_BREAKS), label="change")
+        items[i] = {**items[i], key: value}
+        if data.draw(st.booleans(), label="duplicate a row"):
+            items.append(copy.deepcopy(items[0]))
+    before = len(loader.errors) + len(loader.warnings)
+    bulk = loader.deployments_bulk(items, algorithms, platforms)
+    assert len(loader.errors) + len(loader.warnings) == before  # the bulk path never reports
+
+    rows_loader, algorithms, platforms, _ = _prepared(doc)
+    rows = rows_loader.deployment_rows(items, algorithms, platforms)
+    clean = len(rows_loader.errors) + len(rows_loader.warnings) == before
+    if bulk is not None:
+        assert clean, "the bulk path accepted rows the row path has something to say about"
+        assert bulk == rows
+        assert loader.deployment_index == {d.key: d for d in rows}
+    elif clean and all(
+        isinstance(r, dict) and r.keys() <= {"algorithm", "platform", "status", "launched_on",
+                                               "stopped_on"}
+        and all(v is not None for v in r.values())
+        for r in items
+    ):
+        pytest.fail("the bulk path gave up on plainly well-formed rows")
+
+
+def test_a_clean_file_takes_the_bulk_path_and_keeps_its_index() -> None:
+    doc = {
+        "organization": {"name": "甲公司"},
+        "algorithms": [{"id": "rec", "uses_recommendation": True}],
+        "platforms": [{"id": "app", "type": "app"}, {"id": "web", "type": "website"}],
+        "deployments": [
+            {"algorithm": "rec", "platform": "app", "launched_on": "2025-01-02"},
+            {"algorithm": "rec", "platform": "web", "status": "stopped",
+             "launched_on": "2025-01-02", "stopped_on": "2025-03-04"},
+        ],
+    }
+    facts = load_facts(doc)
+    assert facts.deployments == (
+        Deployment("rec", "app", "active", dt.date(2025, 1, 2)),
+        Deployment("rec", "web", "stopped", dt.date(2025, 1, 2), dt.date(2025, 3, 4)),
+    )
+    index = deployment_index(facts)
+    assert index is facts._derived["deployments"]  # handed over by the loader
+    assert index == {d.key: d for d in facts.deployments}
+    # a changed copy does not inherit an index that no longer fits
+    changed = attrs.evolve(facts, deployments=facts.deployments[:1])
+    assert deployment_index(changed) == {("rec", "app"): facts.deployments[0]}
+
+
+def test_a_duplicate_is_still_reported_with_both_places() -> None:
+    row = {"algorithm": "rec", "platform": "app"}
+    doc = {
+        "organization": {"name": "甲公司"},
+        "algorithms": [{"id": "rec"}],
+        "platforms": [{"id": "app", "type": "app"}],
+        "deployments": [row, dict(row)],
+    }
+    with pytest.raises(FactsError) as caught:
+        load_facts(doc)
+    assert "`rec` on `app` is listed twice (also deployments[0])" in str(caught.value)
+
+
+@given(st.lists(st.tuples(st.text(max_size=3), st.text(max_size=3),
+                          st.sampled_from(["active", "paused", "stopped"]),
+                          st.none() | st.dates(), st.none() | st.dates()), max_size=20))
+def test_build_deployments_equals_building_row_by_row(
+    rows: list[tuple[str, str, str, dt.date | None, dt.date | None]],
+) -> None:
+    columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[], [], [], [], []]
+    built = build_deployments(*columns)
+    assert built == [Deployment(*r) for r in rows]
+    assert all(d.extra == {} for d in built)
+
+
+def test_build_deployments_refuses_ragged_columns() -> None:
+    with pytest.raises(ValueError, match="different lengths"):
+        build_deployments(["a"], ["p", "q"], ["active"], [None], [None])
+
+
+def test_stop_dates_on_the_wrong_rows_are_noticed_even_when_the_counts_agree() -> None:
+    # one active row with a stop date, one stopped row without: as many stop dates as
+    # stopped rows, but on the wrong ones
+    doc = {
+        "organization": {"name": "甲公司"},
+        "algorithms": [{"id": "rec"}],
+        "platforms": [{"id": "app", "type": "app"}, {"id": "web", "type": "website"}],
+        "deployments": [
+            {"algorithm": "rec", "platform": "app", "stopped_on": "2025-03-04"},
+            {"algorithm": "rec", "platform": "web", "status": "stopped"},
+        ],
+    }
+    loader, algorithms, platforms, items = _prepared(doc)
+    assert loader.deployments_bulk(items, algorithms, platforms) is None
+    with pytest.raises(FactsError) as caught:
+        load_facts(doc)
+    assert "`stopped_on` is set but the status is `active`" in str(caught.value)
