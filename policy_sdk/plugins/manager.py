@@ -17,7 +17,8 @@ Anything a plugin gets wrong -- it fails to import, raises in a hook, returns
 something that is not a list of the expected kind, declares a platform type, alias,
 strategy, function or reporter that another plugin (or itself) already declared, or
 implements a hook that does not exist -- is a :class:`~policy_sdk.errors.PluginError`
-naming the plugin and the hook. No pluggy exception escapes.
+naming the plugin and the hook. So is a plugin that implements none of the hooks
+(``--plugin os``: the wrong module named). No pluggy exception escapes.
 
 The only global state is the cache of :func:`default_registry`.
 """
@@ -411,6 +412,7 @@ def _build_manager(loaded: Sequence[_Loaded]) -> pluggy.PluginManager:
     pm.add_hookspecs(hookspecs)
     problems: list[Diagnostic] = []
     for item in loaded:
+        found = len(problems)
         problems.extend(_unmarked_hooks(item.name, item.plugin))
         try:
             pm.register(item.plugin, name=item.name)
@@ -421,6 +423,9 @@ def _build_manager(loaded: Sequence[_Loaded]) -> pluggy.PluginManager:
                 _diag("plugin-register", f"plugin `{item.name}` cannot be registered: {exc}",
                       item.name)
             )
+        else:
+            if len(problems) == found and not _implements_a_hook(pm, item.plugin):
+                problems.append(_no_hooks_diag(item))
     problems.extend(_unknown_hooks(pm))
     try:
         pm.check_pending()
@@ -430,6 +435,38 @@ def _build_manager(loaded: Sequence[_Loaded]) -> pluggy.PluginManager:
     if problems:
         raise PluginError(problems)
     return pm
+
+
+def _implements_a_hook(pm: pluggy.PluginManager, plugin: object) -> bool:
+    """Whether ``plugin`` implements a hook, or one that does not exist (an error
+    :func:`_unknown_hooks` reports by name; an optional one does not count)."""
+    for caller in pm.get_hookcallers(plugin) or ():
+        if caller.has_spec():
+            return True
+        if any(i.plugin is plugin and not i.optionalhook for i in caller.get_hookimpls()):
+            return True
+    return False
+
+
+def _no_hooks_diag(item: _Loaded) -> Diagnostic:
+    """A plugin that implements none of the hooks (``--plugin os``) would load and do
+    nothing: most likely the wrong module or attribute was named."""
+    plugin = item.plugin
+    kind = "module" if inspect.ismodule(plugin) else "object"
+    where = item.source or getattr(plugin, "__name__", None) or type(plugin).__name__
+    help = (
+        "a plugin implements at least one `policy_sdk_register_*` hook, marked `@hookimpl`; "
+        "the hooks are documented in `policy_sdk.plugins.hookspecs` and docs/plugins.md"
+    )
+    if item.origin == "entrypoint":
+        help += f"; or disable the plugin with `-p no:{item.name}`"
+    return _diag(
+        "plugin-no-hooks",
+        f"plugin `{item.name}` ({kind} `{where}`) implements none of the policy-sdk hooks, "
+        "so it would contribute nothing",
+        item.name,
+        help=help,
+    )
 
 
 _HOOK_IN_MESSAGE = re.compile(r"hook '?(\w+)'?")

@@ -160,9 +160,22 @@ def test_load_errors_become_the_problem_list() -> None:
 class Empty:
     policy_sdk_plugin_name = "empty"
 
+    @hookimpl
+    def policy_sdk_register_rules(self) -> list[RuleSource]:
+        return []
+
 
 def test_a_plugin_contributing_nothing_is_reported() -> None:
     assert "it contributes nothing: no hook returned anything" in _problems(Empty())
+
+
+class NoHooks:
+    policy_sdk_plugin_name = "no_hooks"
+
+
+def test_a_plugin_implementing_no_hook_does_not_load() -> None:
+    assert ("error[plugin-no-hooks]: plugin `no_hooks` (object `NoHooks`) implements none "
+            "of the policy-sdk hooks") in _problems(NoHooks())
 
 
 class UnknownName:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policy_sdk import __version__
+from policy_sdk import PluginError, __version__
 from policy_sdk.plugins import (
     PluginInfo,
     Registry,
@@ -125,12 +125,14 @@ def test_explicit_plugin_as_strings() -> None:
     assert by_module.plugin("policy_sdk_quickapp").platform_types == ("quick_app",)
     assert by_module.plugin("policy_sdk_quickapp").source == "policy_sdk_quickapp"
     assert by_module.plugin("policy_sdk_quickapp").version == "0.1.0"
-    by_attr = load_registry(
-        plugins=["policy_sdk_platforms.mini_program:PLATFORM_TYPE"], load_entrypoints=False,
-        disabled=["core"],
-    )
-    # an object without hooks loads (and contributes nothing)
-    assert by_attr.plugins[0].platform_types == ()
+    by_attr = load_registry(plugins=["policy_sdk.plugins:builtin"], load_entrypoints=False,
+                            disabled=["core"])
+    assert by_attr.plugins[0].source == "policy_sdk.plugins:builtin"
+    assert by_attr.plugins[0].strategies == ("batch", "single")
+    # an object implementing no hook is the wrong thing named: an error, not a silent no-op
+    with pytest.raises(PluginError, match="implements none of the policy-sdk hooks"):
+        load_registry(plugins=["policy_sdk_platforms.mini_program:PLATFORM_TYPE"],
+                      load_entrypoints=False, disabled=["core"])
 
 
 def test_an_installed_plugin_passed_again_explicitly_is_loaded_once() -> None:
