@@ -115,19 +115,27 @@ class Context:
             lambda: tuple(f for f in self.facts.filings if f.status in LIVE_FILING_STATUSES),
         )
 
-    def live_pairs(self, distinct: bool) -> frozenset[tuple[str, str]]:
-        """(algorithm, platform) pairs covered by a live filing (``distinct``: naming only it)."""
+    def live_platforms(self, distinct: bool) -> dict[str, frozenset[str]]:
+        """algorithm -> the platforms a live filing of it names (``distinct``: naming
+        only that one platform).
 
-        def build() -> frozenset[tuple[str, str]]:
-            if distinct:
-                return frozenset(
-                    (f.algorithm, f.platforms[0])
-                    for f in self.live_filings()
-                    if len(set(f.platforms)) == 1
-                )
-            return frozenset({(f.algorithm, p) for f in self.live_filings() for p in f.platforms})
+        One small set per algorithm rather than one (algorithm, platform) tuple per
+        pair: the hot lookup makes no key tuple, and an evaluation leaves few objects
+        behind for the cyclic collector to walk (at 1M deployments, 700k tuples cost
+        0.4 s of collection).
+        """
 
-        return self.memo(("live_pairs", distinct), build)
+        def build() -> dict[str, frozenset[str]]:
+            out: dict[str, set[str]] = {}
+            for f in self.live_filings():
+                if distinct:
+                    if len(set(f.platforms)) == 1:
+                        out.setdefault(f.algorithm, set()).add(f.platforms[0])
+                else:
+                    out.setdefault(f.algorithm, set()).update(f.platforms)
+            return {a: frozenset(ps) for a, ps in out.items()}
+
+        return self.memo(("live_platforms", distinct), build)
 
     def live_by_pair(self, distinct: bool) -> dict[tuple[str, str], list[Filing]]:
         def build() -> dict[tuple[str, str], list[Filing]]:

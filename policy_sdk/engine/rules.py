@@ -169,11 +169,17 @@ class CompiledRule:
             self.kind == "filing"
             and self.with_ is None
             and self.scope in ("platform", "deployment")
-        ):  # the hot path: one set lookup per deployment
-            pairs = ctx.live_pairs(self.distinct)
+        ):  # the hot path: one dict and one set lookup per deployment
+            filed = ctx.live_platforms(self.distinct).get
+            none: frozenset[str] = frozenset()
             if applicable is None:
-                return [i for i, d in enumerate(items) if (d.algorithm, d.platform) not in pairs]
-            return [i for i in applicable if (items[i].algorithm, items[i].platform) not in pairs]
+                return [
+                    i for i, d in enumerate(items) if d.platform not in filed(d.algorithm, none)
+                ]
+            return [
+                i for i in applicable
+                if (d := items[i]).platform not in filed(d.algorithm, none)
+            ]
         if self.kind != "filing" and self.with_ is None:
             return _uncovered(ctx.record_index(self.kind or "", KEY_PARTS[self.scope]),
                               self.scope, items, indices)

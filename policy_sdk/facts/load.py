@@ -692,6 +692,8 @@ class _Loader:
 
     def extras(self, entity: str, item: Mapping[str, Any], core: frozenset[str], path: str,
                platform_type: str | None = None) -> Mapping[str, Any]:
+        if item.keys() <= core:  # the common case: nothing beyond the core
+            return _EMPTY
         out: dict[str, Any] = {}
         declared = self.declared[entity]
         for key in sorted((k for k in item if k not in core), key=str):
@@ -1269,6 +1271,7 @@ class _Loader:
             self.error(path, "empty", "a filing names at least one platform")
             return None
         out: list[str] = []
+        seen: set[str] = set()
         ok = True
         for j, p in enumerate(value):
             plat = known.get(p) if p.__class__ is str else None
@@ -1280,11 +1283,12 @@ class _Loader:
                 else:
                     self.wrong(f"{path}[{j}]", "the id of a platform", p)
                 ok = False
-            elif plat in out:
+            elif plat in seen:
                 self.error(f"{path}[{j}]", "duplicate", f"platform `{plat}` is named twice")
                 ok = False
             else:
                 out.append(plat)
+                seen.add(plat)
         return tuple(out) if ok else None
 
     def records(self, items: Sequence[Any], algorithms: Mapping[str, Algorithm],
