@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from policy_sdk.facts.derived import FilingState, deployment_index, filing_state
+from policy_sdk.facts.derived import FilingState, deployments_by_algorithm, filing_state_on
 from policy_sdk.facts.model import (
     LIVE_FILING_STATUSES,
     RUNNING_STATUSES,
@@ -80,13 +80,17 @@ class Context:
 
     # -- computed attributes (docs/semantics.md §7) -----------------------------
 
-    def deployment_index(self) -> Mapping[tuple[str, str], Deployment]:
-        return deployment_index(self.facts)
+    def deployments_by_algorithm(self) -> Mapping[str, Mapping[str, Deployment]]:
+        return deployments_by_algorithm(self.facts)
 
     def filing_states(self) -> dict[str, FilingState]:
         def build() -> dict[str, FilingState]:
-            index = self.deployment_index()
-            return {f.number: filing_state(f, index) for f in self.facts.filings}
+            by_algorithm = self.deployments_by_algorithm()
+            none: Mapping[str, Deployment] = {}
+            return {
+                f.number: filing_state_on(f, by_algorithm.get(f.algorithm, none))
+                for f in self.facts.filings
+            }
 
         return self.memo("filing_states", build)
 

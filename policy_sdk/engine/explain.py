@@ -297,7 +297,7 @@ def _why(found: Resolved, ctx: Context) -> Line | None:
         return lambda f: f" (status = {f.status})"
     if found.binding == "filing":
         states = ctx.filing_states()
-        deployments = ctx.deployment_index()
+        deployments = ctx.deployments_by_algorithm()
 
         said: dict[tuple[str, str], str] = ctx.memo("filing_why", dict)
 
@@ -314,12 +314,12 @@ def _why(found: Resolved, ctx: Context) -> Line | None:
 
 
 def _stopped_and_running(
-    state: FilingState | None, algorithm: str, deployments: Mapping[tuple[str, str], Any]
+    state: FilingState | None, algorithm: str, deployments: Mapping[str, Mapping[str, Any]]
 ) -> str:
     if state is None:
         return ""
     stopped = ", ".join(
-        f"{p} on {render(deployments[(algorithm, p)].stopped_on)}"
+        f"{p} on {render(deployments[algorithm][p].stopped_on)}"
         for p in state.stopped_platforms
     )
     running = ", ".join(state.running_platforms)

@@ -30,9 +30,10 @@ import datetime as dt
 import json
 import os
 import re
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress, repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, setitem
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
@@ -534,8 +535,8 @@ class _Loader:
         self.warnings: list[Diagnostic] = []
         self.dropped = 0
         self.dates: dict[str, dt.date] = {}
-        #: (algorithm, platform) -> deployment, when the bulk path built it
-        self.deployment_index: dict[tuple[str, str], Deployment] | None = None
+        #: algorithm -> platform -> deployment, when the bulk path built it
+        self.by_algorithm: dict[str, dict[str, Deployment]] | None = None
         self.types: dict[str, str] = {}
         self.type_attrs: dict[str, dict[str, Attribute]] = {}
         self.plugin_attrs: dict[str, Attribute] = {}
@@ -796,8 +797,8 @@ class _Loader:
                        else {}),
             warnings=tuple(sorted(self.warnings, key=Diagnostic.sort_key)),
         )
-        if self.deployment_index is not None:
-            facts._derived["deployments"] = self.deployment_index
+        if self.by_algorithm is not None:
+            facts._derived["by_algorithm"] = self.by_algorithm
         return facts
 
     def raise_if_errors(self) -> None:
@@ -1027,7 +1028,7 @@ class _Loader:
         :meth:`deployment_rows` accepts without a diagnostic. At the first doubt (a
         missing or unknown id, a status or date to check, an extra key, a stop date to
         explain, a duplicate) it gives up and the row path finds and words every
-        problem. The (algorithm, platform) index it builds is kept for the engine.
+        problem. The deployments-by-algorithm index it builds is kept for the engine.
         """
         n = len(items)
         try:
@@ -1056,10 +1057,13 @@ class _Loader:
         ):
             return None
         rows = build_deployments(algs, plats, statuses, launched, stopped)
-        index = dict(zip(zip(algs, plats, strict=True), rows, strict=True))
-        if len(index) != n:
+        # algorithm -> platform -> deployment, filled at C speed; a key seen twice
+        # leaves fewer entries than rows
+        by_algorithm: dict[str, dict[str, Deployment]] = {a: {} for a in algorithms}
+        deque(map(setitem, map(by_algorithm.__getitem__, algs), plats, rows), maxlen=0)
+        if sum(map(len, by_algorithm.values())) != n:
             return None  # a duplicate: the row path says which
-        self.deployment_index = index
+        self.by_algorithm = {a: on for a, on in by_algorithm.items() if on}
         return tuple(rows)
 
     def bulk_dates(self, values: set[Any]) -> dict[Any, dt.date | None] | None:

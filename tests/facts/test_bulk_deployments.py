@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from policy_sdk.errors import FactsError
 from policy_sdk.facts import load_facts
-from policy_sdk.facts.derived import deployment_index
+from policy_sdk.facts.derived import deployments_by_algorithm
 from policy_sdk.facts.load import _Loader, default_platform_types
 from policy_sdk.facts.model import Deployment, build_deployments
 from policy_sdk.testing.strategies import facts_documents
@@ -64,7 +64,10 @@ def test_bulk_path_agrees_with_the_row_path(doc: dict[str, Any], data: st.DataOb
     if bulk is not None:
         assert clean, "the bulk path accepted rows the row path has something to say about"
         assert bulk == rows
-        assert loader.deployment_index == {d.key: d for d in rows}
+        nested: dict[str, dict[str, Deployment]] = {}
+        for d in rows:
+            nested.setdefault(d.algorithm, {})[d.platform] = d
+        assert loader.by_algorithm == nested
     elif clean and all(
         isinstance(r, dict) and r.keys() <= {"algorithm", "platform", "status", "launched_on",
                                                "stopped_on"}
@@ -90,12 +93,12 @@ def test_a_clean_file_takes_the_bulk_path_and_keeps_its_index() -> None:
         Deployment("rec", "app", "active", dt.date(2025, 1, 2)),
         Deployment("rec", "web", "stopped", dt.date(2025, 1, 2), dt.date(2025, 3, 4)),
     )
-    index = deployment_index(facts)
-    assert index is facts._derived["deployments"]  # handed over by the loader
-    assert index == {d.key: d for d in facts.deployments}
+    index = deployments_by_algorithm(facts)
+    assert index is facts._derived["by_algorithm"]  # handed over by the loader
+    assert index == {"rec": {"app": facts.deployments[0], "web": facts.deployments[1]}}
     # a changed copy does not inherit an index that no longer fits
     changed = attrs.evolve(facts, deployments=facts.deployments[:1])
-    assert deployment_index(changed) == {("rec", "app"): facts.deployments[0]}
+    assert deployments_by_algorithm(changed) == {"rec": {"app": facts.deployments[0]}}
 
 
 def test_a_duplicate_is_still_reported_with_both_places() -> None:
