@@ -572,6 +572,9 @@ class _Loader:
         self.warnings: list[Diagnostic] = []
         self.dropped = 0
         self.dates: dict[str, dt.date] = {}
+        #: take the fast paths for plainly well-formed rows (off: every row is checked
+        #: one by one; the tests compare the two)
+        self.fast = True
         #: algorithm -> platform -> deployment, when the bulk path built it
         self.by_algorithm: dict[str, dict[str, Deployment]] | None = None
         self.types: dict[str, str] = {}
@@ -1050,7 +1053,7 @@ class _Loader:
 
     def deployments(self, items: Sequence[Any], algorithms: Mapping[str, Algorithm],
                     platforms: Mapping[str, Platform]) -> tuple[Deployment, ...]:
-        bulk = self.deployments_bulk(items, algorithms, platforms)
+        bulk = self.deployments_bulk(items, algorithms, platforms) if self.fast else None
         if bulk is not None:
             return bulk
         return self.deployment_rows(items, algorithms, platforms)
@@ -1153,8 +1156,8 @@ class _Loader:
                 so = item.get("stopped_on")
                 if so is not None and so.__class__ is not date_cls:
                     so = dates[so]
-                fast = len(item) == (2 + (s is not None) + (lo is not None)
-                                     + (so is not None))
+                fast = self.fast and len(item) == (2 + (s is not None) + (lo is not None)
+                                                   + (so is not None))
             except (KeyError, TypeError, AttributeError):
                 fast = False
             if fast and seen_get((alg, plat), i) == i and (
@@ -1251,7 +1254,42 @@ class _Loader:
         core = frozenset((*_CORE_KEYS["filing"], "platform"))
         alg_ids = {a: a for a in algorithms}
         plat_ids = {p: p for p in platforms}
+        statuses = {s: s for s in FILING_STATUSES}
+        dates = self.dates
+        date_cls = dt.date
+        number: Any
+        named: tuple[str, ...] | None
+        status: Any
+        alg: Any
         for i, raw in enumerate(items):
+            # fast path: a usual number seen once, known references, plain values
+            try:
+                if not self.fast:
+                    raise KeyError
+                number = raw["number"]
+                several = raw["platforms"]
+                status = raw.get("status")
+                filed_on = raw.get("filed_on")
+                displayed = raw.get("displayed")
+                if (
+                    number.__class__ is str and number not in first
+                    and several.__class__ is list and several
+                    and (displayed is None or displayed.__class__ is bool)
+                    and raw.keys() <= core and "platform" not in raw
+                    and FILING_NUMBER.fullmatch(number)
+                ):
+                    named = tuple(map(plat_ids.__getitem__, several))
+                    alg = alg_ids[raw["algorithm"]]
+                    status = "active" if status is None else statuses[status]
+                    if filed_on is not None and filed_on.__class__ is not date_cls:
+                        filed_on = dates[filed_on]
+                    if len(set(named)) == len(named):  # nothing raises from here on
+                        first[number] = i
+                        out[number] = Filing(number, alg, named, status, filed_on,
+                                             bool(displayed), _EMPTY)
+                        continue
+            except (KeyError, TypeError, AttributeError):
+                pass
             path = f"filings[{i}]"
             item = self.mapping(raw, path, "a filing")
             if item is None:
@@ -1268,7 +1306,7 @@ class _Loader:
             if alg is None:
                 self.reference(path, "algorithm", a, alg_ids)
             single, several = item.get("platform"), item.get("platforms")
-            named: tuple[str, ...] | None = None
+            named = None
             if single is not None and several is not None:
                 self.error(f"{path}.platforms", "platform-and-platforms",
                            "a filing names its platforms with `platform` or `platforms`, not both")
@@ -1311,6 +1349,12 @@ class _Loader:
         if not value:
             self.error(path, "empty", "a filing names at least one platform")
             return None
+        try:  # the common case at C speed: known ids, each once
+            named = tuple(map(known.__getitem__, value))
+            if len(set(named)) == len(named):
+                return named
+        except (KeyError, TypeError):
+            pass
         out: list[str] = []
         seen: set[str] = set()
         ok = True
@@ -1340,7 +1384,30 @@ class _Loader:
         kinds = sorted(self.all_kinds - {"filing"})
         refs: dict[str, Mapping[str, Any]] = {"algorithm": algorithms, "platform": platforms,
                                               "filing": filings}
+        plain_kinds = {k: k for k in self.all_kinds - {"filing"}}
+        dates = self.dates
+        date_cls = dt.date
+        kind: Any
         for i, raw in enumerate(items):
+            # fast path: known kind and references, a cached date, no extra keys
+            try:
+                if not self.fast:
+                    raise KeyError
+                kind = plain_kinds[raw["kind"]]
+                a, p, f, on = raw.get("algorithm"), raw.get("platform"), raw.get("filing"), \
+                    raw.get("on")
+                if (
+                    (a is None or (a.__class__ is str and a in algorithms))
+                    and (p is None or (p.__class__ is str and p in platforms))
+                    and (f is None or (f.__class__ is str and f in filings))
+                    and raw.keys() <= core
+                ):
+                    if on is not None and on.__class__ is not date_cls:
+                        on = dates[on]
+                    out.append(Record(kind, a, p, f, on, _EMPTY))
+                    continue
+            except (KeyError, TypeError, AttributeError):
+                pass
             path = f"records[{i}]"
             item = self.mapping(raw, path, "a record")
             if item is None:

@@ -148,3 +148,120 @@ def test_stop_dates_on_the_wrong_rows_are_noticed_even_when_the_counts_agree() -
     with pytest.raises(FactsError) as caught:
         load_facts(doc)
     assert "`stopped_on` is set but the status is `active`" in str(caught.value)
+
+
+# --- every fast path of the loader against the row-by-row checks ----------------------
+
+_ROW_BREAKS: dict[str, list[tuple[str, Any]]] = {
+    "deployments": _BREAKS,
+    "filings": [
+        ("platforms", ["nowhere"]),
+        ("platforms", ["app", "app"]),
+        ("platforms", "app"),
+        ("platforms", []),
+        ("platform", "x"),
+        ("status", "actve"),
+        ("displayed", "yes"),
+        ("filed_on", "2025-13-01"),
+        ("number", "备案123"),
+        ("number", ""),
+        ("color", "blue"),
+        ("algorithm", None),
+    ],
+    "records": [
+        ("kind", "filing"),
+        ("kind", "opt_outt"),
+        ("algorithm", "nope"),
+        ("platform", "nowhere"),
+        ("filing", "网信算备000000000000000000000号"),
+        ("on", "yesterday"),
+        ("color", "blue"),
+    ],
+}
+
+
+def _load(doc: dict[str, Any], fast: bool) -> Any:
+    loader = _Loader(default_platform_types(), None, None, None)
+    loader.fast = fast
+    try:
+        facts = loader.load(copy.deepcopy(doc))
+    except FactsError as exc:
+        return [(d.code, d.message, d.path, d.level) for d in exc.diagnostics]
+    return facts, [(d.code, d.message, d.path) for d in facts.warnings]
+
+
+@given(doc=facts_documents(max_filings=4, max_records=4), data=st.data())
+def test_the_fast_paths_load_what_the_row_checks_load(
+    doc: dict[str, Any], data: st.DataObject
+) -> None:
+    # dates as a JSON file spells them, so the date cache is exercised too
+    for section in ("deployments", "filings", "records"):
+        for row in doc.get(section) or []:
+            for key, value in list(row.items()):
+                if isinstance(value, dt.date) and data.draw(st.booleans(), label="as text"):
+                    row[key] = value.isoformat()
+    for section, breaks in _ROW_BREAKS.items():
+        rows = doc.get(section) or []
+        if rows and data.draw(st.booleans(), label=f"break a row of {section}"):
+            i = data.draw(st.integers(0, len(rows) - 1), label="row")
+            key, value = data.draw(st.sampled_from(breaks), label="change")
+            rows[i] = {**rows[i], key: value}
+        if rows and data.draw(st.integers(0, 4), label=f"repeat a row of {section}") == 0:
+            rows.append(copy.deepcopy(rows[-1]))
+    assert _load(doc, fast=True) == _load(doc, fast=False)
+
+
+_BASE: dict[str, Any] = {
+    "organization": {"name": "甲公司", "public_opinion": True},
+    "algorithms": [{"id": "rec", "uses_recommendation": True}, {"id": "ads"}],
+    "platforms": [{"id": "app", "type": "app"}, {"id": "web", "type": "website"}],
+    "deployments": [
+        {"algorithm": "rec", "platform": "app", "launched_on": "2025-01-02"},
+        {"algorithm": "rec", "platform": "web", "status": "stopped",
+         "launched_on": "2025-01-02", "stopped_on": "2025-03-04"},
+        {"algorithm": "ads", "platform": "app", "status": "paused"},
+    ],
+    "filings": [
+        {"number": "网信算备110108000000001250001号", "algorithm": "rec",
+         "platforms": ["app", "web"], "filed_on": "2025-01-10", "displayed": True},
+        {"number": "网信算备110108000000002250001号", "algorithm": "ads",
+         "platforms": ["app"], "status": "submitted"},
+    ],
+    "records": [
+        {"kind": "opt_out", "algorithm": "rec", "on": "2025-02-01"},
+        {"kind": "security_assessment", "algorithm": "rec",
+         "filing": "网信算备110108000000001250001号"},
+        {"kind": "disclosure"},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("section", "row", "key", "value"),
+    [
+        (section, row, key, value)
+        for section, breaks in _ROW_BREAKS.items()
+        for key, value in breaks
+        for row in (0, 1)
+    ],
+)
+def test_each_kind_of_problem_is_left_to_the_row_checks(
+    section: str, row: int, key: str, value: Any
+) -> None:
+    doc = copy.deepcopy(_BASE)
+    doc[section][row] = {**doc[section][row], key: value}
+    fast, slow = _load(doc, fast=True), _load(doc, fast=False)
+    assert fast == slow
+    if (section, key, value) != ("deployments", "status", None):  # null status: active
+        assert isinstance(fast, list) or fast[1], "the change should draw an error or a warning"
+
+
+def test_the_base_document_is_clean_and_loads_the_same_both_ways() -> None:
+    fast = _load(_BASE, fast=True)
+    assert fast == _load(_BASE, fast=False)
+    assert not isinstance(fast, list)
+    assert fast[1] == []
+    repeated = copy.deepcopy(_BASE)
+    for section in ("filings", "records"):
+        repeated[section].append(copy.deepcopy(repeated[section][0]))
+    assert _load(repeated, fast=True) == _load(repeated, fast=False)
