@@ -54,8 +54,11 @@ class Common:
     disable: tuple[str, ...]
     no_entrypoints: bool
 
-    def load(self) -> Loaded:
-        """Plugins first (they bring the platform types), then the facts, then the calendar."""
+    def load(self, check_registry: Callable[[Any], None] | None = None) -> Loaded:
+        """Plugins first (they bring the platform types), then the facts, then the calendar.
+
+        ``check_registry(registry)`` runs once the plugins are loaded and before the facts
+        are read, for option values only the plugins can judge (``--strategy``)."""
         from policy_sdk.cli.plugins import disabled_names
         from policy_sdk.facts import load_facts  # type: ignore[attr-defined, unused-ignore]
         from policy_sdk.plugins import load_registry
@@ -66,6 +69,8 @@ class Common:
             load_entrypoints=not self.no_entrypoints,
             disabled=disabled_names(self.disable),
         )
+        if check_registry is not None:
+            check_registry(registry)
         facts = load_facts(self.facts_file, platform_types=registry.platform_types)
         calendar = (
             WorkdayCalendar.from_file(self.calendar_file, base=default_calendar())

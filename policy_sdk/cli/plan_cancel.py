@@ -16,7 +16,7 @@ from policy_sdk.cli._cancellation import (
     reporting_errors,
     table,
 )
-from policy_sdk.cli.params import Date
+from policy_sdk.cli.params import Date, choices_message, fail_option
 
 
 def render_plan(plan: Any) -> None:
@@ -117,10 +117,16 @@ def render_plan(plan: Any) -> None:
 )
 def plan_cancel(common: Common, stops: tuple[str, ...], on: dt.date | None, strategy: str) -> None:
     """Plan the cancellation of filings whose service stops: batches, singles, changes, kept."""
-    from policy_sdk.cancellation.planner import plan_cancellation
+    from policy_sdk.cancellation.planner import AUTO, plan_cancellation
+
+    def check_strategy(registry: Any) -> None:
+        # the strategies are known once the plugins are loaded
+        known = [AUTO, *sorted(registry.strategies)]
+        if strategy not in known:
+            fail_option("--strategy", choices_message(strategy, known))
 
     with reporting_errors():
-        loaded = common.load()
+        loaded = common.load(check_strategy)
         plan = plan_cancellation(
             loaded.facts,
             stops,

@@ -50,6 +50,11 @@ def test_a_bad_stop_date_names_the_option(capsys: pytest.CaptureFixture[str]) ->
          "option `--format`: `jsn` is not one of `text`, `json`; did you mean `json`?"),
         (["plan-cancel", *FACTS, "--format", "xml"],
          "option `--format`: `xml` is not one of `text`, `json`"),
+        (["plan-cancel", *FACTS, "--strategy", "bach"],
+         "option `--strategy`: `bach` is not one of `auto`, `batch`, `single`; "
+         "did you mean `batch`?"),
+        (["plan-cancel", *FACTS, "--strategy", "quick"],
+         "option `--strategy`: `quick` is not one of `auto`, `batch`, `single`"),
         (["plugins", "--format", "jsn"],
          "option `--format`: `jsn` is not one of `text`, `json`; did you mean `json`?"),
         (["test", "x.tests.yaml", "--engine", "referense"],
