@@ -35,7 +35,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import compress, repeat
 from operator import attrgetter, itemgetter, setitem
 from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 import yaml
@@ -46,6 +45,7 @@ from policy_sdk.facts.model import (
     ALGORITHM_TYPES,
     DEPLOYMENT_STATUSES,
     FILING_STATUSES,
+    NO_EXTRA,
     ROLES,
     Algorithm,
     AttributeDecl,
@@ -94,7 +94,7 @@ FIRST_PARTY_PLATFORM_TYPES: Final = ("app", "mini_program", "official_account", 
 
 _NAME = re.compile(r"[^\W\d]\w*")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
+_EMPTY: Final = NO_EXTRA
 
 _TOP_KEYS: Final = ("organization", "algorithms", "platforms", "deployments", "filings",
                     "records", "schema")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import repeat
 from typing import Any, Final
 
@@ -44,7 +44,31 @@ LIVE_FILING_STATUSES: Final = ("submitted", "active")
 """A filing in one of these statuses covers its platforms (Art. 24: the duty is to
 *submit* the filing within 10 working days; a rejected or cancelled one covers nothing)."""
 
-_EMPTY: Mapping[str, Any] = {}
+
+
+class _NoExtra(Mapping[str, Any]):
+    """The ``extra`` of an entity with nothing beyond the core attributes: one shared,
+    immutable, picklable empty mapping (equal to ``{}``)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "{}"
+
+    def __reduce__(self) -> str:
+        return "NO_EXTRA"  # pickled by reference: unpickling gives the same object
+
+
+NO_EXTRA: Final[Mapping[str, Any]] = _NoExtra()
 
 
 def _extra() -> Any:
@@ -201,7 +225,7 @@ def build_deployments(
     validation happens here.
     """
     n = len(algorithms)
-    columns = (algorithms, platforms, statuses, launched_on, stopped_on, repeat(_EMPTY, n))
+    columns = (algorithms, platforms, statuses, launched_on, stopped_on, repeat(NO_EXTRA, n))
     if not all(len(c) == n for c in columns[:-1]):
         raise ValueError("columns of different lengths")
     rows = list(map(object.__new__, repeat(Deployment, n)))
