@@ -143,7 +143,7 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
         "--facts",
         "facts_file",
         required=True,
-        type=SafePath(dir_okay=False),
+        type=SafePath(),  # a folder is for the loader to word, as on `check`
         help="the deployment facts (YAML or JSON)",
     )(func)
     return func

@@ -1496,7 +1496,11 @@ def _load(source: str | os.PathLike[str] | Mapping[str, Any],
     path = Path(source)
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
-        raise _fail("format", f"unknown facts file type `{path.suffix or path.name}`", str(path),
+        if path.is_dir():
+            raise _fail("format", f"`{path}` is a folder; --facts takes one facts file "
+                        "(.yaml, .yml or .json)", str(path))
+        raise _fail("format", f"unknown facts file type `{path.suffix}`" if path.suffix
+                    else f"facts file `{path}` has no file type", str(path),
                     help="facts files end in `.yaml`, `.yml` or `.json`")
     file, text = _read(path)
     if suffix == ".json":
