@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from policy_sdk.cli.params import Choice, Date, choices_message, fail_option
+from policy_sdk.cli.params import Choice, Date, SafePath, choices_message, fail_option
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
 
@@ -33,7 +33,7 @@ from policy_sdk.errors import PolicySdkError
 @click.option("--all", "include_all", is_flag=True,
               help="show satisfied and not-applicable findings too")
 @click.option("--exit-zero", is_flag=True, help="exit 0 even when a mandatory rule is violated")
-@click.option("--calendar", "calendar_file", metavar="FILE",
+@click.option("--calendar", "calendar_file", type=SafePath(dir_okay=False), metavar="FILE",
               help="working-day calendar file for years the built-in calendar does not know")
 @click.option("--no-plugin-rules", is_flag=True, help="do not run the rules plugins contribute")
 @click.option("--color/--no-color", default=None, help="colour the text output "

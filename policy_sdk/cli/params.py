@@ -9,6 +9,8 @@ option the way the rest of policy-sdk names user input::
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
@@ -26,11 +28,14 @@ def option_name(param: click.Parameter) -> str:
 
 
 class OptionError(click.BadParameter):
-    """A bad option value: ``option `--as-of`: <message>`` (click's usage error, exit 2)."""
+    """A bad option value: ``option `--as-of`: <message>`` (click's usage error, exit 2);
+    for a positional argument, the message alone (it names the value)."""
 
     def format_message(self) -> str:
         if isinstance(self.param_hint, str):
             name = self.param_hint
+        elif isinstance(self.param, click.Argument):
+            return self.message  # a positional value is named by itself
         elif self.param is not None:
             name = option_name(self.param)
         else:
@@ -88,12 +93,38 @@ class Choice(_Fails, click.Choice):  # type: ignore[type-arg, unused-ignore]
             self.fail(choices_message(str(value), map(str, self.choices)), param, ctx)
 
 
-class SafePath(click.Path):
-    """``click.Path`` that turns an impossible file name (a NUL byte in it) into a usage
-    error (exit 2) instead of letting ``os.stat``'s ValueError escape."""
+class SafePath(_Fails, click.Path):
+    """``click.Path`` whose checks word their errors like the other option errors
+    (``option `--calendar`: `x` is a folder; expected a file``; a positional path is
+    named by its value alone: ``no file or folder `x```), and that turns an impossible
+    file name (a NUL byte in it) into a usage error instead of letting ``os.stat``'s
+    ValueError escape."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and "\x00" in value:
             shown = value.replace("\x00", "\\0")
             self.fail(f"`{shown}` is not a valid file name (it contains a NUL byte)", param, ctx)
-        return super().convert(value, param, ctx)
+        if not isinstance(value, str | os.PathLike) or (
+            self.allow_dash and self.file_okay and value == "-"
+        ):
+            return super().convert(value, param, ctx)
+        path = os.fspath(value)
+        target = os.path.realpath(path) if self.resolve_path else path
+        try:
+            mode = os.stat(target).st_mode
+        except OSError:
+            if self.exists:
+                what = "file or folder" if self.file_okay and self.dir_okay else (
+                    "file" if self.file_okay else "folder")
+                self.fail(f"no {what} `{path}`", param, ctx)
+            return self.coerce_path_result(target)
+        if not self.dir_okay and stat.S_ISDIR(mode):
+            self.fail(f"`{path}` is a folder; expected a file", param, ctx)
+        if not self.file_okay and not stat.S_ISDIR(mode):
+            self.fail(f"`{path}` is a file; expected a folder", param, ctx)
+        for wanted, flag, verb in ((self.readable, os.R_OK, "read"),
+                                   (self.writable, os.W_OK, "write to"),
+                                   (self.executable, os.X_OK, "run")):
+            if wanted and not os.access(target, flag):
+                self.fail(f"cannot {verb} `{path}`: permission denied", param, ctx)
+        return self.coerce_path_result(target)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from policy_sdk.cli.params import Choice
+from policy_sdk.cli.params import Choice, SafePath
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
 
@@ -21,7 +21,8 @@ from policy_sdk.errors import PolicySdkError
     show_default=True,
     help="evaluate with the engine, or with the reference interpreter",
 )
-@click.option("--calendar", "calendar_file", default=None, metavar="FILE",
+@click.option("--calendar", "calendar_file", default=None, type=SafePath(dir_okay=False),
+              metavar="FILE",
               help="a working-day calendar file for years the calendar package does not know")
 @plugin_options
 @click.option("--no-coverage", is_flag=True, help="do not report rule coverage")

@@ -68,3 +68,70 @@ def test_an_unknown_suffix_is_still_named(
     code, err = run(capsys, "check", "--facts", str(toml))
     assert code == 2
     assert f"{toml}: error[format]: unknown facts file type `.toml`" in err.splitlines()
+
+
+# --- click's own path checks, worded like every other option error -----------------
+
+
+def last_line(err: str) -> str:
+    return err.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("command", [["check"], ["inventory"], ["plan-cancel"]])
+def test_a_folder_as_calendar_names_the_option(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    code, err = run(capsys, *command, "--facts", str(COMPANY), "--calendar", str(tmp_path))
+    assert code == 2
+    assert last_line(err) == (
+        f"Error: option `--calendar`: `{tmp_path}` is a folder; expected a file")
+
+
+def test_a_folder_as_the_test_calendar_names_the_option(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, err = run(capsys, "test", str(ROOT / "policies"), "--calendar", str(tmp_path))
+    assert code == 2
+    assert last_line(err) == (
+        f"Error: option `--calendar`: `{tmp_path}` is a folder; expected a file")
+
+
+def test_a_folder_as_schema_output_names_the_option(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, err = run(capsys, "schema", "-o", str(tmp_path))
+    assert code == 2
+    assert last_line(err) == (
+        f"Error: option `--output`: `{tmp_path}` is a folder; expected a file")
+
+
+def test_fmt_on_a_missing_path_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "nope.policy"
+    code, err = run(capsys, "fmt", str(missing))
+    assert code == 2
+    assert last_line(err) == f"Error: no file or folder `{missing}`"
+
+
+def test_fmt_on_an_unreadable_path_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    locked = tmp_path / "locked.policy"
+    locked.write_text("", encoding="utf-8")
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode, **kw: False if str(p) == str(locked)
+        else real_access(p, mode, **kw))
+    code, err = run(capsys, "fmt", str(locked))
+    assert code == 2
+    assert last_line(err) == f"Error: cannot read `{locked}`: permission denied"
+
+
+def test_a_nul_in_a_path_option_names_the_option(capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run(capsys, "inventory", "--facts", "a\x00b.yaml")
+    assert code == 2
+    assert last_line(err) == (
+        "Error: option `--facts`: `a\\0b.yaml` is not a valid file name (it contains a NUL byte)")
