@@ -128,23 +128,27 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
         type=Choice(["text", "json"]),
         default="text",
         show_default=True,
-        help="output format",
+        help="output: text tables for people, json for programs",
     )(func)
     func = click.option(
         "--calendar",
         "calendar_file",
         type=SafePath(dir_okay=False),
-        help="working-day calendar file for years the built-in calendar does not know",
+        help="a calendar file of holidays and adjusted working days (调休) for years the "
+        "built-in calendar does not know yet (default: no file)",
     )(func)
     func = click.option(
-        "--as-of", "as_of", type=Date(), help="today, for deadlines (default: the real today)"
+        "--as-of", "as_of", type=Date(),
+        help="the date deadlines are judged on, YYYY-MM-DD (default: today)"
     )(func)
     func = click.option(
         "--facts",
         "facts_file",
         required=True,
         type=SafePath(),  # a folder is for the loader to word, as on `check`
-        help="the deployment facts (YAML or JSON)",
+        metavar="FILE",
+        help="the facts file: your algorithms, platforms, deployments and filings "
+        "(.yaml, .yml or .json)",
     )(func)
     return func
 

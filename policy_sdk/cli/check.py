@@ -21,23 +21,31 @@ from policy_sdk.errors import PolicySdkError
 
 @click.command("check")
 @click.option("--facts", "facts_file", required=True, metavar="FILE",
-              help="the deployment facts (YAML or JSON)")
+              help="the facts file: your algorithms, platforms, deployments and filings "
+              "(.yaml, .yml or .json)")
 @click.option("--policy", "policies", multiple=True, metavar="PATH",
-              help="a policy file or folder (repeatable); replaces the default pack")
+              help="a policy file, or a folder of *.policy files (repeatable); replaces the "
+              "default policy pack (plugin rules still run)")
 @click.option("--as-of", "as_of", type=Date(),
-              help="today, for deadlines: decides pending vs violated (default: the real today)")
+              help="the day deadlines are judged on, which decides pending or violated; "
+              "YYYY-MM-DD (default: today)")
 @click.option("--format", "fmt", default="text", show_default=True, metavar="FORMAT",
-              help="text, json, sarif, or a reporter a plugin adds")
+              help="output: text for people, json for programs, sarif for code-scanning "
+              "tools, or a format a plugin adds")
 @click.option("--severity", type=Choice(["mandatory", "advisory"]),
-              help="show only findings of this severity")
+              help="show only mandatory or only advisory findings (default: both; the "
+              "summary counts all)")
 @click.option("--all", "include_all", is_flag=True,
-              help="show satisfied and not-applicable findings too")
+              help="also show satisfied and not-applicable findings (default: only violated "
+              "and pending)")
 @click.option("--exit-zero", is_flag=True, help="exit 0 even when a mandatory rule is violated")
 @click.option("--calendar", "calendar_file", type=SafePath(dir_okay=False), metavar="FILE",
-              help="working-day calendar file for years the built-in calendar does not know")
-@click.option("--no-plugin-rules", is_flag=True, help="do not run the rules plugins contribute")
+              help="a calendar file of holidays and adjusted working days (调休) for years "
+              "the built-in calendar does not know yet (default: no file)")
+@click.option("--no-plugin-rules", is_flag=True,
+              help="run only the policies, not the rules plugins contribute")
 @click.option("--color/--no-color", default=None, help="colour the text output "
-              "(default: when the terminal supports it)")
+              "(default: when writing to a terminal)")
 @plugin_options
 def check(
     facts_file: str,
@@ -56,8 +64,12 @@ def check(
 ) -> None:
     """Check deployment facts against the policies.
 
-    Without --policy, the default policy pack and the rules installed plugins
-    contribute are run.
+    Each rule gives findings that are violated, pending (not met, but the deadline has
+    not passed as of --as-of), satisfied or not applicable. Without --policy, the
+    default policy pack and the rules installed plugins contribute are run.
+
+    Exit status: 0 no mandatory rule is violated (or --exit-zero), 1 one is, 2 bad
+    input.
     """
     try:
         from policy_sdk.engine.engine import Engine, parse_as_of

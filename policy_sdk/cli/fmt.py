@@ -36,9 +36,10 @@ def policy_files(paths: tuple[Path, ...]) -> list[Path]:
     return unique
 
 
-@click.command("fmt")
-@click.option("--check", is_flag=True, help="Change nothing; exit 1 if some file would change.")
-@click.option("--diff", "show_diff", is_flag=True, help="Print a diff instead of rewriting.")
+@click.command("fmt", short_help="Rewrite policy files in the canonical layout.")
+@click.option("--check", is_flag=True, help="change nothing; exit 1 if some file would change")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="print what would change instead of rewriting the files")
 @click.argument(
     "paths",
     nargs=-1,
@@ -46,7 +47,13 @@ def policy_files(paths: tuple[Path, ...]) -> list[Path]:
     type=SafePath(exists=True, path_type=Path),
 )
 def fmt(check: bool, show_diff: bool, paths: tuple[Path, ...]) -> None:
-    """Format policy files (PATH: files, or folders searched for *.policy)."""
+    """Rewrite policy files in the canonical layout.
+
+    PATHS: policy files, or folders searched for *.policy files.
+
+    Exit status: 0 done (or nothing to change), 1 with --check a file would change,
+    2 a file cannot be read or parsed (no file with errors is touched).
+    """
     from policy_sdk.syntax.formatter import format_source
 
     files = policy_files(paths)

@@ -105,7 +105,7 @@ def render_inventory(inv: Any) -> None:
     out.print(t if inv.special_platforms else "[bold]special cancellation requirements[/]: none")
 
 
-@click.command("inventory")
+@click.command("inventory", short_help="Take stock of the filings: what is due, what is missing.")
 @common_options
 def inventory(common: Common) -> None:
     """Take stock of the filings: platforms, types, status, what is due, what is missing."""

@@ -54,7 +54,24 @@ class _LazyGroup(click.Group):
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="policy-sdk")
 def cli() -> None:
-    """Algorithm-filing compliance as code (《互联网信息服务算法推荐管理规定》)."""
+    """Check a company's algorithm filings (算法备案) against 《算法推荐管理规定》.
+
+    \b
+    The rules of 《互联网信息服务算法推荐管理规定》 come built in
+    (the default policy pack).
+
+    Describe your algorithms, platforms, deployments and filings in a facts file
+    (YAML or JSON); then `check` finds what lacks a filing or misses a deadline,
+    `inventory` takes stock of the filings, and `plan-cancel` plans cancellations
+    (注销) and changes (变更) when a service stops.
+
+    `validate`, `fmt` and `test` are for writing your own policies.
+    `policy-sdk COMMAND --help` explains a command.
+
+    Exit status: 0 all is well; 1 `check` found a violated mandatory rule, `test` a
+    failing case, `fmt --check` a file to reformat; 2 bad input (an error message,
+    never a traceback).
+    """
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -96,27 +96,37 @@ def render_plan(plan: Any) -> None:
         out.print(f"[yellow]warning[/]: {escape(w)}")
 
 
-@click.command("plan-cancel")
+@click.command("plan-cancel",
+               short_help="Plan cancellations (注销) and changes when a service stops.")
 @common_options
 @click.option(
     "--stop",
     "stops",
     multiple=True,
     metavar="ALGORITHM[@PLATFORM]",
-    help="stop this deployment (ALGORITHM alone: every platform it runs on); repeatable. "
-    "Without --stop: plan for the deployments already stopped in the facts",
+    help="the algorithm stops on this platform (ALGORITHM alone: on every platform it runs "
+    "on); repeatable (default: plan for the deployments already stopped in the facts)",
 )
 @click.option(
-    "--on", "on", type=Date(), help="stop date of the --stop deployments (default: --as-of)"
+    "--on", "on", type=Date(),
+    help="the day the --stop deployments stop, YYYY-MM-DD (default: --as-of)"
 )
 @click.option(
     "--strategy",
     default="auto",
     show_default=True,
-    help="auto, batch, single, or a strategy a plugin contributes",
+    metavar="STRATEGY",
+    help="how to group the cancellations: batch (several filings in one application), "
+    "single (one filing per application), a strategy a plugin adds, or auto (the fewest "
+    "applications every platform accepts)",
 )
 def plan_cancel(common: Common, stops: tuple[str, ...], on: dt.date | None, strategy: str) -> None:
-    """Plan the cancellation of filings whose service stops: batches, singles, changes, kept."""
+    """Plan the cancellation (注销) of filings whose service stops.
+
+    Every live filing of a stopped algorithm is cancelled (in a batch or singly),
+    changed (变更: remove the stopped platforms while others still run) or kept; each
+    with its deadline in working days.
+    """
     from policy_sdk.cancellation.planner import AUTO, plan_cancellation
 
     def check_strategy(registry: Any) -> None:

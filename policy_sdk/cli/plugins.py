@@ -38,7 +38,8 @@ def plugin_options(func: F) -> F:
         "--no-entrypoints",
         "no_entrypoints",
         is_flag=True,
-        help="do not load installed plugins (entry points); only core and --plugin ones",
+        help="load no installed plugins, not even the platform types that come with "
+        "policy-sdk (app, mini_program, …): only the built-in core and --plugin ones",
     )(func)
     func = click.option(
         "-p",
@@ -46,14 +47,16 @@ def plugin_options(func: F) -> F:
         "disable",
         multiple=True,
         metavar="no:NAME",
-        help="do not load the plugin NAME (pytest style `-p no:NAME`; repeatable)",
+        help="do not load the installed plugin NAME, written `-p no:NAME` or "
+        "`--disable NAME` (repeatable; `policy-sdk plugins` lists the names)",
     )(func)
     func = click.option(
         "--plugin",
         "plugin",
         multiple=True,
         metavar="MODULE[:OBJ]",
-        help="load this plugin too (repeatable)",
+        help="also load this plugin: an importable module, or an object in it "
+        "(repeatable)",
     )(func)
     return func
 
@@ -160,7 +163,7 @@ def _render_text(registry: Any, rule_ids: dict[str, list[str]]) -> None:
     console.print(types_)
 
 
-@click.command("plugins")
+@click.command("plugins", short_help="List the loaded plugins and what each contributes.")
 @plugin_options
 @click.option(
     "--format",

@@ -14,9 +14,9 @@ from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
 
 
-@click.command("schema")
+@click.command("schema", short_help="Print the JSON Schema of facts files (for editors).")
 @click.option("--output", "-o", "output", type=SafePath(dir_okay=False),
-              help="write the schema to FILE instead of printing it")
+              help="write the schema to FILE (default: print it)")
 @plugin_options
 def schema(output: str | None, plugin: Sequence[str], disable: Sequence[str],
            no_entrypoints: bool) -> None:

@@ -11,7 +11,7 @@ from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
 
 
-@click.command("test")
+@click.command("test", short_help="Run policy tests (*.tests.yaml files).")
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--engine",
@@ -19,11 +19,13 @@ from policy_sdk.errors import PolicySdkError
     type=Choice(["engine", "reference"]),
     default="engine",
     show_default=True,
-    help="evaluate with the engine, or with the reference interpreter",
+    help="run the cases on the engine, or on the reference interpreter (which follows "
+    "docs/semantics.md literally, to cross-check the engine)",
 )
 @click.option("--calendar", "calendar_file", default=None, type=SafePath(dir_okay=False),
               metavar="FILE",
-              help="a working-day calendar file for years the calendar package does not know")
+              help="a calendar file of holidays and adjusted working days (调休) for years "
+              "the built-in calendar does not know yet (default: no file)")
 @plugin_options
 @click.option("--no-coverage", is_flag=True, help="do not report rule coverage")
 @click.option("-v", "--verbose", is_flag=True, help="list every case")
