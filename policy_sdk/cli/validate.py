@@ -18,16 +18,23 @@ from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import Diagnostic, PolicySdkError
 
 
-def policy_files(paths: Sequence[str]) -> list[Path]:
-    """Files as given; folders expanded to their ``*.policy`` files (recursive, sorted)."""
+def policy_files(paths: Sequence[str]) -> tuple[list[Path], list[Diagnostic]]:
+    """Files as given; folders expanded to their ``*.policy`` files (recursive, sorted);
+    and an error for each folder that holds none."""
+    from policy_sdk.engine.engine import _no_policies
+
     out: list[Path] = []
+    empty: list[Diagnostic] = []
     for raw in paths:
         p = Path(raw)
         if "\x00" not in raw and p.is_dir():
-            out.extend(sorted(p.rglob("*.policy")))
+            found = sorted(p.rglob("*.policy"))
+            out.extend(found)
+            if not found:
+                empty.append(_no_policies(p))
         else:
             out.append(p)
-    return out
+    return out, empty
 
 
 def _registry(plugin: Sequence[str], disable: Sequence[str], no_entrypoints: bool) -> Any:
@@ -63,11 +70,12 @@ def validate(policies: Sequence[str], facts_file: str | None, no_plugin_rules: b
     warnings: list[Diagnostic] = []
     try:
         if policies:
-            files = policy_files(policies)
+            files, empty = policy_files(policies)
+            errors.extend(empty)
         else:
             from policy_sdk._resources import default_policies_dir
 
-            files = policy_files([str(default_policies_dir())])
+            files, _ = policy_files([str(default_policies_dir())])
         modules = []
         for f in files:
             if "\x00" in str(f):

@@ -363,7 +363,10 @@ def _load_policies(policies: Sequence[PolicySource] | PolicySource | None) -> li
         if not exists:
             problems.append(Diagnostic("io", f"no policy file or folder `{path}`", file=str(path)))
             continue
-        for file in policy_files(path):
+        files = policy_files(path)
+        if not files:  # an empty folder must not read as "no violations"
+            problems.append(_no_policies(path))
+        for file in files:
             try:
                 modules.append(parse_file(file))
             except PolicySyntaxError as exc:
@@ -371,6 +374,14 @@ def _load_policies(policies: Sequence[PolicySource] | PolicySource | None) -> li
     if problems:
         raise PolicySyntaxError(problems)
     return modules
+
+
+def _no_policies(folder: Path) -> Diagnostic:
+    """A policy folder with no policy in it: an error, never an empty (passing) pack."""
+    return Diagnostic("no-policies", f"the folder `{folder}` holds no `.policy` files",
+                      file=str(folder),
+                      help="give a `.policy` file or a folder that holds some; without "
+                      "policies, the default pack applies")
 
 
 def _load_registry(
