@@ -72,13 +72,12 @@ class Date(_Fails):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
                 ) -> dt.date:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
+        from policy_sdk.engine.engine import parse_as_of
+        from policy_sdk.errors import EvaluationError
+
         try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
+            return parse_as_of(value)
+        except EvaluationError:
             self.fail(f"`{value}` is not a date; expected YYYY-MM-DD", param, ctx)
 
 
