@@ -551,6 +551,7 @@ _COMPUTED: Final[dict[str, frozenset[str]]] = {
     e: frozenset(n for n, a in CORE_SCHEMA.attributes.get(e, {}).items() if a.computed)
     for e in ENTITIES
 }
+_KEY_CODES: Final = frozenset({"unknown-attribute", "computed-attribute", "unknown-key"})
 _GET_ALGORITHM: Final = itemgetter("algorithm")
 _GET_PLATFORM: Final = itemgetter("platform")
 _ID: Final = attrgetter("id")
@@ -595,7 +596,7 @@ class _Loader:
 
     # -- reporting ------------------------------------------------------------------
 
-    def _span(self, path: str) -> tuple[Span | None, str | None]:
+    def _span(self, path: str, at_key: bool = False) -> tuple[Span | None, str | None]:
         if self.marks is None or self.file is None:
             return None, None
         probe = path
@@ -607,10 +608,27 @@ class _Loader:
         line, col, end_line, end_col = self.marks[probe]
         if self._lines is None:
             self._lines = (self.text or "").splitlines()
+        if at_key and probe == path:
+            found = self._key_span(path.rsplit(".", 1)[-1], line, col)
+            if found is not None:
+                return found
         source = self._lines[line - 1] if 0 < line <= len(self._lines) else None
         if end_line != line:
             end_line, end_col = line, col + 1
         return Span(self.file, line, col, end_line, max(end_col, col + 1)), source
+
+    def _key_span(self, key: str, line: int, col: int) -> tuple[Span, str] | None:
+        """Where the key of a value at (line, col) is written: before the value on its
+        line, or on one of the few lines above (a block value starts below its key).
+        Only values' places are recorded while parsing; keys are found when needed."""
+        assert self.file is not None
+        assert self._lines is not None
+        for number in range(min(line, len(self._lines)), max(0, line - 4), -1):
+            text = self._lines[number - 1]
+            at = text.rfind(key, 0, col - 1 if number == line else len(text))
+            if at >= 0 and text[at + len(key):].lstrip(" \t\"'").startswith(":"):
+                return Span(self.file, number, at + 1, number, at + 1 + len(key)), text
+        return None
 
     def error(self, path: str, code: str, message: str, help: str | None = None,
               level: str = "error") -> None:
@@ -618,7 +636,8 @@ class _Loader:
         if level == "error" and len(self.errors) >= MAX_ERRORS:
             self.dropped += 1
             return
-        span, source = self._span(path)
+        # a key that should not be there is shown at the key, not at its value
+        span, source = self._span(path, at_key=code in _KEY_CODES)
         sink.append(_diag(code, message, self.file, path=path or None, help=help, level=level,
                           span=span, source_line=source))
 
@@ -772,11 +791,12 @@ class _Loader:
             if entity == "platform" and platform_type is not None:
                 known |= set(self.type_attrs.get(platform_type, {}))
             hint = did_you_mean(key, known)
-            declare = (f"declare a custom attribute under `schema:` as "
-                       f"`{entity}: [{{name: {key}, type: {_type_word(value)}}}]`")
+            declaration = f"`{entity}: [{{name: {key}, type: {_type_word(value)}}}]`"
             self.error(p, "unknown-attribute",
                        f"unknown attribute `{key}` of {_ARTICLE[entity]}",
-                       f"{hint} or {declare}" if hint else declare)
+                       f"{hint} If `{key}` is an attribute of your own, declare it under "
+                       f"`schema:` as {declaration}" if hint
+                       else f"declare a custom attribute under `schema:` as {declaration}")
         return out or _EMPTY
 
     def custom_value(self, value: Any, path: str, type_: str,

@@ -293,8 +293,11 @@ def test_unknown_attribute_needs_a_declaration() -> None:
     assert (e.code, e.path) == ("unknown-attribute", "algorithms[0].uses_recomendation")
     assert e.message == "unknown attribute `uses_recomendation` of an algorithm"
     assert e.help is not None
-    assert e.help.startswith("did you mean `uses_recommendation`? or declare a custom attribute "
-                             "under `schema:`")
+    assert e.help == (
+        "did you mean `uses_recommendation`? If `uses_recomendation` is an attribute of your "
+        "own, declare it under `schema:` as `algorithm: [{name: uses_recomendation, "
+        "type: boolean}]`"
+    )
 
 
 def test_declared_attributes_and_kinds() -> None:
