@@ -791,6 +791,13 @@ class _Loader:
             if entity == "platform" and platform_type is not None:
                 known |= set(self.type_attrs.get(platform_type, {}))
             hint = did_you_mean(key, known)
+            if isinstance(value, Mapping):  # no declaration would accept it
+                advice = ("an attribute of your own holds text, a number, true or false, a "
+                          "date or a list; not a nested mapping")
+                self.error(p, "unknown-attribute",
+                           f"unknown attribute `{key}` of {_ARTICLE[entity]}",
+                           f"{hint} Otherwise, {advice}" if hint else advice)
+                continue
             declaration = f"`{entity}: [{{name: {key}, type: {_type_word(value)}}}]`"
             self.error(p, "unknown-attribute",
                        f"unknown attribute `{key}` of {_ARTICLE[entity]}",

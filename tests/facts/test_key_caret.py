@@ -41,3 +41,13 @@ def test_the_caret_is_under_the_key(tmp_path: Path) -> None:
     assert places["algoritms"] == (4, 1, 10)  # an unknown section
     assert places["platforms[0].contact"] == (8, 5, 12)  # a block value starts below its key
     assert places["platforms[0].running"] == (10, 5, 12)  # computed: cannot be set
+
+
+def test_a_nested_mapping_is_not_offered_a_declaration(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text(TEXT, encoding="utf-8")
+    with pytest.raises(FactsError) as caught:
+        load_facts(path)
+    (contact,) = [d for d in caught.value.diagnostics if d.path == "platforms[0].contact"]
+    assert contact.help == ("an attribute of your own holds text, a number, true or false, a "
+                            "date or a list; not a nested mapping")
