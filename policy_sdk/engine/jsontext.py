@@ -14,7 +14,7 @@ import json
 from json.encoder import encode_basestring  # the C implementation when available
 from typing import Any
 
-__all__ = ["dumps"]
+__all__ = ["dumps", "dumps_nested"]
 
 
 class _Unusual(Exception):
@@ -30,6 +30,24 @@ def dumps(value: Any, indent: int | None = 2) -> str:
         writer.value(value, 0)
     except (_Unusual, RecursionError):
         return json.dumps(value, ensure_ascii=False, indent=indent)
+    return "".join(writer.out)
+
+
+def dumps_nested(value: Any, indent: int | None, depth: int) -> str:
+    """The text ``value`` has where :func:`dumps` writes it ``depth`` levels deep in an
+    enclosing value (its nested lines indented as there; its own first line is not).
+
+    Raises ``ValueError`` for a value the fast path leaves to :func:`json.dumps`.
+    """
+    if indent is None:
+        return json.dumps(value, ensure_ascii=False)
+    if type(indent) is not int:
+        raise ValueError("indent")
+    writer = _Writer(" " * indent)
+    try:
+        writer.value(value, depth)
+    except (_Unusual, RecursionError):
+        raise ValueError("unusual value") from None
     return "".join(writer.out)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from json.encoder import encode_basestring  # the C implementation when available
 from typing import Any, Final, Literal, Protocol
 
 import attrs
@@ -16,6 +17,7 @@ import attrs
 from policy_sdk._gc import gc_paused
 from policy_sdk.ast.nodes import SEVERITIES
 from policy_sdk.engine.jsontext import dumps as json_text
+from policy_sdk.engine.jsontext import dumps_nested as json_nested
 from policy_sdk.errors import Diagnostic, EvaluationError, Span, did_you_mean
 
 Status = Literal["violated", "pending", "satisfied", "not_applicable"]
@@ -248,8 +250,40 @@ class Report:
     def to_json(
         self, include_all: bool = False, *, severity: str | None = None, indent: int | None = 2
     ) -> str:
-        with gc_paused():  # a dict per finding, no cycles: nothing for the collector
+        """``json.dumps(self.to_dict(...), ensure_ascii=False, indent=indent)``, the same
+        text, written finding by finding (no dict per finding; see :class:`_FindingText`)."""
+        with gc_paused():  # many strings, no cycles: nothing for the collector
+            if indent is None or type(indent) is int:
+                try:
+                    return self._json_text(include_all, severity, indent)
+                except (TypeError, ValueError):  # a hand-made finding with unusual values
+                    pass
             return json_text(self.to_dict(include_all, severity=severity), indent=indent)
+
+    def _json_text(self, include_all: bool, severity: str | None, indent: int | None) -> str:
+        statuses = STATUSES if include_all else _WANTED_DEFAULT
+        listed = self.select(statuses, severity=severity)
+        head: dict[str, Any] = {
+            "as_of": self._as_of.isoformat(),
+            "summary": {
+                **{s: self._counts.get(s, 0) for s in STATUSES},
+                "total": sum(self._counts.values()),
+                "listed": len(listed),
+            },
+            "findings": [],
+        }
+        text = json_text(head, indent=indent)
+        if not listed:
+            return text
+        writer = _FindingText(indent)
+        texts = [writer(f) for f in listed]
+        # `"findings": []` closes the text: open the list there and close it after them
+        close = "[]" + writer.newline(0) + "}"
+        if not text.endswith(close):  # pragma: no cover - json writes an empty list so
+            raise ValueError("unexpected report text")
+        texts[0] = text[: -len(close)] + "[" + writer.newline(2) + texts[0]
+        texts[-1] += writer.newline(1) + "]" + writer.newline(0) + "}"
+        return writer.comma(2).join(texts)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_restore, (self.findings, self._as_of, self._counts, self._rules))
@@ -276,6 +310,105 @@ class LazyFindings(Protocol):
     def counts(self) -> dict[str, int]: ...
 
     def build(self, statuses: tuple[str, ...]) -> list[Finding]: ...
+
+
+#: stands for a finding's own values in the text of its rule's constant ones
+_HOLE: Final = "\x00\x01finding value\x01\x00"
+
+
+class _FindingText:
+    """``finding -> its JSON text``, exactly as ``json.dumps`` writes ``f.to_dict()`` in a
+    report's findings list (two levels deep).
+
+    The text of what a rule's findings share (rule id, status, severity, message,
+    citation, origin, policy location) is made once, by the generic encoder, as a
+    ``%``-template with holes for the finding's own values; each finding then costs
+    a few C-level string encodings. A value of a type ``json.dumps`` would write other
+    than as text raises ``TypeError`` (the caller then takes the generic path).
+    """
+
+    __slots__ = ("_dates", "_encode", "_indent", "_lines", "_tail", "_templates")
+
+    def __init__(self, indent: int | None) -> None:
+        self._indent = indent
+        self._encode = encode_basestring
+        #: (rule, status, severity, message, citation, origin) -> (span, template)
+        self._templates: dict[tuple[Any, ...], tuple[Span | None, str]] = {}
+        self._dates: dict[dt.date, str] = {}
+        #: an explanation's opening, separator and closing
+        self._lines = ("[" + self.newline(4), self.comma(4), self.newline(3) + "]")
+        #: `,\n      "facts_location": {...}` of a finding whose facts location is known
+        text = json_nested({"facts_location": {"path": _HOLE, "line": _HOLE}}, indent, 2)
+        inner = text[len("{" + self.newline(3)): -len(self.newline(2) + "}")]
+        self._tail = self.comma(3) + self._holes(inner, 2)
+
+    def newline(self, depth: int) -> str:
+        return "" if self._indent is None else "\n" + " " * self._indent * depth
+
+    def comma(self, depth: int) -> str:
+        """What separates the items of a list or dict ``depth`` levels deep."""
+        return ", " if self._indent is None else "," + self.newline(depth)
+
+    def __call__(self, f: Finding) -> str:
+        key = (f.rule, f.status, f.severity, f.message, f.citation, f.origin)
+        found = self._templates.get(key)
+        if found is None or found[0] is not f.span:
+            found = self._templates[key] = (f.span, self._template(f))
+        encode = self._encode
+        lines = f.explanation
+        if lines:
+            start, between, end = self._lines
+            explanation = start + between.join(map(encode, lines)) + end
+        else:
+            explanation = "[]"
+        if f.facts_path is None:
+            tail = ""
+        else:
+            line = f.facts_line
+            if line is None:
+                shown = "null"
+            elif type(line) is int:
+                shown = int.__repr__(line)
+            else:
+                raise TypeError("facts line")
+            tail = self._tail % (encode(f.facts_path), shown)
+        deadline = f.deadline
+        if not deadline:
+            due = "null"
+        elif type(deadline) is dt.date:  # dates repeat: each written once
+            known = self._dates.get(deadline)
+            if known is None:
+                known = self._dates[deadline] = encode(deadline.isoformat())
+            due = known
+        else:
+            due = encode(deadline.isoformat())
+        a, p, n, r = f.algorithm, f.platform, f.filing, f.remedy
+        return found[1] % (
+            "null" if a is None else encode(a),
+            "null" if p is None else encode(p),
+            "null" if n is None else encode(n),
+            "null" if r is None else encode(r),
+            due,
+            explanation,
+            tail,
+        )
+
+    def _template(self, f: Finding) -> str:
+        shape = Finding(f.rule, f.status, f.severity, _HOLE, _HOLE, _HOLE, f.message,
+                        f.citation, _HOLE, None, (), f.origin, f.span).to_dict()
+        shape["deadline"] = shape["explanation"] = _HOLE
+        text = json_nested(shape, self._indent, 2)
+        close = self.newline(2) + "}"
+        if not text.endswith(close):  # pragma: no cover - a dict's text ends so
+            raise ValueError("unexpected finding text")
+        return self._holes(text[: -len(close)], 6) + "%s" + close
+
+    def _holes(self, text: str, n: int) -> str:
+        """``text`` as a ``%``-template, its ``n`` holes made ``%s``."""
+        pieces = text.split(encode_basestring(_HOLE))
+        if len(pieces) != n + 1:  # pragma: no cover - the hole is no text of a rule's
+            raise ValueError("a hole in the text of a constant")
+        return "%s".join(p.replace("%", "%%") for p in pieces)
 
 
 def _order(f: Finding) -> tuple[str, str, str, str, str]:
