@@ -269,20 +269,24 @@ class CompiledRule:
         violated: list[int] = []
         pending: list[int] = []
         due: dict[int, dt.date] = {}
-        late: dict[dt.date, bool] = {}  # anchor -> overdue, for this rule
+        # anchor -> (due day, overdue), for this rule: a few thousand distinct anchors
+        # for hundreds of thousands of items
+        known: dict[dt.date, tuple[dt.date, bool]] = {}
+        date = dt.date
         for i in failing:
             start = anchor(items[i], None)
-            if type(start) is not dt.date:
+            if type(start) is not date:
                 violated.append(i)  # no anchor: no time limit runs
                 continue
-            try:
-                due[i] = day = ctx.due(start, amount, working)
-            except EvaluationError as exc:  # e.g. a year the calendar does not know
-                raise self._deadline_error(exc, items[i], start) from None
-            overdue = late.get(start)
-            if overdue is None:
-                overdue = late[start] = as_of > day
-            (violated if overdue else pending).append(i)
+            found = known.get(start)
+            if found is None:
+                try:
+                    day = ctx.due(start, amount, working)
+                except EvaluationError as exc:  # e.g. a year the calendar does not know
+                    raise self._deadline_error(exc, items[i], start) from None
+                found = known[start] = (day, as_of > day)
+            due[i] = found[0]
+            (violated if found[1] else pending).append(i)
         return Outcome(self, items, applicable, violated, pending, due)
 
 
