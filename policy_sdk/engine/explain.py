@@ -48,21 +48,27 @@ Line = Callable[[Any], str]  # scope item -> one explanation line
 class FindingMaker:
     """Makes the findings of one rule's outcome: ``maker(index, status)``."""
 
-    __slots__ = ("_condition", "_deadline", "_due", "_items", "_key", "_locate",
-                 "_platforms", "_records", "_remedy", "_required", "_rule", "_where")
+    __slots__ = ("_condition", "_deadline", "_due", "_ensure", "_items", "_key", "_locate",
+                 "_platforms", "_records", "_remedy", "_required", "_rule", "_shared",
+                 "_where")
 
     def __init__(self, outcome: Outcome, ctx: Context, schema: Schema) -> None:
         rule = self._rule = outcome.rule
         self._items = outcome.items
         self._due = outcome.due
         self._key = key_reader(rule.scope)
-        self._locate = _locator(ctx, rule.scope)
+        self._locate = _locator(ctx, rule.scope)  # None: the facts carry no locations
         self._platforms = rule.scope == "filing"  # per-filing findings name them
-        self._where = _fact_lines(rule.statement.where, rule.scope, schema, ctx)
-        self._condition: list[Line] = []
+        #: the fields every finding of the rule has
+        self._shared = (rule.id, rule.severity, rule.message, rule.citation, rule.remedy,
+                        rule.origin, rule.span)
+        self._where = _all_lines(_fact_lines(rule.statement.where, rule.scope, schema, ctx))
+        self._ensure = isinstance(rule.statement, ast.Ensure)
+        self._condition = _all_lines([])
         self._required = ("", "")
         if isinstance(rule.statement, ast.Ensure):
-            self._condition = _fact_lines(rule.statement.condition, rule.scope, schema, ctx)
+            self._condition = _all_lines(
+                _fact_lines(rule.statement.condition, rule.scope, schema, ctx))
             from policy_sdk.syntax.formatter import format_expr
 
             shown = format_expr(rule.statement.condition)  # once per rule, not per finding
@@ -77,52 +83,55 @@ class FindingMaker:
         )
 
     def __call__(self, index: int, status: Status) -> Finding:
-        rule = self._rule
         item = self._items[index]
-        algorithm, platform, filing = self._key(item)
-        failing = status == "violated" or status == "pending"
-        due = self._due.get(index) if failing else None
-        remedy = rule.remedy
-        if failing and self._remedy is not None and algorithm is not None \
-                and platform is not None:
-            remedy = self._remedy(algorithm, platform)
-        facts_path, facts_line = self._locate(index)
-        return Finding(
-            rule=rule.id,
-            status=status,
-            severity=rule.severity,
-            algorithm=algorithm,
-            platform=platform,
-            filing=filing,
-            message=rule.message,
-            citation=rule.citation,
-            remedy=remedy,
-            deadline=due,
-            explanation=self._explain(item, status, failing, due),
-            origin=rule.origin,
-            span=rule.span,
-            facts_path=facts_path,
-            facts_line=facts_line,
-            platforms=tuple(sorted(set(item.platforms))) if self._platforms else (),
-        )
-
-    def _explain(
-        self, item: Any, status: str, failing: bool, due: dt.date | None
-    ) -> tuple[str, ...]:
-        lines = [line(item) for line in self._where]
-        if status == "not_applicable":
+        key = self._key(item)
+        algorithm, platform, filing = key
+        rule_id, severity, message, citation, remedy, origin, span = self._shared
+        lines = self._where(item)
+        due: dt.date | None = None
+        if status == "violated" or status == "pending":
+            due = self._due.get(index)
+            if self._remedy is not None and algorithm is not None and platform is not None:
+                remedy = self._remedy(algorithm, platform)
+            if self._ensure:
+                lines += self._condition(item)
+                lines.append(self._required[1])
+            elif self._records is not None:
+                self._records(item, key, True, lines)
+            elif status == "violated":
+                lines.append(FORBIDDEN)
+            if self._deadline is not None:
+                lines.append(self._deadline(item, due, status))
+        elif status == "not_applicable":
             lines.append(NOT_APPLICABLE)
-            return tuple(lines)
-        if self._rule.verb == "ensure":
-            lines.extend([line(item) for line in self._condition])
+        elif self._ensure:
+            lines += self._condition(item)
             lines.append(self._required[0] if status == "satisfied" else self._required[1])
         elif self._records is not None:
-            lines.extend(self._records(item, failing))
-        elif status == "violated":
-            lines.append(FORBIDDEN)
-        if failing and self._deadline is not None:
-            lines.append(self._deadline(item, due, status))
-        return tuple(lines)
+            self._records(item, key, False, lines)
+        locate = self._locate
+        facts_path, facts_line = (None, None) if locate is None else locate(index)
+        return Finding(
+            rule_id, status, severity, algorithm, platform, filing, message, citation,
+            remedy, due, tuple(lines), origin, span, facts_path, facts_line,
+            tuple(sorted(set(item.platforms))) if self._platforms else (),
+        )
+
+
+def _all_lines(makers: Sequence[Line]) -> Callable[[Any], list[str]]:
+    """``item -> [line(item) for line in makers]``, without a loop for the usual few."""
+    match makers:
+        case []:
+            return lambda item: []
+        case [a]:
+            return lambda item: [a(item)]
+        case [a, b]:
+            return lambda item: [a(item), b(item)]
+        case [a, b, c]:
+            return lambda item: [a(item), b(item), c(item)]
+        case [a, b, c, d]:
+            return lambda item: [a(item), b(item), c(item), d(item)]
+    return lambda item: [line(item) for line in makers]
 
 
 def key_reader(scope: str) -> Callable[[Any], Key]:
@@ -136,11 +145,14 @@ def key_reader(scope: str) -> Callable[[Any], Key]:
     return lambda o: (None, None, None)
 
 
-def _locator(ctx: Context, scope: str) -> Callable[[int], tuple[str | None, int | None]]:
-    """``index -> (data path, line)`` of the scope key in the facts file, if known."""
+def _locator(
+    ctx: Context, scope: str
+) -> Callable[[int], tuple[str | None, int | None]] | None:
+    """``index -> (data path, line)`` of the scope key in the facts file, if known; None
+    when the facts carry no locations."""
     nowhere: tuple[str | None, int | None] = (None, None)
     if not ctx.facts.locations:
-        return lambda index: nowhere
+        return None
     section = {"platform": "deployments", "deployment": "deployments", "filing": "filings",
                "algorithm": "algorithms", "organization": "organization"}[scope]
     lines = ctx.memo("entry_lines", lambda: _entry_lines(ctx.facts.locations))
@@ -269,6 +281,22 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
 
         return looked_up
     label = _label(binding)
+    attribute = found.attribute
+    if attribute.computed and attribute.entity == binding \
+            and (binding, attribute.name) in _BY_STATUS:
+        # value and the stored fact behind it are the item's status: that part of the
+        # line is made once per status
+        status_why = _BY_STATUS[binding, attribute.name]
+        said: dict[str, str] = {}
+
+        def by_status(item: Any) -> str:
+            rest = said.get(item.status)
+            if rest is None:
+                rest = said[item.status] = (
+                    f" {name} = {render(read(item))}{status_why(item)}")
+            return label(item) + rest
+
+        return by_status
     why = _why(found, ctx)
     if why is None:
         return lambda item: f"{label(item)} {name} = {render(read(item))}"
@@ -286,15 +314,21 @@ def _label(binding: str) -> Callable[[Any], str]:
     return lambda item: binding  # pragma: no cover - the scopes bind no other item
 
 
+#: computed attributes that are a function of the item's status, and the stored fact
+#: an explanation gives for them
+_BY_STATUS: dict[tuple[str, str], Line] = {
+    ("deployment", "running"): lambda d: f" (status = {d.status})",
+    ("filing", "live"): lambda f: f" (status = {f.status})",
+}
+
+
 def _why(found: Resolved, ctx: Context) -> Line | None:
     """The stored facts behind a computed attribute of the item, if any."""
     attribute = found.attribute
     if not attribute.computed:
         return None
-    if found.binding == "deployment" and attribute.name == "running":
-        return lambda d: f" (status = {d.status})"
-    if found.binding == "filing" and attribute.name == "live":
-        return lambda f: f" (status = {f.status})"
+    if (found.binding, attribute.name) in _BY_STATUS:
+        return _BY_STATUS[found.binding, attribute.name]
     if found.binding == "filing":
         states = ctx.filing_states()
         deployments = ctx.deployments_by_algorithm()
@@ -340,9 +374,10 @@ _KEY_WORDS: dict[str, Callable[[Key], str]] = {
 
 
 class _RecordLines:
-    """``item -> lines``: the records a `require`/`forbid` looked for and what it found."""
+    """``(item, key, failing, lines)``: adds to ``lines`` the records a `require`/`forbid`
+    looked for and what it found."""
 
-    __slots__ = ("_candidates", "_ctx", "_keep", "_key", "_key_words", "_kind", "_none",
+    __slots__ = ("_alone", "_candidates", "_ctx", "_keep", "_key_words", "_kind", "_none",
                  "_per_algorithm", "_rule", "_unmatched_when_failing", "_with_note")
 
     def __init__(self, rule: CompiledRule, ctx: Context) -> None:
@@ -350,47 +385,53 @@ class _RecordLines:
         self._rule = rule
         self._ctx = ctx
         self._kind = rule.kind
-        self._key = key_reader(rule.scope)
         self._key_words = _KEY_WORDS[rule.scope]
         self._candidates: Callable[[Any], Sequence[Any]] | None = None  # made when needed
         self._keep = _made(ctx, rule.with_) if rule.with_ is not None else None
         self._with_note = " satisfying the `with` condition" if rule.with_ is not None else ""
         self._none = f"no `{rule.kind}` record{self._with_note} covers "
+        self._alone = " alone" if rule.distinct else ""
         #: a failing `require` without `with` matched no record: nothing to look up
         self._unmatched_when_failing = rule.verb == "require" and rule.with_ is None
-        self._per_algorithm: dict[str | None, _AlgorithmFilings] = {}
+        #: algorithm -> its filings, and the text around a platform's name in the line
+        #: saying no live filing names it
+        self._per_algorithm: dict[str | None, tuple[_AlgorithmFilings, str, str]] = {}
 
-    def __call__(self, item: Any, failing: bool) -> list[str]:
+    def __call__(self, item: Any, key: Key, failing: bool, lines: list[str]) -> None:
         if failing and self._unmatched_when_failing:
             candidates: Sequence[Any] = ()
+            matched = candidates
         else:
             if self._candidates is None:
                 self._candidates = self._rule.candidates(self._ctx)
             candidates = self._candidates(item)
-        matched = candidates
-        if self._keep is not None:
-            keep = self._keep
-            matched = [r for r in candidates if keep(item, r) is True]
+            matched = candidates
+            if self._keep is not None:
+                keep = self._keep
+                matched = [r for r in candidates if keep(item, r) is True]
         if self._kind == "filing":
             if matched:
-                return [
+                lines.extend([
                     f"found: live filing `{f.number}` of `{f.algorithm}` naming "
                     + ", ".join(f"`{p}`" for p in f.platforms)
                     for f in sorted(matched, key=lambda f: f.number)
-                ]
-            return self._missing_filing(self._key(item), len(candidates))
+                ])
+            else:
+                self._missing_filing(key, len(candidates), lines)
+            return
         if matched:
-            return [
+            lines.extend([
                 f"found: `{self._kind}` record" + _record_parts(r)
                 for r in sorted(matched, key=lambda r: (r.algorithm or "", r.platform or "",
                                                         r.filing or "", render(r.on)))
-            ]
-        line = self._none + self._key_words(self._key(item))
+            ])
+            return
+        line = self._none + self._key_words(key)
         if self._keep is not None and candidates:
             line += f" ({len(candidates)} record(s) cover it but fail the `with` condition)"
-        return [line]
+        lines.append(line)
 
-    def _missing_filing(self, key: Key, n_candidates: int) -> list[str]:
+    def _missing_filing(self, key: Key, n_candidates: int, out: list[str]) -> None:
         algorithm, platform, filing = key
         ctx = self._ctx
         if filing is not None:
@@ -398,33 +439,36 @@ class _RecordLines:
                                  lambda: {x.number: x for x in ctx.facts.filings})
             f = by_number.get(filing)
             status = f.status if f is not None else "unknown"
-            return [f"filing `{filing}` is not live (status = {status})"]
-        filings = self._per_algorithm.get(algorithm)
-        if filings is None:
-            filings = self._per_algorithm[algorithm] = _AlgorithmFilings(ctx, algorithm)
-        with_note = self._with_note
-        named = filings.named
+            out.append(f"filing `{filing}` is not live (status = {status})")
+            return
+        found = self._per_algorithm.get(algorithm)
+        if found is None:
+            filings = _AlgorithmFilings(ctx, algorithm)
+            found = self._per_algorithm[algorithm] = (
+                filings,
+                f"no live filing of `{algorithm}`{self._with_note} names platform `",
+                f"`{self._alone}{filings.named}",
+            )
+        filings, head, tail = found
         if platform is not None:
-            alone = " alone" if self._rule.distinct else ""
-            out = [f"no live filing of `{algorithm}`{with_note} names platform "
-                   f"`{platform}`{alone}{named}"]
+            out.append(f"{head}{platform}{tail}")
         elif algorithm is not None:
-            out = [f"no live filing of `{algorithm}`{with_note}{named}"]
+            out.append(f"no live filing of `{algorithm}`{self._with_note}{filings.named}")
         else:
-            out = [f"no live filing{with_note}{named}"]
+            out.append(f"no live filing{self._with_note}{filings.named}")
         if self._keep is not None and n_candidates:
             out.append(f"{n_candidates} live filing(s) cover it but fail the `with` condition")
         if platform is not None:
-            out.extend(filings.dead_lines(platform))
-            if self._rule.distinct:
+            if platform in filings.dead:
+                out.extend(filings.dead_lines(platform))
+            if self._alone:  # `distinct`
                 out.extend(filings.shared_lines(platform))
-        return out
 
 
 class _AlgorithmFilings:
     """What a missing-filing explanation says about one algorithm's filings."""
 
-    __slots__ = ("_dead", "_live", "_mine", "named")
+    __slots__ = ("_live", "_mine", "dead", "named")
 
     def __init__(self, ctx: Context, algorithm: str | None) -> None:
         mine = self._mine = (
@@ -433,11 +477,11 @@ class _AlgorithmFilings:
         )
         self._live = [f for f in mine if f.status in LIVE_FILING_STATUSES]
         #: platform -> numbers of the filings naming it that are not live
-        self._dead: dict[str, list[str]] = {}
+        self.dead: dict[str, list[str]] = {}
         for f in mine:
             if f.status not in LIVE_FILING_STATUSES:
                 for p in set(f.platforms):
-                    self._dead.setdefault(p, []).append(f.number)
+                    self.dead.setdefault(p, []).append(f.number)
         named = sorted({p for f in self._live for p in f.platforms})
         self.named = ""  # what follows the first line
         if algorithm is not None:
@@ -448,7 +492,7 @@ class _AlgorithmFilings:
 
     def dead_lines(self, platform: str) -> list[str]:
         """Filings of the algorithm naming ``platform`` that are not live."""
-        numbers = self._dead.get(platform)
+        numbers = self.dead.get(platform)
         if not numbers:
             return []
         out = []

@@ -275,15 +275,18 @@ class Report:
         text = json_text(head, indent=indent)
         if not listed:
             return text
-        writer = _FindingText(indent)
-        texts = [writer(f) for f in listed]
-        # `"findings": []` closes the text: open the list there and close it after them
+        out: list[str] = []
+        writer = _FindingText(indent, out)
+        # `"findings": []` closes the text: open the list there, close it after them
         close = "[]" + writer.newline(0) + "}"
         if not text.endswith(close):  # pragma: no cover - json writes an empty list so
             raise ValueError("unexpected report text")
-        texts[0] = text[: -len(close)] + "[" + writer.newline(2) + texts[0]
-        texts[-1] += writer.newline(1) + "]" + writer.newline(0) + "}"
-        return writer.comma(2).join(texts)
+        out.append(text[: -len(close)] + "[" + writer.newline(2))
+        write = writer.write
+        for f in listed:
+            write(f)
+        writer.close()
+        return "".join(out)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_restore, (self.findings, self._as_of, self._counts, self._rules))
@@ -317,30 +320,33 @@ _HOLE: Final = "\x00\x01finding value\x01\x00"
 
 
 class _FindingText:
-    """``finding -> its JSON text``, exactly as ``json.dumps`` writes ``f.to_dict()`` in a
-    report's findings list (two levels deep).
+    """Writes findings as ``json.dumps`` writes ``f.to_dict()`` in a report's findings
+    list (two levels deep), into one list of pieces joined once at the end.
 
     The text of what a rule's findings share (rule id, status, severity, message,
-    citation, origin, policy location) is made once, by the generic encoder, as a
-    ``%``-template with holes for the finding's own values; each finding then costs
-    a few C-level string encodings. A value of a type ``json.dumps`` would write other
-    than as text raises ``TypeError`` (the caller then takes the generic path).
+    citation, origin, policy location) is made once, by the generic encoder, and cut
+    at holes for the finding's own values; each finding then costs a few C-level
+    string encodings and one ``extend``, and no text of its own that would be copied
+    again into the report's. A value of a type ``json.dumps`` would write other than
+    as text raises ``TypeError`` (the caller then takes the generic path).
     """
 
-    __slots__ = ("_dates", "_encode", "_indent", "_lines", "_tail", "_templates")
+    __slots__ = ("_after", "_dates", "_indent", "_lines", "_tail", "_templates", "out")
 
-    def __init__(self, indent: int | None) -> None:
+    def __init__(self, indent: int | None, out: list[str]) -> None:
         self._indent = indent
-        self._encode = encode_basestring
-        #: (rule, status, severity, message, citation, origin) -> (span, template)
-        self._templates: dict[tuple[Any, ...], tuple[Span | None, str]] = {}
+        self.out = out
+        #: (rule, status, severity, message, citation, origin) -> (span, pieces)
+        self._templates: dict[tuple[Any, ...], tuple[Span | None, tuple[str, ...]]] = {}
         self._dates: dict[dt.date, str] = {}
         #: an explanation's opening, separator and closing
         self._lines = ("[" + self.newline(4), self.comma(4), self.newline(3) + "]")
         #: `,\n      "facts_location": {...}` of a finding whose facts location is known
         text = json_nested({"facts_location": {"path": _HOLE, "line": _HOLE}}, indent, 2)
         inner = text[len("{" + self.newline(3)): -len(self.newline(2) + "}")]
-        self._tail = self.comma(3) + self._holes(inner, 2)
+        self._tail = _cut(self.comma(3) + inner, 2)
+        #: what follows a finding's last value: its closing, and the next one's separator
+        self._after = self.newline(2) + "}" + self.comma(2)
 
     def newline(self, depth: int) -> str:
         return "" if self._indent is None else "\n" + " " * self._indent * depth
@@ -349,29 +355,19 @@ class _FindingText:
         """What separates the items of a list or dict ``depth`` levels deep."""
         return ", " if self._indent is None else "," + self.newline(depth)
 
-    def __call__(self, f: Finding) -> str:
+    def write(self, f: Finding) -> None:
         key = (f.rule, f.status, f.severity, f.message, f.citation, f.origin)
         found = self._templates.get(key)
         if found is None or found[0] is not f.span:
             found = self._templates[key] = (f.span, self._template(f))
-        encode = self._encode
+        c = found[1]
+        encode = encode_basestring
         lines = f.explanation
         if lines:
             start, between, end = self._lines
-            explanation = start + between.join(map(encode, lines)) + end
+            explained = between.join(map(encode, lines))
         else:
-            explanation = "[]"
-        if f.facts_path is None:
-            tail = ""
-        else:
-            line = f.facts_line
-            if line is None:
-                shown = "null"
-            elif type(line) is int:
-                shown = int.__repr__(line)
-            else:
-                raise TypeError("facts line")
-            tail = self._tail % (encode(f.facts_path), shown)
+            start, explained, end = "[", "", "]"
         deadline = f.deadline
         if not deadline:
             due = "null"
@@ -383,17 +379,34 @@ class _FindingText:
         else:
             due = encode(deadline.isoformat())
         a, p, n, r = f.algorithm, f.platform, f.filing, f.remedy
-        return found[1] % (
-            "null" if a is None else encode(a),
-            "null" if p is None else encode(p),
-            "null" if n is None else encode(n),
-            "null" if r is None else encode(r),
-            due,
-            explanation,
-            tail,
+        out = self.out
+        out += (
+            c[0], "null" if a is None else encode(a),
+            c[1], "null" if p is None else encode(p),
+            c[2], "null" if n is None else encode(n),
+            c[3], "null" if r is None else encode(r),
+            c[4], due, c[5], start, explained, end, c[6],
         )
+        if f.facts_path is not None:
+            line = f.facts_line
+            if line is None:
+                shown = "null"
+            elif type(line) is int:
+                shown = int.__repr__(line)
+            else:
+                raise TypeError("facts line")
+            t = self._tail
+            out += (t[0], encode(f.facts_path), t[1], shown, t[2])
+        out.append(self._after)
 
-    def _template(self, f: Finding) -> str:
+    def close(self) -> None:
+        """Ends the findings list and the report (after the last finding)."""
+        self.out[-1] = self.newline(2) + "}" + self.newline(1) + "]" + self.newline(0) + "}"
+
+    def _template(self, f: Finding) -> tuple[str, ...]:
+        """The text around the holes of a finding of ``f``'s rule and status, up to its
+        closing: 7 pieces (the holes: algorithm, platform, filing, remedy, deadline,
+        explanation; the facts location, if any, follows the last piece)."""
         shape = Finding(f.rule, f.status, f.severity, _HOLE, _HOLE, _HOLE, f.message,
                         f.citation, _HOLE, None, (), f.origin, f.span).to_dict()
         shape["deadline"] = shape["explanation"] = _HOLE
@@ -401,14 +414,15 @@ class _FindingText:
         close = self.newline(2) + "}"
         if not text.endswith(close):  # pragma: no cover - a dict's text ends so
             raise ValueError("unexpected finding text")
-        return self._holes(text[: -len(close)], 6) + "%s" + close
+        return _cut(text[: -len(close)], 6)
 
-    def _holes(self, text: str, n: int) -> str:
-        """``text`` as a ``%``-template, its ``n`` holes made ``%s``."""
-        pieces = text.split(encode_basestring(_HOLE))
-        if len(pieces) != n + 1:  # pragma: no cover - the hole is no text of a rule's
-            raise ValueError("a hole in the text of a constant")
-        return "%s".join(p.replace("%", "%%") for p in pieces)
+
+def _cut(text: str, n: int) -> tuple[str, ...]:
+    """``text`` cut at its ``n`` holes."""
+    pieces = tuple(text.split(encode_basestring(_HOLE)))
+    if len(pieces) != n + 1:  # pragma: no cover - the hole is no text of a rule's
+        raise ValueError("a hole in the text of a constant")
+    return pieces
 
 
 def _order(f: Finding) -> tuple[str, str, str, str, str]:
