@@ -15,7 +15,7 @@ string joins.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -24,6 +24,7 @@ from policy_sdk.engine.compile import ACCESS, Compiled, ExprCompiler, Getter, re
 from policy_sdk.engine.context import Context
 from policy_sdk.engine.report import Finding, Status
 from policy_sdk.engine.rules import CompiledRule, Outcome
+from policy_sdk.errors import Span
 from policy_sdk.facts.derived import FilingState
 from policy_sdk.facts.model import LIVE_FILING_STATUSES
 from policy_sdk.facts.schema import Schema
@@ -82,17 +83,44 @@ class FindingMaker:
             else None
         )
 
+    @property
+    def severity(self) -> str:
+        return self._rule.severity
+
     def __call__(self, index: int, status: Status) -> Finding:
+        item, key, remedy, due, lines = self._parts(index, status)
+        rule_id, severity, message, citation, _, origin, span = self._shared
+        locate = self._locate
+        facts_path, facts_line = (None, None) if locate is None else locate(index)
+        return Finding(
+            rule_id, status, severity, key[0], key[1], key[2], message, citation,
+            remedy, due, tuple(lines), origin, span, facts_path, facts_line,
+            tuple(sorted(set(item.platforms))) if self._platforms else (),
+        )
+
+    def row(self, index: int, status: Status) -> Row:
+        """What the JSON text of the finding ``self(index, status)`` says, in the order
+        of :meth:`Finding.to_dict` (see :class:`Row`)."""
+        _item, key, remedy, due, lines = self._parts(index, status)
+        rule_id, severity, message, citation, _, origin, span = self._shared
+        locate = self._locate
+        facts_path, facts_line = (None, None) if locate is None else locate(index)
+        return ((rule_id, status, severity, message, citation, origin), span,
+                key[0], key[1], key[2], remedy, due, lines, facts_path, facts_line)
+
+    def _parts(
+        self, index: int, status: Status
+    ) -> tuple[Any, Key, str | None, dt.date | None, list[str]]:
+        """(item, key, remedy, deadline, explanation lines) of a finding."""
         item = self._items[index]
         key = self._key(item)
-        algorithm, platform, filing = key
-        rule_id, severity, message, citation, remedy, origin, span = self._shared
+        remedy = self._shared[4]
         lines = self._where(item)
         due: dt.date | None = None
         if status == "violated" or status == "pending":
             due = self._due.get(index)
-            if self._remedy is not None and algorithm is not None and platform is not None:
-                remedy = self._remedy(algorithm, platform)
+            if self._remedy is not None and key[0] is not None and key[1] is not None:
+                remedy = self._remedy(key[0], key[1])
             if self._ensure:
                 lines += self._condition(item)
                 lines.append(self._required[1])
@@ -109,13 +137,81 @@ class FindingMaker:
             lines.append(self._required[0] if status == "satisfied" else self._required[1])
         elif self._records is not None:
             self._records(item, key, False, lines)
-        locate = self._locate
-        facts_path, facts_line = (None, None) if locate is None else locate(index)
-        return Finding(
-            rule_id, status, severity, algorithm, platform, filing, message, citation,
-            remedy, due, tuple(lines), origin, span, facts_path, facts_line,
-            tuple(sorted(set(item.platforms))) if self._platforms else (),
-        )
+        return item, key, remedy, due, lines
+
+
+#: a finding as its JSON text needs it: (rule, status, severity, message, citation,
+#: origin), span, algorithm, platform, filing, remedy, deadline, explanation, facts
+#: path, facts line
+Row = tuple[tuple[str, str, str, str, str | None, str], Span | None, str | None, str | None,
+            str | None, str | None, dt.date | None, Sequence[str], str | None, int | None]
+
+
+class FindingRows:
+    """The findings of an engine report with some statuses (and severity, and rule),
+    sorted as the report sorts them: as Finding objects (:meth:`findings`) or, for
+    writing a large report's JSON text without an object per finding, as :data:`Row` s
+    made one at a time (iterating).
+
+    The pairs (item, status) are taken from each outcome as the engine's
+    ``build(statuses)`` takes them, and ordered by the report's key
+    (:meth:`Finding.sort_key`, then the status), stably, before any finding is made.
+    """
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, outcomes: Sequence[Outcome], makers: Sequence[FindingMaker],
+                 statuses: Sequence[str], severity: str | None = None,
+                 rule: str | None = None) -> None:
+        wanted = set(statuses)
+        entries: list[tuple[Any, ...]] = []
+        add = entries.append
+        for outcome, maker in zip(outcomes, makers, strict=True):
+            rule_id = outcome.rule.id
+            if (severity is not None and maker.severity != severity) or (
+                    rule is not None and rule_id != rule):
+                continue
+            pairs: list[tuple[int, str]]
+            if wanted <= {"violated", "pending"}:
+                pairs = []
+                if "violated" in wanted:
+                    pairs.extend([(i, "violated") for i in outcome.violated])
+                if "pending" in wanted:
+                    pairs.extend([(i, "pending") for i in outcome.pending])
+            else:
+                pairs = [(i, s) for i, s in outcome.statuses() if s in wanted]
+            items, key = outcome.items, maker._key
+            for i, s in pairs:
+                a, p, n = key(items[i])
+                # (the report's sort key, a tie breaker keeping the order, what to make)
+                add((rule_id, a or "", p or "", n or "", s, len(entries), maker, i))
+        entries.sort()
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def findings(self) -> list[Finding]:
+        return [entry[6](entry[7], entry[4]) for entry in self._entries]
+
+    def __iter__(self) -> Iterator[Row]:
+        for entry in self._entries:
+            yield entry[6].row(entry[7], entry[4])
+
+    @classmethod
+    def of(cls, lazy: object, statuses: Sequence[str], severity: str | None = None,
+           rule: str | None = None) -> FindingRows | None:
+        """The rows of an engine report's lazy findings; None for another kind of lazy
+        findings (the report then has them built and sorts them itself)."""
+        outcomes = getattr(lazy, "outcomes", None)
+        makers = getattr(lazy, "makers", None)
+        if not isinstance(outcomes, tuple) or not callable(makers):
+            return None
+        made = makers()
+        if not isinstance(made, list) or len(made) != len(outcomes) or not all(
+                isinstance(m, FindingMaker) for m in made):
+            return None
+        return cls(outcomes, made, statuses, severity, rule)
 
 
 def _all_lines(makers: Sequence[Line]) -> Callable[[Any], list[str]]:

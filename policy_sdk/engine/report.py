@@ -8,9 +8,9 @@ counts all. The JSON contract is documented in ``docs/report.schema.json``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from json.encoder import encode_basestring  # the C implementation when available
-from typing import Any, Final, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 import attrs
 
@@ -19,6 +19,9 @@ from policy_sdk.ast.nodes import SEVERITIES
 from policy_sdk.engine.jsontext import dumps as json_text
 from policy_sdk.engine.jsontext import dumps_nested as json_nested
 from policy_sdk.errors import Diagnostic, EvaluationError, Span, did_you_mean
+
+if TYPE_CHECKING:
+    from policy_sdk.engine.explain import FindingRows
 
 Status = Literal["violated", "pending", "satisfied", "not_applicable"]
 STATUSES: Final[tuple[Status, ...]] = ("violated", "pending", "satisfied", "not_applicable")
@@ -177,13 +180,29 @@ class Report:
                 pool: Iterable[Finding] = self._all or ()
                 found = tuple(f for f in pool if f.status in statuses)
             else:
-                found = tuple(sorted(self._lazy.build(tuple(statuses)), key=_order))
+                found = self._build(statuses, severity, rule)
             if severity is not None:
                 found = tuple(f for f in found if f.severity == severity)
             if rule is not None:
                 found = tuple(f for f in found if f.rule == rule)
             self._selected[key] = found
         return found
+
+    def _build(
+        self, statuses: Sequence[str], severity: str | None, rule: str | None
+    ) -> tuple[Finding, ...]:
+        """The lazy findings of ``statuses``, sorted (of ``severity`` and ``rule`` at
+        least: the caller filters again)."""
+        assert self._lazy is not None
+        from policy_sdk.engine.explain import FindingRows
+
+        # many small objects, no cycles: nothing for the collector (that would walk all
+        # facts and findings made so far, up to 2 s for a large facts file)
+        with gc_paused():
+            rows = FindingRows.of(self._lazy, statuses, severity, rule)
+            if rows is not None:  # an engine report's: sorted first, made in order
+                return tuple(rows.findings())
+            return tuple(sorted(self._lazy.build(tuple(statuses)), key=_order))
 
     def _check_filters(
         self, statuses: Sequence[str], severity: str | None, rule: str | None
@@ -262,7 +281,19 @@ class Report:
 
     def _json_text(self, include_all: bool, severity: str | None, indent: int | None) -> str:
         statuses = STATUSES if include_all else _WANTED_DEFAULT
-        listed = self.select(statuses, severity=severity)
+        self._check_filters(statuses, severity, None)
+        rows: FindingRows | None = None
+        if self._lazy is not None and self._selected.get(
+                (*sorted(statuses), severity or "", "")) is None:
+            # an engine report's findings not built yet: written from the rules'
+            # outcomes directly, with no Finding object each
+            from policy_sdk.engine.explain import FindingRows
+
+            rows = FindingRows.of(self._lazy, statuses, severity)
+        findings: tuple[Finding, ...] = ()
+        if rows is None:
+            findings = self.select(statuses, severity=severity)
+        listed: Sized = findings if rows is None else rows
         head: dict[str, Any] = {
             "as_of": self._as_of.isoformat(),
             "summary": {
@@ -273,7 +304,7 @@ class Report:
             "findings": [],
         }
         text = json_text(head, indent=indent)
-        if not listed:
+        if not len(listed):
             return text
         out: list[str] = []
         writer = _FindingText(indent, out)
@@ -282,9 +313,14 @@ class Report:
         if not text.endswith(close):  # pragma: no cover - json writes an empty list so
             raise ValueError("unexpected report text")
         out.append(text[: -len(close)] + "[" + writer.newline(2))
-        write = writer.write
-        for f in listed:
-            write(f)
+        if rows is None:
+            write = writer.write
+            for f in findings:
+                write(f)
+        else:
+            write_row = writer.write_row
+            for row in rows:
+                write_row(*row)
         writer.close()
         return "".join(out)
 
@@ -356,19 +392,28 @@ class _FindingText:
         return ", " if self._indent is None else "," + self.newline(depth)
 
     def write(self, f: Finding) -> None:
-        key = (f.rule, f.status, f.severity, f.message, f.citation, f.origin)
-        found = self._templates.get(key)
-        if found is None or found[0] is not f.span:
-            found = self._templates[key] = (f.span, self._template(f))
+        self.write_row(
+            (f.rule, f.status, f.severity, f.message, f.citation, f.origin), f.span,
+            f.algorithm, f.platform, f.filing, f.remedy, f.deadline, f.explanation,
+            f.facts_path, f.facts_line,
+        )
+
+    def write_row(
+        self, shared: tuple[Any, ...], span: Span | None, a: Any, p: Any, n: Any, r: Any,
+        deadline: Any, lines: Sequence[Any], facts_path: Any, facts_line: Any,
+    ) -> None:
+        """A finding from its values: ``shared`` are (rule, status, severity, message,
+        citation, origin)."""
+        found = self._templates.get(shared)
+        if found is None or found[0] is not span:
+            found = self._templates[shared] = (span, self._template(shared, span))
         c = found[1]
         encode = encode_basestring
-        lines = f.explanation
         if lines:
             start, between, end = self._lines
             explained = between.join(map(encode, lines))
         else:
             start, explained, end = "[", "", "]"
-        deadline = f.deadline
         if not deadline:
             due = "null"
         elif type(deadline) is dt.date:  # dates repeat: each written once
@@ -378,7 +423,6 @@ class _FindingText:
             due = known
         else:
             due = encode(deadline.isoformat())
-        a, p, n, r = f.algorithm, f.platform, f.filing, f.remedy
         out = self.out
         out += (
             c[0], "null" if a is None else encode(a),
@@ -387,28 +431,28 @@ class _FindingText:
             c[3], "null" if r is None else encode(r),
             c[4], due, c[5], start, explained, end, c[6],
         )
-        if f.facts_path is not None:
-            line = f.facts_line
-            if line is None:
+        if facts_path is not None:
+            if facts_line is None:
                 shown = "null"
-            elif type(line) is int:
-                shown = int.__repr__(line)
+            elif type(facts_line) is int:
+                shown = int.__repr__(facts_line)
             else:
                 raise TypeError("facts line")
             t = self._tail
-            out += (t[0], encode(f.facts_path), t[1], shown, t[2])
+            out += (t[0], encode(facts_path), t[1], shown, t[2])
         out.append(self._after)
 
     def close(self) -> None:
         """Ends the findings list and the report (after the last finding)."""
         self.out[-1] = self.newline(2) + "}" + self.newline(1) + "]" + self.newline(0) + "}"
 
-    def _template(self, f: Finding) -> tuple[str, ...]:
-        """The text around the holes of a finding of ``f``'s rule and status, up to its
+    def _template(self, shared: tuple[Any, ...], span: Span | None) -> tuple[str, ...]:
+        """The text around the holes of a finding of a rule and status, up to its
         closing: 7 pieces (the holes: algorithm, platform, filing, remedy, deadline,
         explanation; the facts location, if any, follows the last piece)."""
-        shape = Finding(f.rule, f.status, f.severity, _HOLE, _HOLE, _HOLE, f.message,
-                        f.citation, _HOLE, None, (), f.origin, f.span).to_dict()
+        rule, status, severity, message, citation, origin = shared
+        shape = Finding(rule, status, severity, _HOLE, _HOLE, _HOLE, message, citation,
+                        _HOLE, None, (), origin, span).to_dict()
         shape["deadline"] = shape["explanation"] = _HOLE
         text = json_nested(shape, self._indent, 2)
         close = self.newline(2) + "}"

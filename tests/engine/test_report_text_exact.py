@@ -43,6 +43,9 @@ def _generated(n: int) -> dict[str, Any]:
     for entry in (*doc["deployments"], *doc["filings"], *doc["records"]):
         if entry.get("algorithm") == "alg0":
             entry["algorithm"] = doc["algorithms"][0]["id"]
+    running = [d for d in doc["deployments"] if d["status"] != "stopped"]
+    for i, dep in enumerate(running[::40]):  # launched lately: still pending
+        dep["launched_on"] = f"2026-11-{10 + i % 10}"
     return doc
 
 
@@ -82,7 +85,7 @@ def test_generated_company_text_is_the_standard_encoding(
     engine: Engine, facts_file: Facts
 ) -> None:
     reference = engine.evaluate(facts_file, as_of=AS_OF)
-    assert {f.status for f in reference.findings} >= {"violated", "satisfied"}
+    assert {f.status for f in reference.findings} == set(STATUSES)
     assert any(f.facts_path for f in reference.findings)  # YAML: facts locations written
     assert any("%" in line for f in reference.findings for line in f.explanation)
     for include_all in (False, True):
@@ -103,6 +106,45 @@ def test_findings_asked_for_before_the_text(engine: Engine, facts_file: Facts) -
     text = report.to_json()
     assert text == _slow(report, False, None, 2)
     assert report.violations() is violated  # the text made no second set of findings
+    listed = report.select()  # now the text is written from these Finding objects
+    assert report.to_json() == text
+    assert report.select() is listed
+
+
+def _key(f: Finding) -> tuple[str, ...]:
+    return (*f.sort_key(), f.status)
+
+
+@pytest.mark.parametrize(
+    "statuses", [("violated",), ("violated", "pending"), ("satisfied", "not_applicable"),
+                 STATUSES])
+def test_findings_as_the_engine_builds_and_sorts_them(
+    engine: Engine, facts_file: Facts, statuses: tuple[str, ...]
+) -> None:
+    """The report orders and makes findings itself (sorted first, then made); the
+    engine's own ``build`` sorted by the report's key is the independent reference."""
+    report = engine.evaluate(facts_file, as_of=AS_OF)
+    reference = sorted(report._lazy.build(statuses), key=_key)  # type: ignore[union-attr]
+    assert reference
+    assert [f.to_dict() for f in report.select(statuses)] == [f.to_dict() for f in reference]
+    assert [f.platforms for f in report.select(statuses)] == [f.platforms for f in reference]
+    for severity in ("mandatory", "advisory"):
+        fresh = engine.evaluate(facts_file, as_of=AS_OF)
+        assert fresh.select(statuses, severity=severity) == tuple(
+            f for f in reference if f.severity == severity)
+    rule = reference[-1].rule
+    fresh = engine.evaluate(facts_file, as_of=AS_OF)
+    assert fresh.select(statuses, rule=rule) == tuple(f for f in reference if f.rule == rule)
+    if set(statuses) in ({"violated", "pending"}, set(STATUSES)):
+        doc = {
+            "as_of": AS_OF,
+            "summary": {**report.counts, "total": sum(report.counts.values()),
+                        "listed": len(reference)},
+            "findings": [f.to_dict() for f in reference],
+        }
+        fresh = engine.evaluate(facts_file, as_of=AS_OF)
+        assert fresh.to_json(len(statuses) == 4) == json.dumps(doc, ensure_ascii=False,
+                                                                indent=2)
 
 
 def _finding(**changes: Any) -> Finding:
