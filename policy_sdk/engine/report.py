@@ -271,15 +271,24 @@ class Report:
     ) -> str:
         """``json.dumps(self.to_dict(...), ensure_ascii=False, indent=indent)``, the same
         text, written finding by finding (no dict per finding; see :class:`_FindingText`)."""
+        return self._json(include_all, severity, indent)
+
+    def _json(
+        self, include_all: bool, severity: str | None, indent: int | None, end: str = ""
+    ) -> str:
+        """:meth:`to_json` followed by ``end`` (for the json reporter: a report of a
+        million findings is a gigabyte of text, not to be copied again for a newline)."""
         with gc_paused():  # many strings, no cycles: nothing for the collector
             if indent is None or type(indent) is int:
                 try:
-                    return self._json_text(include_all, severity, indent)
+                    return self._json_text(include_all, severity, indent, end)
                 except (TypeError, ValueError):  # a hand-made finding with unusual values
                     pass
-            return json_text(self.to_dict(include_all, severity=severity), indent=indent)
+            return json_text(self.to_dict(include_all, severity=severity), indent=indent) + end
 
-    def _json_text(self, include_all: bool, severity: str | None, indent: int | None) -> str:
+    def _json_text(
+        self, include_all: bool, severity: str | None, indent: int | None, end: str
+    ) -> str:
         statuses = STATUSES if include_all else _WANTED_DEFAULT
         self._check_filters(statuses, severity, None)
         rows: FindingRows | None = None
@@ -305,7 +314,7 @@ class Report:
         }
         text = json_text(head, indent=indent)
         if not len(listed):
-            return text
+            return text + end
         out: list[str] = []
         writer = _FindingText(indent, out)
         # `"findings": []` closes the text: open the list there, close it after them
@@ -322,6 +331,7 @@ class Report:
             for row in rows:
                 write_row(*row)
         writer.close()
+        out.append(end)
         return "".join(out)
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -238,3 +238,16 @@ def test_any_findings(findings: list[Finding], indent: int | None, include_all: 
     report = Report(findings, as_of=dt.date(2026, 11, 20))
     assert report.to_json(include_all, indent=indent) == _slow(report, include_all, None,
                                                                indent)
+
+
+def test_reporters_write_the_standard_encoding(engine: Engine, facts_file: Facts) -> None:
+    from policy_sdk.engine.reporters import render_json, render_sarif
+
+    report = engine.evaluate(facts_file, as_of=AS_OF)
+    for include_all in (False, True):
+        text = render_json(engine.evaluate(facts_file, as_of=AS_OF), include_all=include_all)
+        assert text == _slow(report, include_all, None, 2) + "\n"
+        sarif = render_sarif(report, include_all=include_all, facts_file="facts.yaml")
+        assert sarif == json.dumps(json.loads(sarif), ensure_ascii=False, indent=2) + "\n"
+        assert len(json.loads(sarif)["runs"][0]["results"]) == len(
+            json.loads(text)["findings"])
