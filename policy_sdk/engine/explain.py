@@ -495,6 +495,20 @@ class _RecordLines:
 
     def __call__(self, item: Any, key: Key, failing: bool, lines: list[str]) -> None:
         if failing and self._unmatched_when_failing:
+            if self._kind == "filing" and key[1] is not None and key[2] is None:
+                # the usual missing filing of a deployment: a line made of a head and
+                # tail per algorithm around the platform, and the dead filings naming it
+                found = self._per_algorithm.get(key[0])
+                if found is None:
+                    found = self._algorithm_filings(key[0])
+                filings, head, tail = found
+                platform = key[1]
+                lines.append(f"{head}{platform}{tail}")
+                if platform in filings.dead:
+                    lines.extend(filings.dead_lines(platform))
+                if self._alone:  # `distinct`
+                    lines.extend(filings.shared_lines(platform))
+                return
             candidates: Sequence[Any] = ()
             matched = candidates
         else:
@@ -539,12 +553,7 @@ class _RecordLines:
             return
         found = self._per_algorithm.get(algorithm)
         if found is None:
-            filings = _AlgorithmFilings(ctx, algorithm)
-            found = self._per_algorithm[algorithm] = (
-                filings,
-                f"no live filing of `{algorithm}`{self._with_note} names platform `",
-                f"`{self._alone}{filings.named}",
-            )
+            found = self._algorithm_filings(algorithm)
         filings, head, tail = found
         if platform is not None:
             out.append(f"{head}{platform}{tail}")
@@ -559,6 +568,16 @@ class _RecordLines:
                 out.extend(filings.dead_lines(platform))
             if self._alone:  # `distinct`
                 out.extend(filings.shared_lines(platform))
+
+
+    def _algorithm_filings(self, algorithm: str | None) -> tuple[_AlgorithmFilings, str, str]:
+        filings = _AlgorithmFilings(self._ctx, algorithm)
+        found = self._per_algorithm[algorithm] = (
+            filings,
+            f"no live filing of `{algorithm}`{self._with_note} names platform `",
+            f"`{self._alone}{filings.named}",
+        )
+        return found
 
 
 class _AlgorithmFilings:
