@@ -9,7 +9,10 @@ in bulk: a :class:`FindingMaker` works out once per rule and evaluation what tha
 rule's findings share — the rule's own fields, how to read and word each fact its
 conditions read, and the lines that depend only on an algorithm, a platform or an
 anchor date (cached as they come up) — and each finding then costs a few lookups and
-string joins.
+string joins. :class:`FindingRows` puts an engine report's findings in the report's
+order before any is made (sorting the scope keys, not Finding objects), and hands
+them out as Finding objects or, for the JSON text, as rows of values with no object
+per finding (``Report.to_json``).
 """
 
 from __future__ import annotations

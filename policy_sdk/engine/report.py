@@ -106,7 +106,8 @@ class Report:
 
     ``findings`` holds all findings (satisfied and not applicable included), sorted
     by :meth:`Finding.sort_key`. An engine-made report builds Finding objects only
-    when they are asked for (``counts`` never needs them), so evaluating a large
+    when they are asked for (``counts`` never needs them, and :meth:`to_json` writes
+    findings not built yet straight from the rules' outcomes), so evaluating a large
     facts file and reading its violations stays cheap. Reports are immutable,
     safe to share between threads, and pickle as their findings.
     """
