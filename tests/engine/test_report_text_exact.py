@@ -28,7 +28,7 @@ from policy_sdk.facts.model import Facts
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2026-11-20"
-INDENTS = (None, 0, 1, 2, 4)
+INDENTS = (None, -1, 0, 1, 2, 4)
 
 
 def _generated(n: int) -> dict[str, Any]:
