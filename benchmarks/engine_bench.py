@@ -191,7 +191,7 @@ def run_size(n: int) -> None:
     print(f"  peak RSS load+eval: {peak_eval / 1024:9.0f} MB  (high-water mark so far)")
     print(f"  violations built  : {(t4 - t3) * 1000:9.1f} ms  ({counts['violated']:,} findings)")
     print(f"  default JSON      : {(t6 - t5) * 1000:9.1f} ms  ({listed:,} findings: "
-          "built, to_dict, encoded)")
+          "Report.to_json() on a fresh report)")
     print(f"  peak RSS, all     : {peak / 1024:9.0f} MB  (JSON report included; file written: "
           f"{base_rss / 1024:.0f} MB)")
 
