@@ -103,13 +103,10 @@ class Context:
         )
 
     def filed_platforms(self) -> dict[str, tuple[str, ...]]:
-        def build() -> dict[str, tuple[str, ...]]:
-            out: dict[str, set[str]] = {}
-            for f in self.live_filings():
-                out.setdefault(f.algorithm, set()).update(f.platforms)
-            return {a: tuple(sorted(ps)) for a, ps in out.items()}
-
-        return self.memo("filed_platforms", build)
+        return self.memo(
+            "filed_platforms",
+            lambda: {a: tuple(sorted(ps)) for a, ps in self.live_platforms(False).items()},
+        )
 
     # -- filings ------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from policy_sdk import ast
 from policy_sdk._gc import gc_paused
 from policy_sdk.engine.context import Context
-from policy_sdk.engine.report import STATUSES, Finding, Report, RuleInfo, Status
+from policy_sdk.engine.report import STATUSES, Finding, Report, RuleInfo
 from policy_sdk.engine.rules import CompiledRule, Outcome, compile_rule
 from policy_sdk.errors import (
     Diagnostic,
@@ -306,16 +306,8 @@ class _Lazy:
     def _build(self, wanted: set[str]) -> list[Finding]:
         out: list[Finding] = []
         for outcome, make in zip(self.outcomes, self.makers(), strict=True):
-            pairs: list[tuple[int, Status]]
-            if wanted <= {"violated", "pending"}:
-                pairs = []
-                if "violated" in wanted:
-                    pairs.extend([(i, "violated") for i in outcome.violated])
-                if "pending" in wanted:
-                    pairs.extend([(i, "pending") for i in outcome.pending])
-            else:
-                pairs = [(i, s) for i, s in outcome.statuses() if s in wanted]  # type: ignore[misc]
-            out.extend([make(i, s) for i, s in pairs])
+            pairs = outcome.with_statuses(wanted)
+            out.extend([make(i, s) for i, s in pairs])  # type: ignore[arg-type]
         return out
 
 

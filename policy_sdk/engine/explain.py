@@ -174,15 +174,7 @@ class FindingRows:
             if (severity is not None and maker.severity != severity) or (
                     rule is not None and rule_id != rule):
                 continue
-            pairs: list[tuple[int, str]]
-            if wanted <= {"violated", "pending"}:
-                pairs = []
-                if "violated" in wanted:
-                    pairs.extend([(i, "violated") for i in outcome.violated])
-                if "pending" in wanted:
-                    pairs.extend([(i, "pending") for i in outcome.pending])
-            else:
-                pairs = [(i, s) for i, s in outcome.statuses() if s in wanted]
+            pairs = outcome.with_statuses(wanted)
             items, key = outcome.items, maker._key
             for i, s in pairs:
                 a, p, n = key(items[i])

@@ -403,6 +403,18 @@ class Outcome:
         return {"violated": violated, "pending": pending, "satisfied": satisfied,
                 "not_applicable": rest}
 
+    def with_statuses(self, wanted: set[str]) -> list[tuple[int, str]]:
+        """(index, status) of the items whose status is one of ``wanted``: violated
+        ones first, then pending (read off the outcome), or every status in item order."""
+        if wanted <= {"violated", "pending"}:
+            pairs: list[tuple[int, str]] = []
+            if "violated" in wanted:
+                pairs.extend([(i, "violated") for i in self.violated])
+            if "pending" in wanted:
+                pairs.extend([(i, "pending") for i in self.pending])
+            return pairs
+        return [(i, s) for i, s in self.statuses() if s in wanted]
+
     def statuses(self) -> list[tuple[int, str]]:
         """Every item's (index, status)."""
         status = {i: "violated" for i in self.violated}

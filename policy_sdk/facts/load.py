@@ -1161,7 +1161,7 @@ class _Loader:
         core = frozenset(_CORE_KEYS["deployment"])
         alg_ids = {a: a for a in algorithms}
         plat_ids = {p: p for p in platforms}
-        statuses = {s: s for s in DEPLOYMENT_STATUSES}
+        statuses = _STATUS_OF
         dates = self.dates
         date_cls = dt.date
         append = out.append
