@@ -29,6 +29,7 @@ from policy_sdk.cancellation.model import (
     UnfiledDeployment,
     WorkdayCounter,
 )
+from policy_sdk.facts.derived import deployment_index
 from policy_sdk.facts.model import Facts
 from policy_sdk.plugins.specs import CancellationCapabilities
 
@@ -55,7 +56,7 @@ def build_inventory(
     """
     reqs = platform_requirements(facts, capabilities)
     check_filing_platforms(facts, reqs)
-    deployments = {d.key: d for d in facts.deployments}
+    deployments = deployment_index(facts)
     algorithms = {a.id: a for a in facts.algorithms}
     filings = sorted(facts.filings, key=lambda f: f.number)
 

@@ -48,6 +48,7 @@ from policy_sdk.cancellation.model import (
     WorkdayCounter,
 )
 from policy_sdk.errors import Diagnostic, FactsError, PluginError, did_you_mean
+from policy_sdk.facts.derived import deployment_index
 from policy_sdk.facts.model import Deployment, Facts, Filing
 from policy_sdk.plugins.specs import (
     Batch,
@@ -275,7 +276,7 @@ def plan_cancellation(
     requested = parse_stops(facts, stops)
 
     warnings: list[str] = []
-    deployments = {d.key: d for d in facts.deployments}
+    deployments = deployment_index(facts)
     effective = dict(deployments)
     stop_list: list[Stop] = []
     for key, text in requested.items():

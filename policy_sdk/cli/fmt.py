@@ -21,12 +21,11 @@ __all__ = ["fmt", "policy_files"]
 
 def policy_files(paths: tuple[Path, ...]) -> list[Path]:
     """Files as given, plus every ``*.policy`` under given folders (recursive, sorted)."""
+    from policy_sdk.engine.engine import policy_files as expand
+
     out: list[Path] = []
     for p in paths:
-        if p.is_dir():
-            out += sorted(f for f in p.rglob("*.policy") if f.is_file())
-        else:
-            out.append(p)
+        out += expand(p)
     seen: set[Path] = set()
     unique = []
     for f in out:

@@ -22,13 +22,14 @@ def policy_files(paths: Sequence[str]) -> tuple[list[Path], list[Diagnostic]]:
     """Files as given; folders expanded to their ``*.policy`` files (recursive, sorted);
     and an error for each folder that holds none."""
     from policy_sdk.engine.engine import _no_policies
+    from policy_sdk.engine.engine import policy_files as expand
 
     out: list[Path] = []
     empty: list[Diagnostic] = []
     for raw in paths:
         p = Path(raw)
         if "\x00" not in raw and p.is_dir():
-            found = sorted(p.rglob("*.policy"))
+            found = expand(p)
             out.extend(found)
             if not found:
                 empty.append(_no_policies(p))
