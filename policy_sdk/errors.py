@@ -144,6 +144,12 @@ class PluginError(PolicySdkError):
     default_code = "plugin"
 
 
+class OutputError(PolicySdkError):
+    """Output that could not be written in full (a full disk, a closed pipe, a changed file)."""
+
+    default_code = "output"
+
+
 class EvaluationError(PolicySdkError):
     """Evaluation could not finish (e.g. a date in a year the calendar does not know)."""
 
