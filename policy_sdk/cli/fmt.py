@@ -1,8 +1,12 @@
 """``policy-sdk fmt``: rewrite policy files in the canonical layout.
 
 Exit status: 0 when nothing had to change (or everything was rewritten), 1 with
-``--check`` when some file would change, 2 when a file cannot be read or parsed
+``--check`` when some file would change, 2 when a file cannot be read, parsed or written
 (every diagnostic of every file is printed; no file with errors is touched).
+
+A file is rewritten through a temporary file in the same folder that is renamed over
+it, and only if it still holds the bytes that were formatted: a full disk, a kill
+mid-write or an edit made while ``fmt`` ran leaves the file as it was.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from policy_sdk._io import atomic_write, digest
 from policy_sdk.cli.params import SafePath
 from policy_sdk.errors import PolicySdkError
 
@@ -97,9 +102,12 @@ def fmt(check: bool, show_diff: bool, paths: tuple[Path, ...]) -> None:
             click.echo(f"would reformat {f}")
         elif not show_diff:
             try:
-                f.write_text(new, encoding="utf-8", newline="\n")
-            except OSError as exc:
-                click.echo(f"{f}: error[io]: cannot write `{f}`: {exc.strerror}", err=True)
+                # a temporary file renamed over the original, and only if the file still
+                # holds the bytes formatted: a full disk, a kill or a concurrent edit
+                # never leaves a cut or overwritten file
+                atomic_write(f, new, expect_digest=digest(data))
+            except PolicySdkError as exc:
+                click.echo(exc.render(), err=True)
                 failed += 1
                 continue
             click.echo(f"reformatted {f}")
