@@ -88,10 +88,12 @@ class Common:
 
     def output(self, result: R, render: Callable[[R], None]) -> None:
         """``result.to_json()`` for ``--format json``, else ``render(result)`` as tables."""
+        from policy_sdk.cli._output import captured, emit
+
         if self.fmt == "json":
-            click.echo(result.to_json())  # type: ignore[attr-defined]
+            emit(result.to_json())  # type: ignore[attr-defined]
         else:
-            render(result)
+            emit(captured(lambda: render(result)), nl=False)
 
 
 def common_options(command: Callable[..., None]) -> Callable[..., None]:

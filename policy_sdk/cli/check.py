@@ -97,7 +97,9 @@ def check(
     except PolicySdkError as err:
         click.echo(err.render(), err=True)
         sys.exit(2)
-    click.echo(text, nl=not text.endswith("\n"))
+    from policy_sdk.cli._output import emit
+
+    emit(text)  # bounded chunks; a write error is exit 2 with a message, never a cut
     sys.exit(0 if exit_zero or not report.failed else 1)
 
 
