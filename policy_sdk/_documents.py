@@ -87,6 +87,8 @@ def _reworded(d: Diagnostic, what: str) -> Diagnostic:
     message = d.message
     if _DIGITS.search(message):
         return _too_many_digits(d.file)
+    if d.code == "io":
+        message = message.replace("cannot read `", f"cannot read {what} `", 1)
     message = (message.replace("the facts file", f"the {what}")
                .replace("a facts file", f"a {what}").replace("facts files", f"{what}s"))
     help = d.help.replace("facts files", f"{what}s") if d.help else d.help

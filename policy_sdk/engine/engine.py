@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -44,6 +45,9 @@ PolicySource = str | os.PathLike[str] | ast.Module
 __all__ = ["Engine", "parse_as_of"]
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_as_of(value: dt.date | str | None, *, what: str = "as-of date") -> dt.date:
     """A date from a date, an ISO ``YYYY-MM-DD`` text, or None (today)."""
     if value is None:
@@ -52,8 +56,12 @@ def parse_as_of(value: dt.date | str | None, *, what: str = "as-of date") -> dt.
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        # only YYYY-MM-DD in ASCII digits: fromisoformat also reads `2026-W47-5`, `20261120`
+        if _ISO_DAY.fullmatch(text) is None:
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
     except ValueError:
         raise EvaluationError(
             [Diagnostic("bad-date", f"`{value}` is not a date", help="write `YYYY-MM-DD`, "

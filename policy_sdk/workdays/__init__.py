@@ -131,6 +131,13 @@ class WorkdayCalendar:
         while index + remaining > len(table):
             remaining -= len(table) - index
             year += 1
+            if year > dt.MAXYEAR:
+                raise EvaluationError([Diagnostic(
+                    "deadline-out-of-range",
+                    f"the {n}th working day after `{start.isoformat()}` falls after "
+                    "9999-12-31, the last day that can be counted",
+                    help="check the deadline's number of days and the date it counts from",
+                )])
             table = self._table(year, dt.date(year, 1, 1))
             index = 0
         return dt.date.fromordinal(table[index + remaining - 1])

@@ -120,7 +120,7 @@ def test_bad_file_names_path_and_problem(tmp_path: Path, text: str, needle: str)
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(FactsError, match="cannot read `"):
+    with pytest.raises(FactsError, match="cannot read calendar file `"):
         WorkdayCalendar.from_file(tmp_path / "nope.yaml")
 
 
