@@ -105,7 +105,9 @@ def fmt(check: bool, show_diff: bool, paths: tuple[Path, ...]) -> None:
                 # a temporary file renamed over the original, and only if the file still
                 # holds the bytes formatted: a full disk, a kill or a concurrent edit
                 # never leaves a cut or overwritten file
-                atomic_write(f, new, expect_digest=digest(data))
+                # (through a symbolic link: the file it points to, the link stays)
+                atomic_write(f.resolve() if f.is_symlink() else f, new,
+                             expect_digest=digest(data))
             except PolicySdkError as exc:
                 click.echo(exc.render(), err=True)
                 failed += 1

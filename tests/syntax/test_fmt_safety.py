@@ -89,6 +89,19 @@ def test_fmt_keeps_the_file_mode(tmp_path: Path) -> None:
     assert f.stat().st_mode & 0o777 == 0o640
 
 
+def test_fmt_through_a_symbolic_link_rewrites_the_file_and_keeps_the_link(
+    tmp_path: Path,
+) -> None:
+    real = tmp_path / "real.policy"
+    real.write_text("require   x per platform\n", encoding="utf-8")
+    link = tmp_path / "link.policy"
+    link.symlink_to(real)
+    result = CliRunner().invoke(fmt, [str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == "require x per platform\n"
+
+
 def test_fmt_is_linear_in_own_line_comments() -> None:
     # the case: 16,000 own-line comments (about 1 MB) took 118 s
     lines: list[str] = []
