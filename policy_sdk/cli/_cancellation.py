@@ -26,6 +26,8 @@ class Loaded:
     capabilities: Mapping[str, Any]
     strategies: Mapping[str, Any]
     calendar: Any  # policy_sdk.workdays.WorkdayCalendar
+    #: the loaded plugins' infos (for a report's audit header)
+    plugins: tuple[Any, ...] = ()
 
 
 def fail(err: PolicySdkError) -> NoReturn:
@@ -53,6 +55,8 @@ class Common:
     plugin: tuple[str, ...]
     disable: tuple[str, ...]
     no_entrypoints: bool
+    #: ``-o/--output FILE``, or None for stdout
+    output_file: str | None = None
 
     def load(self, check_registry: Callable[[Any], None] | None = None) -> Loaded:
         """Plugins first (they bring the platform types), then the facts, then the calendar.
@@ -84,11 +88,34 @@ class Common:
             },
             strategies=dict(registry.strategies),
             calendar=calendar,
+            plugins=tuple(registry.plugins),
         )
 
-    def output(self, result: R, render: Callable[[R], None]) -> None:
-        """``result.to_json()`` for ``--format json``, else ``render(result)`` as tables."""
-        if self.fmt == "json":
+    def output(self, result: R, render: Callable[[R], None], loaded: Loaded | None = None
+               ) -> None:
+        """``result.to_json()`` for ``--format json``, html/csv/xlsx (with ``loaded``),
+        else ``render(result)`` as tables; to ``-o FILE`` when given."""
+        from policy_sdk.reports import FILE_FORMATS
+        from policy_sdk.reports.cli import emit, render_cancellation
+
+        if self.fmt in FILE_FORMATS and loaded is not None:
+            with reporting_errors():
+                data = render_cancellation(self.fmt, result, loaded=loaded,
+                                           facts_file=self.facts_file)
+                emit(data, self.output_file)
+        elif self.output_file is not None:
+            import contextlib
+            import io
+
+            buffer = io.StringIO()
+            if self.fmt == "json":
+                buffer.write(result.to_json() + "\n")  # type: ignore[attr-defined]
+            else:
+                with contextlib.redirect_stdout(buffer):
+                    render(result)
+            with reporting_errors():
+                emit(buffer.getvalue(), self.output_file)
+        elif self.fmt == "json":
             click.echo(result.to_json())  # type: ignore[attr-defined]
         else:
             render(result)
@@ -108,8 +135,12 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
         plugin: tuple[str, ...],
         disable: tuple[str, ...],
         no_entrypoints: bool,
+        output: str | None = None,
         **own: Any,
     ) -> None:
+        from policy_sdk.reports.cli import check_binary
+
+        check_binary(fmt, output)
         common = Common(
             facts_file=facts_file,
             as_of=as_of or dt.date.today(),
@@ -118,17 +149,22 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
             plugin=plugin,
             disable=disable,
             no_entrypoints=no_entrypoints,
+            output_file=output,
         )
         command(common, **own)
 
-    func: Callable[..., None] = plugin_options(with_common)
+    from policy_sdk.reports.cli import output_option
+
+    func: Callable[..., None] = output_option(plugin_options(with_common))
     func = click.option(
         "--format",
         "fmt",
-        type=Choice(["text", "json"]),
+        type=Choice(["text", "json", "html", "csv", "xlsx"]),
+        metavar="FORMAT",
         default="text",
         show_default=True,
-        help="output: text tables for people, json for programs",
+        help="output: text tables for people, json for programs, html (one "
+        "self-contained page), csv or xlsx (spreadsheets)",
     )(func)
     func = click.option(
         "--calendar",

@@ -17,6 +17,7 @@ import click
 from policy_sdk.cli.params import Choice, Date, SafePath, choices_message, fail_option
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
+from policy_sdk.reports.cli import output_option
 
 
 @click.command("check")
@@ -31,7 +32,8 @@ from policy_sdk.errors import PolicySdkError
               "YYYY-MM-DD (default: today)")
 @click.option("--format", "fmt", default="text", show_default=True, metavar="FORMAT",
               help="output: text for people, json for programs, sarif for code-scanning "
-              "tools, or a format a plugin adds")
+              "tools, html (one self-contained page), csv or xlsx (spreadsheets), or a "
+              "format a plugin adds")
 @click.option("--severity", type=Choice(["mandatory", "advisory"]),
               help="show only mandatory or only advisory findings (default: both; the "
               "summary counts all)")
@@ -46,6 +48,7 @@ from policy_sdk.errors import PolicySdkError
               help="run only the policies, not the rules plugins contribute")
 @click.option("--color/--no-color", default=None, help="colour the text output "
               "(default: when writing to a terminal)")
+@output_option
 @plugin_options
 def check(
     facts_file: str,
@@ -58,6 +61,7 @@ def check(
     calendar_file: str | None,
     no_plugin_rules: bool,
     color: bool | None,
+    output: str | None,
     plugin: Sequence[str],
     disable: Sequence[str],
     no_entrypoints: bool,
@@ -85,19 +89,39 @@ def check(
             plugin_rules=not no_plugin_rules,
             calendar=calendar,
         )
+        from policy_sdk.reports import FILE_FORMATS
+        from policy_sdk.reports.cli import check_binary, emit, render_check
+
         reporter = engine.registry.reporters.get(fmt)
-        if reporter is None:  # the formats are known once the plugins are loaded
-            fail_option("--format", choices_message(fmt, sorted(engine.registry.reporters)))
-        report = engine.evaluate(facts_file, as_of=day)
-        use_color = color if color is not None else sys.stdout.isatty()
-        text = _render(reporter, report, include_all=include_all, severity=severity,
-                       color=use_color, facts_file=facts_file)
+        if reporter is None and fmt not in FILE_FORMATS:  # known once the plugins are loaded
+            fail_option("--format", choices_message(
+                fmt, sorted({*engine.registry.reporters, *FILE_FORMATS})))
+        check_binary(fmt, output)
+        text: str | bytes
+        if fmt in FILE_FORMATS:
+            facts = engine.load_facts(facts_file)
+            report = engine.evaluate(facts, as_of=day)
+            text = render_check(fmt, report, engine=engine, facts=facts, facts_file=facts_file,
+                                include_all=include_all, severity=severity)
+        else:
+            report = engine.evaluate(facts_file, as_of=day)
+            use_color = color if color is not None else (
+                output is None and sys.stdout.isatty())
+            text = _render(reporter, report, include_all=include_all, severity=severity,
+                           color=use_color, facts_file=facts_file)
         for warning in engine.warnings:
             click.echo(warning.render(), err=True)
     except PolicySdkError as err:
         click.echo(err.render(), err=True)
         sys.exit(2)
-    click.echo(text, nl=not text.endswith("\n"))
+    if output is not None or isinstance(text, bytes):
+        try:
+            emit(text, output)
+        except PolicySdkError as err:
+            click.echo(err.render(), err=True)
+            sys.exit(2)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
     sys.exit(0 if exit_zero or not report.failed else 1)
 
 

@@ -119,4 +119,4 @@ def inventory(common: Common) -> None:
             calendar=loaded.calendar,
             as_of=common.as_of,
         )
-    common.output(inv, render_inventory)
+    common.output(inv, render_inventory, loaded)

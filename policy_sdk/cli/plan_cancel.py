@@ -147,4 +147,4 @@ def plan_cancel(common: Common, stops: tuple[str, ...], on: dt.date | None, stra
             as_of=common.as_of,
             strategy=strategy,
         )
-    common.output(plan, render_plan)
+    common.output(plan, render_plan, loaded)
