@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -193,25 +192,32 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def console() -> Any:
-    from rich.console import Console
+    """A console as wide as the terminal (``COLUMNS``, else 80 through a pipe): tables
+    wrap their cells to fit, never cutting an identifier short."""
+    from policy_sdk.reports.tables import console as make
 
-    width = max(120, shutil.get_terminal_size((160, 24)).columns)
-    return Console(highlight=False, width=width, soft_wrap=False)
+    return make()
 
 
 def table(title: str, columns: Sequence[str]) -> Any:
-    """A left-titled rich table with these columns (a filing number never wraps)."""
-    from rich.table import Table
+    """A left-titled rich table with these columns; cells wrap (a long identifier is
+    folded over lines, never cut short with an ellipsis)."""
+    from policy_sdk.reports.tables import table as make
 
-    t = Table(title=title, title_justify="left")
-    for col in columns:
-        t.add_column(col, no_wrap=col == "filing")
-    return t
+    return make(title, columns)
+
+
+def cell(value: str) -> str:
+    """User text for a table cell: shown as it is (no markup; control characters
+    escaped)."""
+    from policy_sdk.reports.tables import cell as make
+
+    return make(value)
 
 
 def date_cell(d: dt.date | None) -> str:
     return d.isoformat() if d is not None else "-"
 
 
-def overdue_cell(flag: bool) -> str:
+def overdue_cell(flag: bool) -> str:  # markup of ours, not user text
     return "[bold red]overdue[/]" if flag else ""

@@ -46,8 +46,9 @@ from policy_sdk.reports.cli import output_option
               "the built-in calendar does not know yet (default: no file)")
 @click.option("--no-plugin-rules", is_flag=True,
               help="run only the policies, not the rules plugins contribute")
-@click.option("--color/--no-color", default=None, help="colour the text output "
-              "(default: when writing to a terminal)")
+@click.option("--color/--no-color", default=None, help="colour the text output, even "
+              "through a pipe (default: when writing to a terminal, unless NO_COLOR is set; "
+              "FORCE_COLOR forces it)")
 @output_option
 @plugin_options
 def check(
@@ -97,31 +98,35 @@ def check(
             fail_option("--format", choices_message(
                 fmt, sorted({*engine.registry.reporters, *FILE_FORMATS})))
         check_binary(fmt, output)
+        from policy_sdk.reports.progress import progress
+
         text: str | bytes
-        if fmt in FILE_FORMATS:
+        with progress(facts_file) as step:  # on stderr, for long runs in a terminal
+            step("读取事实 loading facts")
             facts = engine.load_facts(facts_file)
+            step("评估 evaluating")
             report = engine.evaluate(facts, as_of=day)
-            text = render_check(fmt, report, engine=engine, facts=facts, facts_file=facts_file,
-                                include_all=include_all, severity=severity)
-        else:
-            report = engine.evaluate(facts_file, as_of=day)
-            use_color = color if color is not None else (
-                output is None and sys.stdout.isatty())
-            text = _render(reporter, report, include_all=include_all, severity=severity,
-                           color=use_color, facts_file=facts_file)
+            step("生成报告 writing the report")
+            if fmt in FILE_FORMATS:
+                text = render_check(fmt, report, engine=engine, facts=facts,
+                                    facts_file=facts_file, include_all=include_all,
+                                    severity=severity)
+            else:
+                from policy_sdk.reports.text import use_color as want_color
+
+                use_color = want_color(color) if output is None else bool(color)
+                text = _render(reporter, report, include_all=include_all, severity=severity,
+                               color=use_color, facts_file=facts_file)
         for warning in engine.warnings:
             click.echo(warning.render(), err=True)
     except PolicySdkError as err:
         click.echo(err.render(), err=True)
         sys.exit(2)
-    if output is not None or isinstance(text, bytes):
-        try:
-            emit(text, output)
-        except PolicySdkError as err:
-            click.echo(err.render(), err=True)
-            sys.exit(2)
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
+    try:  # written as it is: colour codes asked for are kept, through a pipe too
+        emit(text, output)
+    except PolicySdkError as err:
+        click.echo(err.render(), err=True)
+        sys.exit(2)
     sys.exit(0 if exit_zero or not report.failed else 1)
 
 
