@@ -77,7 +77,9 @@ def _sarif(
     report: Report, include_all: bool, severity: str | None, facts_file: str | None
 ) -> str:
     from policy_sdk import __version__
+    from policy_sdk.reports.sarif import Locations
 
+    where = Locations()  # uriBaseId'd, percent-encoded locations that exist for the user
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     for info in report.rules:
@@ -103,9 +105,9 @@ def _sarif(
             level = "warning"
         locations: list[dict[str, Any]] = []
         if f.facts_line is not None and facts_file:
-            locations.append(_location(facts_file, f.facts_line, 1, f.facts_path))
+            locations.append(where.location(facts_file, f.facts_line, 1, f.facts_path))
         if f.span is not None:
-            locations.append(_location(f.span.file, f.span.line, f.span.column, "rule"))
+            locations.append(where.location(f.span.file, f.span.line, f.span.column, "rule"))
         result: dict[str, Any] = {
             "ruleId": f.rule,
             "level": level,
@@ -126,7 +128,7 @@ def _sarif(
         if f.rule in index:
             result["ruleIndex"] = index[f.rule]
         results.append(result)
-    doc = {
+    doc: dict[str, Any] = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [
@@ -144,31 +146,9 @@ def _sarif(
             }
         ],
     }
+    if where.bases:
+        doc["runs"][0]["originalUriBaseIds"] = where.bases
     return json_text(doc, indent=2) + "\n"  # json.dumps's text, written faster
-
-
-def _location(file: str, line: int, column: int, what: str | None) -> dict[str, Any]:
-    uri = file if file.startswith("plugin:") else _relative(file).replace("\\", "/")
-    loc: dict[str, Any] = {
-        "physicalLocation": {
-            "artifactLocation": {"uri": uri},
-            "region": {"startLine": line, "startColumn": column},
-        }
-    }
-    if what:
-        loc["message"] = {"text": what}
-    return loc
-
-
-def _relative(file: str) -> str:
-    """A path relative to the working directory when it lies below it (SARIF base)."""
-    import os
-
-    try:
-        rel = os.path.relpath(file)
-    except ValueError:  # another drive on Windows
-        return file
-    return file if rel.startswith("..") else rel
 
 
 def _sarif_message(f: Finding) -> str:
