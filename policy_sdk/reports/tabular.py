@@ -169,6 +169,14 @@ def to_xlsx(sheets: Sequence[Sheet], meta: AuditMeta | None = None) -> bytes:
 
         raise missing_extra("xlsx", "openpyxl") from None
 
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def text(value: str) -> str:
+        """XML cannot hold most control characters: they are written escaped (\\x1b)."""
+        if ILLEGAL_CHARACTERS_RE.search(value) is None:
+            return value
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+
     wb = Workbook(write_only=True)
     if meta is not None:  # a fixed date: the same input gives the same file
         stamp = dt.datetime.combine(meta.as_of, dt.time())
@@ -194,6 +202,8 @@ def to_xlsx(sheets: Sequence[Sheet], meta: AuditMeta | None = None) -> bytes:
             for col, v in zip(columns, row, strict=True):
                 if isinstance(v, list | tuple):
                     v = ("\n" if col == "explanation" else "; ").join(map(str, v))
+                if isinstance(v, str):
+                    v = text(v)
                 cell = WriteOnlyCell(ws, value=v)
                 if isinstance(v, str) and v.startswith("="):
                     cell.data_type = "s"  # text, never a formula
@@ -206,7 +216,7 @@ def to_xlsx(sheets: Sequence[Sheet], meta: AuditMeta | None = None) -> bytes:
         ws.column_dimensions["A"].width = 20
         ws.column_dimensions["B"].width = 80
         for key, value in _meta_rows(meta):
-            cell = WriteOnlyCell(ws, value=value)
+            cell = WriteOnlyCell(ws, value=text(value) if isinstance(value, str) else value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"
             elif type(value) is dt.date:

@@ -153,22 +153,32 @@ def _safe_block(f: Any) -> str:
 
 class _Blocks:
     """Writes findings' lines as they are (not made safe) into ``out``, as few pieces
-    each (a rule's message, citation and remedy lines are made once), counting the
-    lines it means to write: a line feed in the user's text shows as one more."""
+    each, and keeps what must be checked before the text is used as it is:
+
+    * a rule's message, citation and remedy lines are made once, and checked once
+      (``dirty`` when one has a character to escape);
+    * the lines made per finding (its first line, its explanation) are also kept in
+      ``fresh`` with the number of lines they should make (``fresh_lines``): a line
+      feed in the user's text shows as one more, and one scan of them finds any other
+      character to escape;
+    * a per-filing finding's lines are made once for all the platforms it is shown
+      under.
+    """
 
     def __init__(self, out: list[str]) -> None:
         self.out = out
-        self.lines = 0
+        self.dirty = False
+        self.fresh: list[str] = []
+        self.fresh_lines = 0
         self._middles: dict[tuple[str, str | None], str] = {}
         self._remedies: dict[str, str] = {}
-        #: id of a finding shown under several platforms -> its pieces and lines
-        self._done: dict[int, tuple[tuple[str, ...], int]] = {}
+        #: id of a finding shown under several platforms -> its pieces
+        self._done: dict[int, tuple[str, ...]] = {}
 
     def write(self, f: Any) -> None:
         done = self._done.get(id(f))  # a per-filing finding, under another platform
         if done is not None:
-            self.out += done[0]
-            self.lines += done[1]
+            self.out += done
             return
         key = (f.message, f.citation)
         middle = self._middles.get(key)
@@ -177,13 +187,15 @@ class _Blocks:
             if f.citation:
                 middle += "      basis: " + f.citation + "\n"
             self._middles[key] = middle
-        n = 3 if f.citation else 2
+            if _UNSAFE.search(f.message) or (f.citation and _UNSAFE.search(f.citation)):
+                self.dirty = True
         remedy = ""
         if f.remedy and f.status in _SHOWN:
-            n += 1
             remedy = self._remedies.get(f.remedy, "")
             if not remedy:
                 remedy = self._remedies[f.remedy] = "      remedy: " + f.remedy + "\n"
+                if _UNSAFE.search(f.remedy):
+                    self.dirty = True
         if f.algorithm and f.platform is None and f.filing is None:
             subject = "algorithm " + f.algorithm
         elif f.filing:
@@ -193,45 +205,48 @@ class _Blocks:
         advisory = " [advisory]" if f.severity == "advisory" else ""
         due = f" (due {f.deadline.isoformat()})" if f.deadline else ""
         lines = f.explanation
-        pieces = (
-            f"  {f.status:<14} {f.rule}{advisory}  {subject}{due}\n", middle,
-            ("      - " + "\n      - ".join(lines) + "\n") if lines else "", remedy,
-        )
-        n += len(lines)
+        first = f"  {f.status:<14} {f.rule}{advisory}  {subject}{due}\n"
+        explained = ("      - " + "\n      - ".join(lines) + "\n") if lines else ""
+        self.fresh += (first, explained)
+        self.fresh_lines += 1 + len(lines)
+        pieces = (first, middle, explained, remedy)
         if f.platform is None and len(f.platforms) > 1:
-            self._done[id(f)] = (pieces, n)
-        self.lines += n
+            self._done[id(f)] = pieces
         self.out += pieces
 
 
 def _plain(report: Any, include_all: bool, severity: str | None, fast: bool
-           ) -> tuple[str, int]:
-    """The text, and (fast: written as it is) the number of lines it should have."""
+           ) -> tuple[str, bool]:
+    """The text, and (fast: written as it is) whether it is as :func:`safe` would
+    make it."""
     findings, groups = _groups(report, include_all, severity)
     out: list[str] = []
     blocks = _Blocks(out)
     for head, members in groups:
-        out.append((head if fast else safe(head)) + "\n")
         if fast:
+            blocks.dirty = blocks.dirty or _UNSAFE.search(head) is not None
+            out.append(head + "\n")
             write = blocks.write
             for f in members:
                 write(f)
         else:
+            out.append(safe(head) + "\n")
             out += map(_safe_block, members)
         out.append("\n")
     if not findings:
         out.append("no findings to show\n")
     out.append(summary_line(report) + "\n")
-    return "".join(out), blocks.lines + 2 * len(groups) + (1 if findings else 2)
+    clean = fast and not blocks.dirty and _clean("".join(blocks.fresh), blocks.fresh_lines)
+    return "".join(out), clean
 
 
 def plain_text(report: Any, *, include_all: bool = False, severity: str | None = None) -> str:
     """Findings for people, grouped by platform (then algorithm), with a summary line;
-    no colour, no console. Written as it is first, then checked in one pass for a
-    character to escape or a line feed in the user's text; only a report that has one
-    is written again, escaped (line by line)."""
-    text, lines = _plain(report, include_all, severity, fast=True)
-    if _clean(text, lines):
+    no colour, no console. Written as it is first, while what comes from the user is
+    checked for a character to escape or a line feed (in one scan of its bytes); only
+    a report that has one is written again, escaped (line by line)."""
+    text, clean = _plain(report, include_all, severity, fast=True)
+    if clean:
         return text
     return _plain(report, include_all, severity, fast=False)[0]
 

@@ -157,17 +157,17 @@ def test_filters_hide_what_they_should(page: Page) -> None:
     page.page.select_option("select[data-filter=platform]", "website")
     shown = _visible(page)
     assert shown
-    assert all("website" in s["platforms"].split() for s in shown)
+    assert all("website" in json.loads(s["platforms"]) for s in shown)
     # per-filing findings count for each platform of their filing
     hidden = page.page.eval_on_selector_all(
         "ol.findings > li.finding[hidden]", "els => els.map(e => e.dataset.platforms)")
     assert hidden
-    assert all("website" not in h.split() for h in hidden)
+    assert all("website" not in json.loads(h) for h in hidden)
 
     page.page.select_option("select[data-filter=severity]", "advisory")
     shown = _visible(page)
-    assert [(s["rule"], s["platforms"]) for s in shown] == [
-        ("cn.algorithm_filing/user_opt_out", "website")]
+    assert [(s["rule"], json.loads(s["platforms"])) for s in shown] == [
+        ("cn.algorithm_filing/user_opt_out", ["website"])]
     assert "1 / 13" in page.page.inner_text("#shown")
 
     page.page.click("button[type=reset]")
@@ -225,5 +225,35 @@ def test_inventory_and_plan_pages(browser: Any, tmp_path: Path, command: str) ->
             assert "overdue by" in cell.inner_text()
         assert set(p.requests) == {p.url}
         assert not p.errors, p.errors
+    finally:
+        p.close()
+
+
+def test_ids_that_look_like_markup_or_html_stay_text(browser: Any, tmp_path: Path) -> None:
+    facts = tmp_path / "facts.yaml"
+    text = (Path(__file__).resolve().parent / "hostile.yaml").read_text(encoding="utf-8")
+    facts.write_text(text.replace('":cn:"', '"<script>alert(1)</script> x\'y"'),
+                     encoding="utf-8")
+    path = tmp_path / "report.html"
+    code, _, err = run_cli(["check", "--facts", str(facts), "--as-of", AS_OF,
+                            "--format", "html", "-o", str(path)])
+    assert code == 1, err
+    p = Page(browser, path)
+    try:
+        dialogs: list[str] = []
+        p.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        columns = p.page.eval_on_selector_all(
+            "table.matrix thead th.platform", "els => els.map(e => e.dataset.platform)")
+        assert columns == ["<script>alert(1)</script> x'y", "[/]", "[red]"]
+        p.page.select_option("select[data-filter=platform]", "<script>alert(1)</script> x'y")
+        shown = _visible(p)
+        assert shown
+        assert all(json.loads(s["platforms"]) == ["<script>alert(1)</script> x'y"]
+                   for s in shown)
+        p.page.select_option("select[data-filter=platform]", "[/]")
+        assert _visible(p)
+        assert not dialogs
+        assert not p.errors, p.errors
+        assert "<script>alert" not in path.read_text(encoding="utf-8")
     finally:
         p.close()

@@ -160,3 +160,22 @@ def test_working_days_left_counts_working_days() -> None:
     assert left(dt.date(2026, 11, 20)) == 0
     assert left(dt.date(2026, 11, 5)) == -11
     assert left(None) is None
+
+
+@pytest.mark.parametrize("command", ["check", "inventory", "plan-cancel"])
+def test_control_characters_in_facts_do_not_break_a_workbook(tmp_path: Path, command: str
+                                                             ) -> None:
+    hostile = Path(__file__).resolve().parent / "hostile.yaml"
+    path = tmp_path / "out.xlsx"
+    code, _, err = run_cli([command, "--facts", str(hostile), "--as-of", AS_OF,
+                            "--format", "xlsx", "-o", str(path)])
+    assert code in (0, 1), err
+    book = openpyxl.load_workbook(path)
+    values = [str(v) for ws in book for row in ws.iter_rows(values_only=True) for v in row
+              if v is not None]
+    if command != "check":  # the filing number, its escape sequence shown escaped
+        assert "备[bold]1\\x1b[2J" in values
+    assert not any("\x1b" in v for v in values)
+    code, _, err = run_cli([command, "--facts", str(hostile), "--as-of", AS_OF,
+                            "--format", "csv", "-o", str(tmp_path / "out.csv")])
+    assert code in (0, 1), err

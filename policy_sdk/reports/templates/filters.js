@@ -4,6 +4,11 @@
   if (!form) { return; }
   var items = Array.prototype.slice.call(document.querySelectorAll("ol.findings > li.finding"));
   var shown = document.getElementById("shown");
+  function platforms(li) {
+    var list = [];
+    try { list = JSON.parse(li.getAttribute("data-platforms") || "[]"); } catch (e) { list = []; }
+    return Array.isArray(list) ? list : [];
+  }
   function apply() {
     var want = {};
     Array.prototype.forEach.call(form.querySelectorAll("select[data-filter]"), function (s) {
@@ -14,7 +19,7 @@
       var ok = (!want.status || li.getAttribute("data-status") === want.status) &&
         (!want.severity || li.getAttribute("data-severity") === want.severity) &&
         (!want.rule || li.getAttribute("data-rule") === want.rule) &&
-        (!want.platform || (" " + li.getAttribute("data-platforms") + " ").indexOf(" " + want.platform + " ") >= 0);
+        (!want.platform || platforms(li).indexOf(want.platform) >= 0);
       li.hidden = !ok;
       if (ok) { n += 1; }
     });
