@@ -132,18 +132,18 @@ def plan_html(plan: Any, *, meta: AuditMeta, facts: Any,
         dated.append((b.deadline, f"第 {i} 批注销 batch {i}", "batch", f"#batch-{i}"))
     for i, s in enumerate(plan.singles, 1):
         for p in s.filing.platforms:
-            overlay[(s.filing.algorithm, p)] = ("single", s.filing.filing)
+            overlay[(s.filing.algorithm, p)] = ("single", "")
         dated.append((s.filing.deadline, f"单独注销 single {s.filing.filing}", "single",
                       f"#single-{i}"))
     for i, c in enumerate(plan.changes, 1):
         for p in c.remove:
-            overlay[(c.algorithm, p)] = ("change-remove", c.filing)
+            overlay[(c.algorithm, p)] = ("change-remove", "")
         for p in c.keep:
-            overlay[(c.algorithm, p)] = ("change-keep", c.filing)
+            overlay[(c.algorithm, p)] = ("change-keep", "")
         dated.append((c.deadline, f"变更 change {c.filing}", "change", f"#change-{i}"))
     for k in plan.kept:
         for p in k.platforms:
-            overlay.setdefault((k.algorithm, p), ("kept", k.filing))
+            overlay.setdefault((k.algorithm, p), ("kept", ""))
     matrix = build_matrix(facts, overlay=overlay)
     timeline = build_timeline(plan.as_of, dated)
     return _render("plan.html.j2", meta=meta, matrix=matrix, plan=plan, timeline=timeline,

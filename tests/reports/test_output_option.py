@@ -49,3 +49,18 @@ def test_an_existing_file_is_replaced_whole(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary left
+
+
+@pytest.mark.parametrize(("fmt", "package"), [("html", "jinja2"), ("xlsx", "openpyxl")])
+def test_without_the_reports_extra_the_command_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, package: str) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, package, None)  # import fails as if not installed
+    target = tmp_path / f"report.{fmt}"
+    code, out, err = run_cli(["check", *BASE, "--format", fmt, "-o", str(target)])
+    assert code == 2
+    assert out == ""
+    assert f"the `{fmt}` format needs the `{package}` package" in err
+    assert 'pip install "policy-sdk[reports]"' in err
+    assert not target.exists()
