@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 from lsprotocol import types as lsp
-from pygls.lsp.client import BaseLanguageClient
+from pygls.lsp.client import BaseLanguageClient  # type: ignore[attr-defined]
 
 from policy_sdk.syntax.formatter import format_source
 
@@ -48,7 +48,7 @@ def run(workspace: Path, body: Callable[[Session], Awaitable[T]],
         client = BaseLanguageClient("policy-sdk-tests", "1")
         session = Session(client)
 
-        @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)  # type: ignore[untyped-decorator]
         def _published(params: lsp.PublishDiagnosticsParams) -> None:
             session.diagnostics.put_nowait(params)
 
@@ -66,7 +66,7 @@ def run(workspace: Path, body: Callable[[Session], Awaitable[T]],
                 await asyncio.wait_for(client.shutdown_async(None), TIMEOUT)
                 client.exit(None)
             finally:
-                await client.stop()
+                await client.stop()  # type: ignore[no-untyped-call]
 
     return asyncio.run(main())
 
@@ -184,7 +184,7 @@ def test_formatting_returns_the_formatters_output(workspace: Path) -> None:
     text = "rule   a {severity advisory\nrequire   filing per platform}\n"
     path.write_text(text)
 
-    async def body(s: Session) -> list[lsp.TextEdit] | None:
+    async def body(s: Session) -> Sequence[lsp.TextEdit] | None:
         uri = s.open(path)
         await s.next_diagnostics(uri)
         return await s.client.text_document_formatting_async(lsp.DocumentFormattingParams(
