@@ -13,7 +13,7 @@ import traceback
 
 import click
 
-from policy_sdk import __version__
+from policy_sdk import __version__, gc_pause_allowed
 from policy_sdk.errors import PolicySdkError
 
 EXIT_INTERNAL = 3
@@ -77,7 +77,10 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     try:
-        cli.main(args=argv, prog_name="policy-sdk", standalone_mode=False)
+        # the command line owns its process: it may pause the cyclic collector around
+        # parsing, loading, evaluating and writing (policy_sdk._gc)
+        with gc_pause_allowed():
+            cli.main(args=argv, prog_name="policy-sdk", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
