@@ -32,6 +32,7 @@ from pathlib import Path
 import attrs
 
 from policy_sdk import ast
+from policy_sdk._resources import default_policies_dir
 from policy_sdk.engine.rules import CompiledRule, compile_rule
 from policy_sdk.errors import (
     Diagnostic,
@@ -52,6 +53,7 @@ __all__ = [
     "PolicySet",
     "check_policy_set",
     "compile_policy_set",
+    "default_policies_dir",
     "expand_policy_paths",
     "load_policy_set",
     "load_registry",
@@ -247,8 +249,6 @@ def _parse_files(
 
 
 def _default_pack(problems: list[Diagnostic]) -> tuple[list[LoadedModule], list[Path]]:
-    from policy_sdk._resources import default_policies_dir
-
     pack = default_policies_dir()
     files, found = expand_policy_paths([pack])
     problems.extend(found)
