@@ -1,15 +1,12 @@
-"""Reports tests: their helpers (``reports_support``) are importable as a top-level module."""
+"""Reports tests: the example company's HTML report, made once per session."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from reports_support import AS_OF, COMPANY, run_cli
+from .reports_support import AS_OF, COMPANY, run_cli
 
 
 @pytest.fixture(scope="session")

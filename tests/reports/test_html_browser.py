@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 import yaml
-from reports_support import AS_OF, COMPANY, run_cli
+
+from .reports_support import AS_OF, COMPANY, run_cli
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -68,8 +69,11 @@ class Page:
         self.page = self.context.new_page()
         self.page.set_default_timeout(20_000)
         self.page.on("request", lambda req: self.requests.append(req.url))
-        self.page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(
-            f"{m.type}: {m.text}"))
+        def console(m: Any) -> None:
+            if m.type in ("error", "warning"):
+                self.errors.append(f"{m.type}: {m.text}")
+
+        self.page.on("console", console)
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.page.goto(self.url)
         self.page.wait_for_load_state("load")
@@ -241,7 +245,11 @@ def test_ids_that_look_like_markup_or_html_stay_text(browser: Any, tmp_path: Pat
     p = Page(browser, path)
     try:
         dialogs: list[str] = []
-        p.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        def dialog(d: Any) -> None:
+            dialogs.append(d.message)
+            d.dismiss()
+
+        p.page.on("dialog", dialog)
         columns = p.page.eval_on_selector_all(
             "table.matrix thead th.platform", "els => els.map(e => e.dataset.platform)")
         assert columns == ["<script>alert(1)</script> x'y", "[/]", "[red]"]

@@ -7,7 +7,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from reports_support import AS_OF, COMPANY, run_cli
+
+from .reports_support import AS_OF, COMPANY, run_cli
 
 BASE = ["--facts", str(COMPANY), "--as-of", AS_OF]
 

@@ -13,7 +13,8 @@ from urllib.request import url2pathname
 
 import jsonschema
 import pytest
-from reports_support import AS_OF, COMPANY, run_cli
+
+from .reports_support import AS_OF, COMPANY, run_cli
 
 SCHEMA = json.loads((Path(__file__).resolve().parent / "sarif-schema-2.1.0.json")
                     .read_text(encoding="utf-8"))

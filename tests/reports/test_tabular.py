@@ -12,12 +12,13 @@ from typing import Any
 
 import openpyxl
 import pytest
-from reports_support import AS_OF, COMPANY, run_cli
 
 from policy_sdk.engine.report import Finding, Report
 from policy_sdk.reports import tabular
 from policy_sdk.reports.meta import WorkdaysLeft
 from policy_sdk.workdays import default_calendar
+
+from .reports_support import AS_OF, COMPANY, run_cli
 
 
 def _json(command: str, *extra: str) -> Any:
@@ -93,7 +94,7 @@ def test_findings_xlsx_has_dates_as_dates(tmp_path: Path) -> None:
     dated = [c for c in sheet["K"][1:] if c.value is not None]
     assert dated
     assert all(c.number_format == "yyyy-mm-dd" for c in dated)
-    meta = dict(book["meta"].iter_rows(values_only=True))
+    meta: dict[Any, Any] = {row[0]: row[1] for row in book["meta"].iter_rows(values_only=True)}
     assert meta["organization"] == "示例科技有限公司"
     assert len(str(meta["facts_sha256"])) == 64
 

@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from reports_support import AS_OF, COMPANY, run_cli
 
 from policy_sdk.engine.engine import Engine
 from policy_sdk.engine.report import Finding, Report
 from policy_sdk.reports.text import plain_text, rich_text, safe, use_color
+
+from .reports_support import AS_OF, COMPANY, run_cli
 
 HOSTILE = Path(__file__).resolve().parent / "hostile.yaml"
 
