@@ -265,3 +265,17 @@ def test_ids_that_look_like_markup_or_html_stay_text(browser: Any, tmp_path: Pat
         assert "<script>alert" not in path.read_text(encoding="utf-8")
     finally:
         p.close()
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception),
+                                             (None, pytest.skip.Exception)])
+def test_a_missing_browser_fails_in_ci_and_skips_elsewhere(
+        monkeypatch: pytest.MonkeyPatch, ci: str | None, outcome: type[BaseException]) -> None:
+    monkeypatch.setattr(os.path, "exists", lambda path: False)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="chromium is not installed"):
+        _chromium()
