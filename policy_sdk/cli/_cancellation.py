@@ -74,7 +74,11 @@ class Common:
         )
         if check_registry is not None:
             check_registry(registry)
-        facts = load_facts(self.facts_file, platform_types=registry.platform_types)
+        from policy_sdk.reports.progress import progress
+
+        with progress(self.facts_file) as step:  # on stderr, for long loads in a terminal
+            step("读取事实 loading facts")
+            facts = load_facts(self.facts_file, platform_types=registry.platform_types)
         calendar = (
             WorkdayCalendar.from_file(self.calendar_file, base=default_calendar())
             if self.calendar_file
