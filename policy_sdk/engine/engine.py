@@ -17,6 +17,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from policy_sdk import ast
@@ -45,9 +46,12 @@ __all__ = ["Engine", "parse_as_of"]
 
 
 def parse_as_of(value: dt.date | str | None, *, what: str = "as-of date") -> dt.date:
-    """A date from a date, an ISO ``YYYY-MM-DD`` text, or None (today)."""
+    """A date from a date, an ISO ``YYYY-MM-DD`` text, or None: today *in China*
+    (Asia/Shanghai, see :mod:`policy_sdk.clock`), not the host's local date."""
     if value is None:
-        return dt.date.today()
+        from policy_sdk.clock import today
+
+        return today()
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -69,7 +73,17 @@ def policy_files(path: Path) -> list[Path]:
 
 
 class Engine:
-    """Compiled policies plus the plugins' platform types, functions and rules."""
+    """Compiled policies plus the plugins' platform types, functions and rules.
+
+    What the compiled rules were built from (:data:`READ_ONLY`) cannot be reassigned or
+    deleted once the engine is built: a changed calendar or schema would silently
+    disagree with the rules compiled for the old one. Build a new engine instead.
+    """
+
+    READ_ONLY: frozenset[str] = frozenset(
+        {"calendar", "registry", "modules", "plugin_modules", "functions", "schema", "warnings"}
+    )
+    _sealed = False
 
     def __init__(
         self,
@@ -98,7 +112,7 @@ class Engine:
             self.plugin_modules = tuple(
                 (m, f"plugin:{name}") for name, m in _parse_plugin_rules(self.registry)
             )
-        self.functions = dict(self.registry.functions)
+        self.functions: Mapping[str, Any] = MappingProxyType(dict(self.registry.functions))
         self.schema: Schema = _build_schema(self.registry, None)
         self.warnings: tuple[Diagnostic, ...] = ()
         self._lock = threading.Lock()
@@ -112,6 +126,17 @@ class Engine:
             if not _only_name_problems(exc):
                 raise
             self._deferred = exc
+        self._sealed = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._sealed and name in Engine.READ_ONLY:
+            raise AttributeError(f"`Engine.{name}` is read-only; build a new engine instead")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if self._sealed and name in Engine.READ_ONLY:
+            raise AttributeError(f"`Engine.{name}` is read-only; build a new engine instead")
+        super().__delattr__(name)
 
     @classmethod
     def from_source(cls, text: str, name: str = "<string>", **kwargs: Any) -> Engine:
@@ -350,7 +375,7 @@ def _load_policies(policies: Sequence[PolicySource] | PolicySource | None) -> li
         path = Path(source)
         try:
             exists = path.exists()
-        except ValueError:  # e.g. a NUL character in the path
+        except (OSError, ValueError):  # a NUL character in the path, a name too long, …
             exists = False
         if not exists:
             problems.append(Diagnostic("io", f"no policy file or folder `{path}`", file=str(path)))
