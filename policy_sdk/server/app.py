@@ -61,7 +61,7 @@ JSON_TYPES: Final = frozenset({"application/json", "text/json"})
 
 #: query parameters each decision endpoint accepts
 PARAMETERS: Final[Mapping[str, tuple[str, ...]]] = {
-    "check": ("as_of", "all", "severity", "format"),
+    "check": ("as_of", "all", "severity", "format", "facts_file"),
     "inventory": ("as_of",),
     "plan-cancel": ("as_of", "stop", "on", "strategy"),
 }
@@ -316,6 +316,9 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
              description: also list satisfied and not-applicable findings}
           - {name: severity, in: query, schema: {type: string, enum: [mandatory, advisory]}}
           - {name: format, in: query, schema: {type: string, enum: [json, sarif]}}
+          - {name: facts_file, in: query, schema: {type: string},
+             description: "the name the facts go by in diagnostics and SARIF
+               (default: `<request>`)"}
         requestBody:
           required: true
           content:
@@ -491,7 +494,8 @@ def _error(status: int, diagnostics: Sequence[Diagnostic], request_id: str,
            headers: Mapping[str, str] | None = None) -> Response:
     body = {"status": status, "request_id": request_id,
             "errors": [diagnostic_json(d) for d in diagnostics]}
-    return JSONResponse(body, status_code=status, headers=dict(headers or {}))
+    return JSONResponse(body, status_code=status,
+                        headers={**(headers or {}), "X-Request-Id": request_id})
 
 
 # --- request parts -------------------------------------------------------------------------
@@ -590,7 +594,8 @@ def _evaluate(engine: Engine, kind: str, body: bytes, fmt: str, day: dt.date,
     from policy_sdk.facts.text import load_facts_text
 
     try:
-        facts = load_facts_text(body, fmt, name=FACTS_NAME,
+        name = params.get("facts_file") or FACTS_NAME
+        facts = load_facts_text(body, fmt, name=name,
                                 platform_types=engine.registry.platform_types)
         if len(facts.deployments) > max_deployments:
             raise _http(413, "too-many-deployments",
@@ -601,7 +606,7 @@ def _evaluate(engine: Engine, kind: str, body: bytes, fmt: str, day: dt.date,
             fmt_name = params.get("format", "json")
             text = _render(engine.registry.reporters[fmt_name], report,
                            include_all=bool(params.get("all", False)),
-                           severity=params.get("severity"))
+                           severity=params.get("severity"), color=False, facts_file=name)
             summary: dict[str, Any] = {"summary": dict(report.counts),
                                        "failed": report.failed}
             if findings:
