@@ -1,11 +1,10 @@
 """The decision log: one JSON line per decision, appended to a file (rotated by size) or
 written to standard output.
 
-Several worker processes append to one file: each line is written with a single
-``write`` on a file opened for appending, under an exclusive ``flock`` on the log file,
-which also guards rotation (``decisions.log`` → ``decisions.log.1`` → … →
-``decisions.log.N``; the oldest is dropped). A worker whose file was rotated by another
-reopens it.
+Several worker processes append to one file. Each line is written whole, on a file
+opened for appending, while holding an exclusive ``flock`` on ``FILE.lock`` (a small
+file kept next to the log), which also serializes rotation: ``FILE`` → ``FILE.1`` → … →
+``FILE.N``, the oldest dropped. A worker whose file was rotated by another reopens it.
 """
 
 from __future__ import annotations
@@ -32,13 +31,15 @@ class DecisionLog:
         self.backups = max(0, backups)
         self._lock = threading.Lock()
         self._fd: int | None = None
+        self._lock_fd: int | None = None
         if path != "-":
             self._fd = self._open()
+            self._lock_fd = self._open(path + ".lock")
 
-    def _open(self) -> int:
+    def _open(self, path: str | None = None) -> int:
         try:
-            return os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC,
-                           0o640)
+            return os.open(path or self.path,
+                           os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o640)
         except OSError as exc:
             raise ServerError([Diagnostic("decision-log", f"cannot open the decision log "
                                           f"`{self.path}`: {exc.strerror or exc}",
@@ -52,23 +53,17 @@ class DecisionLog:
             if self._fd is None:
                 _write_all(sys.stdout.fileno(), line)
                 return
-            for _ in range(8):  # another worker may rotate between our open and lock
-                fd = self._current()
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                try:
-                    if not self._names(fd):
-                        continue
-                    size = os.fstat(fd).st_size
-                    if size and size + len(line) > self.max_bytes:
-                        # rotate while holding the old file's lock: writers waiting on it
-                        # see that the name moved on and reopen
-                        self._rotate()
-                        fd = self._current()
-                    _write_all(fd, line)
-                    return
-                finally:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-            _write_all(self._current(), line)  # rotating non-stop: append anyway
+            assert self._lock_fd is not None
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+            try:
+                fd = self._current()  # another worker may have rotated it
+                size = os.fstat(fd).st_size
+                if size and size + len(line) > self.max_bytes:
+                    self._rotate()
+                    fd = self._current()
+                _write_all(fd, line)
+            finally:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     def _names(self, fd: int) -> bool:
         """Whether the log's path still names the file ``fd`` is open on."""
@@ -97,9 +92,10 @@ class DecisionLog:
 
     def close(self) -> None:
         with self._lock:
-            if self._fd is not None:
-                os.close(self._fd)
-                self._fd = None
+            for fd in (self._fd, self._lock_fd):
+                if fd is not None:
+                    os.close(fd)
+            self._fd = self._lock_fd = None
 
 
 def _write_all(fd: int, data: bytes) -> None:
