@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from policy_sdk.engine.report import Finding, Report, RuleInfo
     from policy_sdk.facts.load import load_facts
     from policy_sdk.facts.model import Facts
+    from policy_sdk.facts.text import load_facts_text
     from policy_sdk.workdays import WorkdayCalendar
 
 #: public name -> module it lives in; imported on first use so that
@@ -45,6 +46,7 @@ _LAZY = {
     "RuleInfo": "policy_sdk.engine.report",
     "Facts": "policy_sdk.facts.model",
     "load_facts": "policy_sdk.facts.load",
+    "load_facts_text": "policy_sdk.facts.text",
     "WorkdayCalendar": "policy_sdk.workdays",
 }
 
@@ -78,4 +80,5 @@ __all__ = [
     "WorkdayCalendar",
     "__version__",
     "load_facts",
+    "load_facts_text",
 ]
