@@ -29,6 +29,10 @@ COMMANDS: dict[str, str] = {
     "inventory": "policy_sdk.cli.inventory:inventory",
     "plan-cancel": "policy_sdk.cli.plan_cancel:plan_cancel",
     "test": "policy_sdk.cli.test:test",
+    "lsp": "policy_sdk.cli.lsp:lsp",
+    "init": "policy_sdk.cli.init:init",
+    "example": "policy_sdk.cli.init:example",
+    "pack": "policy_sdk.cli.init:pack",
     "serve": "policy_sdk.cli.serve:serve",
 }
 
@@ -51,9 +55,27 @@ class _LazyGroup(click.Group):
         command: click.Command = getattr(module, attr)
         return command
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            from policy_sdk.errors import did_you_mean
+
+            hint = did_you_mean(name, self.list_commands(ctx))
+            message = f"no command `{name}`"
+            raise click.UsageError(
+                f"{message}; {hint}" if hint else
+                f"{message}; the commands are " + ", ".join(
+                    f"`{c}`" for c in self.list_commands(ctx)),
+                ctx,
+            )
+        return super().resolve_command(ctx, args)
+
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="policy-sdk")
+@click.version_option(__version__, "-V", "--version", prog_name="policy-sdk",
+                      message="%(prog)s %(version)s")
 def cli() -> None:
     """Check a company's algorithm filings (算法备案) against 《算法推荐管理规定》.
 
