@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -408,8 +409,6 @@ def test_two_workers_answer_alike_and_reload_together(workdir: Path) -> None:
                           encoding="utf-8")
         new = s.post("/v1/reload", b"").json()["policy_digest"]
         assert new != before
-        import time
-
         deadline = time.monotonic() + 60
         seen: set[str] = set()
         while time.monotonic() < deadline:
@@ -419,3 +418,39 @@ def test_two_workers_answer_alike_and_reload_together(workdir: Path) -> None:
                 break
             time.sleep(0.5)
         assert seen == {new}
+
+
+def test_requests_in_flight_finish_on_the_engine_they_started_on(workdir: Path) -> None:
+    """A reload while a (slow) evaluation runs: that request is answered and logged by
+    the old engine; the next one by the new."""
+    import threading
+
+    folder = workdir / "inflight"
+    folder.mkdir()
+    (folder / "slow_plugin.py").write_text(SLOW_PLUGIN, encoding="utf-8")
+    policy = folder / "policies" / "slow.policy"
+    policy.parent.mkdir()
+    policy.write_text("ensure slow(platform.id) per deployment\n", encoding="utf-8")
+    log = folder / "decisions.log"
+    with serving("--plugin", "slow_plugin", "--policy", str(policy.parent), "--timeout", "60",
+                 "--decision-log", str(log), env={"PYTHONPATH": str(folder)}) as s:
+        old = s.get("/v1/version").json()["policy_digest"]
+        answers: list[int] = []
+        slow = threading.Thread(target=lambda: answers.append(s.post(
+            f"/v1/check?as_of={AS_OF}", many_deployments(10),
+            headers={"X-Request-Id": "in-flight"}).status))
+        slow.start()
+        time.sleep(0.5)
+        policy.write_text("# reloaded\nensure slow(platform.id) per deployment\n",
+                          encoding="utf-8")
+        reloaded = s.post("/v1/reload", b"")
+        assert reloaded.status == 200, reloaded.text
+        new = reloaded.json()["policy_digest"]
+        assert new != old
+        assert slow.is_alive()  # the reload did not wait for the evaluation
+        slow.join(timeout=60)
+        assert answers == [200]
+        assert s.post(f"/v1/check?as_of={AS_OF}", many_deployments(1),
+                      headers={"X-Request-Id": "after"}).status == 200
+        assert _last_line(log, "in-flight")["provenance"]["policy_digest"] == old
+        assert _last_line(log, "after")["provenance"]["policy_digest"] == new
