@@ -272,7 +272,8 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
 
             def work() -> tuple[str, dict[str, Any]]:
                 return _evaluate(state.engine, kind, body, fmt, day, params,
-                                 config.max_deployments, config.log_findings)
+                                 config.max_deployments,
+                                 "full" if config.log_findings else "summary" if log else "")
 
             try:
                 with anyio.fail_after(config.timeout_seconds):
@@ -589,8 +590,9 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 def _evaluate(engine: Engine, kind: str, body: bytes, fmt: str, day: dt.date,
               params: Mapping[str, Any], max_deployments: int,
-              findings: bool) -> tuple[str, dict[str, Any]]:
-    """The answer's JSON text and what the decision log records of it."""
+              logged: str) -> tuple[str, dict[str, Any]]:
+    """The answer's JSON text and what the decision log records of it (``logged``:
+    ``""`` nothing, ``"summary"`` the counts, ``"full"`` the findings too)."""
     from policy_sdk.facts.text import load_facts_text
 
     try:
@@ -607,9 +609,12 @@ def _evaluate(engine: Engine, kind: str, body: bytes, fmt: str, day: dt.date,
             text = _render(engine.registry.reporters[fmt_name], report,
                            include_all=bool(params.get("all", False)),
                            severity=params.get("severity"), color=False, facts_file=name)
+            if not logged:
+                return text, {}
+            # `failed` builds the violated findings: paid only when they are logged
             summary: dict[str, Any] = {"summary": dict(report.counts),
                                        "failed": report.failed}
-            if findings:
+            if logged == "full":
                 summary["findings"] = report.to_dict(include_all=True)["findings"]
             return text, summary
         if kind == "inventory":
