@@ -84,3 +84,13 @@ def test_the_examples_run_and_answer_what_the_doc_shows(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert ran >= 10
+
+
+def test_the_python_example_builds_an_app() -> None:
+    (block,) = [text for kind, text in _blocks() if kind == "python"]
+    namespace: dict[str, Any] = {}
+    exec(compile(block, str(DOC), "exec"), namespace)
+    app = namespace["app"]
+    paths = {route.path for route in app.routes}
+    assert "/v1/check" in paths
+    assert app.state.holder.config.max_deployments == 10_000
