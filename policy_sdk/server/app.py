@@ -249,6 +249,7 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
         state = holder.state  # this request finishes on this engine, whatever reloads
         record: dict[str, Any] = {
             "time": _now(), "request_id": request_id, "endpoint": f"/v1/{kind}",
+            "worker": os.getpid(), "engine_loaded_at": state.loaded_at,
             "caller": {"address": request.client.host if request.client else None,
                        "authenticated": token is not None,
                        "name": request.headers.get("x-caller")},

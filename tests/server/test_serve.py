@@ -398,11 +398,15 @@ def test_refused_requests_are_logged_too(server: Server, workdir: Path) -> None:
 def test_two_workers_answer_alike_and_reload_together(workdir: Path) -> None:
     pack = workdir / "pack2"
     shutil.copytree(default_policies_dir(), pack)
-    with serving("--workers", "2", "--policy", str(pack)) as s:
+    log = workdir / "two-workers.log"
+    with serving("--workers", "2", "--policy", str(pack), "--decision-log", str(log)) as s:
         body = COMPANY_YAML.read_bytes()
-        answers = {s.post(f"/v1/check?as_of={AS_OF}", body, "application/yaml").text
-                   for _ in range(6)}
+        answers = {s.post(f"/v1/check?as_of={AS_OF}", body, "application/yaml",
+                          headers={"X-Request-Id": f"two-{i}"}).text for i in range(6)}
         assert len(answers) == 1
+        logged = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+        assert sorted(r["request_id"] for r in logged) == [f"two-{i}" for i in range(6)]
+        assert all(r["worker"] != s.proc.pid for r in logged)  # workers, not the supervisor
         before = s.get("/v1/version").json()["policy_digest"]
         policy = pack / "algorithm_filing.policy"
         policy.write_text(policy.read_text(encoding="utf-8") + "\n# reloaded\n",
