@@ -22,7 +22,8 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_a_complete_file_reads(tmp_path: Path) -> None:
     got = load_waivers(write(tmp_path, """
 waivers:
-  - {rule: r/a, algorithm: feed, platform: web, reason: 版本上线中, owner: 张三, expires: 2026-12-31}
+  - {rule: r/a, algorithm: feed, platform: web, reason: 版本上线中, owner: 张三,
+     expires: 2026-12-31}
 severities:
   - {rule: r/b, severity: mandatory, reason: 集团制度, owner: 合规部}
 """))
