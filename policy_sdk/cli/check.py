@@ -121,7 +121,7 @@ def check(
             click.echo(warning.render(), err=True)
     except PolicySdkError as err:
         click.echo(err.render(), err=True)
-        _error_document(fmt, err, as_of or dt.date.today(), output)
+        _error_document(fmt, err, as_of, output)
         sys.exit(2)
     try:  # written as it is: colour codes asked for are kept, through a pipe too
         emit(text, output)
@@ -160,10 +160,11 @@ def _error_document(fmt: str, err: PolicySdkError, as_of: dt.date | None,
                     output: str | None) -> None:
     """``--format json|sarif`` on bad input: a document carrying the errors, so that a
     CI uploader gets a valid file (the exit status stays 2)."""
+    from policy_sdk.engine.engine import parse_as_of
     from policy_sdk.reports.cli import emit
     from policy_sdk.reports.sarif import error_document
 
-    document = error_document(fmt, err, as_of=as_of)
+    document = error_document(fmt, err, as_of=parse_as_of(as_of))  # default: today in China
     if document is None:
         return
     try:
