@@ -64,21 +64,6 @@ comments, where they could make a policy read differently from what it does."""
 # characters refused inside strings and comments: controls other than tab, and the above
 _HIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f" + "".join(BIDI_CONTROLS) + "]")
 
-SOFT_KEYWORDS = frozenset(
-    {
-        "DISTINCT",
-        "WORKING",
-        "DAY",
-        "DAYS",
-        "SEVERITY",
-        "TITLE",
-        "CITATION",
-        "REMEDY",
-        "INTERPRETATION",
-    }
-)
-"""Keywords that are plain names wherever the grammar does not expect them."""
-
 # tokens after which `not` is the infix of `not in`, not a prefix operator
 _OPERAND_END = frozenset(
     {"NAME", "PATH", "STRING", "NUMBER", "DATE", "TRUE", "FALSE", "NULL", "RPAR", "RSQB"}
@@ -123,6 +108,11 @@ class Lexer:
                 (words if name_re.fullmatch(value) else punct)[value] = t.name
         self.keywords: Mapping[str, str] = words
         self.punctuation: Mapping[str, str] = punct
+        #: keywords that are plain names wherever the grammar does not expect them:
+        #: those the grammar declares with a priority below zero (``DISTINCT.-1``)
+        self.soft_keywords: frozenset[str] = frozenset(
+            t.name for t in terminals if t.priority < 0 and t.name in words.values()
+        )
 
         def rx(name: str) -> str:
             return by_name[name].pattern.to_regexp()
@@ -163,6 +153,7 @@ class Lexer:
             text = _LONE_CR.sub("\n", text)
         keywords = self.keywords
         punctuation = self.punctuation
+        soft_keywords = self.soft_keywords
         line = 1
         line_start = 0  # offset of the first character of the current line
         pos = 0
@@ -187,7 +178,7 @@ class Lexer:
                 if typ == "NAME":
                     if "." in value:
                         typ = "PATH"
-                elif typ in SOFT_KEYWORDS:
+                elif typ in soft_keywords:
                     if typ not in states[state_stack[-1]]:
                         typ = "NAME"
                 elif typ == "NOT":
