@@ -152,3 +152,23 @@ def test_a_closed_pipe_in_a_real_process(tmp_path: Path) -> None:
     assert "the reader closed the pipe; the output is incomplete" in done.stderr
     assert "Traceback" not in done.stderr
     assert "Exception ignored" not in done.stderr
+
+
+def test_validate_and_test_reports(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from policy_sdk.cli.test import test as test_command
+    from policy_sdk.cli.validate import validate
+
+    pack = str(ROOT / "policies")
+    for command, args in ((validate, [pack]), (test_command, [pack])):
+        whole = _Raw(limit=1 << 30)
+        assert _run(command, args, whole, monkeypatch) == 0
+        assert len(whole.data) > 10
+        short = _Raw(limit=3)
+        assert _run(command, args, short, monkeypatch) == 0
+        assert short.data == whole.data
+        full = _Raw(limit=3, fail_after=6, err=errno.ENOSPC)
+        assert _run(command, args, full, monkeypatch) == 2
+        assert "cannot write the output to stdout: No space left on device" in (
+            capsys.readouterr().err)
