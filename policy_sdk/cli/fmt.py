@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from policy_sdk._io import atomic_write, digest
+from policy_sdk.cli._output import emit
 from policy_sdk.cli.params import SafePath
 from policy_sdk.errors import PolicySdkError
 
@@ -86,20 +87,18 @@ def fmt(check: bool, show_diff: bool, paths: tuple[Path, ...]) -> None:
         if new == old:
             continue
         changed.append(f)
-        if show_diff:
-            click.echo(
-                "".join(
-                    difflib.unified_diff(
-                        old.splitlines(keepends=True),
-                        new.splitlines(keepends=True),
-                        fromfile=f"{f} (original)",
-                        tofile=f"{f} (formatted)",
-                    )
+        if show_diff:  # stdout through write_stream: a closed pipe is exit 2, not a crash
+            emit(
+                difflib.unified_diff(
+                    old.splitlines(keepends=True),
+                    new.splitlines(keepends=True),
+                    fromfile=f"{f} (original)",
+                    tofile=f"{f} (formatted)",
                 ),
                 nl=False,
             )
         if check:
-            click.echo(f"would reformat {f}")
+            emit(f"would reformat {f}")
         elif not show_diff:
             try:
                 # a temporary file renamed over the original, and only if the file still
@@ -112,7 +111,7 @@ def fmt(check: bool, show_diff: bool, paths: tuple[Path, ...]) -> None:
                 click.echo(exc.render(), err=True)
                 failed += 1
                 continue
-            click.echo(f"reformatted {f}")
+            emit(f"reformatted {f}")
     total = len(files)
     if check:
         summary = f"{len(changed)} of {total} files would be reformatted"

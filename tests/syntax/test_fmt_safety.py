@@ -193,3 +193,23 @@ def test_fmt_is_idempotent_and_keeps_the_meaning_of_any_layout(
     assert sorted(c.text for c in reparsed.comments) == sorted(c.text for c in parsed.comments)
     assert len(reparsed.comments) == comments
     assert format_source(once) == once  # and is idempotent
+
+
+def test_fmt_diff_into_a_closed_pipe_is_exit_2(tmp_path: Path) -> None:
+    import os
+
+    f = tmp_path / "a.policy"
+    f.write_text(_messy(50), encoding="utf-8")
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "policy_sdk.cli.main", "fmt", "--diff", str(f)],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120, check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 2, done.stderr
+    assert "the reader closed the pipe" in done.stderr
+    assert "internal error" not in done.stderr
+    assert f.read_text(encoding="utf-8") == _messy(50)
