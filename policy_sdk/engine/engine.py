@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any
 from policy_sdk import ast
 from policy_sdk._gc import gc_paused
 from policy_sdk.engine.context import Context
-from policy_sdk.engine.report import STATUSES, Finding, Report, RuleInfo
-from policy_sdk.engine.rules import CompiledRule, Outcome, compile_rule
+from policy_sdk.engine.explain import EngineFindings
+from policy_sdk.engine.provenance import report_meta
+from policy_sdk.engine.report import Report, RuleInfo
+from policy_sdk.engine.rules import CompiledRule, compile_rule
 from policy_sdk.errors import (
     Diagnostic,
     EvaluationError,
@@ -36,7 +38,6 @@ from policy_sdk.facts.schema import Schema
 from policy_sdk.workdays import WorkdayCalendar, default_calendar
 
 if TYPE_CHECKING:
-    from policy_sdk.engine.explain import FindingMaker
     from policy_sdk.plugins.manager import Registry
 
 PolicySource = str | os.PathLike[str] | ast.Module
@@ -161,7 +162,8 @@ class Engine:
                      r.origin, r.span)
             for r in sorted(rules, key=lambda r: r.id)
         )
-        return Report(as_of=day, rules=infos, lazy=_Lazy(outcomes, ctx, self._schema_for(loaded)))
+        return Report(as_of=day, rules=infos, source=EngineFindings(
+            outcomes, ctx, self._schema_for(loaded)), meta=report_meta(self, loaded, day))
 
     def inventory(
         self, facts: Facts | Mapping[str, Any] | str | os.PathLike[str], *,
@@ -272,43 +274,6 @@ class Engine:
             self.warnings = tuple(sorted(warnings, key=Diagnostic.sort_key))
         compiled.sort(key=lambda r: r.id)
         return tuple(compiled)
-
-
-class _Lazy:
-    """Builds an engine report's findings on demand."""
-
-    def __init__(self, outcomes: tuple[Outcome, ...], ctx: Context, schema: Schema) -> None:
-        self.outcomes = outcomes
-        self.ctx = ctx
-        self.schema = schema
-        self._makers: list[FindingMaker] | None = None
-
-    def counts(self) -> dict[str, int]:
-        total: dict[str, int] = {s: 0 for s in STATUSES}
-        for outcome in self.outcomes:
-            for status, n in outcome.counts().items():
-                total[status] += n
-        return total
-
-    def makers(self) -> list[FindingMaker]:
-        """One finding maker per outcome, made at most once per report."""
-        if self._makers is None:
-            from policy_sdk.engine.explain import FindingMaker
-
-            self._makers = [FindingMaker(o, self.ctx, self.schema) for o in self.outcomes]
-        return self._makers
-
-    def build(self, statuses: tuple[str, ...]) -> list[Finding]:
-        """Findings of ``statuses`` (unsorted: the report sorts them)."""
-        with gc_paused():  # many small objects, no cycles: nothing for the collector
-            return self._build(set(statuses))
-
-    def _build(self, wanted: set[str]) -> list[Finding]:
-        out: list[Finding] = []
-        for outcome, make in zip(self.outcomes, self.makers(), strict=True):
-            pairs = outcome.with_statuses(wanted)
-            out.extend([make(i, s) for i, s in pairs])  # type: ignore[arg-type]
-        return out
 
 
 def _restore(modules: list[ast.Module], options: dict[str, Any]) -> Engine:

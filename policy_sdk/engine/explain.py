@@ -4,30 +4,36 @@ An explanation says, in domain words, what made the rule apply (the values of th
 facts its conditions read), which records it looked for and what it found, and how
 the due date was counted. It is written only for findings somebody looks at.
 
-A large facts file can have hundreds of thousands of such findings, so they are made
-in bulk: a :class:`FindingMaker` works out once per rule and evaluation what that
-rule's findings share — the rule's own fields, how to read and word each fact its
-conditions read, and the lines that depend only on an algorithm, a platform or an
-anchor date (cached as they come up) — and each finding then costs a few lookups and
-string joins. :class:`FindingRows` puts an engine report's findings in the report's
-order before any is made (sorting the scope keys, not Finding objects), and hands
-them out as Finding objects or, for the JSON text, as rows of values with no object
-per finding (``Report.to_json``).
+A large facts file can have hundreds of thousands of findings, so they are made in
+bulk and in two steps. :class:`EngineFindings` is an engine report's source of
+findings: it counts from the rules' outcomes, and puts the findings asked for in the
+report's order (sorting scope keys, not Finding objects) before a
+:class:`FindingMaker` makes each one with its key, status and deadline. The
+explanation, remedy, facts location and working days left are worked out only when
+one of them is read: an :class:`_Explainer` works out once per rule and evaluation
+what that rule's explanations share (how to read and word each fact its conditions
+read — resolved once per compiled rule, :func:`rule_setup` — the records it looks
+for, the lines that depend only on an algorithm, a platform or an anchor date,
+cached as they come up), and each explanation then costs a few lookups and joins.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
+import attrs
+
 from policy_sdk import ast
 from policy_sdk.engine.compile import ACCESS, Compiled, ExprCompiler, Getter, reader
 from policy_sdk.engine.context import Context
-from policy_sdk.engine.report import Finding, Status
+from policy_sdk.engine.finding import STATUSES, UNREAD, Details, Finding, Status, order_key
 from policy_sdk.engine.rules import CompiledRule, Outcome
-from policy_sdk.errors import Span
+from policy_sdk.errors import EvaluationError
 from policy_sdk.facts.derived import FilingState
 from policy_sdk.facts.model import LIVE_FILING_STATUSES
 from policy_sdk.facts.schema import Schema
@@ -50,33 +56,89 @@ Line = Callable[[Any], str]  # scope item -> one explanation line
 
 
 class FindingMaker:
-    """Makes the findings of one rule's outcome: ``maker(index, status)``."""
+    """Makes the findings of one rule's outcome: ``maker(index, status)`` gives the
+    finding with its key, status and deadline; its remedy, explanation, facts
+    location and working days left are worked out by :meth:`details` when first
+    read (by :class:`_Explainer`, set up at most once per maker)."""
 
-    __slots__ = ("_condition", "_deadline", "_due", "_ensure", "_items", "_key", "_locate",
-                 "_platforms", "_records", "_remedy", "_required", "_rule", "_shared",
-                 "_where")
+    __slots__ = ("_ctx", "_due", "_explainer", "_items", "_key", "_lock", "_platforms",
+                 "_rule", "_schema", "_shared")
 
     def __init__(self, outcome: Outcome, ctx: Context, schema: Schema) -> None:
         rule = self._rule = outcome.rule
         self._items = outcome.items
         self._due = outcome.due
+        self._ctx = ctx
+        self._schema = schema
         self._key = key_reader(rule.scope)
-        self._locate = _locator(ctx, rule.scope)  # None: the facts carry no locations
         self._platforms = rule.scope == "filing"  # per-filing findings name them
         #: the fields every finding of the rule has
-        self._shared = (rule.id, rule.severity, rule.message, rule.citation, rule.remedy,
-                        rule.origin, rule.span)
-        self._where = _all_lines(_fact_lines(rule.statement.where, rule.scope, schema, ctx))
-        self._ensure = isinstance(rule.statement, ast.Ensure)
-        self._condition = _all_lines([])
-        self._required = ("", "")
-        if isinstance(rule.statement, ast.Ensure):
-            self._condition = _all_lines(
-                _fact_lines(rule.statement.condition, rule.scope, schema, ctx))
-            from policy_sdk.syntax.formatter import format_expr
+        self._shared = (rule.id, rule.severity, rule.message, rule.citation, rule.origin,
+                        rule.span)
+        self._explainer: _Explainer | None = None
+        self._lock = threading.Lock()
 
-            shown = format_expr(rule.statement.condition)  # once per rule, not per finding
-            self._required = (f"{CONDITION_HOLDS}: `{shown}`", f"{CONDITION_FAILS}: `{shown}`")
+    @property
+    def severity(self) -> str:
+        return self._rule.severity
+
+    @property
+    def rule_id(self) -> str:
+        return self._rule.id
+
+    def key(self, index: int) -> Key:
+        return self._key(self._items[index])
+
+    def __call__(self, index: int, status: Status) -> Finding:
+        item = self._items[index]
+        a, p, n = self._key(item)
+        rule_id, severity, message, citation, origin, span = self._shared
+        due = self._due.get(index) if status == "violated" or status == "pending" else None
+        return Finding(
+            rule_id, status, severity, a, p, n, message, citation, UNREAD, due, UNREAD,
+            origin, span, UNREAD, UNREAD,
+            tuple(sorted(set(item.platforms))) if self._platforms else (), UNREAD,
+            (self, index),
+        )
+
+    def details(self, index: int, status: str) -> Details:
+        """(remedy, explanation, facts path, facts line, working days left) of the
+        finding ``self(index, status)``."""
+        explainer = self._explainer
+        if explainer is None:
+            with self._lock:
+                explainer = self._explainer
+                if explainer is None:
+                    explainer = self._explainer = _Explainer(self._rule, self._ctx,
+                                                             self._schema)
+        item = self._items[index]
+        key = self._key(item)
+        due = self._due.get(index) if status == "violated" or status == "pending" else None
+        remedy, lines = explainer.explain(item, key, due, status)
+        locate = explainer.locate
+        facts_path, facts_line = (None, None) if locate is None else locate(index)
+        return (remedy, tuple(lines), facts_path, facts_line,
+                None if due is None else explainer.working_days_left(due))
+
+
+class _Explainer:
+    """What a rule's explanations share, worked out once per rule and evaluation: how
+    to read and word each fact its conditions read, the records it looks for, its
+    deadline's wording, its remedy, where its scope keys stand in the facts."""
+
+    __slots__ = ("_condition", "_ctx", "_deadline", "_ensure", "_records", "_remedy",
+                 "_required", "_rule", "_where", "locate")
+
+    def __init__(self, rule: CompiledRule, ctx: Context, schema: Schema) -> None:
+        self._rule = rule
+        self._ctx = ctx
+        self.locate = _locator(ctx, rule.scope)  # None: the facts carry no locations
+        setup = rule_setup(rule, schema)
+        self._where = _all_lines([_fact_line(found, rule.scope, ctx) for found in setup.where])
+        self._ensure = isinstance(rule.statement, ast.Ensure)
+        self._condition = _all_lines(
+            [_fact_line(found, rule.scope, ctx) for found in setup.condition])
+        self._required = setup.required
         self._records = (
             _RecordLines(rule, ctx) if rule.verb != "ensure" and rule.kind is not None else None
         )
@@ -86,42 +148,13 @@ class FindingMaker:
             else None
         )
 
-    @property
-    def severity(self) -> str:
-        return self._rule.severity
-
-    def __call__(self, index: int, status: Status) -> Finding:
-        item, key, remedy, due, lines = self._parts(index, status)
-        rule_id, severity, message, citation, _, origin, span = self._shared
-        locate = self._locate
-        facts_path, facts_line = (None, None) if locate is None else locate(index)
-        return Finding(
-            rule_id, status, severity, key[0], key[1], key[2], message, citation,
-            remedy, due, tuple(lines), origin, span, facts_path, facts_line,
-            tuple(sorted(set(item.platforms))) if self._platforms else (),
-        )
-
-    def row(self, index: int, status: Status) -> Row:
-        """What the JSON text of the finding ``self(index, status)`` says, in the order
-        of :meth:`Finding.to_dict` (see :class:`Row`)."""
-        _item, key, remedy, due, lines = self._parts(index, status)
-        rule_id, severity, message, citation, _, origin, span = self._shared
-        locate = self._locate
-        facts_path, facts_line = (None, None) if locate is None else locate(index)
-        return ((rule_id, status, severity, message, citation, origin), span,
-                key[0], key[1], key[2], remedy, due, lines, facts_path, facts_line)
-
-    def _parts(
-        self, index: int, status: Status
-    ) -> tuple[Any, Key, str | None, dt.date | None, list[str]]:
-        """(item, key, remedy, deadline, explanation lines) of a finding."""
-        item = self._items[index]
-        key = self._key(item)
-        remedy = self._shared[4]
+    def explain(
+        self, item: Any, key: Key, due: dt.date | None, status: str
+    ) -> tuple[str | None, list[str]]:
+        """(remedy, explanation lines) of a finding."""
+        remedy = self._rule.remedy
         lines = self._where(item)
-        due: dt.date | None = None
         if status == "violated" or status == "pending":
-            due = self._due.get(index)
             if self._remedy is not None and key[0] is not None and key[1] is not None:
                 remedy = self._remedy(key[0], key[1])
             if self._ensure:
@@ -140,33 +173,125 @@ class FindingMaker:
             lines.append(self._required[0] if status == "satisfied" else self._required[1])
         elif self._records is not None:
             self._records(item, key, False, lines)
-        return item, key, remedy, due, lines
+        return remedy, lines
+
+    def working_days_left(self, due: dt.date) -> int | None:
+        return working_days_left(self._ctx, due)
 
 
-#: a finding as its JSON text needs it: (rule, status, severity, message, citation,
-#: origin), span, algorithm, platform, filing, remedy, deadline, explanation, facts
-#: path, facts line
-Row = tuple[tuple[str, str, str, str, str | None, str], Span | None, str | None, str | None,
-            str | None, str | None, dt.date | None, Sequence[str], str | None, int | None]
+def working_days_left(ctx: Context, due: dt.date) -> int | None:
+    """Working days from ``ctx.as_of`` to ``due``: those after as_of up to ``due``
+    (0: due on as_of, or before the next working day); when overdue, minus those after
+    ``due`` up to as_of (at least 1). None when the calendar does not know a year in
+    between. Counted once per distinct due date and evaluation."""
+    known: dict[dt.date, int | None] = ctx.memo("working_days_left", dict)
+    if due in known:
+        return known[due]
+    as_of = ctx.as_of
+    calendar = ctx.calendar
+    try:
+        if due >= as_of:
+            days = [as_of + dt.timedelta(days=i) for i in range(1, (due - as_of).days + 1)]
+            left: int | None = sum(1 for d in days if calendar.is_workday(d))
+        else:
+            days = [due + dt.timedelta(days=i) for i in range(1, (as_of - due).days + 1)]
+            left = -max(1, sum(1 for d in days if calendar.is_workday(d)))
+    except (EvaluationError, OverflowError):
+        left = None
+    known[due] = left
+    return left
 
 
-class FindingRows:
-    """The findings of an engine report with some statuses (and severity, and rule),
-    sorted as the report sorts them: as Finding objects (:meth:`findings`) or, for
-    writing a large report's JSON text without an object per finding, as :data:`Row` s
-    made one at a time (iterating).
+@attrs.frozen
+class RuleSetup:
+    """What a rule's explanations need that depends only on the rule (and its schema):
+    cached per compiled rule, so an engine pays it once, not per report."""
 
-    The pairs (item, status) are taken from each outcome as the engine's
-    ``build(statuses)`` takes them, and ordered by the report's key
-    (:meth:`Finding.sort_key`, then the status), stably, before any finding is made.
-    """
+    #: the facts the `where` (and an `ensure` condition) read, resolved, in reading order
+    where: tuple[Resolved, ...]
+    condition: tuple[Resolved, ...]
+    #: an `ensure`'s lines for a condition that holds and one that does not
+    required: tuple[str, str]
+
+
+_SETUPS: weakref.WeakKeyDictionary[CompiledRule, RuleSetup] = weakref.WeakKeyDictionary()
+_SETUPS_LOCK = threading.Lock()
+
+
+def rule_setup(rule: CompiledRule, schema: Schema) -> RuleSetup:
+    """The :class:`RuleSetup` of ``rule`` (made once per compiled rule)."""
+    found = _SETUPS.get(rule)
+    if found is not None:
+        return found
+    statement = rule.statement
+    required = ("", "")
+    condition: tuple[Resolved, ...] = ()
+    if isinstance(statement, ast.Ensure):
+        from policy_sdk.syntax.formatter import format_expr
+
+        shown = format_expr(statement.condition)
+        required = (f"{CONDITION_HOLDS}: `{shown}`", f"{CONDITION_FAILS}: `{shown}`")
+        condition = _facts_read(statement.condition, rule.scope, schema)
+    found = RuleSetup(_facts_read(statement.where, rule.scope, schema), condition, required)
+    with _SETUPS_LOCK:
+        _SETUPS[rule] = found
+    return found
+
+
+class EngineFindings:
+    """An engine report's findings (a :class:`~policy_sdk.engine.report.FindingSource`):
+    exact counts from the rules' outcomes, and the findings of some statuses (of a
+    severity, a rule) put in the report's order (:func:`order_key` of their keys)
+    before any is made, then made as they are iterated."""
+
+    __slots__ = ("_ctx", "_lock", "_makers", "_outcomes", "_schema")
+
+    def __init__(self, outcomes: Sequence[Outcome], ctx: Context, schema: Schema) -> None:
+        self._outcomes = tuple(outcomes)
+        self._ctx = ctx
+        self._schema = schema
+        self._makers: list[FindingMaker] | None = None
+        self._lock = threading.Lock()
+
+    def counts(self) -> dict[str, int]:
+        total: dict[str, int] = {s: 0 for s in STATUSES}
+        for outcome in self._outcomes:
+            for status, n in outcome.counts().items():
+                total[status] += n
+        return total
+
+    def makers(self) -> list[FindingMaker]:
+        """One finding maker per outcome, made at most once."""
+        makers = self._makers
+        if makers is None:
+            with self._lock:
+                makers = self._makers
+                if makers is None:
+                    makers = self._makers = [FindingMaker(o, self._ctx, self._schema)
+                                             for o in self._outcomes]
+        return makers
+
+    def select(self, statuses: frozenset[str], severity: str | None,
+               rule: str | None) -> Selection:
+        return Selection(self._outcomes, self.makers(), statuses, severity, rule)
+
+    def build(self, statuses: Sequence[str]) -> list[Finding]:
+        """Findings of ``statuses``, rule by rule, unsorted (the slow twin of
+        :meth:`select`: tests sort these by the report's key and compare)."""
+        out: list[Finding] = []
+        wanted = set(statuses)
+        for outcome, make in zip(self._outcomes, self.makers(), strict=True):
+            out.extend([make(i, s) for i, s in outcome.with_statuses(wanted)])  # type: ignore[arg-type]
+        return out
+
+
+class Selection:
+    """Findings of some statuses (and severity, and rule), sorted, made as iterated."""
 
     __slots__ = ("_entries",)
 
     def __init__(self, outcomes: Sequence[Outcome], makers: Sequence[FindingMaker],
-                 statuses: Sequence[str], severity: str | None = None,
-                 rule: str | None = None) -> None:
-        wanted = set(statuses)
+                 statuses: frozenset[str], severity: str | None, rule: str | None) -> None:
         entries: list[tuple[Any, ...]] = []
         add = entries.append
         for outcome, maker in zip(outcomes, makers, strict=True):
@@ -174,39 +299,21 @@ class FindingRows:
             if (severity is not None and maker.severity != severity) or (
                     rule is not None and rule_id != rule):
                 continue
-            pairs = outcome.with_statuses(wanted)
+            pairs = outcome.with_statuses(set(statuses))
             items, key = outcome.items, maker._key
             for i, s in pairs:
                 a, p, n = key(items[i])
                 # (the report's sort key, a tie breaker keeping the order, what to make)
-                add((rule_id, a or "", p or "", n or "", s, len(entries), maker, i))
+                add((*order_key(rule_id, a, p, n, s), len(entries), maker, i))
         entries.sort()
         self._entries = entries
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def findings(self) -> list[Finding]:
-        return [entry[6](entry[7], entry[4]) for entry in self._entries]
-
-    def __iter__(self) -> Iterator[Row]:
+    def __iter__(self) -> Iterator[Finding]:
         for entry in self._entries:
-            yield entry[6].row(entry[7], entry[4])
-
-    @classmethod
-    def of(cls, lazy: object, statuses: Sequence[str], severity: str | None = None,
-           rule: str | None = None) -> FindingRows | None:
-        """The rows of an engine report's lazy findings; None for another kind of lazy
-        findings (the report then has them built and sorts them itself)."""
-        outcomes = getattr(lazy, "outcomes", None)
-        makers = getattr(lazy, "makers", None)
-        if not isinstance(outcomes, tuple) or not callable(makers):
-            return None
-        made = makers()
-        if not isinstance(made, list) or len(made) != len(outcomes) or not all(
-                isinstance(m, FindingMaker) for m in made):
-            return None
-        return cls(outcomes, made, statuses, severity, rule)
+            yield entry[6](entry[7], entry[4])
 
 
 def _all_lines(makers: Sequence[Line]) -> Callable[[Any], list[str]]:
@@ -334,17 +441,15 @@ def _paths(expr: ast.Expr | None) -> list[ast.Path]:
     return sorted(seen.values(), key=lambda p: (p.span.line, p.span.column) if p.span else (0, 0))
 
 
-def _fact_lines(
-    expr: ast.Expr | None, scope: str, schema: Schema, ctx: Context
-) -> list[Line]:
-    """One line maker per fact ``expr`` reads (not the `with` record), in reading order."""
+def _facts_read(expr: ast.Expr | None, scope: str, schema: Schema) -> tuple[Resolved, ...]:
+    """The facts ``expr`` reads (not the `with` record), resolved, in reading order."""
     compiler = ExprCompiler(scope, schema, {})
-    lines = []
+    found: list[Resolved] = []
     for path in _paths(expr):
-        found = compiler.resolve(path)
-        if isinstance(found, Resolved) and found.binding != "record":
-            lines.append(_fact_line(found, scope, ctx))
-    return lines
+        resolved = compiler.resolve(path)
+        if isinstance(resolved, Resolved) and resolved.binding != "record":
+            found.append(resolved)
+    return tuple(found)
 
 
 def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:

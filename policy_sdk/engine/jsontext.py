@@ -10,11 +10,15 @@ whole value to :func:`json.dumps`, so the text is always exactly the standard on
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
+from collections.abc import Callable
 from json.encoder import encode_basestring  # the C implementation when available
+from operator import attrgetter
 from typing import Any
 
-__all__ = ["dumps", "dumps_nested"]
+__all__ = ["FindingWriter", "dumps", "dumps_nested", "reindented"]
 
 
 class _Unusual(Exception):
@@ -131,3 +135,187 @@ class _Writer:
                 first = False
                 self.value(item, depth + 1)
         out.append(self._newline(depth) + "]")
+
+
+# --- findings ---------------------------------------------------------------------------
+
+
+def _layout(indent: int | None) -> tuple[Callable[[int], str], str]:
+    """(depth -> newline and indentation, item separator) as ``json.dumps`` lays out."""
+    if indent is None:
+        return (lambda depth: ""), ", "
+    step = " " * indent  # a negative indent indents by nothing, as json's does
+    return (lambda depth: "\n" + step * depth), ","
+
+
+def reindented(value: Any, indent: int | None, depth: int) -> str:
+    """``json.dumps(value)`` as it stands ``depth`` levels deep in an enclosing value
+    (the standard encoder, any value it takes: the slow twin of the writers here)."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    if indent is None or "\n" not in text:
+        return text
+    # json escapes a newline in a string: every newline in the text is layout
+    return text.replace("\n", "\n" + " " * indent * depth)
+
+
+class FindingWriter:
+    """Writes findings as ``json.dumps`` writes ``[f.to_dict() for f in findings]`` two
+    levels deep in a report, into :attr:`out` (pieces, joined by the caller).
+
+    Made from :data:`~policy_sdk.engine.finding.FINDING_FIELDS`: the text of the
+    fields a rule's findings share (rule, status, message, …) is written once per rule
+    and status, as pieces around holes for the finding's own fields; each hole is
+    written by its kind's encoder, which writes the usual values (text, None, dates,
+    lists of text) directly and hands any other to the standard encoder
+    (:func:`reindented`) — so the text is exactly ``json.dumps``'s, value by value.
+    """
+
+    __slots__ = ("_after", "_holes", "_indent", "_separator", "_shared", "_templates",
+                 "out")
+
+    def __init__(self, indent: int | None, out: list[str] | None = None) -> None:
+        from policy_sdk.engine.finding import FINDING_FIELDS
+
+        self._indent = indent
+        self.out: list[str] = [] if out is None else out
+        newline, comma = _layout(indent)
+        self._separator = comma + newline(2)
+        self._shared = [f for f in FINDING_FIELDS if f.shared]
+        #: per-finding fields: (read its attributes, write its text)
+        self._holes: list[tuple[Callable[[Any], Any], Callable[[Any], str]]] = []
+        for field in FINDING_FIELDS:
+            if not field.shared:
+                prefix = comma + newline(3) + encode_basestring(field.name) + ": "
+                self._holes.append((attrgetter(*field.reads),
+                                    _encoder(field, indent, prefix if field.optional else "")))
+        self._templates: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        self._after = newline(2) + "}"
+
+    def write(self, f: Any) -> None:
+        """One finding (after the previous one, if any: the caller writes the list's
+        opening; :meth:`separator` goes between findings)."""
+        shared = tuple([getattr(f, name) for field in self._shared for name in field.reads])
+        try:
+            pieces = self._templates.get(shared)
+        except TypeError:  # an unhashable value in a hand-made finding
+            pieces = None
+        if pieces is None:
+            pieces = self._template(f)
+            with contextlib.suppress(TypeError):
+                self._templates[shared] = pieces
+        out = self.out
+        out.append(pieces[0])
+        for (read, encode), piece in zip(self._holes, pieces[1:]):  # noqa: B905 - equal
+            out.append(encode(read(f)))
+            out.append(piece)
+
+    @property
+    def separator(self) -> str:
+        """What goes between two findings of the list."""
+        return self._separator
+
+    def _template(self, f: Any) -> tuple[str, ...]:
+        """The text around the holes of ``f``'s rule and status, up to its closing."""
+        from policy_sdk.engine.finding import ABSENT, FINDING_FIELDS
+
+        newline, comma = _layout(self._indent)
+        pieces: list[str] = []
+        text = ""
+        for i, field in enumerate(FINDING_FIELDS):
+            prefix = ("{" if i == 0 else comma) + newline(3) + encode_basestring(field.name)
+            prefix += ": "
+            if field.shared:
+                value = field.to_json(f)
+                if value is not ABSENT:
+                    text += prefix + reindented(value, self._indent, 3)
+            elif field.optional:  # its hole writes its key too, when it has a value
+                pieces.append(text)
+                text = ""
+            else:
+                pieces.append(text + prefix)
+                text = ""
+        pieces.append(text + self._after)
+        return tuple(pieces)
+
+
+def _encoder(field: Any, indent: int | None, prefix: str) -> Callable[[Any], str]:
+    """``value -> text`` of a per-finding field (``prefix``: an optional field's key,
+    written with its value; nothing when it is absent)."""
+    from policy_sdk.engine.finding import ABSENT
+
+    kind = field.kind
+    newline, comma = _layout(indent)
+    encode = encode_basestring
+
+    def slow(value: Any) -> str:
+        converted = field.to_json(_Values(field.reads, value))
+        if converted is ABSENT:
+            return ""
+        return prefix + reindented(converted, indent, 3)
+
+    if kind == "text?":
+        def text(v: Any) -> str:
+            if type(v) is str:
+                return encode(v)
+            return "null" if v is None else slow(v)
+        return text
+    if kind == "int?":
+        def number(v: Any) -> str:
+            if type(v) is int:
+                return int.__repr__(v)
+            return "null" if v is None else slow(v)
+        return number
+    if kind == "date?":
+        dates: dict[dt.date, str] = {}  # dates repeat: each written once
+
+        def date(v: Any) -> str:
+            if not v:
+                return "null"
+            if type(v) is dt.date:
+                known = dates.get(v)
+                if known is None:
+                    known = dates[v] = encode(v.isoformat())
+                return known
+            return slow(v)
+        return date
+    if kind in ("lines", "platforms"):
+        start, between, end = "[" + newline(4), comma + newline(4), newline(3) + "]"
+        optional = kind == "platforms"
+
+        def lines(v: Any) -> str:
+            if type(v) is tuple or type(v) is list:
+                if not v:
+                    return "" if optional else "[]"
+                try:
+                    return prefix + start + between.join(map(encode, v)) + end
+                except TypeError:  # not all text
+                    pass
+            return slow(v)
+        return lines
+    if kind == "facts_location":
+        head = "{" + newline(4) + '"path": '
+        mid = comma + newline(4) + '"line": '
+        tail = newline(3) + "}"
+
+        def location(v: Any) -> str:
+            path, line = v
+            if path is None:
+                return ""
+            if type(path) is str and (line is None or type(line) is int):
+                shown = "null" if line is None else int.__repr__(line)
+                return prefix + head + encode(path) + mid + shown + tail
+            return slow(v)
+        return location
+    return slow  # pragma: no cover - every per-finding kind has an encoder above
+
+
+class _Values:
+    """The attributes a field reads, from the value ``attrgetter`` gave for them."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, reads: tuple[str, ...], value: Any) -> None:
+        self._values = dict(zip(reads, value if len(reads) > 1 else (value,), strict=True))
+
+    def __getattr__(self, name: str) -> Any:
+        return self._values[name]

@@ -10,6 +10,7 @@ options below as keyword arguments it may ignore (``include_all``, ``severity``,
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from policy_sdk._gc import gc_paused
@@ -112,7 +113,16 @@ def render_json(
     report: Report, *, include_all: bool = False, severity: str | None = None, **_: Any
 ) -> str:
     """The embedding contract (``docs/report.schema.json``)."""
-    return report._json(include_all, severity, 2, end="\n")
+    return "".join(iter_json(report, include_all=include_all, severity=severity))
+
+
+def iter_json(
+    report: Report, *, include_all: bool = False, severity: str | None = None, **_: Any
+) -> Iterator[str]:
+    """:func:`render_json`'s text in pieces of about a megabyte (for
+    ``policy_sdk._io.write_stream``): a report of a million findings is never held as
+    one text."""
+    return report.iter_json(include_all, severity=severity, indent=2, end="\n")
 
 
 # --- sarif ---------------------------------------------------------------------------
@@ -155,6 +165,10 @@ def _sarif(
         if info.interpretation:
             rule["properties"]["interpretation"] = info.interpretation
         rules.append(rule)
+    meta = report.meta
+    properties: dict[str, Any] = {"as_of": report.as_of.isoformat(), "summary": report.counts}
+    if meta is not None:
+        properties["meta"] = dict(meta)
     results = []
     for f in _listed(report, include_all, severity):
         level = _LEVEL[f.status]
@@ -165,6 +179,18 @@ def _sarif(
             locations.append(_location(facts_file, f.facts_line, 1, f.facts_path))
         if f.span is not None:
             locations.append(_location(f.span.file, f.span.line, f.span.column, "rule"))
+        props: dict[str, Any] = {
+            "status": f.status,
+            "severity": f.severity,
+            "algorithm": f.algorithm,
+            "platform": f.platform,
+            "filing": f.filing,
+            "deadline": f.deadline.isoformat() if f.deadline else None,
+            "working_days_left": f.working_days_left,
+            "explanation": list(f.explanation),
+        }
+        if f.platforms:  # a per-filing finding: one result for all the filing's platforms
+            props["platforms"] = list(f.platforms)
         result: dict[str, Any] = {
             "ruleId": f.rule,
             "level": level,
@@ -172,38 +198,38 @@ def _sarif(
                 "pass" if f.status == "satisfied" else "notApplicable"),
             "message": {"text": _sarif_message(f)},
             "locations": locations,
-            "properties": {
-                "status": f.status,
-                "severity": f.severity,
-                "algorithm": f.algorithm,
-                "platform": f.platform,
-                "filing": f.filing,
-                "deadline": f.deadline.isoformat() if f.deadline else None,
-                "explanation": list(f.explanation),
-            },
+            "properties": props,
         }
         if f.rule in index:
             result["ruleIndex"] = index[f.rule]
         results.append(result)
-    doc = {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "policy-sdk",
-                        "version": __version__,
-                        "informationUri": "https://pypi.org/project/policy-sdk/",
-                        "rules": rules,
-                    }
-                },
-                "results": results,
-                "properties": {"as_of": report.as_of.isoformat(), "summary": report.counts},
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "policy-sdk",
+                "version": __version__,
+                "informationUri": "https://pypi.org/project/policy-sdk/",
+                "rules": rules,
             }
-        ],
+        },
+        "results": results,
+        "properties": properties,
     }
+    if meta is not None:
+        run["invocations"] = [_invocation(meta)]
+    doc = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     return json_text(doc, indent=2) + "\n"  # json.dumps's text, written faster
+
+
+def _invocation(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """SARIF's account of the run: it completed, on which facts, as of when."""
+    invocation: dict[str, Any] = {"executionSuccessful": True,
+                                  "properties": {"as_of": meta.get("as_of")}}
+    facts = meta.get("facts")
+    if facts:
+        invocation["properties"]["facts_sha256"] = facts.get("sha256")
+        invocation["properties"]["facts_file"] = facts.get("file")
+    return invocation
 
 
 def _location(file: str, line: int, column: int, what: str | None) -> dict[str, Any]:
