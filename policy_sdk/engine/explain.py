@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
@@ -188,18 +189,42 @@ def working_days_left(ctx: Context, due: dt.date) -> int | None:
     if due in known:
         return known[due]
     as_of = ctx.as_of
-    calendar = ctx.calendar
     try:
         if due >= as_of:
-            days = [as_of + dt.timedelta(days=i) for i in range(1, (due - as_of).days + 1)]
-            left: int | None = sum(1 for d in days if calendar.is_workday(d))
+            left: int | None = _workdays_between(ctx.calendar, as_of, due)
         else:
-            days = [due + dt.timedelta(days=i) for i in range(1, (as_of - due).days + 1)]
-            left = -max(1, sum(1 for d in days if calendar.is_workday(d)))
-    except (EvaluationError, OverflowError):
+            left = -max(1, _workdays_between(ctx.calendar, due, as_of))
+    except EvaluationError:
         left = None
     known[due] = left
     return left
+
+
+#: id(calendar) -> (the calendar, year -> its working days' ordinals, sorted); calendars
+#: are immutable, so a year is listed once per calendar and process
+_WORKDAYS: dict[int, tuple[Any, dict[int, tuple[int, ...]]]] = {}
+_WORKDAYS_LOCK = threading.Lock()
+
+
+def _workdays_between(calendar: Any, after: dt.date, upto: dt.date) -> int:
+    """Working days in (``after``, ``upto``]."""
+    entry = _WORKDAYS.get(id(calendar))
+    if entry is None or entry[0] is not calendar:
+        with _WORKDAYS_LOCK:
+            if len(_WORKDAYS) > 16:
+                _WORKDAYS.clear()
+            entry = _WORKDAYS[id(calendar)] = (calendar, {})
+    years = entry[1]
+    total = 0
+    for year in range(after.year, upto.year + 1):
+        table = years.get(year)
+        if table is None:
+            first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+            table = years[year] = tuple(
+                o for o in range(first, last + 1)
+                if calendar.is_workday(dt.date.fromordinal(o)))
+        total += bisect_right(table, upto.toordinal()) - bisect_right(table, after.toordinal())
+    return total
 
 
 @attrs.frozen

@@ -144,9 +144,19 @@ class Finding:
         assert self._source is not None, "a detail not read and nobody to read it"
         maker, index = self._source
         values = maker.details(index, self.status)
-        for name, value in zip(_DETAILS, values, strict=True):
+        put = object.__setattr__
+        if (self._remedy is UNREAD and self._explanation is UNREAD
+                and self._facts_path is UNREAD and self._facts_line is UNREAD
+                and self._working_days_left is UNREAD):  # the usual: none given
+            put(self, "_remedy", values[0])
+            put(self, "_explanation", values[1])
+            put(self, "_facts_path", values[2])
+            put(self, "_facts_line", values[3])
+            put(self, "_working_days_left", values[4])
+            return
+        for name, value in zip(_DETAILS, values, strict=True):  # keep what was given
             if getattr(self, name) is UNREAD:
-                object.__setattr__(self, name, value)
+                put(self, name, value)
 
     def sort_key(self) -> tuple[str, str, str, str]:
         """(rule, algorithm, platform, filing), a missing part first (see :func:`order_key`)."""

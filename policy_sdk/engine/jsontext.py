@@ -170,52 +170,91 @@ class FindingWriter:
     (:func:`reindented`) — so the text is exactly ``json.dumps``'s, value by value.
     """
 
-    __slots__ = ("_after", "_holes", "_indent", "_separator", "_shared", "_templates",
-                 "out")
+    __slots__ = ("_separator", "_templates", "_write", "out")
 
     def __init__(self, indent: int | None, out: list[str] | None = None) -> None:
-        from policy_sdk.engine.finding import FINDING_FIELDS
-
-        self._indent = indent
         self.out: list[str] = [] if out is None else out
-        newline, comma = _layout(indent)
-        self._separator = comma + newline(2)
-        self._shared = [f for f in FINDING_FIELDS if f.shared]
-        #: per-finding fields: (read its attributes, write its text)
-        self._holes: list[tuple[Callable[[Any], Any], Callable[[Any], str]]] = []
-        for field in FINDING_FIELDS:
-            if not field.shared:
-                prefix = comma + newline(3) + encode_basestring(field.name) + ": "
-                self._holes.append((attrgetter(*field.reads),
-                                    _encoder(field, indent, prefix if field.optional else "")))
+        made = _WRITERS.get(indent)
+        if made is None:
+            made = _WRITERS[indent] = _Made(indent)
+        self._separator = made.separator
+        self._write = made.write
+        #: a rule's shared values -> the text around its findings' holes; per writer
+        #: (equal values of other types, `1` and `1.0`, would share a text otherwise)
         self._templates: dict[tuple[Any, ...], tuple[str, ...]] = {}
-        self._after = newline(2) + "}"
 
     def write(self, f: Any) -> None:
         """One finding (after the previous one, if any: the caller writes the list's
-        opening; :meth:`separator` goes between findings)."""
-        shared = tuple([getattr(f, name) for field in self._shared for name in field.reads])
-        try:
-            pieces = self._templates.get(shared)
-        except TypeError:  # an unhashable value in a hand-made finding
-            pieces = None
-        if pieces is None:
-            pieces = self._template(f)
-            with contextlib.suppress(TypeError):
-                self._templates[shared] = pieces
-        out = self.out
-        out.append(pieces[0])
-        for (read, encode), piece in zip(self._holes, pieces[1:]):  # noqa: B905 - equal
-            out.append(encode(read(f)))
-            out.append(piece)
+        opening and :attr:`separator` between findings)."""
+        self._write(f, self.out, self._templates)
 
     @property
     def separator(self) -> str:
         """What goes between two findings of the list."""
         return self._separator
 
-    def _template(self, f: Any) -> tuple[str, ...]:
-        """The text around the holes of ``f``'s rule and status, up to its closing."""
+#: indent -> the finding writer made for it (made once per process)
+_WRITERS: dict[int | None, _Made] = {}
+
+
+class _Made:
+    """What :class:`FindingWriter` writes with, for one indent: the function writing a
+    finding (made from the declaration) and the templates of the rules seen so far."""
+
+    __slots__ = ("_after", "_indent", "separator", "write")
+
+    def __init__(self, indent: int | None) -> None:
+        from policy_sdk.engine.finding import FINDING_FIELDS
+
+        self._indent = indent
+        newline, comma = _layout(indent)
+        self.separator = comma + newline(2)
+        self._after = newline(2) + "}"
+        self.write = self._writer(FINDING_FIELDS, comma + newline(3))
+
+    def _writer(
+        self, fields: Any, between: str
+    ) -> Callable[[Any, list[str], dict[tuple[Any, ...], tuple[str, ...]]], None]:
+        """The function writing a finding, made from the declaration (as attrs makes
+        ``__init__``): the template's pieces and each per-finding field's encoder
+        called on the attributes it reads, in one ``extend``, with no loop."""
+        env: dict[str, Any] = {"encode": encode_basestring, "template": self._template}
+        shared = [name for f in fields if f.shared for name in f.reads]
+        env["shared_of"] = attrgetter(*shared)
+        parts = ["pieces[0]"]
+        for k, field in enumerate(f for f in fields if not f.shared):
+            if not all(name.isidentifier() for name in field.reads):  # pragma: no cover
+                raise ValueError(f"a field reads `{field.reads}`")
+            prefix = between + encode_basestring(field.name) + ": "
+            env[f"e{k}"] = _encoder(field, self._indent, prefix if field.optional else "")
+            if len(field.reads) == 1:
+                value = f"f.{field.reads[0]}"
+                if field.kind == "text?":  # the usual text written inline
+                    parts.append(f"(encode(v{k}) if type(v{k} := {value}) is str else e{k}(v{k}))")
+                else:
+                    parts.append(f"e{k}({value})")
+            else:
+                parts.append(f"e{k}((" + ", ".join(f"f.{n}" for n in field.reads) + "))")
+            parts.append(f"pieces[{k + 1}]")
+        source = (
+            "def write(f, out, templates):\n"
+            "    shared = shared_of(f)\n"
+            "    try:\n"
+            "        pieces = templates[shared]\n"
+            "    except (KeyError, TypeError):\n"
+            "        pieces = template(f, shared, templates)\n"
+            "    out.extend((" + ", ".join(parts) + "))\n"
+        )
+        exec(compile(source, "<finding writer>", "exec"), env)
+        write: Callable[[Any, list[str], dict[tuple[Any, ...], tuple[str, ...]]], None] = (
+            env["write"])
+        return write
+
+    def _template(
+        self, f: Any, shared: Any, templates: dict[tuple[Any, ...], tuple[str, ...]]
+    ) -> tuple[str, ...]:
+        """The text around the holes of ``f``'s rule and status, up to its closing
+        (kept for the next finding with the same ``shared`` values)."""
         from policy_sdk.engine.finding import ABSENT, FINDING_FIELDS
 
         newline, comma = _layout(self._indent)
@@ -235,7 +274,11 @@ class FindingWriter:
                 pieces.append(text + prefix)
                 text = ""
         pieces.append(text + self._after)
-        return tuple(pieces)
+        found = tuple(pieces)
+        with contextlib.suppress(TypeError):  # an unhashable value in a hand-made finding
+            templates[shared] = found
+        return found
+
 
 
 def _encoder(field: Any, indent: int | None, prefix: str) -> Callable[[Any], str]:

@@ -7,6 +7,7 @@ counts all. The JSON contract is documented in ``docs/report.schema.json``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Protocol
@@ -70,6 +71,13 @@ _WANTED_DEFAULT: Final = ("violated", "pending")
 _PIECES_PER_CHUNK: Final = 20_000
 
 Meta = Mapping[str, Any]
+#: findings made or written at once from which the cyclic collector is paused (below,
+#: pausing costs more than the collections it saves)
+_PAUSE_FROM: Final = 5_000
+
+
+def _paused(n: int) -> contextlib.AbstractContextManager[None]:
+    return gc_paused() if n >= _PAUSE_FROM else contextlib.nullcontext()
 
 
 class Report:
@@ -171,8 +179,9 @@ class Report:
             else:
                 # many small objects, no cycles: nothing for the collector (that would
                 # walk all facts and findings made so far, up to 2 s for large facts)
-                with gc_paused():
-                    found = tuple(self._source.select(frozenset(statuses), severity, rule))
+                selection = self._source.select(frozenset(statuses), severity, rule)
+                with _paused(len(selection)):
+                    found = tuple(selection)
             self._selected[key] = found
         return found
 
@@ -268,7 +277,7 @@ class Report:
         """``json.dumps(self.to_dict(...), ensure_ascii=False, indent=indent)``, the same
         text, written finding by finding (no dict per finding; see
         :class:`~policy_sdk.engine.jsontext.FindingWriter`)."""
-        return "".join(self.iter_json(include_all, severity=severity, indent=indent))
+        return "".join(self._iter_json(include_all, severity, indent, "", None))
 
     def iter_json(
         self, include_all: bool = False, *, severity: str | None = None,
@@ -278,6 +287,13 @@ class Report:
         writing a large report to a stream (``policy_sdk._io.write_stream``) without
         holding its text: findings not asked for before are made as they are written
         and not kept. The filters are checked before the first piece."""
+        return self._iter_json(include_all, severity, indent, end, _PIECES_PER_CHUNK)
+
+    def _iter_json(
+        self, include_all: bool, severity: str | None, indent: int | None, end: str,
+        chunk: int | None,
+    ) -> Iterator[str]:
+        """:meth:`iter_json`, in pieces of ``chunk`` pieces of text (None: one piece)."""
         if indent is not None and type(indent) is not int:
             return iter((json_text(self.to_dict(include_all, severity=severity),
                                    indent=indent) + end,))
@@ -288,13 +304,14 @@ class Report:
         if known is not None or self._source is None or self._all is not None:
             listed = known if known is not None else self.select(statuses, severity=severity)
         else:
-            with gc_paused():
-                listed = self._source.select(frozenset(statuses), severity, None)
+            listed = self._source.select(frozenset(statuses), severity, None)
         head = self._head(len(listed))
-        return self._json_pieces(head, listed, indent, end)
+        return self._json_pieces(head, listed, indent, end, chunk)
 
     def _json_pieces(
-        self, head: dict[str, Any], listed: Iterable[Finding], indent: int | None, end: str
+        self, head: dict[str, Any], listed: FindingSelection | tuple[Finding, ...],
+        indent: int | None, end: str,
+        chunk: int | None,
     ) -> Iterator[str]:
         text = json_text(head, indent=indent)
         if not head["summary"]["listed"]:
@@ -312,17 +329,19 @@ class Report:
         out = writer.out
         out.append(text[: -len(close)] + "[" + newline(2))
         separator = writer.separator
+        write = writer.write
         first = True
-        with gc_paused():  # many strings, no cycles: nothing for the collector
+        limit = chunk or 0
+        with _paused(len(listed)):  # many strings, no cycles: nothing for the collector
             for f in listed:
                 if not first:
                     out.append(separator)
                 first = False
-                writer.write(f)
-                if len(out) >= _PIECES_PER_CHUNK:
-                    chunk = "".join(out)
+                write(f)
+                if limit and len(out) >= limit:
+                    piece = "".join(out)
                     out.clear()
-                    yield chunk
+                    yield piece
         out.append(newline(1) + "]" + newline(0) + "}" + end)
         yield "".join(out)
 
