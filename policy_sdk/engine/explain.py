@@ -32,7 +32,15 @@ import attrs
 from policy_sdk import ast
 from policy_sdk.engine.compile import ACCESS, Compiled, ExprCompiler, Getter, reader
 from policy_sdk.engine.context import Context
-from policy_sdk.engine.finding import STATUSES, UNREAD, Details, Finding, Status, order_key
+from policy_sdk.engine.finding import (
+    STATUSES,
+    UNREAD,
+    Details,
+    Finding,
+    Status,
+    order_key,
+    row_from_init,
+)
 from policy_sdk.engine.rules import CompiledRule, Outcome
 from policy_sdk.errors import EvaluationError
 from policy_sdk.facts.derived import FilingState
@@ -102,16 +110,34 @@ class FindingMaker:
             (self, index),
         )
 
+    def row(self, index: int, status: str) -> tuple[Any, ...]:
+        """The finding ``self(index, status)`` as a row of values (``finding.ROW``),
+        details worked out, with no Finding object."""
+        item = self._items[index]
+        key = self._key(item)
+        rule_id, severity, message, citation, origin, span = self._shared
+        due = self._due.get(index) if status == "violated" or status == "pending" else None
+        explainer = self._explainer or self._explainer_made()
+        remedy, lines = explainer.explain(item, key, due, status)
+        locate = explainer.locate
+        facts_path, facts_line = (None, None) if locate is None else locate(index)
+        return row_from_init((
+            rule_id, status, severity, key[0], key[1], key[2], message, citation, remedy, due,
+            lines, origin, span, facts_path, facts_line,
+            tuple(sorted(set(item.platforms))) if self._platforms else (),
+            None if due is None else explainer.working_days_left(due)))
+
+    def _explainer_made(self) -> _Explainer:
+        with self._lock:
+            explainer = self._explainer
+            if explainer is None:
+                explainer = self._explainer = _Explainer(self._rule, self._ctx, self._schema)
+        return explainer
+
     def details(self, index: int, status: str) -> Details:
         """(remedy, explanation, facts path, facts line, working days left) of the
         finding ``self(index, status)``."""
-        explainer = self._explainer
-        if explainer is None:
-            with self._lock:
-                explainer = self._explainer
-                if explainer is None:
-                    explainer = self._explainer = _Explainer(self._rule, self._ctx,
-                                                             self._schema)
+        explainer = self._explainer or self._explainer_made()
         item = self._items[index]
         key = self._key(item)
         due = self._due.get(index) if status == "violated" or status == "pending" else None
@@ -285,6 +311,13 @@ class EngineFindings:
                 total[status] += n
         return total
 
+    def count(self, statuses: frozenset[str], severity: str | None, rule: str | None) -> int:
+        return sum(
+            n for outcome in self._outcomes
+            if (severity is None or outcome.rule.severity == severity)
+            and (rule is None or outcome.rule.id == rule)
+            for status, n in outcome.counts().items() if status in statuses)
+
     def makers(self) -> list[FindingMaker]:
         """One finding maker per outcome, made at most once."""
         makers = self._makers
@@ -339,6 +372,10 @@ class Selection:
     def __iter__(self) -> Iterator[Finding]:
         for entry in self._entries:
             yield entry[6](entry[7], entry[4])
+
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        for entry in self._entries:
+            yield entry[6].row(entry[7], entry[4])
 
 
 def _all_lines(makers: Sequence[Line]) -> Callable[[Any], list[str]]:

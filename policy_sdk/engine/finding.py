@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from operator import attrgetter, itemgetter
 from typing import Any, Final, Literal, Protocol
 
 import attrs
@@ -244,8 +245,9 @@ class WireField:
         """Left out of a finding that has nothing to say (else always there)."""
         return _KINDS[self.kind][2]
 
-    def to_json(self, finding: Finding) -> Any:
-        """The JSON value of this field for ``finding`` (:data:`ABSENT`: left out)."""
+    def to_json(self, finding: Any) -> Any:
+        """The JSON value of this field for ``finding`` (a :class:`Finding`, or anything
+        with its attributes; :data:`ABSENT`: left out)."""
         convert = _KINDS[self.kind][0]
         return convert(*[getattr(finding, name) for name in self.reads])
 
@@ -292,6 +294,20 @@ FINDING_FIELDS: Final[tuple[WireField, ...]] = (
               "per-filing findings: the platforms the filing names (sorted); the "
               "finding is listed once and concerns each of them"),
 )
+
+
+#: the :class:`Finding` attributes the wire fields read, in wire order: a finding as a
+#: row of values (what the JSON writer reads, :data:`row_of`)
+ROW: Final[tuple[str, ...]] = tuple(name for field in FINDING_FIELDS for name in field.reads)
+#: the :class:`Finding` constructor's arguments, in order (``source`` aside)
+INIT: Final[tuple[str, ...]] = tuple(str(a.alias) for a in attrs.fields(Finding)
+                                     if a.alias != "source")
+#: ``finding -> row`` (:data:`ROW`)
+row_of: Final[Callable[[Finding], tuple[Any, ...]]] = attrgetter(*ROW)
+#: ``constructor arguments (:data:`INIT`) -> row``: an engine makes a row as it would
+#: make the finding, with no finding
+row_from_init: Final[Callable[[tuple[Any, ...]], tuple[Any, ...]]] = itemgetter(
+    *[INIT.index(name) for name in ROW])
 
 
 def finding_schema() -> dict[str, Any]:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring  # the C implementation when available
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any
 
 __all__ = ["FindingWriter", "dumps", "dumps_nested", "reindented"]
@@ -186,7 +186,29 @@ class FindingWriter:
     def write(self, f: Any) -> None:
         """One finding (after the previous one, if any: the caller writes the list's
         opening and :attr:`separator` between findings)."""
-        self._write(f, self.out, self._templates)
+        from policy_sdk.engine.finding import row_of
+
+        self._write(row_of(f), self.out, self._templates)
+
+    def write_row(self, row: tuple[Any, ...]) -> None:
+        """One finding given as its row of values (``finding.ROW``)."""
+        self._write(row, self.out, self._templates)
+
+    def write_rows(self, rows: Iterable[tuple[Any, ...]], limit: int = 0) -> Iterator[str]:
+        """Findings from their rows, :attr:`separator` between them; every ``limit``
+        pieces (0: never) the text so far is handed out and :attr:`out` emptied."""
+        write, out, templates = self._write, self.out, self._templates
+        separator = self._separator
+        first = True
+        for row in rows:
+            if not first:
+                out.append(separator)
+            first = False
+            write(row, out, templates)
+            if limit and len(out) >= limit:
+                piece = "".join(out)
+                out.clear()
+                yield piece
 
     @property
     def separator(self) -> str:
@@ -201,7 +223,7 @@ class _Made:
     """What :class:`FindingWriter` writes with, for one indent: the function writing a
     finding (made from the declaration) and the templates of the rules seen so far."""
 
-    __slots__ = ("_after", "_indent", "separator", "write")
+    __slots__ = ("_after", "_indent", "_kept", "separator", "write")
 
     def __init__(self, indent: int | None) -> None:
         from policy_sdk.engine.finding import FINDING_FIELDS
@@ -210,6 +232,8 @@ class _Made:
         newline, comma = _layout(indent)
         self.separator = comma + newline(2)
         self._after = newline(2) + "}"
+        #: (shared values, their types) -> template, kept between reports
+        self._kept: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self.write = self._writer(FINDING_FIELDS, comma + newline(3))
 
     def _writer(
@@ -218,23 +242,27 @@ class _Made:
         """The function writing a finding, made from the declaration (as attrs makes
         ``__init__``): the template's pieces and each per-finding field's encoder
         called on the attributes it reads, in one ``extend``, with no loop."""
+        from policy_sdk.engine.finding import ROW
+
         env: dict[str, Any] = {"encode": encode_basestring, "template": self._template}
-        shared = [name for f in fields if f.shared for name in f.reads]
-        env["shared_of"] = attrgetter(*shared)
+        shared = [ROW.index(name) for f in fields if f.shared for name in f.reads]
+        env["shared_of"] = itemgetter(*shared)
         parts = ["pieces[0]"]
         for k, field in enumerate(f for f in fields if not f.shared):
-            if not all(name.isidentifier() for name in field.reads):  # pragma: no cover
-                raise ValueError(f"a field reads `{field.reads}`")
             prefix = between + encode_basestring(field.name) + ": "
             env[f"e{k}"] = _encoder(field, self._indent, prefix if field.optional else "")
-            if len(field.reads) == 1:
-                value = f"f.{field.reads[0]}"
+            at = [ROW.index(name) for name in field.reads]
+            if len(at) == 1:
+                value = f"f[{at[0]}]"
                 if field.kind == "text?":  # the usual text written inline
                     parts.append(f"(encode(v{k}) if type(v{k} := {value}) is str else e{k}(v{k}))")
+                elif field.kind == "int?":
+                    parts.append(f"(int.__repr__(v{k}) if type(v{k} := {value}) is int "
+                                 f"else e{k}(v{k}))")
                 else:
                     parts.append(f"e{k}({value})")
             else:
-                parts.append(f"e{k}((" + ", ".join(f"f.{n}" for n in field.reads) + "))")
+                parts.append(f"e{k}((" + ", ".join(f"f[{i}]" for i in at) + "))")
             parts.append(f"pieces[{k + 1}]")
         source = (
             "def write(f, out, templates):\n"
@@ -254,7 +282,24 @@ class _Made:
         self, f: Any, shared: Any, templates: dict[tuple[Any, ...], tuple[str, ...]]
     ) -> tuple[str, ...]:
         """The text around the holes of ``f``'s rule and status, up to its closing
-        (kept for the next finding with the same ``shared`` values)."""
+        (kept in ``templates`` for the next finding with the same ``shared`` values, and
+        here for the next report: by values and their types, since `1 == 1.0`)."""
+        try:
+            typed = (shared, _types(shared))
+            found = self._kept.get(typed)
+        except TypeError:  # an unhashable value in a hand-made finding
+            typed, found = None, None
+        if found is None:
+            found = self._text(f)
+            if typed is not None:
+                if len(self._kept) > 4096:  # bound what is kept between reports
+                    self._kept.clear()
+                self._kept[typed] = found
+        with contextlib.suppress(TypeError):
+            templates[shared] = found
+        return found
+
+    def _text(self, f: Any) -> tuple[str, ...]:
         from policy_sdk.engine.finding import ABSENT, FINDING_FIELDS
 
         newline, comma = _layout(self._indent)
@@ -264,7 +309,7 @@ class _Made:
             prefix = ("{" if i == 0 else comma) + newline(3) + encode_basestring(field.name)
             prefix += ": "
             if field.shared:
-                value = field.to_json(f)
+                value = field.to_json(_Row(f))
                 if value is not ABSENT:
                     text += prefix + reindented(value, self._indent, 3)
             elif field.optional:  # its hole writes its key too, when it has a value
@@ -274,10 +319,7 @@ class _Made:
                 pieces.append(text + prefix)
                 text = ""
         pieces.append(text + self._after)
-        found = tuple(pieces)
-        with contextlib.suppress(TypeError):  # an unhashable value in a hand-made finding
-            templates[shared] = found
-        return found
+        return tuple(pieces)
 
 
 
@@ -350,6 +392,31 @@ def _encoder(field: Any, indent: int | None, prefix: str) -> Callable[[Any], str
             return slow(v)
         return location
     return slow  # pragma: no cover - every per-finding kind has an encoder above
+
+
+def _types(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The types of ``values`` and of their attributes (a span's line and column)."""
+    return tuple(
+        (type(v), *(type(getattr(v, a)) for a in attrs_of(v))) for v in values)
+
+
+def attrs_of(value: Any) -> tuple[str, ...]:
+    names: tuple[str, ...] = getattr(type(value), "__match_args__", ())
+    return names
+
+
+class _Row:
+    """A finding's attributes, from its row of values (``finding.ROW``)."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: tuple[Any, ...]) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str) -> Any:
+        from policy_sdk.engine.finding import ROW
+
+        return self._row[ROW.index(name)]
 
 
 class _Values:

@@ -22,6 +22,7 @@ from policy_sdk.engine.finding import (
     Status,
     finding_order,
     order_key,
+    row_of,
     urgency_key,
 )
 from policy_sdk.engine.jsontext import FindingWriter
@@ -33,11 +34,15 @@ __all__ = ["STATUSES", "Finding", "FindingSelection", "FindingSource", "Report",
 
 
 class FindingSelection(Protocol):
-    """Some findings of a source, in :func:`order_key` order, made as they are iterated."""
+    """Some findings of a source, in :func:`order_key` order, made as they are iterated
+    (as Finding objects, or as rows of values for the JSON writer:
+    :data:`~policy_sdk.engine.finding.ROW`, with no object per finding)."""
 
     def __len__(self) -> int: ...
 
     def __iter__(self) -> Iterator[Finding]: ...
+
+    def rows(self) -> Iterator[tuple[Any, ...]]: ...
 
 
 class FindingSource(Protocol):
@@ -47,6 +52,10 @@ class FindingSource(Protocol):
     demand in the report's order."""
 
     def counts(self) -> dict[str, int]: ...
+
+    def count(self, statuses: frozenset[str], severity: str | None, rule: str | None) -> int:
+        """How many findings :meth:`select` would make."""
+        ...
 
     def select(self, statuses: frozenset[str], severity: str | None,
                rule: str | None) -> FindingSelection: ...
@@ -179,9 +188,8 @@ class Report:
             else:
                 # many small objects, no cycles: nothing for the collector (that would
                 # walk all facts and findings made so far, up to 2 s for large facts)
-                selection = self._source.select(frozenset(statuses), severity, rule)
-                with _paused(len(selection)):
-                    found = tuple(selection)
+                with _paused(sum(self._counts.get(s, 0) for s in set(statuses))):
+                    found = tuple(self._source.select(frozenset(statuses), severity, rule))
             self._selected[key] = found
         return found
 
@@ -244,8 +252,7 @@ class Report:
         """Whether a mandatory rule is violated (``policy-sdk check`` exits 1)."""
         if self._source is not None and self._all is None:
             # counted without making findings: any mandatory violation will do
-            return any(r.severity == "mandatory" for r in self._rules) and bool(
-                len(self._source.select(frozenset(("violated",)), "mandatory", None)))
+            return self._source.count(frozenset(("violated",)), "mandatory", None) > 0
         return bool(self.violations(severity="mandatory"))
 
     def _head(self, listed: int) -> dict[str, Any]:
@@ -303,8 +310,9 @@ class Report:
         known = self._selected.get(self._key(statuses, severity, None))
         if known is not None or self._source is None or self._all is not None:
             listed = known if known is not None else self.select(statuses, severity=severity)
-        else:
-            listed = self._source.select(frozenset(statuses), severity, None)
+        else:  # made as written
+            with _paused(sum(self._counts.get(s, 0) for s in statuses)):
+                listed = self._source.select(frozenset(statuses), severity, None)
         head = self._head(len(listed))
         return self._json_pieces(head, listed, indent, end, chunk)
 
@@ -328,20 +336,9 @@ class Report:
             raise ValueError("unexpected report text")
         out = writer.out
         out.append(text[: -len(close)] + "[" + newline(2))
-        separator = writer.separator
-        write = writer.write
-        first = True
-        limit = chunk or 0
+        rows = map(row_of, listed) if isinstance(listed, tuple) else listed.rows()
         with _paused(len(listed)):  # many strings, no cycles: nothing for the collector
-            for f in listed:
-                if not first:
-                    out.append(separator)
-                first = False
-                write(f)
-                if limit and len(out) >= limit:
-                    piece = "".join(out)
-                    out.clear()
-                    yield piece
+            yield from writer.write_rows(rows, chunk or 0)
         out.append(newline(1) + "]" + newline(0) + "}" + end)
         yield "".join(out)
 

@@ -13,9 +13,13 @@ from typing import Any
 import attrs
 import pytest
 from engine_support import AS_OF, COMPANY, ROOT, load
+from hypothesis import given
+from hypothesis import strategies as st
 
 from policy_sdk.engine import report as report_module
+from policy_sdk.engine.context import Context
 from policy_sdk.engine.engine import Engine
+from policy_sdk.engine.explain import working_days_left
 from policy_sdk.engine.finding import (
     FINDING_FIELDS,
     UNREAD,
@@ -26,6 +30,8 @@ from policy_sdk.engine.finding import (
 )
 from policy_sdk.engine.report import STATUSES, Report
 from policy_sdk.engine.reporters import iter_json, render_json, render_sarif
+from policy_sdk.facts.model import Facts, Organization
+from policy_sdk.workdays import default_calendar
 
 SCHEMA = ROOT / "docs" / "report.schema.json"
 
@@ -183,3 +189,18 @@ def test_hand_made_platforms_and_days_left() -> None:
     assert report.to_json() == _slow(report.to_dict())
     assert json.loads(report.to_json())["findings"][0]["platforms"] == ["x", "y"]
     assert json.loads(report.to_json())["findings"][0]["working_days_left"] == 3
+
+
+@given(as_of=st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31)),
+       due=st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31)))
+def test_working_days_left_counts_the_calendar_day_by_day(as_of: dt.date, due: dt.date) -> None:
+    """The per-year tables (the fast path) against a day-by-day count (its slow twin)."""
+    calendar = default_calendar()
+    ctx = Context(Facts(Organization("o")), as_of, calendar, {})
+    left = working_days_left(ctx, due)
+    if due >= as_of:
+        days = [as_of + dt.timedelta(days=i) for i in range(1, (due - as_of).days + 1)]
+        assert left == sum(1 for d in days if calendar.is_workday(d))
+    else:
+        days = [due + dt.timedelta(days=i) for i in range(1, (as_of - due).days + 1)]
+        assert left == -max(1, sum(1 for d in days if calendar.is_workday(d)))
