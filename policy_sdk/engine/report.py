@@ -14,7 +14,7 @@ from typing import Any, Final, Protocol
 
 import attrs
 
-from policy_sdk._gc import gc_paused
+from policy_sdk._gc import gc_pause_allowed, gc_paused
 from policy_sdk.ast.nodes import SEVERITIES
 from policy_sdk.engine.finding import (
     STATUSES,
@@ -85,8 +85,15 @@ Meta = Mapping[str, Any]
 _PAUSE_FROM: Final = 5_000
 
 
-def _paused(n: int) -> contextlib.AbstractContextManager[None]:
-    return gc_paused() if n >= _PAUSE_FROM else contextlib.nullcontext()
+@contextlib.contextmanager
+def _paused(n: int, allowed: bool) -> Iterator[None]:
+    """The collector paused for ``n`` findings, where pausing is allowed (by the
+    engine's ``pause_gc``, ``allowed``, or by the caller: :mod:`policy_sdk._gc`)."""
+    if n < _PAUSE_FROM:
+        yield
+        return
+    with gc_pause_allowed(allowed), gc_paused():
+        yield
 
 
 class Report:
@@ -102,10 +109,13 @@ class Report:
 
     ``meta`` (engine reports): the provenance the JSON report carries as ``meta``
     (organization, as_of, facts file and its SHA-256, tool, policies and their digest,
-    plugins); a callable is called once, when first needed.
+    plugins); a callable is called once, when first needed. ``pause_gc``: the report
+    may pause the cyclic collector while it makes or writes many findings (the
+    engine's choice, :mod:`policy_sdk._gc`).
     """
 
-    __slots__ = ("_all", "_as_of", "_counts", "_meta", "_rules", "_selected", "_source")
+    __slots__ = ("_all", "_as_of", "_counts", "_meta", "_pause", "_rules", "_selected",
+                 "_source")
 
     def __init__(
         self,
@@ -116,8 +126,10 @@ class Report:
         rules: Sequence[RuleInfo] = (),
         source: FindingSource | None = None,
         meta: Meta | Callable[[], Meta] | None = None,
+        pause_gc: bool = False,
     ) -> None:
         self._as_of = as_of
+        self._pause = pause_gc
         self._rules = tuple(rules)
         self._source = source
         self._meta = meta
@@ -188,7 +200,8 @@ class Report:
             else:
                 # many small objects, no cycles: nothing for the collector (that would
                 # walk all facts and findings made so far, up to 2 s for large facts)
-                with _paused(sum(self._counts.get(s, 0) for s in set(statuses))):
+                wanted = sum(self._counts.get(s, 0) for s in set(statuses))
+                with _paused(wanted, self._pause):
                     found = tuple(self._source.select(frozenset(statuses), severity, rule))
             self._selected[key] = found
         return found
@@ -311,7 +324,7 @@ class Report:
         if known is not None or self._source is None or self._all is not None:
             listed = known if known is not None else self.select(statuses, severity=severity)
         else:  # made as written
-            with _paused(sum(self._counts.get(s, 0) for s in statuses)):
+            with _paused(sum(self._counts.get(s, 0) for s in statuses), self._pause):
                 listed = self._source.select(frozenset(statuses), severity, None)
         head = self._head(len(listed))
         return self._json_pieces(head, listed, indent, end, chunk)
@@ -337,7 +350,8 @@ class Report:
         out = writer.out
         out.append(text[: -len(close)] + "[" + newline(2))
         rows = map(row_of, listed) if isinstance(listed, tuple) else listed.rows()
-        with _paused(len(listed)):  # many strings, no cycles: nothing for the collector
+        # many strings, no cycles: nothing for the collector
+        with _paused(len(listed), self._pause):
             yield from writer.write_rows(rows, chunk or 0)
         out.append(newline(1) + "]" + newline(0) + "}" + end)
         yield "".join(out)

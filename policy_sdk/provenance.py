@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from policy_sdk.facts.model import Facts
 
 if TYPE_CHECKING:
-    from policy_sdk.engine.engine import Engine
+    from policy_sdk.api import Engine
 
 __all__ = ["engine_meta", "facts_digest", "report_meta"]
 
@@ -73,8 +73,8 @@ def engine_meta(engine: Engine) -> dict[str, Any]:
     if found is not None:
         return found
     from policy_sdk import __version__
-    from policy_sdk._resources import default_policies_dir
-    from policy_sdk.engine.engine import policy_files
+    from policy_sdk.pipeline import policy_files
+    from policy_sdk.resources import default_policies_dir
     from policy_sdk.syntax.formatter import format_module
 
     modules = [*engine.modules, *engine.plugin_modules]
