@@ -107,7 +107,7 @@ class FindingMaker:
             rule_id, status, severity, a, p, n, message, citation, UNREAD, due, UNREAD,
             origin, span, UNREAD, UNREAD,
             tuple(sorted(set(item.platforms))) if self._platforms else (), UNREAD,
-            (self, index),
+            self, index,
         )
 
     def row(self, index: int, status: str) -> tuple[Any, ...]:
@@ -344,38 +344,57 @@ class EngineFindings:
 
 
 class Selection:
-    """Findings of some statuses (and severity, and rule), sorted, made as iterated."""
+    """Findings of some statuses (and severity, and rule), sorted, made as iterated.
 
-    __slots__ = ("_entries",)
+    Sorted as parallel lists (a key text per finding, no tuple): a large selection
+    adds no container per finding for the cyclic collector to walk. The key joins
+    :func:`order_key`'s parts with NUL, which orders as the tuple does (NUL sorts first
+    and is no character of facts text); ties keep the outcomes' order (a stable sort).
+    """
+
+    __slots__ = ("_indexes", "_makers", "_order", "_statuses")
 
     def __init__(self, outcomes: Sequence[Outcome], makers: Sequence[FindingMaker],
                  statuses: frozenset[str], severity: str | None, rule: str | None) -> None:
-        entries: list[tuple[Any, ...]] = []
-        add = entries.append
+        keys: list[str] = []
+        self._makers: list[FindingMaker] = []
+        self._indexes: list[int] = []
+        self._statuses: list[Status] = []
         for outcome, maker in zip(outcomes, makers, strict=True):
             rule_id = outcome.rule.id
             if (severity is not None and maker.severity != severity) or (
                     rule is not None and rule_id != rule):
                 continue
             pairs = outcome.with_statuses(set(statuses))
+            if not pairs:
+                continue
             items, key = outcome.items, maker._key
             for i, s in pairs:
-                a, p, n = key(items[i])
-                # (the report's sort key, a tie breaker keeping the order, what to make)
-                add((*order_key(rule_id, a, p, n, s), len(entries), maker, i))
-        entries.sort()
-        self._entries = entries
+                keys.append("\x00".join(order_key(rule_id, *key(items[i]), s)))
+            self._indexes.extend([i for i, _ in pairs])
+            self._statuses.extend([s for _, s in pairs])  # type: ignore[misc]
+            self._makers.extend([maker] * len(pairs))
+        if any(k.count("\x00") != 4 for k in keys):  # a NUL in an id: sort by the tuples
+            self._order = sorted(range(len(keys)), key=self._tuple_key)
+        else:
+            self._order = sorted(range(len(keys)), key=keys.__getitem__)
+
+    def _tuple_key(self, k: int) -> tuple[str, ...]:
+        maker = self._makers[k]
+        return order_key(maker.rule_id, *maker.key(self._indexes[k]), self._statuses[k])
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._order)
 
     def __iter__(self) -> Iterator[Finding]:
-        for entry in self._entries:
-            yield entry[6](entry[7], entry[4])
+        makers, indexes, statuses = self._makers, self._indexes, self._statuses
+        for k in self._order:
+            yield makers[k](indexes[k], statuses[k])
 
     def rows(self) -> Iterator[tuple[Any, ...]]:
-        for entry in self._entries:
-            yield entry[6].row(entry[7], entry[4])
+        makers, indexes, statuses = self._makers, self._indexes, self._statuses
+        for k in self._order:
+            yield makers[k].row(indexes[k], statuses[k])
 
 
 def _all_lines(makers: Sequence[Line]) -> Callable[[Any], list[str]]:

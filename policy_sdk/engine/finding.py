@@ -95,9 +95,10 @@ class Finding:
     #: working days from the as-of date to the deadline (negative: overdue by that
     #: many); None without a deadline (or, for a hand-made finding, unless given)
     _working_days_left: int | None = attrs.field(default=None, eq=False, repr=False)
-    #: (maker, index) of an engine finding whose details are worked out when read
-    _source: tuple[FindingDetails, int] | None = attrs.field(default=None, eq=False,
-                                                             repr=False)
+    #: the maker of an engine finding whose details are worked out when read, and the
+    #: finding's index for it (two slots, not a pair: one object less per finding)
+    _source: FindingDetails | None = attrs.field(default=None, eq=False, repr=False)
+    _index: int = attrs.field(default=0, eq=False, repr=False)
 
     @property
     def remedy(self) -> str | None:
@@ -143,8 +144,7 @@ class Finding:
         """Works out the details not read yet (all at once; racing threads store the
         same values)."""
         assert self._source is not None, "a detail not read and nobody to read it"
-        maker, index = self._source
-        values = maker.details(index, self.status)
+        values = self._source.details(self._index, self.status)
         put = object.__setattr__
         if (self._remedy is UNREAD and self._explanation is UNREAD
                 and self._facts_path is UNREAD and self._facts_line is UNREAD
@@ -301,7 +301,7 @@ FINDING_FIELDS: Final[tuple[WireField, ...]] = (
 ROW: Final[tuple[str, ...]] = tuple(name for field in FINDING_FIELDS for name in field.reads)
 #: the :class:`Finding` constructor's arguments, in order (``source`` aside)
 INIT: Final[tuple[str, ...]] = tuple(str(a.alias) for a in attrs.fields(Finding)
-                                     if a.alias != "source")
+                                     if a.alias not in ("source", "index"))
 #: ``finding -> row`` (:data:`ROW`)
 row_of: Final[Callable[[Finding], tuple[Any, ...]]] = attrgetter(*ROW)
 #: ``constructor arguments (:data:`INIT`) -> row``: an engine makes a row as it would
