@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from policy_sdk._gc import gc_paused
 from policy_sdk.engine.context import Context
-from policy_sdk.engine.explain import EngineFindings
 from policy_sdk.engine.report import Report, RuleInfo
 from policy_sdk.engine.rules import CompiledRule
+from policy_sdk.engine.source import EngineFindings
 from policy_sdk.errors import Diagnostic, EvaluationError
 from policy_sdk.facts.model import Facts
 from policy_sdk.facts.schema import Schema

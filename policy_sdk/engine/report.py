@@ -47,7 +47,7 @@ class FindingSelection(Protocol):
 
 class FindingSource(Protocol):
     """Where an engine report's findings come from
-    (:class:`policy_sdk.engine.explain.EngineFindings`): exact counts without making
+    (:class:`policy_sdk.engine.source.EngineFindings`): exact counts without making
     any finding, and the findings of some statuses (of a severity, of a rule) made on
     demand in the report's order."""
 

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from policy_sdk.engine.context import Context
 from policy_sdk.engine.engine import Engine
-from policy_sdk.engine.explain import EngineFindings
 from policy_sdk.engine.report import STATUSES, Finding, Report
 from policy_sdk.engine.rules import Outcome
+from policy_sdk.engine.source import EngineFindings
 from policy_sdk.errors import Span
 from policy_sdk.facts import load_facts
 from policy_sdk.facts.model import Facts
