@@ -9,7 +9,6 @@ options below as keyword arguments it may ignore (``include_all``, ``severity``,
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
@@ -26,84 +25,26 @@ def _listed(report: Report, include_all: bool, severity: str | None) -> tuple[Fi
 
 
 def summary_line(report: Report) -> str:
-    c = report.counts
-    return (
-        f"{c.get('violated', 0)} violated, {c.get('pending', 0)} pending, "
-        f"{c.get('satisfied', 0)} satisfied, {c.get('not_applicable', 0)} not applicable "
-        f"(as of {report.as_of.isoformat()})"
-    )
+    from policy_sdk.reports.text import summary_line as line
+
+    return line(report)
 
 
 # --- text ----------------------------------------------------------------------------
-
-_STYLE: Final = {
-    "violated": "bold red",
-    "pending": "yellow",
-    "satisfied": "green",
-    "not_applicable": "dim",
-}
 
 
 def render_text(
     report: Report, *, include_all: bool = False, severity: str | None = None,
     color: bool = False, **_: Any,
 ) -> str:
-    """Findings for people, grouped by platform (then algorithm), with a summary line.
+    """Findings for people, grouped by platform (then algorithm), with a summary line
+    (:mod:`policy_sdk.reports.text`: plain text without colour, rich with it; user text
+    never read as markup, control characters shown escaped).
 
     A per-filing finding is shown under each platform its filing names."""
-    from rich.console import Console
-    from rich.markup import escape
+    from policy_sdk.reports.text import render_text as render
 
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=100,
-                      highlight=False, soft_wrap=True)
-    findings = _listed(report, include_all, severity)
-    groups: dict[str, list[Finding]] = {}
-    for f in findings:
-        for head in _heads(f):
-            groups.setdefault(head, []).append(f)
-    order = sorted(groups, key=lambda h: (not h.startswith("platform"), h))
-    for head in order:
-        console.print(f"[bold]{escape(head)}[/bold]")
-        for f in sorted(groups[head], key=lambda f: (f.algorithm or "", f.filing or "",
-                                                      f.rule, f.status)):
-            subject = " ".join(
-                x for x in (
-                    f"algorithm {f.algorithm}" if f.algorithm and f.platform is None
-                    and f.filing is None else (f.algorithm or ""),
-                    f"filing {f.filing}" if f.filing else "",
-                ) if x
-            )
-            due = f" (due {f.deadline.isoformat()})" if f.deadline else ""
-            advisory = " [advisory]" if f.severity == "advisory" else ""
-            console.print(
-                f"  [{_STYLE[f.status]}]{f.status:<14}[/] {escape(f.rule)}"
-                f"{escape(advisory)}  {escape(subject)}{due}"
-            )
-            console.print(f"      {escape(f.message)}")
-            if f.citation:
-                console.print(f"      [dim]basis:[/dim] {escape(f.citation)}")
-            for line in f.explanation:
-                console.print(f"      [dim]-[/dim] {escape(line)}")
-            if f.remedy and f.status in _SHOWN:
-                console.print(f"      [dim]remedy:[/dim] {escape(f.remedy)}")
-        console.print()
-    if not findings:
-        console.print("no findings to show")
-    console.print(f"[bold]{escape(summary_line(report))}[/bold]")
-    return buffer.getvalue()
-
-
-def _heads(f: Finding) -> list[str]:
-    """The groups a finding is shown in: its platform; each platform its filing names
-    (a per-filing finding concerns all of them); else filings, algorithms, organization."""
-    if f.platform is not None:
-        return [f"platform {f.platform}"]
-    if f.filing is not None:
-        return [f"platform {p}" for p in f.platforms] or ["filings"]
-    if f.algorithm is not None:
-        return ["algorithms"]
-    return ["organization"]
+    return render(report, include_all=include_all, severity=severity, color=color)
 
 
 # --- json ----------------------------------------------------------------------------
@@ -146,7 +87,9 @@ def _sarif(
     report: Report, include_all: bool, severity: str | None, facts_file: str | None
 ) -> str:
     from policy_sdk import __version__
+    from policy_sdk.reports.sarif import Locations
 
+    where = Locations()  # uriBaseId'd, percent-encoded locations that exist for the user
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     for info in report.rules:
@@ -165,10 +108,6 @@ def _sarif(
         if info.interpretation:
             rule["properties"]["interpretation"] = info.interpretation
         rules.append(rule)
-    meta = report.meta
-    properties: dict[str, Any] = {"as_of": report.as_of.isoformat(), "summary": report.counts}
-    if meta is not None:
-        properties["meta"] = dict(meta)
     results = []
     for f in _listed(report, include_all, severity):
         level = _LEVEL[f.status]
@@ -176,21 +115,9 @@ def _sarif(
             level = "warning"
         locations: list[dict[str, Any]] = []
         if f.facts_line is not None and facts_file:
-            locations.append(_location(facts_file, f.facts_line, 1, f.facts_path))
+            locations.append(where.location(facts_file, f.facts_line, 1, f.facts_path))
         if f.span is not None:
-            locations.append(_location(f.span.file, f.span.line, f.span.column, "rule"))
-        props: dict[str, Any] = {
-            "status": f.status,
-            "severity": f.severity,
-            "algorithm": f.algorithm,
-            "platform": f.platform,
-            "filing": f.filing,
-            "deadline": f.deadline.isoformat() if f.deadline else None,
-            "working_days_left": f.working_days_left,
-            "explanation": list(f.explanation),
-        }
-        if f.platforms:  # a per-filing finding: one result for all the filing's platforms
-            props["platforms"] = list(f.platforms)
+            locations.append(where.location(f.span.file, f.span.line, f.span.column, "rule"))
         result: dict[str, Any] = {
             "ruleId": f.rule,
             "level": level,
@@ -198,26 +125,46 @@ def _sarif(
                 "pass" if f.status == "satisfied" else "notApplicable"),
             "message": {"text": _sarif_message(f)},
             "locations": locations,
-            "properties": props,
+            "properties": {
+                "status": f.status,
+                "severity": f.severity,
+                "algorithm": f.algorithm,
+                "platform": f.platform,
+                "filing": f.filing,
+                "deadline": f.deadline.isoformat() if f.deadline else None,
+                "working_days_left": f.working_days_left,
+                "explanation": list(f.explanation),
+            },
         }
+        if f.platforms:  # a per-filing finding: one result for all the filing's platforms
+            result["properties"]["platforms"] = list(f.platforms)
         if f.rule in index:
             result["ruleIndex"] = index[f.rule]
         results.append(result)
-    run: dict[str, Any] = {
-        "tool": {
-            "driver": {
-                "name": "policy-sdk",
-                "version": __version__,
-                "informationUri": "https://pypi.org/project/policy-sdk/",
-                "rules": rules,
+    doc: dict[str, Any] = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "policy-sdk",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/policy-sdk/",
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+                "properties": {"as_of": report.as_of.isoformat(), "summary": report.counts},
             }
-        },
-        "results": results,
-        "properties": properties,
+        ],
     }
-    if meta is not None:
-        run["invocations"] = [_invocation(meta)]
-    doc = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    meta = report.meta
+    if meta is not None:  # the report's provenance, and SARIF's account of the run
+        doc["runs"][0]["properties"]["meta"] = dict(meta)
+        doc["runs"][0]["invocations"] = [_invocation(meta)]
+    if where.bases:
+        doc["runs"][0]["originalUriBaseIds"] = where.bases
     return json_text(doc, indent=2) + "\n"  # json.dumps's text, written faster
 
 
@@ -230,30 +177,6 @@ def _invocation(meta: Mapping[str, Any]) -> dict[str, Any]:
         invocation["properties"]["facts_sha256"] = facts.get("sha256")
         invocation["properties"]["facts_file"] = facts.get("file")
     return invocation
-
-
-def _location(file: str, line: int, column: int, what: str | None) -> dict[str, Any]:
-    uri = file if file.startswith("plugin:") else _relative(file).replace("\\", "/")
-    loc: dict[str, Any] = {
-        "physicalLocation": {
-            "artifactLocation": {"uri": uri},
-            "region": {"startLine": line, "startColumn": column},
-        }
-    }
-    if what:
-        loc["message"] = {"text": what}
-    return loc
-
-
-def _relative(file: str) -> str:
-    """A path relative to the working directory when it lies below it (SARIF base)."""
-    import os
-
-    try:
-        rel = os.path.relpath(file)
-    except ValueError:  # another drive on Windows
-        return file
-    return file if rel.startswith("..") else rel
 
 
 def _sarif_message(f: Finding) -> str:
