@@ -8,6 +8,7 @@ from policy_sdk.facts.load import (
     MAX_FACTS_BYTES,
     MAX_YAML_NODES,
     load_facts,
+    load_facts_text,
 )
 from policy_sdk.facts.model import (
     Algorithm,
@@ -19,6 +20,7 @@ from policy_sdk.facts.model import (
     Platform,
     Record,
 )
+from policy_sdk.facts.read import Locator, read_document
 from policy_sdk.facts.schema import CORE_SCHEMA, RECORD_KINDS, Attribute, Schema
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "Deployment",
     "Facts",
     "Filing",
+    "Locator",
     "Organization",
     "Platform",
     "Record",
@@ -41,4 +44,6 @@ __all__ = [
     "build_schema",
     "facts_json_schema",
     "load_facts",
+    "load_facts_text",
+    "read_document",
 ]
