@@ -143,10 +143,11 @@ def _load_file(source: str | os.PathLike[str], specs: Mapping[str, PlatformTypeS
             raise fail("too-large",
                        f"the facts file is {size} bytes; the limit is {MAX_FACTS_BYTES} bytes",
                        file, help="split the facts or load them as a mapping")
-        data = path.read_bytes()
+        # decoded at once: the bytes are not kept alive while the text is parsed
+        text = read.decode(path.read_bytes(), file)
     except OSError as exc:
         raise fail("io", f"cannot read `{file}`: {exc.strerror or exc}", file) from None
     except ValueError:  # a NUL in the path
         raise fail("io", f"cannot read `{file!r}`: the path contains a NUL character",
                    file) from None
-    return _load_text(read.decode(data, file), file, format, specs)
+    return _load_text(text, file, format, specs)

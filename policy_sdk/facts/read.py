@@ -261,7 +261,7 @@ def _parse_json(text: str, file: str) -> Any:
                    help="write a long code as text, in quotes") from None
     except ValueError as exc:  # from the hooks
         raise fail("malformed", f"malformed JSON: {exc}", file) from None
-    if _RISKY_ESCAPE.search(text):  # rare: look at the decoded text itself
+    if "\\" in text and _RISKY_ESCAPE.search(text):  # rare: look at the decoded text
         found_bad = _find_bad_text(doc)
         if found_bad is not None:
             path, value = found_bad
