@@ -76,11 +76,12 @@ def main() -> None:
         y.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
         tj = best(j, args.repeat, specs)
         ty = best(y, args.repeat, specs)
+        sizes = (j.stat().st_size, y.stat().st_size)
     print(f"machine: {platform.machine()} python {platform.python_version()}, "
           f"libyaml: {'yes' if yaml.__with_libyaml__ else 'no'}")
     print(f"{args.n:,} deployments, best of {args.repeat}:")
-    print(f"  JSON ({j.stat().st_size if j.exists() else 0} B): {tj * 1000:.1f} ms")
-    print(f"  YAML: {ty * 1000:.1f} ms")
+    print(f"  JSON ({sizes[0] / 1e6:.1f} MB): {tj * 1000:.1f} ms")
+    print(f"  YAML ({sizes[1] / 1e6:.1f} MB): {ty * 1000:.1f} ms")
     print(f"  YAML / JSON: {ty / tj:.1f}x")
 
 

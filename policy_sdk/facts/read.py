@@ -42,6 +42,7 @@ from policy_sdk.facts.yaml12 import (
     compose,
     failure_parts,
 )
+from policy_sdk.facts.yaml_lines import read_lines
 
 __all__ = [
     "MAX_DEPTH",
@@ -158,6 +159,9 @@ def read_text(text: str, file: str, format: Format) -> tuple[Any, Locator, list[
                    column=nul - text.rfind("\n", 0, nul), text=text)
     if format == "json":
         return _parse_json(text, file), Locator(file), []
+    fast = read_lines(text)
+    if fast is not None:
+        return fast[0], Locator(file, text, fast[1]), []
     try:
         doc, marks, soft = compose(text, file)
     except YamlFailure as exc:

@@ -34,7 +34,8 @@ MAX_YAML_NODES: Final = 20_000_000
 MAX_NUMBER_DIGITS: Final = 4300
 """Longest integer accepted, in digits (Python's own limit for reading one)."""
 
-#: data path -> (line, column, end line, end column), 1-based
+#: data path -> (line, column, end line, end column), 1-based; a value spanning lines
+#: is marked by its first character
 Marks = dict[str, tuple[int, int, int, int]]
 
 _Parser: Any = yaml.CBaseLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
@@ -202,7 +203,10 @@ def compose(text: str, file: str) -> tuple[Any, Marks, list[Diagnostic]]:
         else:
             path = f"{frame[1]}[{len(frame[0])}]"
             frame[0].append(value)
-        marks[path] = (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+        line, column = start.line + 1, start.column + 1
+        # where a value spanning lines ends is of no use to anyone: kept as one character
+        marks[path] = ((line, column, line, end.column + 1) if end.line + 1 == line
+                       else (line, column, line, column + 1))
 
     event: Any = None
     try:

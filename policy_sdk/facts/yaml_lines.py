@@ -1,0 +1,148 @@
+"""The fast path for YAML: block-style documents of simple lines, read line by line.
+
+Large YAML facts files are written by programs, one ``key: value`` or ``- item`` per
+line. Such a file is read here about three times faster than through libyaml's events
+(:mod:`policy_sdk.facts.yaml12`), with the same values and the same positions. Any
+text outside the subset below makes :func:`read_lines` answer None, and the caller
+composes the file from libyaml's events, which reports every problem in words.
+
+The subset (each line, after its indentation of spaces):
+
+* blank, or a comment starting with ``#``;
+* ``key: value``, ``key:`` (a block mapping or list follows, deeper or, for a list, at
+  the same column), ``- key: value``, ``- key:`` (a mapping as a list item) or
+  ``- value``; keys are names (a letter or ``_``, then letters, digits, ``_`` or ``-``;
+  plain or in single quotes), each once per mapping;
+* a value is a plain scalar (not starting with an indicator such as ``-``, ``[``,
+  ``{``, ``&``, ``*``, ``!``, ``|``, ``>``, ``'``, ``"``, ``#``, ``%``, ``@``; no ``: ``,
+  no ``#``, no two spaces, nothing after it), ``'text'`` without ``'`` inside, or
+  ``"text"`` without ``"`` or ``\\`` inside, or an empty ``[]`` or ``{}``.
+
+The text ends with a newline and holds no tab, carriage return or other character
+libyaml refuses or takes as a line break, and is not bigger than the composer allows.
+Plain scalars are read with :func:`~policy_sdk.facts.yaml12.plain_value`, as the
+composer reads them.
+``tests/facts/test_yaml_lines.py`` compares the two on generated documents.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from policy_sdk.facts.yaml12 import MAX_DEPTH, MAX_YAML_NODES, Marks, YamlFailure, plain_value
+
+__all__ = ["read_lines"]
+
+_VALUE: Final = (r"(?:[^-?:,\[\]{}#&*!|>'\"%@`\s](?:[^\s#:]|:(?=[^\s])|[ ](?=[^\s#]))*"
+                 r"|'[^'\n]*'|\"[^\"\\\n]*\"|\[\]|\{\})")
+#: groups: indentation, `- `, key, the key's value, a list item's value; a blank or
+#: comment line matches with no groups
+_LINE: Final = re.compile(
+    r"[ ]*(?:#.*)?$|([ ]*)(-[ ]+)?(?:([^\W\d][\w-]*|'[^\W\d][\w-]*'):(?:[ ]+(" + _VALUE + r"))?|("
+    + _VALUE + r"))$"
+)
+#: a character libyaml refuses, or takes as a line break (NEL, U+2028, U+2029)
+_NOT_PLAIN_TEXT: Final = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd"
+                                    "\U00010000-\U0010ffff]")
+_NOT_KEYS: Final = frozenset({"null", "Null", "NULL", "true", "True", "TRUE", "false",
+                              "False", "FALSE"})
+
+
+def read_lines(text: str) -> tuple[Any, Marks] | None:
+    """The document and the marks :func:`~policy_sdk.facts.yaml12.compose` would give
+    (positions of multi-line values as its normalized ones), or None when ``text`` is
+    outside the subset."""
+    if (not text.endswith("\n") or text.startswith("\ufeff")
+            or text.count("\n") * 3 > MAX_YAML_NODES or _NOT_PLAIN_TEXT.search(text)):
+        return None
+    marks: Marks = {}
+    plain: dict[str, Any] = {}
+    match = _LINE.match
+    # frames: [indent, container, is_mapping, path]
+    root: dict[str, Any] = {}
+    stack: list[list[Any]] = [[0, root, True, ""]]
+    top = stack[0]
+    pending: tuple[list[Any], str, str] | None = None  # (frame, key, path): `key:` open
+    lineno = 0
+    try:
+        for line in text.split("\n"):
+            lineno += 1
+            m = match(line)
+            if m is None:
+                return None
+            ind, dash, key, raw, item = m.groups()
+            if ind is None:
+                continue  # blank or a comment
+            indent = len(ind)
+            if pending is not None:
+                frame, pkey, path = pending
+                pending = None
+                if dash is not None and indent >= frame[0]:
+                    child: Any = []
+                elif dash is None and indent > frame[0]:
+                    child = {}
+                else:
+                    return None  # `key:` with nothing: left to the composer
+                if len(stack) >= MAX_DEPTH:
+                    return None
+                frame[1][pkey] = child
+                marks[path] = (lineno, indent + 1, lineno, indent + 2)
+                top = [indent, child, dash is None, path]
+                stack.append(top)
+            elif top[0] != indent or top[2] != (dash is None):
+                while stack and (stack[-1][0] > indent or (
+                        stack[-1][0] == indent and not stack[-1][2] and dash is None)):
+                    stack.pop()
+                if not stack:
+                    return None
+                top = stack[-1]
+                if top[0] != indent or top[2] != (dash is None):
+                    return None
+            if dash is not None:  # a new item of the list `top`
+                items: list[Any] = top[1]
+                item_path = f"{top[3]}[{len(items)}]"
+                if key is None:
+                    column = len(line) - len(item) + 1
+                    items.append(_scalar(item, plain))
+                    marks[item_path] = (lineno, column, lineno, column + len(item))
+                    continue
+                if len(stack) >= MAX_DEPTH:
+                    return None
+                column = indent + len(dash) + 1
+                mapping: dict[str, Any] = {}
+                items.append(mapping)
+                marks[item_path] = (lineno, column, lineno, column + 1)
+                top = [column - 1, mapping, True, item_path]
+                stack.append(top)
+            # `key: value` or `key:` in the mapping `top`
+            if key is None:
+                return None  # a value where a key belongs (a scalar going on)
+            if key[0] == "'":
+                key = key[1:-1]
+            if key in _NOT_KEYS or key in top[1]:
+                return None
+            path = f"{top[3]}.{key}" if top[3] else key
+            if raw is None:
+                pending = (top, key, path)
+                continue
+            column = len(line) - len(raw) + 1
+            top[1][key] = _scalar(raw, plain)
+            marks[path] = (lineno, column, lineno, column + len(raw))
+    except YamlFailure:
+        return None  # a number too long to read: the composer says so
+    if pending is not None or not root:
+        return None
+    return root, marks
+
+
+def _scalar(raw: str, plain: dict[str, Any]) -> Any:
+    first = raw[0]
+    if first == "'" or first == '"':
+        return raw[1:-1]
+    if first == "[" or first == "{":
+        return [] if first == "[" else {}
+    found = plain.get(raw, plain)
+    if found is plain:
+        found = plain[raw] = plain_value(raw)
+    return found
