@@ -112,7 +112,11 @@ def load_facts_text(
                                      file=name)])
     specs = default_platform_types() if platform_types is None else platform_types
     with gc_paused():
-        data = read.decode(text, name) if isinstance(text, bytes | bytearray) else text
+        if isinstance(text, bytes | bytearray):
+            data = read.decode(bytes(text), name)
+        else:
+            data = text
+            read.check_text(data, name)
         return _load_text(data, name, format, specs)
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "MAX_YAML_NODES",
     "Format",
     "Locator",
+    "check_text",
     "decode",
     "fail",
     "read_document",
@@ -147,9 +148,25 @@ def decode(data: bytes, file: str) -> str:
                    file, line=line) from None
 
 
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def check_text(text: str, file: str) -> None:
+    """Refuse text given as a string (not decoded here) that holds a lone surrogate:
+    no file can hold one, and no parser can read it."""
+    if not text.isascii():
+        found = _SURROGATE.search(text)
+        if found is not None:
+            line = text.count("\n", 0, found.start()) + 1
+            code, message, help = bad_text_message(found.group())
+            raise fail(code, message, file, line=line,
+                       column=found.start() - text.rfind("\n", 0, found.start()), help=help)
+
+
 def read_text(text: str, file: str, format: Format) -> tuple[Any, Locator, list[Diagnostic]]:
-    """The document of ``text``, its locator and soft errors (duplicate YAML keys and
-    keys that are not text: reported with the document's other problems)."""
+    """The document of ``text`` (decoded from bytes, or checked by :func:`check_text`),
+    its locator and soft errors (duplicate YAML keys and keys that are not text:
+    reported with the document's other problems)."""
     if len(text) > MAX_FACTS_BYTES:
         raise fail("too-large", f"the facts file is larger than {MAX_FACTS_BYTES} bytes", file)
     nul = text.find("\x00")
@@ -188,7 +205,11 @@ def read_document(data: bytes | str, name: str, format: Format, *,
     diagnostic; duplicate keys are errors here, not left to the caller.
     """
     try:
-        text = decode(data, name) if isinstance(data, bytes | bytearray) else data
+        if isinstance(data, bytes | bytearray):
+            text = decode(bytes(data), name)
+        else:
+            text = data
+            check_text(text, name)
         doc, locator, soft = read_text(text, name, format)
         if soft:
             raise FactsError(sorted(soft, key=Diagnostic.sort_key))

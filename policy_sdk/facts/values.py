@@ -18,6 +18,7 @@ from policy_sdk.errors import Diagnostic, did_you_mean
 from policy_sdk.facts.model import NO_EXTRA, AttributeDecl
 from policy_sdk.facts.read import Locator
 from policy_sdk.facts.schema import CORE_SCHEMA, ENTITIES, RECORD_KINDS, Attribute
+from policy_sdk.facts.yaml12 import BAD_TEXT, bad_text_message
 
 if TYPE_CHECKING:
     from policy_sdk.plugins.specs import PlatformTypeSpec
@@ -132,6 +133,10 @@ class ValueChecks:
 
     def text_value(self, value: Any, path: str) -> str | None:
         if value.__class__ is str:
+            if ("\x00" in value or not value.isascii()) and BAD_TEXT.search(value):
+                code, message, help = bad_text_message(value)  # from a mapping handed in
+                self.error(path, code, message, help)
+                return None
             if value:
                 return str(value)
             self.error(path, "empty", "expected text, got an empty value")

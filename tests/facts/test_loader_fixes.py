@@ -133,10 +133,23 @@ def test_lone_surrogates_are_refused_in_words() -> None:
     assert d.path == "organization.name"
     d = _one('organization: {name: "\\ud800"}\n')
     assert d.message.startswith("malformed YAML: an escape that is not a character")
+    for text, format in (("organization: {name: \ud800}\n", "yaml"),
+                         ('{"organization": {"name": "\udc80"}}', "json")):
+        d = _one(text, format)  # the raw character, in a string handed over
+        assert d.code == "surrogate"
+        assert d.message.startswith("text holds a lone surrogate `\\ud")
     # a pair is one character, and fine
     facts = load_facts_text('{"organization": {"name": "\\ud83d\\ude00"}}', "json",
                             platform_types=SPECS)
     assert facts.organization.name == "\U0001f600"
+
+
+def test_a_mapping_handed_in_is_held_to_the_same_text_rules() -> None:
+    d = doc()
+    d["organization"]["name"] = "a\x00b"
+    d["algorithms"][0]["name"] = "\udc80"
+    found = {e.path: e.code for e in errors(d)}
+    assert found == {"organization.name": "nul", "algorithms[0].name": "surrogate"}
 
 
 @pytest.mark.parametrize("format", ["json", "yaml"])
