@@ -7,12 +7,13 @@ from pathlib import Path
 
 import attrs
 import pytest
-from facts_support import SPECS, doc, errors, only
 
 from policy_sdk.errors import Diagnostic, FactsError, ValidationError
 from policy_sdk.facts import Deployment, Facts, Organization, load_facts, load_facts_text
 from policy_sdk.facts.derived import deployments_by_algorithm
 from policy_sdk.facts.read import read_document
+
+from .facts_support import SPECS, doc, errors, only
 
 _HEAD = "organization: {name: 甲公司}\nalgorithms: [{id: rec}]\n"
 
