@@ -26,6 +26,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final, Literal
 
 import yaml
@@ -50,6 +51,7 @@ __all__ = [
     "MAX_NUMBER_DIGITS",
     "MAX_YAML_NODES",
     "Format",
+    "LineMap",
     "Locator",
     "check_text",
     "decode",
@@ -84,32 +86,47 @@ class Locator:
     """Where the values of a read document stand: data path -> span in the text.
 
     JSON documents have no positions (their problems name data paths); YAML ones have
-    the position of every value. A path with no position of its own is shown at its
-    nearest parent that has one.
+    the position of every value, found when first asked for (``marks_of``) where the
+    reader did not record them on the way. A path with no position of its own is shown
+    at its nearest parent that has one.
     """
 
     def __init__(self, file: str | None, text: str | None = None,
-                 marks: Marks | None = None) -> None:
+                 marks: Marks | None = None, *,
+                 marks_of: Callable[[], Marks] | None = None) -> None:
         self.file = file
         self.text = text
-        self.marks = marks
+        self._marks = marks
+        self._marks_of = marks_of
         self._lines: list[str] | None = None
 
-    def lines(self) -> dict[str, int]:
-        """data path -> the 1-based line of its value (empty for JSON)."""
-        return {p: m[0] for p, m in self.marks.items()} if self.marks is not None else {}
+    @property
+    def marks(self) -> Marks | None:
+        """data path -> (line, column, end line, end column), or None (JSON)."""
+        if self._marks is None and self._marks_of is not None:
+            self._marks = self._marks_of()
+            self._marks_of = None
+        return self._marks
+
+    def lines(self) -> Mapping[str, int]:
+        """data path -> the 1-based line of its value (empty for JSON); a view, worked
+        out when first read."""
+        if self._marks is None and self._marks_of is None:
+            return {}
+        return LineMap(self)
 
     def span(self, path: str, at_key: bool = False) -> tuple[Span | None, str | None]:
         """The span of ``path``'s value (or of its key, ``at_key``) and its source line."""
-        if self.marks is None or self.file is None:
+        marks = self.marks
+        if marks is None or self.file is None:
             return None, None
         probe = path
-        while probe and probe not in self.marks:
+        while probe and probe not in marks:
             cut = max(probe.rfind("."), probe.rfind("["))
             probe = probe[:cut] if cut > 0 else ""
         if not probe:
             return None, None
-        line, col, end_line, end_col = self.marks[probe]
+        line, col, end_line, end_col = marks[probe]
         if self._lines is None:
             self._lines = (self.text or "").splitlines()
         if at_key and probe == path:
@@ -133,6 +150,33 @@ class Locator:
             if at >= 0 and text[at + len(key):].lstrip(" \t\"'").startswith(":"):
                 return Span(self.file, number, at + 1, number, at + 1 + len(key)), text
         return None
+
+
+class LineMap(Mapping[str, int]):
+    """data path -> line of a :class:`Locator`'s document (``Facts.locations``)."""
+
+    __slots__ = ("_locator",)
+
+    def __init__(self, locator: Locator) -> None:
+        self._locator = locator
+
+    def _marks(self) -> Marks:
+        return self._locator.marks or {}
+
+    def __getitem__(self, path: str) -> int:
+        return self._marks()[path][0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._marks())
+
+    def __len__(self) -> int:
+        return len(self._marks())
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self),))  # pickled as the plain mapping it stands for
 
 
 def decode(data: bytes, file: str) -> str:
@@ -176,9 +220,14 @@ def read_text(text: str, file: str, format: Format) -> tuple[Any, Locator, list[
                    column=nul - text.rfind("\n", 0, nul), text=text)
     if format == "json":
         return _parse_json(text, file), Locator(file), []
-    fast = read_lines(text)
-    if fast is not None:
-        return fast[0], Locator(file, text, fast[1]), []
+    fast = read_lines(text, positions=False)
+    if fast is not None:  # the positions, when asked for, by the same reader
+        def marks_of() -> Marks:
+            again = read_lines(text)
+            assert again is not None
+            return again[1]
+
+        return fast[0], Locator(file, text, marks_of=marks_of), []
     try:
         doc, marks, soft = compose(text, file)
     except YamlFailure as exc:

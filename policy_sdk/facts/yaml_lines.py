@@ -49,21 +49,22 @@ _NOT_KEYS: Final = frozenset({"null", "Null", "NULL", "true", "True", "TRUE", "f
                               "False", "FALSE"})
 
 
-def read_lines(text: str) -> tuple[Any, Marks] | None:
+def read_lines(text: str, positions: bool = True) -> tuple[Any, Marks] | None:
     """The document and the marks :func:`~policy_sdk.facts.yaml12.compose` would give
-    (positions of multi-line values as its normalized ones), or None when ``text`` is
-    outside the subset."""
+    (no marks unless ``positions``), or None when ``text`` is outside the subset."""
     if (not text.endswith("\n") or text.startswith("\ufeff")
             or text.count("\n") * 3 > MAX_YAML_NODES or _NOT_PLAIN_TEXT.search(text)):
         return None
     marks: Marks = {}
-    plain: dict[str, Any] = {}
+    known: dict[str, Any] = {}  # scalar text -> its value (never a container)
+    miss = _MISS
     match = _LINE.match
     # frames: [indent, container, is_mapping, path]
     root: dict[str, Any] = {}
     stack: list[list[Any]] = [[0, root, True, ""]]
     top = stack[0]
     pending: tuple[list[Any], str, str] | None = None  # (frame, key, path): `key:` open
+    path = ""
     lineno = 0
     try:
         for line in text.split("\n"):
@@ -87,7 +88,8 @@ def read_lines(text: str) -> tuple[Any, Marks] | None:
                 if len(stack) >= MAX_DEPTH:
                     return None
                 frame[1][pkey] = child
-                marks[path] = (lineno, indent + 1, lineno, indent + 2)
+                if positions:
+                    marks[path] = (lineno, indent + 1, lineno, indent + 2)
                 top = [indent, child, dash is None, path]
                 stack.append(top)
             elif top[0] != indent or top[2] != (dash is None):
@@ -101,19 +103,25 @@ def read_lines(text: str) -> tuple[Any, Marks] | None:
                     return None
             if dash is not None:  # a new item of the list `top`
                 items: list[Any] = top[1]
-                item_path = f"{top[3]}[{len(items)}]"
+                if positions:
+                    path = f"{top[3]}[{len(items)}]"
                 if key is None:
-                    column = len(line) - len(item) + 1
-                    items.append(_scalar(item, plain))
-                    marks[item_path] = (lineno, column, lineno, column + len(item))
+                    value = known.get(item, miss)
+                    if value is miss:
+                        value = _scalar(item, known)
+                    items.append(value)
+                    if positions:
+                        column = len(line) - len(item) + 1
+                        marks[path] = (lineno, column, lineno, column + len(item))
                     continue
                 if len(stack) >= MAX_DEPTH:
                     return None
                 column = indent + len(dash) + 1
                 mapping: dict[str, Any] = {}
                 items.append(mapping)
-                marks[item_path] = (lineno, column, lineno, column + 1)
-                top = [column - 1, mapping, True, item_path]
+                if positions:
+                    marks[path] = (lineno, column, lineno, column + 1)
+                top = [column - 1, mapping, True, path]
                 stack.append(top)
             # `key: value` or `key:` in the mapping `top`
             if key is None:
@@ -122,13 +130,18 @@ def read_lines(text: str) -> tuple[Any, Marks] | None:
                 key = key[1:-1]
             if key in _NOT_KEYS or key in top[1]:
                 return None
-            path = f"{top[3]}.{key}" if top[3] else key
+            if positions:
+                path = f"{top[3]}.{key}" if top[3] else key
             if raw is None:
                 pending = (top, key, path)
                 continue
-            column = len(line) - len(raw) + 1
-            top[1][key] = _scalar(raw, plain)
-            marks[path] = (lineno, column, lineno, column + len(raw))
+            value = known.get(raw, miss)
+            if value is miss:
+                value = _scalar(raw, known)
+            top[1][key] = value
+            if positions:
+                column = len(line) - len(raw) + 1
+                marks[path] = (lineno, column, lineno, column + len(raw))
     except YamlFailure:
         return None  # a number too long to read: the composer says so
     if pending is not None or not root:
@@ -136,13 +149,14 @@ def read_lines(text: str) -> tuple[Any, Marks] | None:
     return root, marks
 
 
-def _scalar(raw: str, plain: dict[str, Any]) -> Any:
+_MISS: Final[Any] = object()
+
+
+def _scalar(raw: str, known: dict[str, Any]) -> Any:
+    """The value of ``raw``, remembered in ``known`` unless it is a (new) container."""
     first = raw[0]
-    if first == "'" or first == '"':
-        return raw[1:-1]
     if first == "[" or first == "{":
         return [] if first == "[" else {}
-    found = plain.get(raw, plain)
-    if found is plain:
-        found = plain[raw] = plain_value(raw)
-    return found
+    value = raw[1:-1] if first == "'" or first == '"' else plain_value(raw)
+    known[raw] = value
+    return value

@@ -205,3 +205,21 @@ def test_indexes_reach_facts_through_the_constructor_and_do_not_outlive_a_change
     fewer = attrs.evolve(facts, deployments=rows[:1])
     assert deployments_by_algorithm(fewer) == {"a": {"p": rows[0]}}
     assert deployments_by_algorithm(facts) is index
+
+
+def test_positions_of_a_yaml_text_are_found_when_asked_and_pickle_as_a_mapping() -> None:
+    import pickle
+
+    from policy_sdk.facts.yaml_lines import read_lines
+
+    text = "organization:\n  name: 甲\nalgorithms:\n- id: rec\nplatforms:\n- id: p\n  type: app\n"
+    assert read_lines(text) is not None  # the fast path: positions found later
+    facts = load_facts_text(text, "yaml", platform_types=SPECS)
+    assert dict(facts.locations) == {"organization": 2, "organization.name": 2,
+                                     "algorithms": 4, "algorithms[0]": 4,
+                                     "algorithms[0].id": 4, "platforms": 6,
+                                     "platforms[0]": 6, "platforms[0].id": 6,
+                                     "platforms[0].type": 7}
+    again = pickle.loads(pickle.dumps(facts))
+    assert again == facts
+    assert again.locations == dict(facts.locations)
