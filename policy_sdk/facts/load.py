@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FILING_NUMBER",
     "FIRST_PARTY_PLATFORM_TYPES",
+    "FORMATS",
     "MAX_DEPTH",
     "MAX_ERRORS",
     "MAX_FACTS_BYTES",
@@ -50,6 +51,9 @@ __all__ = [
 ]
 
 FIRST_PARTY_PLATFORM_TYPES: Final = ("app", "mini_program", "official_account", "website")
+
+FORMATS: Final = ("json", "yaml")
+"""The formats :func:`load_facts_text` reads."""
 
 _SUFFIXES: Final[dict[str, Format]] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
@@ -96,27 +100,31 @@ def load_facts(
 
 def load_facts_text(
     text: str | bytes,
-    format: Format = "json",
+    format: Format | str = "json",
     *,
     name: str = "<request>",
     platform_types: Mapping[str, PlatformTypeSpec] | None = None,
 ) -> Facts:
-    """Load deployment facts from the text of a YAML or JSON document (a request body).
+    """Load deployment facts from JSON or YAML ``text`` (a request body; ``bytes`` must
+    be UTF-8).
 
-    The same checks and limits as a file (duplicate keys are errors, YAML 1.2, sizes);
-    diagnostics name ``name`` where a file would stand, with lines for YAML.
+    The same checks and limits as a file (duplicate keys are errors, YAML 1.2, sizes;
+    a byte order mark is dropped); diagnostics name ``name`` where a file would stand,
+    with lines for YAML. Raises :class:`~policy_sdk.errors.FactsError` with every
+    problem of the document.
     """
-    if format not in ("json", "yaml"):
-        raise FactsError([Diagnostic(code="format", message=f"unknown facts format "
-                                     f"{describe(format)}; expected `json` or `yaml`",
-                                     file=name)])
+    if format not in FORMATS:
+        raise fail("format", f"unknown facts format {describe(format)}", name,
+                   help="facts text is `json` or `yaml`")
     specs = default_platform_types() if platform_types is None else platform_types
-    with gc_paused():
-        if isinstance(text, bytes | bytearray):
+    with gc_paused():  # as load_facts: many containers, no cycles
+        if isinstance(text, bytes | bytearray | memoryview):
             data = read.decode(bytes(text), name)
-        else:
-            data = text
+        elif isinstance(text, str):
+            data = text.removeprefix("\ufeff")
             read.check_text(data, name)
+        else:
+            raise fail("type", "facts text must be text or bytes", name)
         return _load_text(data, name, format, specs)
 
 

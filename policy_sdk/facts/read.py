@@ -257,7 +257,7 @@ def read_document(data: bytes | str, name: str, format: Format, *,
         if isinstance(data, bytes | bytearray):
             text = decode(bytes(data), name)
         else:
-            text = data
+            text = data.removeprefix("\ufeff")
             check_text(text, name)
         doc, locator, soft = read_text(text, name, format)
         if soft:

@@ -20,7 +20,7 @@ _HEAD = "organization: {name: 甲公司}\nalgorithms: [{id: rec}]\n"
 
 def _text_errors(text: str, format: str = "yaml") -> list[Diagnostic]:
     with pytest.raises(FactsError) as caught:
-        load_facts_text(text, format, platform_types=SPECS)  # type: ignore[arg-type]
+        load_facts_text(text, format, platform_types=SPECS)
     return list(caught.value.diagnostics)
 
 
@@ -175,7 +175,7 @@ def test_load_facts_text_reports_like_a_file(tmp_path: Path) -> None:
     path.write_text(_HEAD, encoding="utf-8")
     assert load_facts(path, platform_types=SPECS) == facts
     with pytest.raises(FactsError) as caught:
-        load_facts_text("{}", "toml")  # type: ignore[arg-type]
+        load_facts_text("{}", "toml")
     assert caught.value.diagnostics[0].code == "format"
 
 
