@@ -137,6 +137,16 @@ def _load_text(text: str, file: str, format: Format,
     return check_document(doc, specs, locator, soft)
 
 
+def _is_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder; a name the system refuses (too long, …) is not one,
+    and then reads as a file name: its problem is reported with the path, never as an
+    ``OSError``."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def _load_file(source: str | os.PathLike[str], specs: Mapping[str, PlatformTypeSpec]) -> Facts:
     path = Path(source)
     file = str(path)
@@ -144,7 +154,7 @@ def _load_file(source: str | os.PathLike[str], specs: Mapping[str, PlatformTypeS
     format = _SUFFIXES.get(suffix)
     try:
         if format is None:
-            if path.is_dir():
+            if _is_dir(path):
                 raise fail("format", f"`{path}` is a folder; --facts takes one facts file "
                            "(.yaml, .yml or .json)", file)
             raise fail("format", f"unknown facts file type `{path.suffix}`" if path.suffix
