@@ -220,14 +220,9 @@ def read_text(text: str, file: str, format: Format) -> tuple[Any, Locator, list[
                    column=nul - text.rfind("\n", 0, nul), text=text)
     if format == "json":
         return _parse_json(text, file), Locator(file), []
-    fast = read_lines(text, positions=False)
-    if fast is not None:  # the positions, when asked for, by the same reader
-        def marks_of() -> Marks:
-            again = read_lines(text)
-            assert again is not None
-            return again[1]
-
-        return fast[0], Locator(file, text, marks_of=marks_of), []
+    fast = read_lines(text)
+    if fast is not None:  # positions worked out when first asked for
+        return fast[0], Locator(file, text, marks_of=fast[1]), []
     try:
         doc, marks, soft = compose(text, file)
     except YamlFailure as exc:

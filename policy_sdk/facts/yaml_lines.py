@@ -2,7 +2,8 @@
 
 Large YAML facts files are written by programs, one ``key: value`` or ``- item`` per
 line. Such a file is read here about three times faster than through libyaml's events
-(:mod:`policy_sdk.facts.yaml12`), with the same values and the same positions. Any
+(:mod:`policy_sdk.facts.yaml12`), with the same values and the same positions (worked
+out when first asked for, from the place of each value recorded on the way). Any
 text outside the subset below makes :func:`read_lines` answer None, and the caller
 composes the file from libyaml's events, which reports every problem in words.
 
@@ -28,6 +29,7 @@ composer reads them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 from policy_sdk.facts.yaml12 import MAX_DEPTH, MAX_YAML_NODES, Marks, YamlFailure, plain_value
@@ -49,22 +51,24 @@ _NOT_KEYS: Final = frozenset({"null", "Null", "NULL", "true", "True", "TRUE", "f
                               "False", "FALSE"})
 
 
-def read_lines(text: str, positions: bool = True) -> tuple[Any, Marks] | None:
-    """The document and the marks :func:`~policy_sdk.facts.yaml12.compose` would give
-    (no marks unless ``positions``), or None when ``text`` is outside the subset."""
+def read_lines(text: str) -> tuple[Any, Callable[[], Marks]] | None:
+    """The document :func:`~policy_sdk.facts.yaml12.compose` would give and a function
+    giving its marks (worked out when called), or None when ``text`` is outside the
+    subset."""
     if (not text.endswith("\n") or text.startswith("\ufeff")
             or text.count("\n") * 3 > MAX_YAML_NODES or _NOT_PLAIN_TEXT.search(text)):
         return None
-    marks: Marks = {}
+    # the place of every value, in the order a walk of the document meets them
+    places: list[tuple[int, int, int, int]] = []
+    place = places.append
     known: dict[str, Any] = {}  # scalar text -> its value (never a container)
     miss = _MISS
     match = _LINE.match
-    # frames: [indent, container, is_mapping, path]
+    # frames: [indent, container, is_mapping]
     root: dict[str, Any] = {}
-    stack: list[list[Any]] = [[0, root, True, ""]]
+    stack: list[list[Any]] = [[0, root, True]]
     top = stack[0]
-    pending: tuple[list[Any], str, str] | None = None  # (frame, key, path): `key:` open
-    path = ""
+    pending: tuple[list[Any], str] | None = None  # (frame, key): `key:` still open
     lineno = 0
     try:
         for line in text.split("\n"):
@@ -77,7 +81,7 @@ def read_lines(text: str, positions: bool = True) -> tuple[Any, Marks] | None:
                 continue  # blank or a comment
             indent = len(ind)
             if pending is not None:
-                frame, pkey, path = pending
+                frame, pkey = pending
                 pending = None
                 if dash is not None and indent >= frame[0]:
                     child: Any = []
@@ -88,9 +92,8 @@ def read_lines(text: str, positions: bool = True) -> tuple[Any, Marks] | None:
                 if len(stack) >= MAX_DEPTH:
                     return None
                 frame[1][pkey] = child
-                if positions:
-                    marks[path] = (lineno, indent + 1, lineno, indent + 2)
-                top = [indent, child, dash is None, path]
+                place((lineno, indent + 1, lineno, indent + 2))
+                top = [indent, child, dash is None]
                 stack.append(top)
             elif top[0] != indent or top[2] != (dash is None):
                 while stack and (stack[-1][0] > indent or (
@@ -102,26 +105,21 @@ def read_lines(text: str, positions: bool = True) -> tuple[Any, Marks] | None:
                 if top[0] != indent or top[2] != (dash is None):
                     return None
             if dash is not None:  # a new item of the list `top`
-                items: list[Any] = top[1]
-                if positions:
-                    path = f"{top[3]}[{len(items)}]"
                 if key is None:
                     value = known.get(item, miss)
                     if value is miss:
                         value = _scalar(item, known)
-                    items.append(value)
-                    if positions:
-                        column = len(line) - len(item) + 1
-                        marks[path] = (lineno, column, lineno, column + len(item))
+                    top[1].append(value)
+                    column = len(line) - len(item) + 1
+                    place((lineno, column, lineno, column + len(item)))
                     continue
                 if len(stack) >= MAX_DEPTH:
                     return None
                 column = indent + len(dash) + 1
                 mapping: dict[str, Any] = {}
-                items.append(mapping)
-                if positions:
-                    marks[path] = (lineno, column, lineno, column + 1)
-                top = [column - 1, mapping, True, path]
+                top[1].append(mapping)
+                place((lineno, column, lineno, column + 1))
+                top = [column - 1, mapping, True]
                 stack.append(top)
             # `key: value` or `key:` in the mapping `top`
             if key is None:
@@ -130,23 +128,43 @@ def read_lines(text: str, positions: bool = True) -> tuple[Any, Marks] | None:
                 key = key[1:-1]
             if key in _NOT_KEYS or key in top[1]:
                 return None
-            if positions:
-                path = f"{top[3]}.{key}" if top[3] else key
             if raw is None:
-                pending = (top, key, path)
+                pending = (top, key)
                 continue
             value = known.get(raw, miss)
             if value is miss:
                 value = _scalar(raw, known)
             top[1][key] = value
-            if positions:
-                column = len(line) - len(raw) + 1
-                marks[path] = (lineno, column, lineno, column + len(raw))
+            column = len(line) - len(raw) + 1
+            place((lineno, column, lineno, column + len(raw)))
     except YamlFailure:
         return None  # a number too long to read: the composer says so
     if pending is not None or not root:
         return None
-    return root, marks
+    return root, lambda: _marks(root, places)
+
+
+def _marks(root: dict[str, Any], places: list[tuple[int, int, int, int]]) -> Marks:
+    """data path -> place: the places given in the order a depth-first walk of ``root``
+    (mappings in key order, lists in order, each value before its contents) meets the
+    values, as the line reader recorded them."""
+    marks: Marks = {}
+    found = iter(places)
+    # frames: (path, is_mapping, iterator over (key or index, value))
+    stack: list[tuple[str, bool, Iterator[tuple[Any, Any]]]] = [("", True, iter(root.items()))]
+    while stack:
+        base, is_map, children = stack[-1]
+        for key, value in children:
+            path = (f"{base}.{key}" if base else key) if is_map else f"{base}[{key}]"
+            marks[path] = next(found)
+            if value and (value.__class__ is dict or value.__class__ is list):
+                stack.append((path, value.__class__ is dict,
+                              iter(value.items() if value.__class__ is dict
+                                   else enumerate(value))))
+                break
+        else:
+            stack.pop()
+    return marks
 
 
 _MISS: Final[Any] = object()
