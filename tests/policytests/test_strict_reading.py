@@ -76,13 +76,12 @@ def test_an_alias_bomb_in_a_test_file_is_refused_quickly(tmp_path: Path) -> None
 
 def test_big_integers_and_lone_surrogates_in_a_test_file(tmp_path: Path) -> None:
     err = _test_file_error(tmp_path, CASE.replace("code: 010", "code: " + "9" * 5000))
-    assert err.code == "policy-test-bad-number"
+    assert err.code == "policy-test-too-large"
     assert err.diagnostics[0].message == "a number has more than 4300 digits"
     err = _test_file_error(tmp_path, CASE.replace("name: x", 'name: "\\ud800"'))
-    assert err.code == "policy-test-encoding"
+    assert err.code == "policy-test-yaml"
     assert err.diagnostics[0].message == (
-        "text in the test file holds a lone surrogate U+D800, which is not a character")
-    assert err.diagnostics[0].path == "cases[0].facts.organization.name"
+        "malformed YAML: an escape that is not a character (a lone surrogate?)")
 
 
 def test_deep_nesting_in_a_test_file(tmp_path: Path) -> None:
@@ -152,9 +151,11 @@ def test_calendar_files_have_the_facts_limits(tmp_path: Path) -> None:
     assert err.diagnostics[0].message == "a number has more than 4300 digits"
     err = _calendar_error(tmp_path, '{"year": 2031, "notice": "\\udc80"}', "s.json")
     assert err.diagnostics[0].message == (
-        "text in the calendar file holds a lone surrogate U+DC80, which is not a character")
+        "text holds a lone surrogate `\\udc80`, which is not a character")
+    assert err.diagnostics[0].path == "notice"
     err = _calendar_error(tmp_path, 'year: 2031\nnotice: "\\ud800"\n')
-    assert err.diagnostics[0].code == "encoding"
+    assert err.diagnostics[0].message == (
+        "malformed YAML: an escape that is not a character (a lone surrogate?)")
     err = _calendar_error(tmp_path, "year: 2031\nnotice: a\x00b\n")
     assert err.diagnostics[0].code in ("nul", "malformed")
 
