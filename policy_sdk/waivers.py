@@ -187,8 +187,8 @@ def load_waivers(path: str | Path) -> Waivers:
         why = getattr(exc, "strerror", None) or "not a readable file"
         raise WaiverError([Diagnostic("io", f"cannot read waivers file `{file}`: {why}",
                                       file=file)]) from None
-    fmt = "json" if file.endswith(".json") else "yaml"
-    document, _ = read_document(data, file, fmt, error=WaiverError)
+    document, _ = read_document(data, file, "json" if file.endswith(".json") else "yaml",
+                                error=WaiverError)
     return parse_waivers(document, file)
 
 
