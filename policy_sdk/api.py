@@ -41,6 +41,7 @@ from policy_sdk.workdays import WorkdayCalendar, default_calendar
 
 if TYPE_CHECKING:
     from policy_sdk.cancellation.model import CancellationPlan, Inventory
+    from policy_sdk.waivers import Waivers
 
 PolicySource = pipeline.PolicyInput
 FactsSource = Facts | Mapping[str, Any] | str | os.PathLike[str]
@@ -75,6 +76,7 @@ class Engine:
         plugin_rules: bool = True,
         calendar: WorkdayCalendar | None = None,
         pause_gc: bool = False,
+        default_pack: bool = False,
     ) -> None:
         self._options: dict[str, Any] = {
             "plugins": tuple(plugins),
@@ -93,7 +95,7 @@ class Engine:
                 plugins, load_entrypoints=load_entrypoints, disabled=disabled_plugins
             )
             self.policy_set: pipeline.PolicySet = pipeline.load_policy_set(
-                policies, self.registry, plugin_rules=plugin_rules
+                policies, self.registry, plugin_rules=plugin_rules, default_pack=default_pack
             )
         self.modules: tuple[tuple[ast.Module, str], ...] = tuple(
             (m.module, m.origin) for m in self.policy_set.modules
@@ -157,15 +159,24 @@ class Engine:
             facts: Facts = load_facts(source, platform_types=self.registry.platform_types)
         return facts
 
-    def evaluate(self, facts: FactsSource, *, as_of: dt.date | str | None = None) -> Report:
-        """Every rule on every scope key of ``facts`` as of ``as_of`` (default today)."""
+    def evaluate(self, facts: FactsSource, *, as_of: dt.date | str | None = None,
+                 waivers: Waivers | str | os.PathLike[str] | None = None) -> Report:
+        """Every rule on every scope key of ``facts`` as of ``as_of`` (default today);
+        ``waivers`` (a :class:`~policy_sdk.waivers.Waivers` or a waivers file) applied by
+        :meth:`Report.with_waivers <policy_sdk.engine.report.Report.with_waivers>`."""
         day = parse_as_of(as_of)
         loaded = self.load_facts(facts)
         rules = self._rules_for(loaded)
         with self._gc():
-            return evaluate_rules(rules, loaded, day, self.calendar, self.functions,
-                                  self._schema_for(loaded), pause_gc=self.pause_gc,
-                                  meta=report_meta(self, loaded, day))
+            report = evaluate_rules(rules, loaded, day, self.calendar, self.functions,
+                                    self._schema_for(loaded), pause_gc=self.pause_gc,
+                                    meta=report_meta(self, loaded, day))
+        if waivers is None:
+            return report
+        from policy_sdk.waivers import Waivers, load_waivers
+
+        return report.with_waivers(waivers if isinstance(waivers, Waivers)
+                                   else load_waivers(waivers))
 
     def inventory(self, facts: FactsSource, *, as_of: dt.date | str | None = None) -> Inventory:
         """The filing inventory (:func:`policy_sdk.cancellation.inventory.build_inventory`)."""

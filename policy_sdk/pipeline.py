@@ -264,8 +264,13 @@ def load_policy_set(
     *,
     plugin_rules: bool = True,
     problems: list[Diagnostic] | None = None,
+    default_pack: bool = False,
 ) -> PolicySet:
     """Read, parse and gather the policies (``None``: the default pack) and plugin rules.
+
+    ``default_pack``: the default pack is read too, first, beside the given policies
+    (what ``policy-sdk check --policy`` does); a given path that is the pack, or a file
+    of it, is read once (paths compared resolved).
 
     Raises :class:`PolicySyntaxError` for the policies (missing paths, empty folders and
     files, syntax errors), then :class:`PluginError` for plugin rules that do not parse,
@@ -276,9 +281,9 @@ def load_policy_set(
     own: list[Diagnostic] = []
     files: list[Path] = []
     modules: list[LoadedModule] = []
-    if policies is None:
+    if policies is None or default_pack:
         modules, files = _default_pack(own)
-    else:
+    if policies is not None:
         if isinstance(policies, str | os.PathLike | ast.Module):
             policies = [policies]
         paths: list[str | os.PathLike[str]] = []
@@ -288,9 +293,13 @@ def load_policy_set(
             else:
                 paths.append(source)
         if paths:
-            files, found = expand_policy_paths(paths)
+            given, found = expand_policy_paths(paths)
             own.extend(found)
-            modules.extend(_parse_files(files, {}, own))
+            if files:  # the pack is read already: not a second time
+                pack = {os.path.realpath(f) for f in files}
+                given = [f for f in given if os.path.realpath(f) not in pack]
+            files = [*files, *given]
+            modules.extend(_parse_files(given, {}, own))
     if own:
         if problems is None:
             raise PolicySyntaxError(own)

@@ -28,6 +28,7 @@ fails the check; expired, it waives nothing and is itself a finding
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -73,6 +74,8 @@ class Waiver:
     filing: str | None = None
     #: where it is written: ``waivers[3]``
     path: str = ""
+    #: the waivers file it is written in
+    file: str | None = attrs.field(default=None, eq=False)
 
     def matches(self, rule: str, algorithm: str | None, platform: str | None,
                 filing: str | None, platforms: Sequence[str] = ()) -> bool:
@@ -94,7 +97,12 @@ class Waiver:
 
     def to_dict(self) -> dict[str, Any]:
         return {"reason": self.reason, "owner": self.owner,
-                "expires": self.expires.isoformat(), "where": self.path}
+                "expires": self.expires.isoformat(), "where": self.where}
+
+    @property
+    def where(self) -> str:
+        """``FILE waivers[N]`` (or ``waivers[N]`` for a waiver not read from a file)."""
+        return f"{self.file} {self.path}" if self.file else self.path
 
 
 @attrs.frozen
@@ -175,7 +183,7 @@ class Waivers:
         return out
 
 
-def load_waivers(path: str | Path) -> Waivers:
+def load_waivers(path: str | os.PathLike[str]) -> Waivers:
     """Read a waivers file (YAML or JSON) through the strict reader the facts use: YAML
     1.2, a key written twice is an error, size and nesting limits."""
     from policy_sdk.facts.read import read_document
@@ -209,7 +217,8 @@ def parse_waivers(document: Any, file: str | None = None) -> Waivers:
         if key not in _SECTIONS:
             fail(str(key), "unknown-key", f"unknown section `{key}`",
                  did_you_mean(str(key), _SECTIONS))
-    waivers = [w for i, item in enumerate(_items(document, "waivers", fail))
+    waivers = [attrs.evolve(w, file=file) for i, item in
+               enumerate(_items(document, "waivers", fail))
                if (w := _waiver(item, f"waivers[{i}]", fail)) is not None]
     overrides = [o for i, item in enumerate(_items(document, "severities", fail))
                  if (o := _override(item, f"severities[{i}]", fail)) is not None]

@@ -1,7 +1,8 @@
 """``policy-sdk check``: run policies against deployment facts.
 
-Exit status: 0 when no mandatory rule is violated (or ``--exit-zero``), 1 when one
-is, 2 on bad input (any policy-sdk error, printed as diagnostics; never a traceback).
+Exit status: 0 when no mandatory rule is violated among the findings the filters
+select (or ``--exit-zero``), 1 when one is, 2 on bad input (any policy-sdk error,
+printed as diagnostics; never a traceback).
 """
 
 from __future__ import annotations
@@ -25,8 +26,24 @@ from policy_sdk.reports.cli import output_option
               help="the facts file: your algorithms, platforms, deployments and filings "
               "(.yaml, .yml or .json)")
 @click.option("--policy", "policies", multiple=True, metavar="PATH",
-              help="a policy file, or a folder of *.policy files (repeatable); replaces the "
-              "default policy pack (plugin rules still run)")
+              help="a policy file, or a folder of *.policy files (repeatable), run together "
+              "with the default policy pack (before 0.2 it replaced the pack: add "
+              "--no-default-pack for that)")
+@click.option("--no-default-pack", is_flag=True,
+              help="run only the --policy paths, not the default policy pack (plugin rules "
+              "still run)")
+@click.option("--waivers", "waivers_file", type=SafePath(dir_okay=False), metavar="FILE",
+              help="a waivers file: findings accepted with a reason, an owner and an expiry "
+              "are reported as waived, expired waivers as findings, and severity "
+              "overrides apply (docs/waivers.md; default: none)")
+@click.option("--rule", "rules", multiple=True, metavar="ID",
+              help="only this rule's findings (repeatable); the summary and the exit "
+              "status follow what is selected")
+@click.option("--algorithm", "algorithms", multiple=True, metavar="ID",
+              help="only findings of this algorithm (repeatable)")
+@click.option("--platform", "platforms", multiple=True, metavar="ID",
+              help="only findings of this platform, per-filing findings of a filing naming "
+              "it included (repeatable)")
 @click.option("--as-of", "as_of", type=Date(),
               help="the day deadlines are judged on, which decides pending or violated; "
               "YYYY-MM-DD (default: today)")
@@ -36,11 +53,16 @@ from policy_sdk.reports.cli import output_option
               "format a plugin adds")
 @click.option("--severity", type=Choice(["mandatory", "advisory"]),
               help="show only mandatory or only advisory findings (default: both; the "
-              "summary counts all)")
+              "summary counts both, split); `advisory` never exits 1")
 @click.option("--all", "include_all", is_flag=True,
               help="also show satisfied and not-applicable findings (default: only violated "
               "and pending)")
 @click.option("--exit-zero", is_flag=True, help="exit 0 even when a mandatory rule is violated")
+@click.option("--summary", "summary_only", is_flag=True,
+              help="print only the summary line (text format)")
+@click.option("-q", "--quiet", is_flag=True,
+              help="print nothing on standard output: the exit status tells (errors and "
+              "warnings still go to standard error)")
 @click.option("--calendar", "calendar_file", type=SafePath(dir_okay=False), metavar="FILE",
               help="a calendar file of holidays and adjusted working days (调休) for years "
               "the built-in calendar does not know yet (default: no file)")
@@ -54,11 +76,18 @@ from policy_sdk.reports.cli import output_option
 def check(
     facts_file: str,
     policies: Sequence[str],
+    no_default_pack: bool,
+    waivers_file: str | None,
+    rules: Sequence[str],
+    algorithms: Sequence[str],
+    platforms: Sequence[str],
     as_of: dt.date | None,
     fmt: str,
     severity: str | None,
     include_all: bool,
     exit_zero: bool,
+    summary_only: bool,
+    quiet: bool,
     calendar_file: str | None,
     no_plugin_rules: bool,
     color: bool | None,
@@ -70,20 +99,26 @@ def check(
     """Check deployment facts against the policies.
 
     Each rule gives findings that are violated, pending (not met, but the deadline has
-    not passed as of --as-of), satisfied or not applicable. Without --policy, the
-    default policy pack and the rules installed plugins contribute are run.
+    not passed as of --as-of), satisfied or not applicable; with --waivers, a finding
+    accepted by a waiver is waived. The default policy pack, the --policy paths beside
+    it (with --no-default-pack: instead of it) and the rules installed plugins
+    contribute are run.
 
-    Exit status: 0 no mandatory rule is violated (or --exit-zero), 1 one is, 2 bad
+    Exit status: 0 no mandatory rule is violated among the findings selected by
+    --rule, --algorithm, --platform and --severity (or --exit-zero), 1 one is, 2 bad
     input.
     """
     try:
+        from policy_sdk.cli._selection import check_pack_options, narrow
         from policy_sdk.engine.engine import Engine, parse_as_of
         from policy_sdk.workdays import WorkdayCalendar
 
+        check_pack_options(policies, no_default_pack, summary_only, fmt)
         calendar = WorkdayCalendar.from_file(calendar_file) if calendar_file else None
         day = parse_as_of(as_of)
         engine = Engine(
             list(policies) if policies else None,
+            default_pack=not no_default_pack,
             plugins=tuple(plugin),
             load_entrypoints=not no_entrypoints,
             disabled_plugins=disabled_names(disable),
@@ -106,8 +141,15 @@ def check(
             facts = engine.load_facts(facts_file)
             step("评估 evaluating")
             report = engine.evaluate(facts, as_of=day)
+            report = narrow(report, facts, waivers_file, rules, algorithms, platforms)
             step("生成报告 writing the report")
-            if fmt in FILE_FORMATS:
+            if quiet:
+                text = ""
+            elif summary_only:
+                from policy_sdk.reports.text import summary_line
+
+                text = summary_line(report) + "\n"
+            elif fmt in FILE_FORMATS:
                 text = render_check(fmt, report, engine=engine, facts=facts,
                                     facts_file=facts_file, include_all=include_all,
                                     severity=severity)
@@ -117,18 +159,22 @@ def check(
                 use_color = want_color(color) if output is None else bool(color)
                 text = _render(reporter, report, include_all=include_all, severity=severity,
                                color=use_color, facts_file=facts_file)
-        for warning in engine.warnings:
+        for warning in (*engine.warnings, *report.warnings):
             click.echo(warning.render(), err=True)
     except PolicySdkError as err:
         click.echo(err.render(), err=True)
         _error_document(fmt, err, as_of, output)
         sys.exit(2)
     try:  # written as it is: colour codes asked for are kept, through a pipe too
-        emit(text, output)
+        if not quiet:
+            emit(text, output)
     except PolicySdkError as err:
         click.echo(err.render(), err=True)
         sys.exit(2)
-    sys.exit(0 if exit_zero or not report.failed else 1)
+    # only what the filters select decides: --severity advisory hides, and so does not
+    # count, the mandatory findings
+    failed = report.failed and severity in (None, "mandatory")
+    sys.exit(0 if exit_zero or not failed else 1)
 
 
 def _render(reporter: Any, report: Any, **options: Any) -> str:

@@ -123,7 +123,7 @@ class FindingMaker:
             rule_id, status, severity, key[0], key[1], key[2], message, citation, remedy, due,
             lines, origin, span, facts_path, facts_line,
             tuple(sorted(set(item.platforms))) if self._platforms else (),
-            None if due is None else explainer.working_days_left(due)))
+            None if due is None else explainer.working_days_left(due), None))
 
     def _explainer_made(self) -> _Explainer:
         with self._lock:

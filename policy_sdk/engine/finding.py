@@ -26,6 +26,7 @@ import attrs
 
 from policy_sdk.ast.nodes import SEVERITIES
 from policy_sdk.errors import Span
+from policy_sdk.waivers import Waiver
 
 __all__ = [
     "FINDING_FIELDS",
@@ -39,8 +40,12 @@ __all__ = [
     "urgency_key",
 ]
 
-Status = Literal["violated", "pending", "satisfied", "not_applicable"]
-STATUSES: Final[tuple[Status, ...]] = ("violated", "pending", "satisfied", "not_applicable")
+Status = Literal["violated", "pending", "waived", "satisfied", "not_applicable"]
+#: ``waived``: violated or pending, and accepted by a waiver in force
+#: (:meth:`policy_sdk.engine.report.Report.with_waivers`); the engine itself never
+#: gives it
+STATUSES: Final[tuple[Status, ...]] = ("violated", "pending", "waived", "satisfied",
+                                       "not_applicable")
 
 #: (remedy, explanation, facts path, facts line, working days left)
 Details = tuple[str | None, tuple[str, ...], str | None, int | None, int | None]
@@ -99,6 +104,8 @@ class Finding:
     #: finding's index for it (two slots, not a pair: one object less per finding)
     _source: FindingDetails | None = attrs.field(default=None, eq=False, repr=False)
     _index: int = attrs.field(default=0, eq=False, repr=False)
+    #: the waiver that moved this finding to ``waived`` (None for every other finding)
+    waiver: Waiver | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def remedy(self) -> str | None:
@@ -178,7 +185,7 @@ class Finding:
             self.rule, self.status, self.severity, self.algorithm, self.platform,
             self.filing, self.message, self.citation, self.remedy, self.deadline,
             self.explanation, self.origin, self.span, self.facts_path, self.facts_line,
-            self.platforms, self.working_days_left,
+            self.platforms, self.working_days_left, None, 0, self.waiver,
         ))
 
 
@@ -190,7 +197,7 @@ _DETAILS: Final = ("_remedy", "_explanation", "_facts_path", "_facts_line",
 
 #: how a wire field's value is written (see :data:`_KINDS`)
 Kind = Literal["text", "text?", "date?", "int?", "lines", "platforms", "policy_location",
-               "facts_location"]
+               "facts_location", "waiver"]
 
 
 class _Absent:
@@ -221,6 +228,15 @@ _KINDS: Final[dict[str, tuple[Callable[..., Any], dict[str, Any], bool]]] = {
         lambda path, line: ABSENT if path is None else {"path": path, "line": line},
         {"type": "object", "required": ["path", "line"],
          "properties": {"path": {"type": "string"}, "line": {"type": ["integer", "null"]}}},
+        True),
+    "waiver": (
+        lambda waiver: ABSENT if waiver is None else waiver.to_dict(),
+        {"type": "object", "required": ["reason", "owner", "expires", "where"],
+         "properties": {"reason": {"type": "string"}, "owner": {"type": "string"},
+                        "expires": {"type": "string", "format": "date"},
+                        "where": {"type": "string",
+                                  "description": "the entry in the waivers file: "
+                                  "FILE waivers[N]"}}},
         True),
 }
 
@@ -293,6 +309,8 @@ FINDING_FIELDS: Final[tuple[WireField, ...]] = (
     WireField("platforms", "platforms", ("platforms",),
               "per-filing findings: the platforms the filing names (sorted); the "
               "finding is listed once and concerns each of them"),
+    WireField("waiver", "waiver", ("waiver",),
+              "a waived finding: the waiver in force that accepts it (`check --waivers`)"),
 )
 
 
@@ -337,7 +355,8 @@ def finding_order(f: Finding) -> tuple[str, str, str, str, str]:
 
 
 #: rank by status in :func:`urgency_key` (violated with a deadline comes first)
-_URGENCY: Final = {"violated": 1, "pending": 2, "satisfied": 3, "not_applicable": 4}
+_URGENCY: Final = {"violated": 1, "pending": 2, "waived": 3, "satisfied": 4,
+                   "not_applicable": 5}
 
 
 def urgency_key(f: Finding) -> tuple[int, int, tuple[str, str, str, str, str]]:

@@ -1,8 +1,13 @@
 """Findings and reports: what evaluation returns.
 
 A :class:`Report` holds every finding of every rule (satisfied and not applicable
-included); its JSON form lists violated and pending findings by default and always
-counts all. The JSON contract is documented in ``docs/report.schema.json``.
+included); its JSON form lists violated, pending and waived findings by default and
+always counts all. The JSON contract is documented in ``docs/report.schema.json``.
+
+Two reports are made from a report: :meth:`Report.with_waivers` (waivers and severity
+overrides applied: ``waived`` findings, ``waivers/expired`` findings, warnings for
+waivers that waive nothing) and :meth:`Report.narrowed` (only some rules, algorithms,
+platforms: its counts and :attr:`Report.failed` are those of what it keeps).
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
@@ -25,9 +30,12 @@ from policy_sdk.engine.finding import (
     row_of,
     urgency_key,
 )
-from policy_sdk.engine.jsontext import FindingWriter
+from policy_sdk.engine.jsontext import FindingWriter, dumps_nested
 from policy_sdk.engine.jsontext import dumps as json_text
 from policy_sdk.errors import Diagnostic, EvaluationError, Span, did_you_mean
+
+if TYPE_CHECKING:
+    from policy_sdk.waivers import Waiver, Waivers
 
 __all__ = ["STATUSES", "Finding", "FindingSelection", "FindingSource", "Report", "RuleInfo",
            "Status", "order_key", "urgency_key"]
@@ -75,7 +83,11 @@ class RuleInfo:
     span: Span | None = None
 
 
-_WANTED_DEFAULT: Final = ("violated", "pending")
+#: listed unless every finding is asked for: what needs attention, and what was
+#: accepted by a waiver (nothing waived is hidden)
+_WANTED_DEFAULT: Final = ("violated", "pending", "waived")
+#: what a waiver can waive
+_WAIVABLE: Final = ("violated", "pending")
 #: pieces of text handed out at once by :meth:`Report.iter_json` (about a megabyte)
 _PIECES_PER_CHUNK: Final = 20_000
 
@@ -115,7 +127,7 @@ class Report:
     """
 
     __slots__ = ("_all", "_as_of", "_counts", "_meta", "_pause", "_rules", "_selected",
-                 "_source")
+                 "_source", "_warnings")
 
     def __init__(
         self,
@@ -127,8 +139,10 @@ class Report:
         source: FindingSource | None = None,
         meta: Meta | Callable[[], Meta] | None = None,
         pause_gc: bool = False,
+        warnings: Sequence[Diagnostic] = (),
     ) -> None:
         self._as_of = as_of
+        self._warnings = tuple(warnings)
         self._pause = pause_gc
         self._rules = tuple(rules)
         self._source = source
@@ -157,6 +171,139 @@ class Report:
     @property
     def rules(self) -> tuple[RuleInfo, ...]:
         return self._rules
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """What the report warns about (a waiver in force that waives nothing, an expired
+        severity override); the JSON report lists them as ``warnings``."""
+        return self._warnings
+
+    def severity_counts(self) -> dict[str, dict[str, int]]:
+        """Findings by status, then by severity (``mandatory``, ``advisory`` and any
+        other a plugin uses), every status and severity present; counted without
+        making findings where the report can."""
+        severities = (*SEVERITIES, *sorted({r.severity for r in self._rules} - {*SEVERITIES}))
+        if self._source is not None and self._all is None:
+            return {s: {v: self._source.count(frozenset((s,)), v, None) for v in severities}
+                    for s in STATUSES}
+        out: dict[str, dict[str, int]] = {s: dict.fromkeys(severities, 0) for s in STATUSES}
+        for f in self.findings:
+            by = out[f.status]
+            by[f.severity] = by.get(f.severity, 0) + 1
+        return out
+
+    def with_waivers(self, waivers: Waivers) -> Report:
+        """This report with ``waivers`` applied as of its as-of date (``docs/waivers.md``).
+
+        * a severity override in force changes its rule's severity (its findings', and
+          so :attr:`failed`);
+        * a violated or pending finding matched by a waiver in force becomes ``waived``
+          (carrying the waiver; the first matching waiver in file order);
+        * an expired waiver waives nothing and is itself a violated finding of rule
+          ``waivers/expired``, with the severity of the rule it waived;
+        * a waiver in force that matched nothing, and an expired severity override, are
+          :attr:`warnings`.
+
+        A rule id the report does not have is a :class:`~policy_sdk.waivers.WaiverError`
+        with a did-you-mean (a typo would waive nothing, silently). The new report holds
+        its findings (made here, with their details).
+        """
+        from policy_sdk.waivers import EXPIRED_RULE
+
+        ids = [r.id for r in self._rules] or sorted({f.rule for f in self.findings})
+        waivers.check_rules(ids)
+        day = self._as_of
+        used: set[Waiver] = set()
+        out: list[Finding] = []
+        for f in self.findings:
+            severity = waivers.severity_of(f.rule, day)
+            changes: dict[str, Any] = {}
+            if severity is not None and severity != f.severity:
+                changes["severity"] = severity
+            if f.status in _WAIVABLE:
+                waiver = waivers.find(f.rule, f.algorithm, f.platform, f.filing, day,
+                                      f.platforms)
+                if waiver is not None:
+                    used.add(waiver)
+                    changes["status"] = "waived"
+                    changes["waiver"] = waiver
+            if changes:
+                _ = f.remedy  # details worked out for the status the rule gave
+                f = attrs.evolve(f, **changes)
+            out.append(f)
+        infos = [attrs.evolve(r, severity=sev) if (sev := waivers.severity_of(r.id, day))
+                 else r for r in self._rules]
+        by_id = {r.id: r for r in infos}
+        expired = waivers.expired(day)
+        for w in expired:
+            rule = by_id.get(w.rule)
+            severity = waivers.severity_of(w.rule, day) or (
+                rule.severity if rule is not None else "mandatory")
+            out.append(Finding(
+                EXPIRED_RULE, "violated", severity, w.algorithm, w.platform, w.filing,
+                f"the waiver of `{w.rule}` expired on {w.expires.isoformat()} "
+                f"(owner {w.owner}; reason: {w.reason})",
+                None,
+                "fix the finding and remove the waiver, or renew it with a later "
+                "`expires` if the finding is still accepted",
+                None,
+                (f"waiver {w.where}: rule `{w.rule}`, owner {w.owner}, expired on "
+                 f"{w.expires.isoformat()}",),
+                waivers.file or "waivers",
+            ))
+        if waivers.waivers and EXPIRED_RULE not in by_id:
+            infos.append(RuleInfo(
+                EXPIRED_RULE, "mandatory", "an expired waiver",
+                remedy="fix the finding and remove the waiver, or renew it",
+                origin=waivers.file or "waivers"))
+        return Report(out, as_of=day, rules=sorted(infos, key=lambda r: r.id),
+                      meta=self._meta, pause_gc=self._pause,
+                      warnings=(*self._warnings, *waivers.warnings(used, day)))
+
+    def narrowed(
+        self, *, rules: Sequence[str] = (), algorithms: Sequence[str] = (),
+        platforms: Sequence[str] = (), known_algorithms: Sequence[str] | None = None,
+        known_platforms: Sequence[str] | None = None,
+    ) -> Report:
+        """Only the findings of one of ``rules``, one of ``algorithms`` and one of
+        ``platforms`` (a filter not given keeps everything; a per-filing finding is of
+        each platform its filing names): the new report's counts and :attr:`failed` are
+        those of what it keeps.
+
+        A value the report cannot have is an :class:`~policy_sdk.errors.EvaluationError`
+        with a did-you-mean, not an empty report: a rule id not among :attr:`rules`, an
+        algorithm or platform id not among ``known_algorithms``/``known_platforms``
+        (when given: the facts' ids).
+        """
+        problems: list[Diagnostic] = []
+        ids = sorted({r.id for r in self._rules} or {f.rule for f in self.findings})
+        for what, values, known in (("rule", rules, ids),
+                                    ("algorithm", algorithms, known_algorithms),
+                                    ("platform", platforms, known_platforms)):
+            if known is None:
+                continue
+            for value in values:
+                if value not in known:
+                    hint = did_you_mean(value, known)
+                    listed = ", ".join(f"`{k}`" for k in sorted(known)[:20])
+                    problems.append(Diagnostic(
+                        f"unknown-{what}", f"no {what} `{value}` in this report",
+                        help=hint or (f"{what}s: {listed}" if listed else f"no {what}s")))
+        if problems:
+            raise EvaluationError(problems)
+        if not (rules or algorithms or platforms):
+            return self
+        want_rules, want_algorithms, want_platforms = set(rules), set(algorithms), set(platforms)
+        kept = [
+            f for f in self.findings
+            if (not want_rules or f.rule in want_rules)
+            and (not want_algorithms or f.algorithm in want_algorithms)
+            and (not want_platforms or f.platform in want_platforms
+                 or not want_platforms.isdisjoint(f.platforms))
+        ]
+        infos = [r for r in self._rules if not want_rules or r.id in want_rules]
+        return Report(kept, as_of=self._as_of, rules=infos, meta=self._meta,
+                      pause_gc=self._pause, warnings=self._warnings)
 
     @property
     def meta(self) -> Mapping[str, Any] | None:
@@ -289,7 +436,13 @@ class Report:
         listed = self.select(statuses, severity=severity)
         out = self._head(len(listed))
         out["findings"] = [f.to_dict() for f in listed]
+        if self._warnings:
+            out["warnings"] = self._warnings_json()
         return out
+
+    def _warnings_json(self) -> list[dict[str, Any]]:
+        return [{"code": w.code, "message": w.message, "path": w.path, "help": w.help}
+                for w in self._warnings]
 
     def to_json(
         self, include_all: bool = False, *, severity: str | None = None, indent: int | None = 2
@@ -334,10 +487,17 @@ class Report:
         indent: int | None, end: str,
         chunk: int | None,
     ) -> Iterator[str]:
-        text = json_text(head, indent=indent)
         if not head["summary"]["listed"]:
-            yield text + end
+            if self._warnings:
+                head["warnings"] = self._warnings_json()
+            yield json_text(head, indent=indent) + end
             return
+        text = json_text(head, indent=indent)
+        after = ""
+        if self._warnings:  # after the findings, as json.dumps writes the dict
+            after = ("," if indent is not None else ", ") + (
+                "" if indent is None else "\n" + " " * indent) + '"warnings": ' + (
+                dumps_nested(self._warnings_json(), indent, 1))
         writer = FindingWriter(indent)
 
         def newline(depth: int) -> str:
@@ -353,11 +513,12 @@ class Report:
         # many strings, no cycles: nothing for the collector
         with _paused(len(listed), self._pause):
             yield from writer.write_rows(rows, chunk or 0)
-        out.append(newline(1) + "]" + newline(0) + "}" + end)
+        out.append(newline(1) + "]" + after + newline(0) + "}" + end)
         yield "".join(out)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_restore, (self.findings, self._as_of, self._counts, self._rules, self.meta))
+        return (_restore, (self.findings, self._as_of, self._counts, self._rules, self.meta,
+                           self._warnings))
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -378,5 +539,7 @@ class Report:
 def _restore(
     findings: tuple[Finding, ...], as_of: dt.date, counts: Mapping[str, int],
     rules: tuple[RuleInfo, ...], meta: Meta | None = None,
+    warnings: tuple[Diagnostic, ...] = (),
 ) -> Report:
-    return Report(findings, as_of=as_of, counts=counts, rules=rules, meta=meta)
+    return Report(findings, as_of=as_of, counts=counts, rules=rules, meta=meta,
+                  warnings=warnings)

@@ -18,10 +18,12 @@ from policy_sdk.engine.report import STATUSES, Finding, Report
 from policy_sdk.plugins.specs import ReporterSpec
 
 _SHOWN: Final = ("violated", "pending")
+#: listed without --all (a waived finding is listed, as suppressed)
+_LISTED: Final = ("violated", "pending", "waived")
 
 
 def _listed(report: Report, include_all: bool, severity: str | None) -> tuple[Finding, ...]:
-    return report.select(STATUSES if include_all else _SHOWN, severity=severity)
+    return report.select(STATUSES if include_all else _LISTED, severity=severity)
 
 
 def summary_line(report: Report) -> str:
@@ -69,8 +71,8 @@ def iter_json(
 # --- sarif ---------------------------------------------------------------------------
 
 SARIF_SCHEMA: Final = "https://json.schemastore.org/sarif-2.1.0.json"
-_LEVEL: Final = {"violated": "error", "pending": "warning", "satisfied": "none",
-                 "not_applicable": "none"}
+_LEVEL: Final = {"violated": "error", "pending": "warning", "waived": "error",
+                 "satisfied": "none", "not_applicable": "none"}
 
 
 def render_sarif(
@@ -121,7 +123,7 @@ def _sarif(
         result: dict[str, Any] = {
             "ruleId": f.rule,
             "level": level,
-            "kind": "fail" if f.status in _SHOWN else (
+            "kind": "fail" if f.status in _LISTED else (
                 "pass" if f.status == "satisfied" else "notApplicable"),
             "message": {"text": _sarif_message(f)},
             "locations": locations,
@@ -136,6 +138,13 @@ def _sarif(
                 "explanation": list(f.explanation),
             },
         }
+        if f.waiver is not None:  # accepted by a waiver: reported, as suppressed
+            result["suppressions"] = [{
+                "kind": "external",
+                "justification": f"{f.waiver.reason} (owner {f.waiver.owner}, until "
+                                 f"{f.waiver.expires.isoformat()}; {f.waiver.where})",
+            }]
+            result["properties"]["waiver"] = f.waiver.to_dict()
         if f.platforms:  # a per-filing finding: one result for all the filing's platforms
             result["properties"]["platforms"] = list(f.platforms)
         if f.rule in index:

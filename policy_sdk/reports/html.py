@@ -65,8 +65,8 @@ def check_html(
     include_all: bool = False, severity: str | None = None,
 ) -> str:
     """The check report: findings by urgency, matrix, timeline."""
-    statuses = ("violated", "pending", "satisfied", "not_applicable") if include_all else (
-        "violated", "pending")
+    statuses = ("violated", "pending", "waived", "satisfied", "not_applicable") if (
+        include_all) else ("violated", "pending", "waived")
     left = WorkdaysLeft(calendar, report.as_of)
     views = finding_views(report.select(statuses, severity=severity), left, report.as_of)
     matrix = build_matrix(facts, findings=views)

@@ -28,7 +28,7 @@ FINDING_COLUMNS: Final = (
     "message", "citation", "remedy", "deadline", "working_days_left", "explanation",
     "origin", "policy_file", "policy_line", "policy_column", "facts_path", "facts_line",
 )
-_STATUSES: Final = ("violated", "pending", "satisfied", "not_applicable")
+_STATUSES: Final = ("violated", "pending", "waived", "satisfied", "not_applicable")
 _FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -36,7 +36,7 @@ def finding_rows(report: Any, calendar: WorkdayCalendarLike, *, include_all: boo
                  severity: str | None = None) -> list[Row]:
     """The rows of the findings the JSON report lists, in its order."""
     left = WorkdaysLeft(calendar, report.as_of)
-    statuses = _STATUSES if include_all else ("violated", "pending")
+    statuses = _STATUSES if include_all else ("violated", "pending", "waived")
     rows: list[Row] = []
     for f in report.select(statuses, severity=severity):
         span = f.span

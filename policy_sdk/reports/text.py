@@ -23,13 +23,16 @@ from collections.abc import Mapping
 from typing import IO, Any, Final
 
 _SHOWN: Final = ("violated", "pending")
-_ALL: Final = ("violated", "pending", "satisfied", "not_applicable")
+#: listed without --all: what needs attention, and what a waiver accepted (own heading)
+_LISTED: Final = ("violated", "pending", "waived")
+_ALL: Final = ("violated", "pending", "waived", "satisfied", "not_applicable")
 
 STYLE: Final[Mapping[str, str]] = {
     "violated": "bold red",
     "pending": "yellow",
     "satisfied": "green",
     "not_applicable": "dim",
+    "waived": "cyan",
 }
 
 #: C0 and C1 controls, DEL, and the bidirectional overrides/isolates that reorder text
@@ -55,17 +58,41 @@ def safe(text: str) -> str:
 
 
 def summary_line(report: Any) -> str:
+    """Counts by status; violated and pending split into mandatory and advisory (only
+    mandatory violations fail the check); waived shown when there are any."""
     c = report.counts
+    split = report.severity_counts() if hasattr(report, "severity_counts") else None
+
+    def by_severity(status: str) -> str:
+        if split is None:
+            return ""
+        by = split.get(status, {})
+        return f" ({by.get('mandatory', 0)} mandatory, {by.get('advisory', 0)} advisory)"
+
+    waived = c.get("waived", 0)
     return (
-        f"{c.get('violated', 0)} violated, {c.get('pending', 0)} pending, "
-        f"{c.get('satisfied', 0)} satisfied, {c.get('not_applicable', 0)} not applicable "
+        f"{c.get('violated', 0)} violated{by_severity('violated')}, "
+        f"{c.get('pending', 0)} pending{by_severity('pending')}, "
+        + (f"{waived} waived, " if waived else "")
+        + f"{c.get('satisfied', 0)} satisfied, {c.get('not_applicable', 0)} not applicable "
         f"(as of {report.as_of.isoformat()})"
     )
 
 
+def waiver_line(f: Any) -> str:
+    """A waived finding's waiver: reason, owner, expiry, where it is written."""
+    w = f.waiver
+    if w is None:
+        return "waived"
+    return f"waived: {w.reason} (owner {w.owner}, until {w.expires.isoformat()}; {w.where})"
+
+
 def heads(f: Any) -> list[str]:
     """The groups a finding is shown in: its platform; each platform its filing names
-    (a per-filing finding concerns all of them); else filings, algorithms, organization."""
+    (a per-filing finding concerns all of them); else filings, algorithms, organization.
+    A waived finding is shown under its own heading, ``waived``, after the others."""
+    if f.status == "waived":
+        return ["waived"]
     if f.platform is not None:
         return [f"platform {f.platform}"]
     if f.filing is not None:
@@ -77,7 +104,7 @@ def heads(f: Any) -> list[str]:
 
 def _groups(report: Any, include_all: bool, severity: str | None
             ) -> tuple[tuple[Any, ...], list[tuple[str, list[Any]]]]:
-    findings = report.select(_ALL if include_all else _SHOWN, severity=severity)
+    findings = report.select(_ALL if include_all else _LISTED, severity=severity)
     groups: dict[str, list[Any]] = {}
     for f in findings:
         for head in heads(f):
@@ -91,6 +118,8 @@ def _groups(report: Any, include_all: bool, severity: str | None
 
 
 def _subject(f: Any) -> str:
+    if f.status == "waived" and f.platform is not None:  # not under its platform's heading
+        return " ".join(x for x in (f.algorithm, f"platform {f.platform}") if x)
     return " ".join(
         x for x in (
             f"algorithm {f.algorithm}" if f.algorithm and f.platform is None
@@ -119,6 +148,8 @@ def finding_lines(f: Any) -> list[Line]:
         out.append([("      ", None), ("-", "dim"), (f" {safe(line)}", None)])
     if f.remedy and f.status in _SHOWN:
         out.append([("      ", None), ("remedy:", "dim"), (f" {safe(f.remedy)}", None)])
+    if f.status == "waived":
+        out.append([(f"      {safe(waiver_line(f))}", None)])
     return out
 
 
@@ -196,7 +227,13 @@ class _Blocks:
                 remedy = self._remedies[f.remedy] = "      remedy: " + f.remedy + "\n"
                 if _UNSAFE.search(f.remedy):
                     self.dirty = True
-        if f.algorithm and f.platform is None and f.filing is None:
+        elif f.status == "waived":
+            remedy = "      " + waiver_line(f) + "\n"
+            if _UNSAFE.search(remedy[6:-1]):
+                self.dirty = True
+        if f.status == "waived" and f.platform is not None:
+            subject = _subject(f)
+        elif f.algorithm and f.platform is None and f.filing is None:
             subject = "algorithm " + f.algorithm
         elif f.filing:
             subject = (f.algorithm + " filing " if f.algorithm else "filing ") + f.filing

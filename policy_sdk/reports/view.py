@@ -38,6 +38,7 @@ STATES: Final[Mapping[str, tuple[str, str]]] = {
 STATUS_LABELS: Final[Mapping[str, str]] = {
     "violated": "违规 violated",
     "pending": "待办 pending",
+    "waived": "豁免 waived",
     "satisfied": "合规 satisfied",
     "not_applicable": "不适用 not applicable",
 }
@@ -45,7 +46,8 @@ SEVERITY_LABELS: Final[Mapping[str, str]] = {
     "mandatory": "强制 mandatory",
     "advisory": "建议 advisory",
 }
-_STATUS_RANK: Final = {"violated": 0, "pending": 1, "satisfied": 2, "not_applicable": 3}
+_STATUS_RANK: Final = {"violated": 0, "pending": 1, "waived": 2, "satisfied": 3,
+                       "not_applicable": 4}
 
 TIMELINE_DAYS: Final = 60
 

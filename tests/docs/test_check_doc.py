@@ -34,5 +34,6 @@ def test_the_quoted_output_is_what_check_prints(monkeypatch: pytest.MonkeyPatch)
             assert line in printed.splitlines(), line
     # the summary: the counts that do not depend on which plugins are installed
     summary = next(line for line in quoted if line.startswith("11 violated"))
-    assert re.search(r"^11 violated, 2 pending, \d+ satisfied, \d+ not applicable "
+    assert re.search(r"^11 violated \(9 mandatory, 2 advisory\), 2 pending \(2 mandatory, "
+                     r"0 advisory\), \d+ satisfied, \d+ not applicable "
                      r"\(as of 2026-11-20\)$", printed, re.M), summary

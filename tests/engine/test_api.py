@@ -118,7 +118,8 @@ def test_text_groups_by_platform(engine: Engine) -> None:
     text = render_text(report)
     assert "platform wx-mini" in text
     assert text.index("platform main-app") < text.index("platform wx-mini")
-    assert text.rstrip().splitlines()[-1].startswith("11 violated, 2 pending")
+    assert text.rstrip().splitlines()[-1].startswith(
+        "11 violated (9 mandatory, 2 advisory), 2 pending (2 mandatory, 0 advisory), ")
     assert "\x1b[" not in text
     assert "\x1b[" in render_text(report, color=True)
 

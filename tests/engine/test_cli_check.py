@@ -24,7 +24,7 @@ def test_readme_quick_start(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--exit-zero")
     assert code == 0
     assert "feed-rec" in out
-    assert "11 violated, 2 pending" in out
+    assert "11 violated (9 mandatory, 2 advisory), 2 pending (2 mandatory, 0 advisory)" in out
 
 
 def test_mandatory_violations_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
@@ -50,15 +50,46 @@ def test_sarif(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out)["version"] == "2.1.0"
 
 
-def test_policy_replaces_the_pack(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_no_default_pack_runs_only_the_policy(capsys: pytest.CaptureFixture[str],
+                                              tmp_path: Path) -> None:
     policy = tmp_path / "only.policy"
     policy.write_text("require distinct filing per platform where deployment.running\n",
                       encoding="utf-8")
-    code, out, _ = run(capsys, "--policy", str(policy), "--format", "json",
-                       "--no-plugin-rules")
+    code, out, _ = run(capsys, "--policy", str(policy), "--no-default-pack", "--format",
+                       "json", "--no-plugin-rules")
     rules = {f["rule"] for f in json.loads(out)["findings"]}
     assert rules == {"require_distinct_filing_per_platform"}
     assert code == 1
+
+
+def test_policy_runs_beside_the_pack(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    policy = tmp_path / "house.policy"
+    policy.write_text("require distinct filing per platform where deployment.running\n",
+                      encoding="utf-8")
+    code, out, _ = run(capsys, "--policy", str(policy), "--format", "json", "--all",
+                       "--no-plugin-rules")
+    rules = {f["rule"] for f in json.loads(out)["findings"]}
+    assert "require_distinct_filing_per_platform" in rules
+    assert "cn.algorithm_filing/filing_per_platform" in rules
+    assert code == 1
+
+
+def test_the_pack_given_explicitly_is_read_once(capsys: pytest.CaptureFixture[str]) -> None:
+    from policy_sdk.resources import default_policies_dir
+
+    pack = default_policies_dir()
+    alone = run(capsys, "--format", "json", "--all", "--no-plugin-rules")[1]
+    for given in (str(pack), str(next(pack.glob("*.policy")))):
+        code, out, err = run(capsys, "--policy", given, "--format", "json", "--all",
+                             "--no-plugin-rules")
+        assert code == 1, err
+        assert json.loads(out)["findings"] == json.loads(alone)["findings"]
+
+
+def test_no_default_pack_needs_a_policy(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--no-default-pack")
+    assert code == 2
+    assert "`--no-default-pack` needs a `--policy`" in err
 
 
 @pytest.mark.parametrize(

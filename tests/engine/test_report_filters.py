@@ -70,7 +70,7 @@ def test_a_misspelt_status_is_an_error(report: Report) -> None:
     assert error_of(lambda: report.select(("violatd", "pending"))) == (
         "error[unknown-status]: unknown status `violatd`\n"
         "  help: did you mean `violated`? "
-        "(statuses: `violated`, `pending`, `satisfied`, `not_applicable`)"
+        "(statuses: `violated`, `pending`, `waived`, `satisfied`, `not_applicable`)"
     )
     assert "did you mean `not_applicable`?" in error_of(lambda: report.select("not applicable"))
 
