@@ -46,12 +46,12 @@ def test_rule_narrows_findings_summary_and_exit(capsys: pytest.CaptureFixture[st
 
 
 def test_algorithm_and_platform(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--platform", "wx-oa", "--format", "json")
+    _, out, _ = run(capsys, "--platform", "wx-oa", "--format", "json")
     findings = json.loads(out)["findings"]
     assert findings
     assert all(f["platform"] == "wx-oa" or "wx-oa" in f.get("platforms", ())
                for f in findings)
-    code, out, _ = run(capsys, "--algorithm", "search-rank", "--algorithm", "feed-rec",
+    _, out, _ = run(capsys, "--algorithm", "search-rank", "--algorithm", "feed-rec",
                        "--format", "json", "--all")
     assert {f["algorithm"] for f in json.loads(out)["findings"]} == {"search-rank", "feed-rec"}
 
