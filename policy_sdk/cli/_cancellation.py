@@ -126,6 +126,24 @@ class Common:
             emit_stdout(captured(lambda: render(result)), nl=False)
 
 
+def fail_on_overdue_option(command: Callable[..., None]) -> Callable[..., None]:
+    """``--fail-on-overdue``: exit 1 when an overdue item exists (for CI and cron)."""
+    func: Callable[..., None] = click.option(
+        "--fail-on-overdue", is_flag=True,
+        help="exit 1 when a cancellation or change is overdue (default: exit 0 whatever "
+        "is due), after writing the output")(command)
+    return func
+
+
+def exit_for_overdue(flag: bool, overdue: Sequence[str]) -> None:
+    """With ``--fail-on-overdue``, exit 1 when ``overdue`` (filing numbers) is not empty
+    (a line on stderr names them); else return."""
+    if flag and overdue:
+        numbers = ", ".join(f"`{n}`" for n in sorted(set(overdue)))
+        click.echo(f"overdue for cancellation or change: {numbers}", err=True)
+        sys.exit(1)
+
+
 def common_options(command: Callable[..., None]) -> Callable[..., None]:
     """``--facts FILE``, ``--as-of DATE``, ``--calendar FILE``, ``--format``, plugin options,
     handed to ``command`` as one :class:`Common` (its first argument)."""

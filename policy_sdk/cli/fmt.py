@@ -48,20 +48,20 @@ def policy_files(paths: tuple[Path, ...]) -> list[Path]:
 @click.argument(
     "paths",
     nargs=-1,
-    required=True,
     type=SafePath(exists=True, path_type=Path),
 )
 def fmt(check: bool, show_diff: bool, paths: tuple[Path, ...]) -> None:
     """Rewrite policy files in the canonical layout.
 
-    PATHS: policy files, or folders searched for *.policy files.
+    PATHS: policy files, or folders searched for *.policy files (default: the current
+    folder, as `validate` and `test` do).
 
     Exit status: 0 done (or nothing to change), 1 with --check a file would change,
     2 a file cannot be read or parsed (no file with errors is touched).
     """
     from policy_sdk.syntax.formatter import format_source
 
-    files = policy_files(paths)
+    files = policy_files(paths or (Path("."),))
     if not files:
         click.echo("no policy files found", err=True)
         sys.exit(0)

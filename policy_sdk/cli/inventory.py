@@ -12,6 +12,8 @@ from policy_sdk.cli._cancellation import (
     common_options,
     console,
     date_cell,
+    exit_for_overdue,
+    fail_on_overdue_option,
     overdue_cell,
     reporting_errors,
     table,
@@ -107,8 +109,13 @@ def render_inventory(inv: Any) -> None:
 
 @click.command("inventory", short_help="Take stock of the filings: what is due, what is missing.")
 @common_options
-def inventory(common: Common) -> None:
-    """Take stock of the filings: platforms, types, status, what is due, what is missing."""
+@fail_on_overdue_option
+def inventory(common: Common, fail_on_overdue: bool) -> None:
+    """Take stock of the filings: platforms, types, status, what is due, what is missing.
+
+    Exit status: 0 (with --fail-on-overdue: 1 when a cancellation or change is overdue),
+    2 bad input.
+    """
     from policy_sdk.cancellation.inventory import build_inventory
 
     with reporting_errors():
@@ -120,3 +127,5 @@ def inventory(common: Common) -> None:
             as_of=common.as_of,
         )
     common.output(inv, render_inventory, loaded)
+    exit_for_overdue(fail_on_overdue, [d.filing for d in (*inv.cancellation_due,
+                                                          *inv.changes_due) if d.overdue])

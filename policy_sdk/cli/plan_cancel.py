@@ -13,6 +13,8 @@ from policy_sdk.cli._cancellation import (
     common_options,
     console,
     date_cell,
+    exit_for_overdue,
+    fail_on_overdue_option,
     overdue_cell,
     reporting_errors,
     table,
@@ -119,12 +121,17 @@ def render_plan(plan: Any) -> None:
     "single (one filing per application), a strategy a plugin adds, or auto (the fewest "
     "applications every platform accepts)",
 )
-def plan_cancel(common: Common, stops: tuple[str, ...], on: dt.date | None, strategy: str) -> None:
+@fail_on_overdue_option
+def plan_cancel(common: Common, stops: tuple[str, ...], on: dt.date | None, strategy: str,
+                fail_on_overdue: bool) -> None:
     """Plan the cancellation (注销) of filings whose service stops.
 
     Every live filing of a stopped algorithm is cancelled (in a batch or singly),
     changed (变更: remove the stopped platforms while others still run) or kept; each
     with its deadline in working days.
+
+    Exit status: 0 (with --fail-on-overdue: 1 when a cancellation or change is overdue),
+    2 bad input.
     """
     from policy_sdk.cancellation.planner import AUTO, plan_cancellation
 
@@ -147,3 +154,4 @@ def plan_cancel(common: Common, stops: tuple[str, ...], on: dt.date | None, stra
             strategy=strategy,
         )
     common.output(plan, render_plan, loaded)
+    exit_for_overdue(fail_on_overdue, plan.overdue)

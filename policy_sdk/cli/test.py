@@ -9,10 +9,11 @@ import click
 from policy_sdk.cli.params import Choice, SafePath
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
+from policy_sdk.reports.cli import output_option
 
 
 @click.command("test", short_help="Run policy tests (*.tests.yaml files).")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option(
     "--engine",
     "engine",
@@ -29,11 +30,18 @@ from policy_sdk.errors import PolicySdkError
 @plugin_options
 @click.option("--no-coverage", is_flag=True, help="do not report rule coverage")
 @click.option("-v", "--verbose", is_flag=True, help="list every case")
+@click.option("--format", "fmt", type=Choice(["text", "junit", "json"]), default="text",
+              show_default=True,
+              help="text for people; junit (JUnit XML: one testcase per case, a failure "
+              "with its diff) or json (cases and rule coverage) for CI")
+@output_option
 def test(
     paths: tuple[str, ...], engine: str, calendar_file: str | None, plugin: tuple[str, ...],
     disable: tuple[str, ...], no_entrypoints: bool, no_coverage: bool, verbose: bool,
+    fmt: str, output: str | None,
 ) -> None:
-    """Run the policy tests in PATHS (test files, or folders searched for *.tests.yaml).
+    """Run the policy tests in PATHS (test files, or folders searched for *.tests.yaml;
+    default: the current folder, as `validate` and `fmt` do).
 
     Exit status: 0 all passed, 1 some failed, 2 bad input.
     """
@@ -50,12 +58,24 @@ def test(
         if plugin or disable or no_entrypoints:
             options = {"plugins": plugin, "disabled_plugins": disabled_names(disable),
                        "load_entrypoints": not no_entrypoints}
-        result = run(list(paths), factory=factory, calendar=calendar,
+        result = run(list(paths) or ["."], factory=factory, calendar=calendar,
                      with_coverage=not no_coverage, plugin_options=options)
     except PolicySdkError as exc:
         click.echo(exc.render(), err=True)
         sys.exit(2)
-    from policy_sdk.cli._output import emit
+    from policy_sdk.policytest.output import render_json, render_junit
 
-    emit(render(result, coverage=not no_coverage, verbose=verbose))
+    if fmt == "junit":
+        text = render_junit(result)
+    elif fmt == "json":
+        text = render_json(result, coverage=not no_coverage)
+    else:
+        text = render(result, coverage=not no_coverage, verbose=verbose)
+    from policy_sdk.reports.cli import emit
+
+    try:
+        emit(text + "\n", output)
+    except PolicySdkError as exc:
+        click.echo(exc.render(), err=True)
+        sys.exit(2)
     sys.exit(result.exit_code)

@@ -7,14 +7,17 @@ there is no error (warnings are printed), 2 when there is one. Never a traceback
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from policy_sdk import ast
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import Diagnostic, PolicySdkError
+from policy_sdk.resources import default_policies_dir
 
 
 @click.command("validate", short_help="Check policy files without running them.")
@@ -24,13 +27,20 @@ from policy_sdk.errors import Diagnostic, PolicySdkError
               "declares (default: only those of the core and the plugins)")
 @click.option("--no-plugin-rules", is_flag=True,
               help="check only the given policies, not the rules plugins contribute")
+@click.option("--no-default-pack", is_flag=True,
+              help="check the policies alone, not beside the default policy pack (as "
+              "`check --no-default-pack` runs them)")
 @plugin_options
 def validate(policies: Sequence[str], facts_file: str | None, no_plugin_rules: bool,
-             plugin: Sequence[str], disable: Sequence[str], no_entrypoints: bool) -> None:
+             no_default_pack: bool, plugin: Sequence[str], disable: Sequence[str],
+             no_entrypoints: bool) -> None:
     """Check policy files (and folders of *.policy files) without running them.
 
-    Without a POLICY, the default policy pack is checked. The rules plugins contribute
-    are checked too, as `check` would run them; --no-plugin-rules leaves them out.
+    Without a POLICY, the current folder is checked (its *.policy files, recursively),
+    as `test` and `fmt` do; a folder with none: the default pack alone. The policies
+    are checked beside the default policy pack and the rules plugins contribute, as
+    `check --policy` runs them (a rule id used twice is an error). The options
+    --no-default-pack and --no-plugin-rules leave those out.
 
     Exit status: 0 no error (warnings are printed), 2 an error.
     """
@@ -39,14 +49,19 @@ def validate(policies: Sequence[str], facts_file: str | None, no_plugin_rules: b
 
     errors: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
-    rules = plugin_rules = 0
+    rules = plugin_rules = pack_rules = 0
     files: tuple[Path, ...] = ()
     try:
         registry = pipeline.load_registry(tuple(plugin), load_entrypoints=not no_entrypoints,
                                           disabled=disabled_names(disable))
         # the same stages as `check` and `test`: every problem is collected, not raised
-        policy_set = pipeline.load_policy_set(list(policies) if policies else None, registry,
-                                              plugin_rules=not no_plugin_rules, problems=errors)
+        paths: list[str] | None = list(policies) or (
+            ["."] if pipeline.expand_policy_paths(["."])[0] else None)
+        if paths is None:  # nothing here: the pack alone, as it is read for `check`
+            no_default_pack = True
+        policy_set = pipeline.load_policy_set(paths, registry,
+                                              plugin_rules=not no_plugin_rules, problems=errors,
+                                              default_pack=not no_default_pack)
         facts = None
         if facts_file is not None:
             try:
@@ -58,9 +73,17 @@ def validate(policies: Sequence[str], facts_file: str | None, no_plugin_rules: b
                                             registry.functions)
         errors.extend((*checked.errors, *checked.plugin_errors))
         warnings.extend(checked.warnings)
-        rules = len(policy_set.rule_ids(plugins=False))
-        plugin_rules = len(policy_set.rule_ids()) - rules
-        files = policy_set.files
+        # what the user's files hold, the default pack's rules counted apart
+        pack_dir = default_policies_dir()
+        pack_files = [] if no_default_pack else pipeline.expand_policy_paths([pack_dir])[0]
+        pack = {os.path.realpath(f) for f in pack_files}
+        files = tuple(f for f in policy_set.files if os.path.realpath(f) not in pack)
+        names = {pipeline.DEFAULT_PACK_PREFIX + f.relative_to(pack_dir).as_posix()
+                 for f in pack_files}
+        rules = sum(len(list(ast.rule_ids(m.module))) for m in policy_set.modules
+                    if m.origin not in names)
+        pack_rules = len(policy_set.rule_ids(plugins=False)) - rules
+        plugin_rules = len(policy_set.rule_ids()) - rules - pack_rules
     except PolicySdkError as err:
         errors.extend(err.diagnostics)
     for d in warnings:
@@ -78,6 +101,8 @@ def validate(policies: Sequence[str], facts_file: str | None, no_plugin_rules: b
     emit(f"ok: {rules} rule{'s' if rules != 1 else ''} in {len(files)} "
           f"file{'s' if len(files) != 1 else ''}{facts_note}, "
           f"{w} warning{'s' if w != 1 else ''}"
+          + (f"; beside the {pack_rules} rule{'s' if pack_rules != 1 else ''} of the default "
+             "pack" if pack_rules else "")
           + (f"; {plugin_rules} plugin rule{'s' if plugin_rules != 1 else ''} checked"
              if plugin_rules else ""))
     sys.exit(0)

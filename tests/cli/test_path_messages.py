@@ -48,8 +48,10 @@ def test_the_root_folder_as_facts(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("command", FACTS_COMMANDS)
 def test_a_facts_file_without_a_suffix_is_named(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # `validate` checks the policies of the current folder
     plain = tmp_path / "company"
     plain.write_bytes(COMPANY.read_bytes())
     code, err = run(capsys, *command, "--facts", str(plain))
