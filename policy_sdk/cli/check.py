@@ -62,7 +62,7 @@ from policy_sdk.reports.cli import output_option
               help="print only the summary line (text format)")
 @click.option("-q", "--quiet", is_flag=True,
               help="print nothing on standard output: the exit status tells (errors and "
-              "warnings still go to standard error)")
+              "warnings still go to standard error; -o FILE is still written)")
 @click.option("--calendar", "calendar_file", type=SafePath(dir_okay=False), metavar="FILE",
               help="a calendar file of holidays and adjusted working days (调休) for years "
               "the built-in calendar does not know yet (default: no file)")
@@ -143,7 +143,7 @@ def check(
             report = engine.evaluate(facts, as_of=day)
             report = narrow(report, facts, waivers_file, rules, algorithms, platforms)
             step("生成报告 writing the report")
-            if quiet:
+            if quiet and output is None:  # nothing to write: not even made
                 text = ""
             elif summary_only:
                 from policy_sdk.reports.text import summary_line
@@ -166,7 +166,7 @@ def check(
         _error_document(fmt, err, as_of, output)
         sys.exit(2)
     try:  # written as it is: colour codes asked for are kept, through a pipe too
-        if not quiet:
+        if not quiet or output is not None:
             emit(text, output)
     except PolicySdkError as err:
         click.echo(err.render(), err=True)

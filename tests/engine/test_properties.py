@@ -128,3 +128,44 @@ def test_counts_agree_with_findings(facts: Facts) -> None:
     assert tally == dict(report.counts)
     n = len(facts.deployments)
     assert len([f for f in report.findings if f.rule == FPP]) == n
+
+
+@given(facts_models())
+def test_severity_counts_agree_with_findings(facts: Facts) -> None:
+    """The summary line's split, counted from the rules' outcomes without making a
+    finding, is the tally of the findings by status and severity (its slow twin)."""
+    fast = ENGINE.evaluate(facts, as_of=AS_OF).severity_counts()
+    report = ENGINE.evaluate(facts, as_of=AS_OF)
+    slow: dict[str, dict[str, int]] = {s: {"mandatory": 0, "advisory": 0}
+                                       for s in report.counts}
+    for f in report.findings:
+        slow[f.status][f.severity] += 1
+    assert fast == slow
+    assert report.severity_counts() == slow  # the same once the findings are made
+
+
+@given(facts_models(), st.sampled_from(["violated", "pending"]))
+def test_waivers_move_and_keep_every_finding(facts: Facts, status: str) -> None:
+    """A waiver of every rule in force: no violated or pending finding is left, each
+    one is waived instead, and nothing else changes; expired: nothing is waived and
+    one `waivers/expired` finding per waiver is added."""
+    from policy_sdk.waivers import Waivers, parse_waivers
+
+    report = ENGINE.evaluate(facts, as_of=AS_OF)
+    ids = sorted({r.id for r in report.rules})
+
+    def waivers(expires: str) -> Waivers:
+        return parse_waivers({"waivers": [
+            {"rule": r, "reason": "r", "owner": "o", "expires": expires} for r in ids]})
+
+    waived = report.with_waivers(waivers("2026-11-20"))
+    assert waived.counts["violated"] == waived.counts["pending"] == 0
+    assert waived.counts["waived"] == report.counts["violated"] + report.counts["pending"]
+    assert not waived.failed
+    assert [(f.rule, f.algorithm, f.platform, f.filing) for f in waived.findings] == [
+        (f.rule, f.algorithm, f.platform, f.filing) for f in report.findings]
+    expired = report.with_waivers(waivers("2026-11-19"))
+    assert expired.counts["waived"] == 0
+    assert expired.counts[status] == report.counts[status] + (
+        len(ids) if status == "violated" else 0)
+    assert len(expired.select("violated", rule="waivers/expired")) == len(ids)
