@@ -86,6 +86,17 @@ class KeptFiling(JsonValue):
 
 
 @attrs.frozen
+class OrphanPlanned(JsonValue):
+    """A filing whose algorithm was never launched on any platform it names: nothing
+    stops there, so the plan neither cancels nor keeps it; it is handled on its own."""
+
+    filing: str
+    algorithm: str
+    platforms: tuple[str, ...]
+    reason: str
+
+
+@attrs.frozen
 class PlannedChange(JsonValue):
     """A filing naming stopped and running platforms: changed, not cancelled (Art. 24 ¶2)."""
 
@@ -146,6 +157,8 @@ class CancellationPlan(JsonValue):
     warnings: tuple[str, ...]
     #: the strategies compared (only for ``auto``), sorted by name
     considered: tuple[StrategyResult, ...] = ()
+    #: filings of a touched algorithm that was never launched where they name
+    orphans: tuple[OrphanPlanned, ...] = ()
 
     @property
     def applications(self) -> int:
@@ -284,6 +297,7 @@ _PLAN_KEYS = (
     "singles",
     "kept",
     "changes",
+    "orphans",
     "warnings",
     "considered",
 )

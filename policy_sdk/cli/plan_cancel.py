@@ -29,7 +29,9 @@ def render_plan(plan: Any) -> None:
     out.print(
         f"[bold]cancellation plan[/] as of {plan.as_of.isoformat()} (strategy {strategy}): "
         f"{plan.applications} application(s), {len(plan.changes)} change(s), "
-        f"{len(plan.kept)} kept; first deadline {date_cell(plan.deadline)}"
+        f"{len(plan.kept)} kept"
+        + (f", {len(plan.orphans)} orphan(s)" if plan.orphans else "")
+        + f"; first deadline {date_cell(plan.deadline)}"
     )
     if plan.considered:
         out.print(
@@ -73,7 +75,7 @@ def render_plan(plan: Any) -> None:
     if plan.changes:
         t = table(
             "changes (not cancelled: remove the stopped platforms)",
-            ("filing", "algorithm", "remove", "keep", "deadline", ""),
+            ("filing", "algorithm", "remove", "keep", "deadline", "", "reason"),
         )
         for c in plan.changes:
             t.add_row(
@@ -83,14 +85,22 @@ def render_plan(plan: Any) -> None:
                 ", ".join(c.keep),
                 date_cell(c.deadline),
                 overdue_cell(c.overdue),
+                escape(c.reason),
             )
+        out.print(t)
+    if plan.orphans:
+        t = table("orphan filings (never launched where they name: handle each on its own)",
+                  ("filing", "algorithm", "platforms", "reason"))
+        for o in plan.orphans:
+            t.add_row(escape(o.filing), escape(o.algorithm), ", ".join(o.platforms),
+                      escape(o.reason))
         out.print(t)
     if plan.kept:
         t = table("kept (must not be cancelled)", ("filing", "algorithm", "reason"))
         for k in plan.kept:
             t.add_row(escape(k.filing), escape(k.algorithm), escape(k.reason))
         out.print(t)
-    if not (plan.batches or plan.singles or plan.changes or plan.kept):
+    if not (plan.batches or plan.singles or plan.changes or plan.kept or plan.orphans):
         out.print("nothing to cancel or change")
     for w in plan.warnings:
         out.print(f"[yellow]warning[/]: {escape(w)}")

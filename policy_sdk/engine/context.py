@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from policy_sdk.facts.derived import FilingState, deployments_by_algorithm, filing_state_on
+from policy_sdk.facts.lifecycle import FilingLifecycle, Lifecycle, facts_as_of, lifecycle
+from policy_sdk.facts.lifecycle import deployments_by_algorithm as _by_algorithm
 from policy_sdk.facts.model import (
     LIVE_FILING_STATUSES,
     RUNNING_STATUSES,
@@ -40,6 +41,7 @@ class Context:
         "calendar",
         "facts",
         "functions",
+        "given",
         "organization",
         "platforms",
     )
@@ -51,6 +53,10 @@ class Context:
         calendar: WorkdayCalendar,
         functions: Mapping[str, Callable[..., Any]],
     ) -> None:
+        #: the facts as given; ``facts`` is them as of ``as_of`` (later dates not yet
+        #: happened: :func:`policy_sdk.facts.lifecycle.facts_as_of`)
+        self.given = facts
+        facts = facts_as_of(facts, as_of).facts
         self.facts = facts
         self.as_of = as_of
         self.calendar = calendar
@@ -81,18 +87,14 @@ class Context:
     # -- computed attributes (docs/semantics.md §7) -----------------------------
 
     def deployments_by_algorithm(self) -> Mapping[str, Mapping[str, Deployment]]:
-        return deployments_by_algorithm(self.facts)
+        return _by_algorithm(self.facts)
 
-    def filing_states(self) -> dict[str, FilingState]:
-        def build() -> dict[str, FilingState]:
-            by_algorithm = self.deployments_by_algorithm()
-            none: Mapping[str, Deployment] = {}
-            return {
-                f.number: filing_state_on(f, by_algorithm.get(f.algorithm, none))
-                for f in self.facts.filings
-            }
+    def lifecycle(self) -> Lifecycle:
+        """The filing lifecycle model as of the evaluation's day (built once)."""
+        return lifecycle(self.given, self.as_of)
 
-        return self.memo("filing_states", build)
+    def filing_states(self) -> Mapping[str, FilingLifecycle]:
+        return self.lifecycle().filings
 
     def running_algorithms(self) -> frozenset[str]:
         return self.memo(
