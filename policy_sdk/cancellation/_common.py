@@ -12,6 +12,7 @@ from policy_sdk.cancellation.model import PlatformRequirements, WorkdayCounter
 from policy_sdk.errors import Diagnostic, FactsError, did_you_mean
 from policy_sdk.facts.model import Facts
 from policy_sdk.plugins.specs import CancellationCapabilities
+from policy_sdk.workdays import workdays_after
 
 
 def platform_requirements(
@@ -83,15 +84,27 @@ def refusal(platforms: tuple[str, ...], reqs: Mapping[str, PlatformRequirements]
 
 def deadline(
     calendar: WorkdayCounter, start: dt.date | None, n: int, as_of: dt.date
-) -> tuple[dt.date | None, bool]:
-    """The n-th working day after ``start``, and whether it is past on ``as_of``.
+) -> tuple[dt.date | None, bool, bool]:
+    """The n-th working day after ``start``, whether it is past on ``as_of``, and whether
+    it is provisional (counted through a year the calendar does not know).
 
     As the engine decides (``docs/semantics.md`` §5): an item with no start date has no
     time limit running, so it counts as overdue (``check`` reports it violated)."""
     if start is None:
-        return None, True
-    due = calendar.add_workdays(start, n)
-    return due, due < as_of
+        return None, True, False
+    due, provisional = workdays_after(calendar, start, n)
+    return due, due < as_of, provisional
+
+
+def provisional_warning(years: set[int]) -> list[str]:
+    """One warning per year counted provisionally (``docs/calendar.md``)."""
+    return [
+        f"deadlines in {y} are provisional: the working-day calendar does not know {y} "
+        "yet, so they count Monday to Friday without the holidays whose dates move; "
+        f"supply the State Council's holiday notice for {y} with `--calendar FILE` "
+        "(docs/calendar.md)"
+        for y in sorted(years)
+    ]
 
 
 def code(names: tuple[str, ...] | list[str]) -> str:

@@ -16,6 +16,7 @@ from policy_sdk.cancellation._common import (
     check_filing_platforms,
     deadline,
     platform_requirements,
+    provisional_warning,
 )
 from policy_sdk.cancellation.model import (
     DueItem,
@@ -64,6 +65,7 @@ def build_inventory(
     cancel_due: list[DueItem] = []
     change_due: list[DueItem] = []
     orphans: list[OrphanFiling] = []
+    provisional: set[int] = set()
     for f in filings:
         alg = algorithms.get(f.algorithm)
         state_of = life[f.number]
@@ -108,14 +110,18 @@ def build_inventory(
             )
         if state_of.cancellation_due:
             start = state_of.terminated_on
-            due, overdue = deadline(calendar, start, CANCEL_WORKDAYS, as_of)
+            due, overdue, guess = deadline(calendar, start, CANCEL_WORKDAYS, as_of)
             cancel_due.append(DueItem(f.number, f.algorithm, platforms,
-                                      state_of.stopped_platforms, start, due, overdue))
+                                      state_of.stopped_platforms, start, due, overdue, guess))
+            if guess and due is not None:
+                provisional.add(due.year)
         elif state_of.change_due:
             start = state_of.change_due_on
-            due, overdue = deadline(calendar, start, CHANGE_WORKDAYS, as_of)
+            due, overdue, guess = deadline(calendar, start, CHANGE_WORKDAYS, as_of)
             change_due.append(DueItem(f.number, f.algorithm, platforms,
-                                      state_of.change_platforms, start, due, overdue))
+                                      state_of.change_platforms, start, due, overdue, guess))
+            if guess and due is not None:
+                provisional.add(due.year)
 
     filed = {(f.algorithm, p) for f in facts.filings if f.live for p in f.platforms}
     unfiled = [
@@ -148,4 +154,13 @@ def build_inventory(
         unfiled=tuple(unfiled),
         orphans=tuple(orphans),
         special_platforms=tuple(r for _, r in sorted(reqs.items()) if r.special),
+        warnings=tuple(provisional_warning(provisional) + later_warning(life.view.ignored)),
     )
+
+
+def later_warning(ignored: int) -> list[str]:
+    """The dates after the as-of day that were set aside (``docs/semantics.md`` §7)."""
+    if not ignored:
+        return []
+    return [f"{ignored} date(s) in the facts are after the as-of date and are treated as not "
+            "yet happened (launches, stops, filings, records)"]

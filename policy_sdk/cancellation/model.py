@@ -47,6 +47,8 @@ class PlannedFiling(JsonValue):
     #: 20 working days after ``stopped_on`` (Art. 24 ¶3)
     deadline: dt.date | None
     overdue: bool
+    #: the deadline was counted through a year the calendar does not know
+    provisional: bool = False
 
 
 @attrs.frozen
@@ -113,6 +115,8 @@ class PlannedChange(JsonValue):
     deadline: dt.date | None
     overdue: bool
     reason: str
+    #: the deadline was counted through a year the calendar does not know
+    provisional: bool = False
 
 
 @attrs.frozen
@@ -213,6 +217,8 @@ class DueItem(JsonValue):
     stopped_on: dt.date | None
     deadline: dt.date | None
     overdue: bool
+    #: the deadline was counted through a year the calendar does not know
+    provisional: bool = False
 
 
 @attrs.frozen
@@ -277,6 +283,8 @@ class Inventory(JsonValue):
     #: platforms with special cancellation requirements (no batch, item-by-item
     #: verification, or extra materials)
     special_platforms: tuple[PlatformRequirements, ...]
+    #: e.g. deadlines counted provisionally, dates after ``as_of`` set aside
+    warnings: tuple[str, ...] = ()
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return _json.to_json(self, indent)

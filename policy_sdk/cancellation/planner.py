@@ -29,6 +29,7 @@ from policy_sdk.cancellation._common import (
     code,
     deadline,
     platform_requirements,
+    provisional_warning,
     refusal,
 )
 from policy_sdk.cancellation.model import (
@@ -345,6 +346,7 @@ def plan_cancellation(
     orphans: list[OrphanPlanned] = []
     changes: list[PlannedChange] = []
     considered_filings: list[Filing] = []
+    provisional: set[int] = set()
     for f in sorted(current.filings, key=lambda f: f.number):
         if f.algorithm not in touched:
             continue
@@ -378,7 +380,9 @@ def plan_cancellation(
                 "never launched (an orphan platform: see the inventory)"
             )
         if c.cancellation_due:
-            due, overdue = deadline(calendar, c.terminated_on, CANCEL_WORKDAYS, as_of)
+            due, overdue, guess = deadline(calendar, c.terminated_on, CANCEL_WORKDAYS, as_of)
+            if guess and due is not None:
+                provisional.add(due.year)
             pf = PlannedFiling(
                 filing=f.number,
                 algorithm=f.algorithm,
@@ -388,6 +392,7 @@ def plan_cancellation(
                 stopped_on=c.terminated_on,
                 deadline=due,
                 overdue=overdue,
+                provisional=guess,
             )
             to_cancel[f.number] = pf
             # partial offline (seed 002: 这时候就必须单独处理): the algorithm still runs on
@@ -416,7 +421,9 @@ def plan_cancellation(
                 )
             )
         elif c.change_due:
-            due, overdue = deadline(calendar, c.change_due_on, CHANGE_WORKDAYS, as_of)
+            due, overdue, guess = deadline(calendar, c.change_due_on, CHANGE_WORKDAYS, as_of)
+            if guess and due is not None:
+                provisional.add(due.year)
             remove = c.change_platforms
             changes.append(
                 PlannedChange(
@@ -433,6 +440,7 @@ def plan_cancellation(
                         f"{code(c.running_platforms)}: change the filing on its own to remove "
                         "the stopped platforms, do not cancel it (Art. 24 ¶2)"
                     ),
+                    provisional=guess,
                 )
             )
         else:
@@ -484,7 +492,7 @@ def plan_cancellation(
         orphans=tuple(orphans),
         deadline=min(cancel_dues) if cancel_dues else None,
         overdue=tuple(overdue_numbers),
-        warnings=tuple(sorted(set(warnings))),
+        warnings=tuple(sorted(set(warnings)) + provisional_warning(provisional)),
         considered=considered,
     )
     verify_plan(plan, considered_filings, effective, reqs)

@@ -52,7 +52,7 @@ def render_plan(plan: Any) -> None:
                 escape(f.algorithm),
                 ", ".join(f.platforms),
                 date_cell(f.stopped_on),
-                date_cell(f.deadline),
+                date_cell(f.deadline, f.provisional),
                 overdue_cell(f.overdue),
             )
         out.print(t)
@@ -67,7 +67,7 @@ def render_plan(plan: Any) -> None:
                 escape(s.filing.filing),
                 escape(s.filing.algorithm),
                 ", ".join(s.filing.platforms),
-                date_cell(s.filing.deadline),
+                date_cell(s.filing.deadline, s.filing.provisional),
                 overdue_cell(s.filing.overdue),
                 escape(s.reason),
             )
@@ -83,7 +83,7 @@ def render_plan(plan: Any) -> None:
                 escape(c.algorithm),
                 ", ".join(c.remove),
                 ", ".join(c.keep),
-                date_cell(c.deadline),
+                date_cell(c.deadline, c.provisional),
                 overdue_cell(c.overdue),
                 escape(c.reason),
             )

@@ -203,8 +203,17 @@ class Context:
         found = cache.get(key)
         if found is None:  # a few thousand distinct anchors at most
             if working:
-                found = self.calendar.add_workdays(anchor, amount)
+                # a year the calendar does not know is counted provisionally (Monday to
+                # Friday without the fixed-date holidays) and the due day marked so
+                found = self.calendar.add_workdays(anchor, amount, provisional=True)
+                if self.calendar.provisional_years(anchor, found):
+                    self.provisional_dues().add(found)
             else:
                 found = anchor + dt.timedelta(days=amount)
             cache[key] = found
+        return found
+
+    def provisional_dues(self) -> set[dt.date]:
+        """The due days counted through a year the calendar does not know."""
+        found: set[dt.date] = self.memo("provisional_dues", set)
         return found

@@ -53,13 +53,14 @@ class FindingMaker:
     """Makes the findings of one rule's outcome: ``maker(index, status)``."""
 
     __slots__ = ("_condition", "_deadline", "_due", "_ensure", "_items", "_key", "_locate",
-                 "_platforms", "_records", "_remedy", "_required", "_rule", "_shared",
-                 "_where")
+                 "_platforms", "_provisional", "_records", "_remedy", "_required", "_rule",
+                 "_shared", "_where")
 
     def __init__(self, outcome: Outcome, ctx: Context, schema: Schema) -> None:
         rule = self._rule = outcome.rule
         self._items = outcome.items
         self._due = outcome.due
+        self._provisional = ctx.provisional_dues()
         self._key = key_reader(rule.scope)
         self._locate = _locator(ctx, rule.scope)  # None: the facts carry no locations
         self._platforms = rule.scope == "filing"  # per-filing findings name them
@@ -99,6 +100,7 @@ class FindingMaker:
             rule_id, status, severity, key[0], key[1], key[2], message, citation,
             remedy, due, tuple(lines), origin, span, facts_path, facts_line,
             tuple(sorted(set(item.platforms))) if self._platforms else (),
+            due is not None and due in self._provisional,
         )
 
     def row(self, index: int, status: Status) -> Row:
@@ -634,11 +636,16 @@ def _made(ctx: Context, compiled: Compiled) -> Getter:
 
 # --- deadlines -------------------------------------------------------------------------------
 
+#: added to the deadline line of a due day counted through a year the calendar does not know
+PROVISIONAL = (" (provisional: the calendar does not know that year, so it counts Monday to "
+               "Friday without the holidays whose dates move; see docs/calendar.md)")
+
 
 class _DeadlineLine:
     """``(item, due, status) -> line``: how the due date was counted (cached per anchor)."""
 
-    __slots__ = ("_amount", "_anchor", "_anchor_name", "_as_of", "_by_start", "_null")
+    __slots__ = ("_amount", "_anchor", "_anchor_name", "_as_of", "_by_start", "_null",
+                 "_provisional")
 
     def __init__(self, rule: CompiledRule, ctx: Context) -> None:
         deadline = rule.deadline
@@ -650,6 +657,7 @@ class _DeadlineLine:
         self._as_of = ctx.as_of.isoformat()
         self._null = f"{self._anchor_name} is null, so the {self._amount} cannot be counted"
         self._by_start: dict[tuple[object, dt.date, str], str] = {}
+        self._provisional = ctx.provisional_dues()
 
     def __call__(self, item: Any, due: dt.date | None, status: str) -> str:
         if due is None:
@@ -662,6 +670,7 @@ class _DeadlineLine:
                 f"due {due.isoformat()}: {self._amount} after {self._anchor_name} "
                 f"{render(start)}; as of {self._as_of} it is "
                 + ("still pending" if status == "pending" else "overdue")
+                + (PROVISIONAL if due in self._provisional else "")
             )
         return line
 

@@ -56,6 +56,9 @@ class Finding:
     #: for a per-filing finding, the platforms the filing names (sorted), so that text
     #: output can show it under each of them; empty for other findings
     platforms: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False)
+    #: the deadline was counted through a year the working-day calendar does not know
+    #: (Monday to Friday without the moving holidays; docs/calendar.md)
+    provisional: bool = attrs.field(default=False, eq=False)
 
     def sort_key(self) -> tuple[str, str, str, str]:
         return (self.rule, self.algorithm or "", self.platform or "", self.filing or "")

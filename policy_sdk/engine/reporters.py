@@ -73,7 +73,8 @@ def render_text(
                     f"filing {f.filing}" if f.filing else "",
                 ) if x
             )
-            due = f" (due {f.deadline.isoformat()})" if f.deadline else ""
+            due = (f" (due {f.deadline.isoformat()}"
+                   + (", provisional" if f.provisional else "") + ")") if f.deadline else ""
             advisory = " [advisory]" if f.severity == "advisory" else ""
             console.print(
                 f"  [{_STYLE[f.status]}]{f.status:<14}[/] {escape(f.rule)}"
@@ -182,6 +183,8 @@ def _sarif(
                 "explanation": list(f.explanation),
             },
         }
+        if f.provisional:  # counted through a year the calendar does not know
+            result["properties"]["provisional"] = True
         if f.rule in index:
             result["ruleIndex"] = index[f.rule]
         results.append(result)

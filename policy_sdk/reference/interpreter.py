@@ -435,9 +435,21 @@ def _due(deadline: ast.Deadline, env: _Env, calendar: Calendar) -> dt.date | Non
     day, counted = anchor, 0  # working days: the N-th working day after A
     while counted < deadline.amount:
         day += dt.timedelta(days=1)
-        if calendar.is_workday(day):
+        if _is_workday(calendar, day):
             counted += 1
     return day
+
+
+def _is_workday(calendar: Calendar, day: dt.date) -> bool:
+    """§5: the calendar's answer; for a year it does not know, the provisional rule:
+    Monday to Friday, except 1 January, 1–2 May and 1–3 October."""
+    try:
+        return calendar.is_workday(day)
+    except EvaluationError as exc:
+        if exc.code != "calendar-unknown-year":
+            raise
+    fixed = {(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)}
+    return day.weekday() < 5 and (day.month, day.day) not in fixed
 
 
 def _unmet(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from policy_sdk.errors import EvaluationError, PluginError
+from policy_sdk.errors import PluginError
 from policy_sdk.facts.model import Facts
 from policy_sdk.plugins.specs import (
     Batch,
@@ -112,12 +112,17 @@ def test_required_materials_join_the_shared_set(company: Facts, calendar: Workda
     assert p.batches[0].materials[0].startswith("注销申请")
 
 
-def test_deadline_in_an_unknown_year_is_an_evaluation_error(
+def test_deadline_in_an_unknown_year_is_provisional(
     company: Facts, calendar: WorkdayCalendar
 ) -> None:
-    with pytest.raises(EvaluationError) as info:
-        plan(company, calendar, ("feed-rec",), on=dt.date(2026, 12, 20))
-    assert info.value.code == "calendar-unknown-year"
+    p = plan(company, calendar, ("feed-rec",), on=dt.date(2026, 12, 20))
+    (single,) = [s for s in p.singles if s.filing.algorithm == "feed-rec"]
+    assert (single.filing.deadline, single.filing.provisional) == (dt.date(2027, 1, 18), True)
+    assert p.warnings[-1] == (
+        "deadlines in 2027 are provisional: the working-day calendar does not know 2027 yet, "
+        "so they count Monday to Friday without the holidays whose dates move; supply the "
+        "State Council's holiday notice for 2027 with `--calendar FILE` (docs/calendar.md)"
+    )
 
 
 def test_deadline_on_as_of_is_not_overdue(company: Facts, calendar: WorkdayCalendar) -> None:
