@@ -68,6 +68,8 @@ NOT_YET_LAUNCHED: Final = "not_yet_launched"
 NOT_YET_FILED: Final = "not_yet_filed"
 #: the record kind that satisfies a due change
 CHANGE_KIND: Final = "filing_change"
+#: the record kind that shows a filing number on one platform (Art. 26)
+DISPLAY_KIND: Final = "number_displayed"
 
 
 # --- as of a day -------------------------------------------------------------------------
@@ -161,6 +163,8 @@ class FilingLifecycle:
     terminated_on: dt.date | None
     #: the stop events that are due changes (empty once terminated)
     changes: tuple[StopEvent, ...]
+    #: running platforms where the filing number is not shown (Art. 26)
+    undisplayed_platforms: tuple[str, ...] = ()
 
     @property
     def live(self) -> bool:
@@ -211,9 +215,11 @@ def filing_lifecycle(
     filing: Filing,
     on_platform: Mapping[str, Deployment],
     change_records: Sequence[Record] = (),
+    display_records: Sequence[Record] = (),
 ) -> FilingLifecycle:
     """The lifecycle of ``filing`` given its algorithm's deployments by platform and the
-    ``filing_change`` records that match it (already as of the day)."""
+    ``filing_change`` and ``number_displayed`` records that match it (already as of the
+    day)."""
     platforms = tuple(sorted(set(filing.platforms)))
     launched: list[str] = []
     running: list[str] = []
@@ -262,7 +268,22 @@ def filing_lifecycle(
         terminated=terminated,
         terminated_on=terminated_on,
         changes=() if terminated else tuple(events),
+        undisplayed_platforms=_undisplayed(filing, tuple(running), display_records),
     )
+
+
+def _undisplayed(
+    filing: Filing, running: tuple[str, ...], records: Sequence[Record]
+) -> tuple[str, ...]:
+    """Art. 26: the running platforms where the number is not shown. ``displayed: true``
+    shows it everywhere; a ``number_displayed`` record on a platform (or on none: every
+    platform) shows it there."""
+    if filing.displayed:
+        return ()
+    shown = {r.platform for r in records}
+    if None in shown:
+        return ()
+    return tuple(p for p in running if p not in shown)
 
 
 def _matches(r: Record, f: Filing) -> bool:
@@ -304,18 +325,27 @@ def lifecycle(facts: Facts, as_of: dt.date) -> Lifecycle:
     view = facts_as_of(facts, as_of)
     current = view.facts
     by_algorithm = deployments_by_algorithm(current)
-    named: dict[str, list[Record]] = {}  # change records naming a filing, by number
-    unnamed: list[Record] = []  # change records naming no filing
-    for r in current.records:
-        if r.kind == CHANGE_KIND:
-            (named.setdefault(r.filing, []) if r.filing is not None else unnamed).append(r)
+    named: dict[str, dict[str, list[Record]]] = {CHANGE_KIND: {}, DISPLAY_KIND: {}}
+    unnamed: dict[str, list[Record]] = {CHANGE_KIND: [], DISPLAY_KIND: []}
+    for r in current.records:  # by kind: those naming a filing (by number), the others
+        if r.kind in unnamed:
+            if r.filing is not None:
+                named[r.kind].setdefault(r.filing, []).append(r)
+            else:
+                unnamed[r.kind].append(r)
+
+    def matching(kind: str, f: Filing) -> tuple[Record, ...]:
+        return tuple(r for r in (*named[kind].get(f.number, ()), *unnamed[kind])
+                     if _matches(r, f))
+
     none: Mapping[str, Deployment] = {}
     out: dict[str, FilingLifecycle] = {}
     records: dict[str, tuple[Record, ...]] = {}
     for f in current.filings:
         deps = by_algorithm.get(f.algorithm, none)
-        mine = tuple(r for r in (*named.get(f.number, ()), *unnamed) if _matches(r, f))
-        out[f.number] = filing_lifecycle(f, deps, mine)
+        mine = matching(CHANGE_KIND, f)
+        shown = matching(DISPLAY_KIND, f) if not f.displayed else ()
+        out[f.number] = filing_lifecycle(f, deps, mine, shown)
         if mine:
             records[f.number] = mine
     found = cache[as_of] = Lifecycle(as_of, view, out, records)

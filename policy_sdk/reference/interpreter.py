@@ -195,6 +195,19 @@ def _computed(entity: object, name: str, facts: Facts) -> object:
         if name == "first_stopped_on":  # earliest known stopped_on among stopped p
             known = [d for d in stop_dates if d is not None]
             return min(known) if known else None
+        if name == "undisplayed_platforms":
+            # Art. 26: running p where the number is not shown; `displayed` shows it
+            # everywhere, a matching number_displayed record on p (or on no platform) there
+            if entity.displayed:
+                return ()
+            shown = [
+                r.platform for r in facts.records
+                if r.kind == "number_displayed" and r.algorithm in (None, entity.algorithm)
+                and r.filing in (None, entity.number)
+            ]
+            if None in shown:
+                return ()
+            return tuple(sorted(p for p in running if p not in shown))
         if name in ("change_due", "change_due_on"):
             # §8: while not terminated, each stop day is a change, satisfied by a
             # filing_change record matching the filing dated on or after it (an

@@ -158,3 +158,21 @@ def test_dates_after_the_as_of_day_have_not_happened() -> None:
     early = dt.date(2026, 1, 8)
     (f,) = due(early)
     assert (f.platform, f.status, f.deadline) == ("app", "pending", dt.date(2026, 1, 19))
+
+
+def test_a_filing_shown_on_one_platform_only_names_the_other() -> None:
+    facts = company(
+        [{"algorithm": "rec", "platform": "app", "status": "active"},
+         {"algorithm": "rec", "platform": "web", "status": "active"}],
+        {"platforms": ["app", "web"], "displayed": False},
+        [{"kind": "number_displayed", "filing": N, "platform": "app"}],
+    )
+    day = dt.date(2026, 11, 20)
+    f = finding(facts, "cn.algorithm_filing/filing_number_displayed", day)
+    assert f.status == "violated"
+    assert f.explanation == (
+        f"filing `{N}` status = active",
+        f"filing `{N}` running_platforms = [app, web] (stopped: none; running: app, web)",
+        f"filing `{N}` undisplayed_platforms = [web] (stopped: none; running: app, web)",
+        "the required condition does not hold: `undisplayed_platforms == []`",
+    )
