@@ -302,10 +302,10 @@ def plan_cancellation(
     reqs = platform_requirements(facts, capabilities)
     check_filing_platforms(facts, reqs)
     stop_on = on if on is not None else as_of
-    requested = parse_stops(facts, stops)
-    check_stop_dates(facts, requested, stop_on)
     life = lifecycle(facts, as_of)  # the one model `check` and `inventory` read too
     current = life.facts  # as of the day: later launches, stops, filings not yet happened
+    requested = parse_stops(current, stops)
+    check_stop_dates(current, requested, stop_on)
 
     warnings: list[str] = []
     deployments = deployment_index(current)

@@ -176,3 +176,16 @@ def test_a_filing_shown_on_one_platform_only_names_the_other() -> None:
         f"filing `{N}` undisplayed_platforms = [web] (stopped: none; running: app, web)",
         "the required condition does not hold: `undisplayed_platforms == []`",
     )
+
+
+def test_the_example_header_and_the_cancellation_doc_say_partial_offline_is_single() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    header = (root / "examples" / "company.yaml").read_text(encoding="utf-8")
+    assert ("#   singles: the main-app, website and wx-mini filings of video-rec: a partial "
+            "offline (video-rec\n#            still runs on the official account), each "
+            "handled on its own (seed 002)") in header
+    doc = (root / "docs" / "cancellation.md").read_text(encoding="utf-8")
+    assert "* **one batch**: the main-app and website filings of `news-rec`" in doc
+    assert "`auto` compared `batch` (5 applications) with `single` (6)" in doc
