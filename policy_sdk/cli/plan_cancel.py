@@ -74,7 +74,7 @@ def render_plan(plan: Any) -> None:
     if plan.changes:
         t = table(
             "changes (not cancelled: remove the stopped platforms)",
-            ("filing", "algorithm", "remove", "keep", "deadline", "", "reason"),
+            ("filing", "algorithm", "remove", "keep", "deadline", ""),
         )
         for c in plan.changes:
             t.add_row(
@@ -84,7 +84,6 @@ def render_plan(plan: Any) -> None:
                 cell(", ".join(c.keep)),
                 date_cell(c.deadline, c.provisional),
                 overdue_cell(c.overdue),
-                cell(c.reason),
             )
         out.print(t)
     if plan.orphans:

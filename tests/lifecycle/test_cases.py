@@ -183,9 +183,8 @@ def test_the_example_header_and_the_cancellation_doc_say_partial_offline_is_sing
 
     root = Path(__file__).resolve().parents[2]
     header = (root / "examples" / "company.yaml").read_text(encoding="utf-8")
-    assert ("#   singles: the main-app, website and wx-mini filings of video-rec: a partial "
-            "offline (video-rec\n#            still runs on the official account), each "
-            "handled on its own (seed 002)") in header
+    assert ("#   singles: video-rec's main-app, website and wx-mini filings: a partial offline "
+            "(video-rec still runs\n#            on wx-oa), each on its own (seed 002)") in header
     doc = (root / "docs" / "cancellation.md").read_text(encoding="utf-8")
     assert "* **one batch**: the main-app and website filings of `news-rec`" in doc
     assert "`auto` compared `batch` (5 applications) with `single` (6)" in doc
