@@ -107,5 +107,13 @@ def provisional_warning(years: set[int]) -> list[str]:
     ]
 
 
+def later_warning(ignored: int) -> list[str]:
+    """The dates after the as-of day that were set aside (``docs/semantics.md`` §7)."""
+    if not ignored:
+        return []
+    return [f"{ignored} date(s) in the facts are after the as-of date and are treated as not "
+            "yet happened (launches, stops, filings, records)"]
+
+
 def code(names: tuple[str, ...] | list[str]) -> str:
     return ", ".join(f"`{n}`" for n in names)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from policy_sdk.cancellation._common import (
     check_filing_platforms,
     deadline,
+    later_warning,
     platform_requirements,
     provisional_warning,
 )
@@ -157,10 +158,3 @@ def build_inventory(
         warnings=tuple(provisional_warning(provisional) + later_warning(life.view.ignored)),
     )
 
-
-def later_warning(ignored: int) -> list[str]:
-    """The dates after the as-of day that were set aside (``docs/semantics.md`` §7)."""
-    if not ignored:
-        return []
-    return [f"{ignored} date(s) in the facts are after the as-of date and are treated as not "
-            "yet happened (launches, stops, filings, records)"]

@@ -28,6 +28,7 @@ from policy_sdk.cancellation._common import (
     check_filing_platforms,
     code,
     deadline,
+    later_warning,
     platform_requirements,
     provisional_warning,
     refusal,
@@ -492,7 +493,8 @@ def plan_cancellation(
         orphans=tuple(orphans),
         deadline=min(cancel_dues) if cancel_dues else None,
         overdue=tuple(overdue_numbers),
-        warnings=tuple(sorted(set(warnings)) + provisional_warning(provisional)),
+        warnings=tuple(sorted(set(warnings)) + provisional_warning(provisional)
+                       + later_warning(life.view.ignored)),
         considered=considered,
     )
     verify_plan(plan, considered_filings, effective, reqs)
