@@ -91,7 +91,8 @@ class Context:
 
     def lifecycle(self) -> Lifecycle:
         """The filing lifecycle model as of the evaluation's day (built once)."""
-        return lifecycle(self.given, self.as_of)
+        found: Lifecycle = self.memo("lifecycle", lambda: lifecycle(self.given, self.as_of))
+        return found
 
     def filing_states(self) -> Mapping[str, FilingLifecycle]:
         return self.lifecycle().filings

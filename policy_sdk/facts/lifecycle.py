@@ -91,22 +91,21 @@ def _later(values: Iterable[dt.date | None], day: dt.date) -> int:
 
 def facts_as_of(facts: Facts, as_of: dt.date) -> AsOfView:
     """``facts`` as they stood on ``as_of`` (the same object when nothing is later)."""
-    cache: dict[dt.date, AsOfView] = facts._derived.setdefault("as_of", {})
+    # cached per day as (the rewound facts or None: the same, count): never the facts
+    # themselves, so the cache makes no reference cycle through them
+    cache: dict[dt.date, tuple[Facts | None, int]] = facts._derived.setdefault("as_of", {})
     found = cache.get(as_of)
     if found is not None:
-        return found
+        return AsOfView(found[0] if found[0] is not None else facts, as_of, found[1])
     deployments = facts.deployments
     launched = _later(map(attrgetter("launched_on"), deployments), as_of)
     stopped = _later(map(attrgetter("stopped_on"), deployments), as_of)
     filed = _later((f.filed_on for f in facts.filings), as_of)
     recorded = _later((r.on for r in facts.records), as_of)
     ignored = launched + stopped + filed + recorded
-    if not ignored:
-        view = AsOfView(facts, as_of, 0)
-    else:
-        view = AsOfView(_rewind(facts, as_of, bool(launched or stopped)), as_of, ignored)
-    cache[as_of] = view
-    return view
+    rewound = _rewind(facts, as_of, bool(launched or stopped)) if ignored else None
+    cache[as_of] = (rewound, ignored)
+    return AsOfView(rewound if rewound is not None else facts, as_of, ignored)
 
 
 def _rewind(facts: Facts, day: dt.date, deployments_too: bool) -> Facts:
@@ -317,11 +316,8 @@ class Lifecycle:
 
 
 def lifecycle(facts: Facts, as_of: dt.date) -> Lifecycle:
-    """The lifecycle of every filing of ``facts`` as of ``as_of`` (built once per day)."""
-    cache: dict[dt.date, Lifecycle] = facts._derived.setdefault("lifecycle", {})
-    found = cache.get(as_of)
-    if found is not None:
-        return found
+    """The lifecycle of every filing of ``facts`` as of ``as_of`` (an evaluation builds
+    it once: :meth:`policy_sdk.engine.context.Context.lifecycle`)."""
     view = facts_as_of(facts, as_of)
     current = view.facts
     by_algorithm = deployments_by_algorithm(current)
@@ -348,8 +344,7 @@ def lifecycle(facts: Facts, as_of: dt.date) -> Lifecycle:
         out[f.number] = filing_lifecycle(f, deps, mine, shown)
         if mine:
             records[f.number] = mine
-    found = cache[as_of] = Lifecycle(as_of, view, out, records)
-    return found
+    return Lifecycle(as_of, view, out, records)
 
 
 def deployments_by_algorithm(facts: Facts) -> Mapping[str, Mapping[str, Deployment]]:
