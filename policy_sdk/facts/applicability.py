@@ -136,7 +136,13 @@ def evaluation_warnings(facts: Facts, as_of: dt.date, report: object) -> tuple[D
     later = later_dates(facts_as_of(facts, as_of).ignored)
     if later is not None:
         out.append(later)
-    ctx = getattr(getattr(report, "_lazy", None), "ctx", None)
-    dues = ctx.provisional_dues() if ctx is not None else ()
-    out.extend(provisional_years([d.year for d in dues]))
+    # an engine report's evaluation knows which due days it counted provisionally
+    ctx = getattr(getattr(report, "_source", None), "_ctx", None)
+    if ctx is not None:
+        years = [d.year for d in ctx.provisional_dues()]
+    else:  # another report: ask its findings
+        select = getattr(report, "select", None)
+        found = select(("violated", "pending")) if select is not None else ()
+        years = [f.deadline.year for f in found if f.provisional]
+    out.extend(provisional_years(years))
     return tuple(out)

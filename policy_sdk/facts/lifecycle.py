@@ -91,21 +91,17 @@ def _later(values: Iterable[dt.date | None], day: dt.date) -> int:
 
 def facts_as_of(facts: Facts, as_of: dt.date) -> AsOfView:
     """``facts`` as they stood on ``as_of`` (the same object when nothing is later)."""
-    # cached per day as (the rewound facts or None: the same, count): never the facts
-    # themselves, so the cache makes no reference cycle through them
-    cache: dict[dt.date, tuple[Facts | None, int]] = facts._derived.setdefault("as_of", {})
-    found = cache.get(as_of)
-    if found is not None:
-        return AsOfView(found[0] if found[0] is not None else facts, as_of, found[1])
+    # not cached on the facts: a copy with other filings or records would share the
+    # cache (the facts' derived indexes follow the deployments only); one pass is cheap
     deployments = facts.deployments
     launched = _later(map(attrgetter("launched_on"), deployments), as_of)
     stopped = _later(map(attrgetter("stopped_on"), deployments), as_of)
     filed = _later((f.filed_on for f in facts.filings), as_of)
     recorded = _later((r.on for r in facts.records), as_of)
     ignored = launched + stopped + filed + recorded
-    rewound = _rewind(facts, as_of, bool(launched or stopped)) if ignored else None
-    cache[as_of] = (rewound, ignored)
-    return AsOfView(rewound if rewound is not None else facts, as_of, ignored)
+    if not ignored:
+        return AsOfView(facts, as_of, 0)
+    return AsOfView(_rewind(facts, as_of, bool(launched or stopped)), as_of, ignored)
 
 
 def _rewind(facts: Facts, day: dt.date, deployments_too: bool) -> Facts:
@@ -348,11 +344,17 @@ def lifecycle(facts: Facts, as_of: dt.date) -> Lifecycle:
 
 
 def deployments_by_algorithm(facts: Facts) -> Mapping[str, Mapping[str, Deployment]]:
-    """algorithm -> platform -> deployment, built once per :class:`Facts`. Read-only."""
-    found: Mapping[str, Mapping[str, Deployment]] | None = facts._derived.get("by_algorithm")
+    """algorithm -> platform -> deployment, built once per :class:`Facts` (the loader
+    hands over the one it built while checking that keys are unique). Read-only.
+
+    Nested rather than keyed by (algorithm, platform) tuples: a million key tuples
+    cost more to build, and the cyclic garbage collector walks every one of them.
+    """
+    found: Mapping[str, Mapping[str, Deployment]] | None = facts.derived_index("by_algorithm")
     if found is None:
         out: dict[str, dict[str, Deployment]] = {}
         for d in facts.deployments:
             out.setdefault(d.algorithm, {})[d.platform] = d
-        found = facts._derived["by_algorithm"] = out
+        facts.keep_derived_index("by_algorithm", out)
+        found = out
     return found
