@@ -42,6 +42,7 @@ class Context:
         "facts",
         "functions",
         "given",
+        "ignored",
         "organization",
         "platforms",
     )
@@ -56,7 +57,10 @@ class Context:
         #: the facts as given; ``facts`` is them as of ``as_of`` (later dates not yet
         #: happened: :func:`policy_sdk.facts.lifecycle.facts_as_of`)
         self.given = facts
-        facts = facts_as_of(facts, as_of).facts
+        view = facts_as_of(facts, as_of)
+        #: how many dates after ``as_of`` the view set aside
+        self.ignored = view.ignored
+        facts = view.facts
         self.facts = facts
         self.as_of = as_of
         self.calendar = calendar

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
@@ -133,11 +134,16 @@ def evaluation_warnings(facts: Facts, as_of: dt.date, report: object) -> tuple[D
     from policy_sdk.facts.lifecycle import facts_as_of
 
     out = list(facts.warnings)
-    later = later_dates(facts_as_of(facts, as_of).ignored)
+    # an engine report's evaluation knows what it set aside and which due days it
+    # counted provisionally
+    ctx: Any = getattr(getattr(report, "_source", None), "_ctx", None)
+    if ctx is not None and ctx.given is facts and ctx.as_of == as_of:
+        ignored: int = ctx.ignored
+    else:
+        ignored = facts_as_of(facts, as_of).ignored
+    later = later_dates(ignored)
     if later is not None:
         out.append(later)
-    # an engine report's evaluation knows which due days it counted provisionally
-    ctx = getattr(getattr(report, "_source", None), "_ctx", None)
     if ctx is not None:
         years = [d.year for d in ctx.provisional_dues()]
     else:  # another report: ask its findings
