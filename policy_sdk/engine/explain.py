@@ -718,11 +718,16 @@ PROVISIONAL: Final = (" (provisional: the calendar does not know that year, so i
                       "docs/calendar.md)")
 
 
+#: added after PROVISIONAL when the official calendar could still change the status
+UNDECIDED: Final = ("; so close to the as-of date that the official calendar may decide "
+                    "otherwise: undecided until the notice is supplied")
+
+
 class _DeadlineLine:
     """``(item, due, status) -> line``: how the due date was counted (cached per anchor)."""
 
-    __slots__ = ("_amount", "_anchor", "_anchor_name", "_as_of", "_by_start", "_null",
-                 "_provisional")
+    __slots__ = ("_amount", "_anchor", "_anchor_name", "_as_of", "_by_start", "_calendar",
+                 "_null", "_provisional")
 
     def __init__(self, rule: CompiledRule, ctx: Context) -> None:
         deadline = rule.deadline
@@ -735,6 +740,7 @@ class _DeadlineLine:
         self._null = f"{self._anchor_name} is null, so the {self._amount} cannot be counted"
         self._by_start: dict[tuple[object, dt.date, str], str] = {}
         self._provisional = ctx.provisional_dues()
+        self._calendar = ctx.calendar
 
     def __call__(self, item: Any, due: dt.date | None, status: str) -> str:
         if due is None:
@@ -747,7 +753,19 @@ class _DeadlineLine:
                 f"due {due.isoformat()}: {self._amount} after {self._anchor_name} "
                 f"{render(start)}; as of {self._as_of} it is "
                 + ("still pending" if status == "pending" else "overdue")
-                + (PROVISIONAL if due in self._provisional else "")
+                + (self._provisional_note(due, status) if due in self._provisional else "")
             )
         return line
+
+    def _provisional_note(self, due: dt.date, status: str) -> str:
+        """PROVISIONAL, and whether the official calendar could still change the status:
+        it may end the count up to 2 working days earlier (adjusted working days) or up
+        to 6 later (weekdays off around moving holidays; docs/calendar.md)."""
+        as_of = dt.date.fromisoformat(self._as_of)
+        calendar = self._calendar
+        if status == "pending":
+            close = calendar.add_workdays(as_of, 2, provisional=True) >= due
+        else:
+            close = calendar.add_workdays(due, 6, provisional=True) >= as_of
+        return PROVISIONAL + (UNDECIDED if close else "")
 

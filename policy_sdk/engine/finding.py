@@ -146,7 +146,7 @@ class Finding:
         not know (Monday to Friday without the moving holidays; docs/calendar.md): its
         deadline line says so."""
         return self.deadline is not None and any(
-            line.endswith("see docs/calendar.md)") and " (provisional: " in line
+            " (provisional: the calendar does not know that year" in line
             for line in self.explanation
         )
 

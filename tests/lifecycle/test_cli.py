@@ -177,3 +177,16 @@ def test_a_stop_before_the_launch_is_rejected(
         "error[date-order]: `rec` on `web` (requested as `rec@web`) cannot stop on "
         "2025-12-01: it launches on 2026-01-05"
     ) in err
+
+
+def test_a_provisional_deadline_close_to_the_as_of_date_says_it_is_undecided(
+    capsys: pytest.CaptureFixture[str], facts: str
+) -> None:
+    undecided = ("; so close to the as-of date that the official calendar may decide "
+                 "otherwise: undecided until the notice is supplied")
+    for day, close in (("2026-12-20", False), ("2027-01-12", True), ("2027-01-20", True),
+                       ("2027-02-01", False)):
+        _, out, _ = run(capsys, "check", "--facts", facts, "--as-of", day, "--format", "json")
+        (finding,) = [f for f in json.loads(out)["findings"]
+                      if f["rule"].endswith("cancellation_on_termination")]
+        assert finding["explanation"][-1].endswith(undecided) == close, day
