@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from policy_sdk.errors import Diagnostic, EvaluationError
 from policy_sdk.facts.lifecycle import FilingLifecycle, Lifecycle, facts_as_of, lifecycle
 from policy_sdk.facts.lifecycle import deployments_by_algorithm as _by_algorithm
 from policy_sdk.facts.model import (
@@ -214,7 +215,7 @@ class Context:
                 if self.calendar.provisional_years(anchor, found):
                     self.provisional_dues().add(found)
             else:
-                found = anchor + dt.timedelta(days=amount)
+                found = add_calendar_days(anchor, amount)
             cache[key] = found
         return found
 
@@ -222,3 +223,16 @@ class Context:
         """The due days counted through a year the calendar does not know."""
         found: set[dt.date] = self.memo("provisional_dues", set)
         return found
+
+
+def add_calendar_days(anchor: dt.date, amount: int) -> dt.date:
+    """``anchor + amount`` days; past 9999-12-31 a worded EvaluationError (not OverflowError)."""
+    try:
+        return anchor + dt.timedelta(days=amount)
+    except OverflowError:
+        raise EvaluationError([Diagnostic(
+            "deadline-out-of-range",
+            f"a deadline of {amount} calendar days from `{anchor.isoformat()}` falls after "
+            "9999-12-31, the last day that can be counted",
+            help="check the deadline's number of days and the date it counts from",
+        )]) from None
