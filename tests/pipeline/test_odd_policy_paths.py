@@ -152,3 +152,17 @@ def test_a_file_given_twice_is_read_once(tmp_path: Path) -> None:
     engine = Engine([tmp_path, tmp_path / "a.policy"], load_entrypoints=False,
                     plugin_rules=False)
     assert [r.id for r in engine.rules] == ["r"]
+
+
+def test_a_test_file_beside_its_policies_skips_a_folder_named_x_policy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _dir_named_policy(tmp_path)  # a.policy and an empty folder sub.policy/
+    (tmp_path / "a.tests.yaml").write_text(
+        "as_of: 2026-01-05\ncases:\n  - facts: {}\n    expect: [{rule: r, status: satisfied}]\n",
+        encoding="utf-8",
+    )
+    code = main(["test", "--no-entrypoints", "--no-coverage", str(tmp_path / "a.tests.yaml")])
+    out = capsys.readouterr()
+    assert code in (0, 1), out
+    assert not _CODE.findall(out.out + out.err)
