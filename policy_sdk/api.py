@@ -139,7 +139,7 @@ class Engine:
         rules = self._rules_for(loaded)
         with self._gc():
             return evaluate_rules(rules, loaded, day, self.calendar, self.functions,
-                                  self._schema_for(loaded), pause_gc=self.pause_gc)
+                                  self._schema_for(loaded))
 
     def inventory(self, facts: FactsSource, *, as_of: dt.date | str | None = None) -> Inventory:
         """The filing inventory (:func:`policy_sdk.cancellation.inventory.build_inventory`)."""

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from policy_sdk._gc import gc_pause_allowed, gc_paused
+from policy_sdk._gc import gc_paused
 from policy_sdk.engine.context import Context
 from policy_sdk.engine.report import STATUSES, Finding, Report, RuleInfo
 from policy_sdk.engine.rules import CompiledRule, Outcome
@@ -29,16 +29,22 @@ from policy_sdk.workdays import WorkdayCalendar
 if TYPE_CHECKING:
     from policy_sdk.api import Engine
     from policy_sdk.engine.explain import FindingMaker
+    from policy_sdk.pipeline import policy_files
 
-__all__ = ["Engine", "evaluate_rules", "parse_as_of"]
+__all__ = ["Engine", "evaluate_rules", "parse_as_of", "policy_files"]
 
 
 def __getattr__(name: str) -> Any:
-    # the facade lives above the evaluator (policy_sdk.api); kept importable from here
+    # the facade and the path expansion live above the evaluator (policy_sdk.api,
+    # policy_sdk.pipeline); still importable from here
     if name == "Engine":
         from policy_sdk.api import Engine
 
         return Engine
+    if name == "policy_files":
+        from policy_sdk.pipeline import policy_files
+
+        return policy_files
     raise AttributeError(f"module 'policy_sdk.engine.engine' has no attribute {name!r}")
 
 
@@ -66,14 +72,8 @@ def evaluate_rules(
     calendar: WorkdayCalendar,
     functions: Mapping[str, FunctionSpec],
     schema: Schema,
-    *,
-    pause_gc: bool = False,
 ) -> Report:
-    """Every rule on every scope key of ``facts`` as of ``as_of``.
-
-    ``pause_gc`` lets the report pause the cyclic collector when it builds its findings
-    later (the caller decides for the evaluation itself, see :mod:`policy_sdk._gc`).
-    """
+    """Every rule on every scope key of ``facts`` as of ``as_of``."""
     impls = {name: spec.impl for name, spec in functions.items()}
     ctx = Context(facts, as_of, calendar, impls)
     # The rules allocate index lists and key tuples next to the (often millions of)
@@ -86,18 +86,16 @@ def evaluate_rules(
                  r.origin, r.span)
         for r in sorted(rules, key=lambda r: r.id)
     )
-    return Report(as_of=as_of, rules=infos, lazy=_Lazy(outcomes, ctx, schema, pause_gc))
+    return Report(as_of=as_of, rules=infos, lazy=_Lazy(outcomes, ctx, schema))
 
 
 class _Lazy:
     """Builds an engine report's findings on demand."""
 
-    def __init__(self, outcomes: tuple[Outcome, ...], ctx: Context, schema: Schema,
-                 pause_gc: bool = False) -> None:
+    def __init__(self, outcomes: tuple[Outcome, ...], ctx: Context, schema: Schema) -> None:
         self.outcomes = outcomes
         self.ctx = ctx
         self.schema = schema
-        self.pause_gc = pause_gc
         self._makers: list[FindingMaker] | None = None
 
     def counts(self) -> dict[str, int]:
@@ -117,8 +115,7 @@ class _Lazy:
 
     def build(self, statuses: tuple[str, ...]) -> list[Finding]:
         """Findings of ``statuses`` (unsorted: the report sorts them)."""
-        # many small objects, no cycles: nothing for the collector (where allowed)
-        with gc_pause_allowed(self.pause_gc), gc_paused():
+        with gc_paused():  # many small objects, no cycles: nothing for the collector
             return self._build(set(statuses))
 
     def _build(self, wanted: set[str]) -> list[Finding]:

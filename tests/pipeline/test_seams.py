@@ -52,6 +52,8 @@ def test_the_evaluator_does_not_import_the_stages_above_it() -> None:
         f"{path.name}: {module}"
         for path in sorted((PACKAGE / "engine").glob("*.py"))
         for module, name in _imports(path)
-        if (module.startswith(above) or module == "policy_sdk.syntax") and name != "Engine"
+        # (`Engine` and `policy_files` stay importable from engine.engine, lazily)
+        if (module.startswith(above) or module == "policy_sdk.syntax")
+        and name not in ("Engine", "policy_files")
     ]
     assert found == []
