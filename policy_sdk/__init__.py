@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from policy_sdk.engine.report import Finding, Report, RuleInfo
     from policy_sdk.facts.load import load_facts
     from policy_sdk.facts.model import Facts
+    from policy_sdk.facts.text import load_facts_text
     from policy_sdk.workdays import WorkdayCalendar
 
 #: public name -> module it lives in; imported on first use so that
@@ -47,6 +48,7 @@ _LAZY = {
     "RuleInfo": "policy_sdk.engine.report",
     "Facts": "policy_sdk.facts.model",
     "load_facts": "policy_sdk.facts.load",
+    "load_facts_text": "policy_sdk.facts.text",
     "WorkdayCalendar": "policy_sdk.workdays",
 }
 
@@ -81,4 +83,5 @@ __all__ = [
     "__version__",
     "gc_pause_allowed",
     "load_facts",
+    "load_facts_text",
 ]

@@ -23,6 +23,7 @@ import datetime as dt
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from policy_sdk import ast, pipeline
@@ -50,7 +51,18 @@ _NAME_PROBLEMS = frozenset({"unknown-name", "unknown-attribute", "unknown-kind"}
 
 
 class Engine:
-    """Compiled policies plus the plugins' platform types, functions and rules."""
+    """Compiled policies plus the plugins' platform types, functions and rules.
+
+    What the compiled rules were built from (:data:`READ_ONLY`) cannot be reassigned or
+    deleted once the engine is built: a changed calendar or schema would silently
+    disagree with the rules compiled for the old one. Build a new engine instead.
+    """
+
+    READ_ONLY: frozenset[str] = frozenset(
+        {"calendar", "registry", "modules", "plugin_modules", "functions", "schema",
+         "warnings", "policy_set", "pause_gc"}
+    )
+    _sealed = False
 
     def __init__(
         self,
@@ -88,7 +100,8 @@ class Engine:
         self.plugin_modules: tuple[tuple[ast.Module, str], ...] = tuple(
             (m.module, m.origin) for m in self.policy_set.plugin_modules
         )
-        self.functions: dict[str, FunctionSpec] = dict(self.registry.functions)
+        self.functions: Mapping[str, FunctionSpec] = MappingProxyType(
+            dict(self.registry.functions))
         self.schema: Schema = pipeline.schema_for(self.registry)
         self.warnings: tuple[Diagnostic, ...] = ()
         self._lock = threading.Lock()
@@ -104,6 +117,17 @@ class Engine:
             if not all(d.code in _NAME_PROBLEMS for d in exc.errors):
                 raise
             self._deferred = exc
+        self._sealed = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._sealed and name in Engine.READ_ONLY:
+            raise AttributeError(f"`Engine.{name}` is read-only; build a new engine instead")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if self._sealed and name in Engine.READ_ONLY:
+            raise AttributeError(f"`Engine.{name}` is read-only; build a new engine instead")
+        super().__delattr__(name)
 
     @classmethod
     def from_source(cls, text: str, name: str = "<string>", **kwargs: Any) -> Engine:

@@ -141,6 +141,8 @@ def _file_problem(path: Path) -> Diagnostic | bool | None:
         return _io(path, f"no policy file or folder `{path}`")
     except OSError as exc:
         return _io(path, f"cannot read `{path}`: {exc.strerror or exc}")
+    except ValueError:  # a NUL character in the path
+        return _io(path, f"no policy file or folder `{path}`")
     if stat.S_ISDIR(st.st_mode):
         return False
     if not stat.S_ISREG(st.st_mode):

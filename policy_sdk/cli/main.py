@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "init": "policy_sdk.cli.init:init",
     "example": "policy_sdk.cli.init:example",
     "pack": "policy_sdk.cli.init:pack",
+    "serve": "policy_sdk.cli.serve:serve",
 }
 
 

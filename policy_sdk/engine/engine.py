@@ -49,9 +49,12 @@ def __getattr__(name: str) -> Any:
 
 
 def parse_as_of(value: dt.date | str | None, *, what: str = "as-of date") -> dt.date:
-    """A date from a date, an ISO ``YYYY-MM-DD`` text, or None (today)."""
+    """A date from a date, an ISO ``YYYY-MM-DD`` text, or None: today *in China*
+    (Asia/Shanghai, see :mod:`policy_sdk.clock`), not the host's local date."""
     if value is None:
-        return dt.date.today()
+        from policy_sdk.clock import today
+
+        return today()
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

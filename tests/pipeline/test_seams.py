@@ -24,7 +24,8 @@ def _imports(path: Path) -> list[tuple[str, str]]:
 
 
 def _private(module: str, name: str) -> bool:
-    parts = [*module.split("."), *([name] if name else [])]
+    # gettext's `_` and `N_` (policy_sdk.i18n) are public by convention
+    parts = [*module.split("."), *([name] if name and name not in ("_", "N_") else [])]
     return any(p.startswith("_") and not p.startswith("__") for p in parts)
 
 
