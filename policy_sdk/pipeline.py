@@ -53,7 +53,6 @@ __all__ = [
     "PolicySet",
     "check_policy_set",
     "compile_policy_set",
-    "default_policies_dir",
     "expand_policy_paths",
     "load_policy_set",
     "load_registry",

@@ -34,12 +34,10 @@ def test_the_command_line_imports_no_private_names() -> None:
         f"{path.name}: {module} {name}"
         for path in sorted((PACKAGE / "cli").glob("*.py"))
         for module, name in _imports(path)
-        # allowed: its own helpers (`policy_sdk.cli._x`), the package's shared doors for
-        # writing output and finding shipped files (the house rules send code there),
-        # and gettext's conventional `_`
+        # allowed: its own helpers (`policy_sdk.cli._x`) and the package's one door for
+        # writing output (the house rules send every write there)
         if _private(module, name) and not module.startswith("policy_sdk.cli.")
-        and module not in ("policy_sdk._io", "policy_sdk._resources")
-        and (module, name) != ("policy_sdk.i18n", "_")
+        and module != "policy_sdk._io"
     ]
     assert found == []
 
