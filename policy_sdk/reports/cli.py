@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -41,13 +39,7 @@ def emit(data: str | bytes, output: str | None) -> None:
     from policy_sdk._io import atomic_write, write_stream
 
     if output is not None:
-        existed = os.path.exists(output)
         atomic_write(output, data)
-        if not existed:  # a new file gets the usual permissions (the temporary one: 0600)
-            umask = os.umask(0)
-            os.umask(umask)
-            with contextlib.suppress(OSError):
-                os.chmod(output, 0o666 & ~umask)
     elif isinstance(data, bytes):  # pragma: no cover - check_binary refuses it first
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
