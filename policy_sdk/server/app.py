@@ -45,6 +45,7 @@ from policy_sdk.errors import (
     ValidationError,
     did_you_mean,
 )
+from policy_sdk.i18n import use_language
 from policy_sdk.server.config import ServerConfig, ServerError
 from policy_sdk.server.decisions import DecisionLog
 from policy_sdk.server.provenance import facts_sha256, provenance
@@ -61,9 +62,9 @@ JSON_TYPES: Final = frozenset({"application/json", "text/json"})
 
 #: query parameters each decision endpoint accepts
 PARAMETERS: Final[Mapping[str, tuple[str, ...]]] = {
-    "check": ("as_of", "all", "severity", "format", "facts_file"),
-    "inventory": ("as_of",),
-    "plan-cancel": ("as_of", "stop", "on", "strategy"),
+    "check": ("as_of", "all", "severity", "format", "facts_file", "lang"),
+    "inventory": ("as_of", "lang"),
+    "plan-cancel": ("as_of", "stop", "on", "strategy", "lang"),
 }
 _TRUE: Final = ("1", "true", "yes")
 _FALSE: Final = ("0", "false", "no", "")
@@ -272,9 +273,11 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
             record["replay"] = replay_command(config, kind, params, day, fmt)
 
             def work() -> tuple[str, dict[str, Any]]:
-                return _evaluate(state.engine, kind, body, fmt, day, params,
-                                 config.max_deployments,
-                                 "full" if config.log_findings else "summary" if log else "")
+                with use_language(params.get("lang")):  # None: the server's language
+                    return _evaluate(state.engine, kind, body, fmt, day, params,
+                                     config.max_deployments,
+                                     "full" if config.log_findings else "summary" if log
+                                     else "")
 
             try:
                 with anyio.fail_after(config.timeout_seconds):
@@ -318,6 +321,9 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
              description: also list satisfied and not-applicable findings}
           - {name: severity, in: query, schema: {type: string, enum: [mandatory, advisory]}}
           - {name: format, in: query, schema: {type: string, enum: [json, sarif]}}
+          - {name: lang, in: query, schema: {type: string, enum: [zh, en]},
+             description: "the language of messages (default: the server's, as for the
+               command line: POLICY_SDK_LANG, else the locale)"}
           - {name: facts_file, in: query, schema: {type: string},
              description: "the name the facts go by in diagnostics and SARIF
                (default: `<request>`)"}
@@ -343,6 +349,7 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
         summary: take stock of the filings
         parameters:
           - {name: as_of, in: query, schema: {type: string, format: date}}
+          - {name: lang, in: query, schema: {type: string, enum: [zh, en]}}
         requestBody:
           required: true
           content:
@@ -366,6 +373,7 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
              description: "ALGORITHM or ALGORITHM@PLATFORM (repeatable)"}
           - {name: "on", in: query, schema: {type: string, format: date}}
           - {name: strategy, in: query, schema: {type: string}}
+          - {name: lang, in: query, schema: {type: string, enum: [zh, en]}}
         requestBody:
           required: true
           content:
@@ -534,6 +542,9 @@ def _params(request: Request, kind: str) -> dict[str, Any]:
         problems.append(Diagnostic("bad-parameter", f"`severity={out['severity']}`: expected "
                                    "`mandatory` or `advisory`",
                                    help=did_you_mean(out["severity"], ("mandatory", "advisory"))))
+    if "lang" in out and out["lang"] not in ("zh", "en"):
+        problems.append(Diagnostic("bad-parameter", f"`lang={out['lang']}`: expected `zh` "
+                                   "(简体中文) or `en`"))
     if "format" in out and out["format"] not in ("json", "sarif"):
         problems.append(Diagnostic("bad-parameter", f"`format={out['format']}`: expected "
                                    "`json` or `sarif`"))
@@ -654,6 +665,8 @@ def replay_command(config: ServerConfig, kind: str, params: Mapping[str, Any], d
         if params.get("on"):
             argv += ["--on", params["on"]]
         argv += ["--strategy", params.get("strategy", "auto")]
+    if params.get("lang"):
+        argv += ["--lang", params["lang"]]
     if config.calendar_file:
         argv += ["--calendar", config.calendar_file]
     for plugin in config.plugins:

@@ -55,7 +55,7 @@ def server(workdir: Path) -> Iterator[Server]:
 
 
 @pytest.mark.parametrize("query", ["", "&all=true", "&severity=mandatory", "&format=sarif",
-                                   "&all=1&severity=advisory"])
+                                   "&all=1&severity=advisory", "&lang=zh", "&lang=en&all=1"])
 @pytest.mark.parametrize("facts", [COMPANY_YAML, COMPANY_JSON], ids=["yaml", "json"])
 def test_check_equals_the_command(server: Server, facts: Path, query: str) -> None:
     content_type = "application/yaml" if facts.suffix == ".yaml" else "application/json"
@@ -64,7 +64,8 @@ def test_check_equals_the_command(server: Server, facts: Path, query: str) -> No
                          content_type)
     assert answer.status == 200, answer.text
     assert answer.headers["content-type"] == "application/json"
-    flags = {"all": ["--all"], "severity": ["--severity"], "format": ["--format"]}
+    flags = {"all": ["--all"], "severity": ["--severity"], "format": ["--format"],
+             "lang": ["--lang"]}
     args = ["check", "--facts", str(facts), "--as-of", AS_OF, "--exit-zero"]
     fmt = "json"
     for part in filter(None, query.split("&")):
@@ -139,6 +140,7 @@ def test_wrong_facts_are_422_with_paths(server: Server) -> None:
     ("/v1/check?format=xml", "bad-parameter"),
     ("/v1/check?all=maybe", "bad-parameter"),
     ("/v1/inventory?stop=x", "unknown-parameter"),
+    ("/v1/plan-cancel?lang=fr", "bad-parameter"),
 ])
 def test_bad_parameters_are_400(server: Server, path: str, code: str) -> None:
     answer = server.post(path, COMPANY_JSON.read_bytes())
@@ -345,7 +347,7 @@ def _last_line(log: Path, request_id: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("endpoint", "query", "facts"), [
     ("check", "&all=true", COMPANY_YAML),
-    ("check", "&severity=mandatory", COMPANY_JSON),
+    ("check", "&severity=mandatory&lang=zh", COMPANY_JSON),
     ("inventory", "", COMPANY_JSON),
     ("plan-cancel", "&stop=feed-rec@main-app&on=2026-11-02", COMPANY_YAML),
 ])
@@ -458,3 +460,21 @@ def test_requests_in_flight_finish_on_the_engine_they_started_on(workdir: Path) 
                       headers={"X-Request-Id": "after"}).status == 200
         assert _last_line(log, "in-flight")["provenance"]["policy_digest"] == old
         assert _last_line(log, "after")["provenance"]["policy_digest"] == new
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_diagnostics_speak_the_language_asked_for(server: Server, workdir: Path,
+                                                  lang: str) -> None:
+    """The messages of a refused request are the command line's in that language."""
+    doc = json.loads(COMPANY_JSON.read_text(encoding="utf-8"))
+    doc["deployments"][0]["status"] = "actve"
+    doc["platforms"][0]["type"] = "ap"
+    body = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    answer = server.post(f"/v1/check?as_of={AS_OF}&lang={lang}", body)
+    assert answer.status == 422
+    facts = workdir / f"wrong-{lang}.json"
+    facts.write_bytes(body)
+    code, _, err = run_cli(["check", "--lang", lang, "--facts", str(facts), "--as-of", AS_OF])
+    assert code == 2
+    for error in answer.json()["errors"]:
+        assert error["message"] in err
