@@ -19,7 +19,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from policy_sdk.cli.main import main
+from policy_sdk.cli.main import main, use_language
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 90.0
@@ -136,4 +136,5 @@ def run_cli(args: Sequence[str], cwd: Path = ROOT) -> tuple[int, str, str]:
             code = main(list(args))
     finally:
         os.chdir(old)
+        use_language(None)  # `--lang` holds for the rest of the process: back to the default
     return code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8", "replace")
