@@ -632,6 +632,13 @@ def _evaluate(engine: Engine, kind: str, body: bytes, fmt: str, day: dt.date,
         if kind == "inventory":
             inv = engine.inventory(facts, as_of=day)
             return inv.to_json() + "\n", {}
+        strategy = params.get("strategy", "auto")
+        known = ["auto", *sorted(engine.registry.strategies)]
+        if strategy not in known:  # a bad parameter (400), as `--strategy` is a usage error
+            raise HttpError(400, [Diagnostic(
+                "bad-parameter", f"`strategy={strategy}`: unknown cancellation strategy",
+                help=did_you_mean(strategy, known)
+                or "the strategies are " + ", ".join(f"`{k}`" for k in known))])
         plan = engine.plan_cancellation(facts, params.get("stop", ()), on=params.get("on"),
                                         as_of=day, strategy=params.get("strategy", "auto"))
         return plan.to_json() + "\n", {}

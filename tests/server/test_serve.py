@@ -141,6 +141,8 @@ def test_wrong_facts_are_422_with_paths(server: Server) -> None:
     ("/v1/check?all=maybe", "bad-parameter"),
     ("/v1/inventory?stop=x", "unknown-parameter"),
     ("/v1/plan-cancel?lang=fr", "bad-parameter"),
+    ("/v1/plan-cancel?strategy=2026-11-20", "bad-parameter"),
+    ("/v1/plan-cancel?strategy=batchh", "bad-parameter"),
 ])
 def test_bad_parameters_are_400(server: Server, path: str, code: str) -> None:
     answer = server.post(path, COMPANY_JSON.read_bytes())
