@@ -30,7 +30,7 @@ import anyio
 import anyio.to_thread
 import attrs
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
@@ -231,6 +231,10 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
                 response = await handler(request, request_id)
             except HttpError as exc:
                 response = _error(exc.status, exc.diagnostics, request_id, exc.headers)
+            except ClientDisconnect:  # the client left while sending: nobody to answer
+                response = _error(400, [Diagnostic(
+                    "disconnected", "the client closed the connection before the whole "
+                    "body arrived")], request_id)
             except Exception:  # a bug of ours: logged here, never sent
                 traceback.print_exc(file=sys.stderr)
                 response = _error(500, [Diagnostic(
