@@ -60,11 +60,13 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.stderr_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"serve-{self.port}.err"
         self._stderr = open(self.stderr_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.stdout_path = self.stderr_path.with_suffix(".out")
+        self._stdout = open(self.stdout_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "policy_sdk.cli.main", "serve", "--port", str(self.port),
              *args],
             cwd=cwd, env={**os.environ, **(env or {})},
-            stdout=subprocess.DEVNULL, stderr=self._stderr, start_new_session=True)
+            stdout=self._stdout, stderr=self._stderr, start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if self.proc.poll() is not None:
@@ -113,8 +115,14 @@ class Server:
                     os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=10)
         self._stderr.close()
-        with contextlib.suppress(OSError):
-            self.stderr_path.unlink()
+        self._stdout.close()
+        for path in (self.stderr_path, self.stdout_path):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    def output(self) -> str:
+        """What the server wrote to standard output so far."""
+        return self.stdout_path.read_text(encoding="utf-8", errors="replace")
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from server_support import run_cli
+from server_support import ROOT, run_cli, serving
 
 from policy_sdk.server.config import ServerConfig, ServerError
 from policy_sdk.server.decisions import DecisionLog
@@ -100,3 +100,15 @@ def test_bad_start_options_exit_2(tmp_path: Path, args: list[str], expected: str
     assert expected in err
     assert "Traceback" not in err
     assert "internal error" not in err
+
+
+def test_the_log_on_standard_output_is_one_json_line_per_decision() -> None:
+    body = (ROOT / "examples" / "company.json").read_bytes()
+    with serving("--decision-log", "-", "--access-log") as s:
+        for i in range(3):
+            s.post("/v1/check?as_of=2026-11-20", body, headers={"X-Request-Id": f"out-{i}"})
+        s.post("/v1/check", b"{", headers={"X-Request-Id": "out-bad"})
+        lines = s.output().splitlines()
+    records = [json.loads(line) for line in lines]  # nothing else on standard output
+    assert [r["request_id"] for r in records] == ["out-0", "out-1", "out-2", "out-bad"]
+    assert [r["status"] for r in records] == [200, 200, 200, 422]
