@@ -68,6 +68,9 @@ from policy_sdk.errors import PolicySdkError
               help="log every finding of a check, not only the counts")
 @click.option("--log-facts", is_flag=True,
               help="log the request body (the facts), so a line replays on its own")
+@click.option("--facts-dir", type=SafePath(exists=True, file_okay=False), metavar="FOLDER",
+              help="keep each request's facts once, as FOLDER/<sha256>.json or .yaml, and "
+              "name the file in the decision log (default: not kept)")
 @click.option("--access-log", is_flag=True, help="log each HTTP request to standard error")
 @plugin_options
 def serve(
@@ -87,6 +90,7 @@ def serve(
     log_backups: int,
     log_findings: bool,
     log_facts: bool,
+    facts_dir: str | None,
     access_log: bool,
     plugin: Sequence[str],
     disable: Sequence[str],
@@ -131,6 +135,7 @@ def serve(
                           else str(Path(decision_log).resolve())),
             log_max_bytes=log_max_bytes, log_backups=log_backups,
             log_findings=log_findings, log_facts=log_facts,
+            facts_dir=str(Path(facts_dir).resolve()) if facts_dir else None,
             generation_file=generation,
         )
         config.read_token()  # a missing or short token stops the start, not a request

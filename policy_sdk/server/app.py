@@ -273,6 +273,9 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
             record["facts_bytes"] = len(body)
             if config.log_facts:
                 record["facts"] = body.decode("utf-8", "replace")
+            if config.facts_dir is not None:
+                record["facts_path"] = await anyio.to_thread.run_sync(
+                    _keep_facts, config.facts_dir, record["facts_sha256"], fmt, body)
 
             record["replay"] = replay_command(config, kind, params, day, fmt)
 
@@ -652,6 +655,22 @@ def _evaluate(engine: Engine, kind: str, body: bytes, fmt: str, day: dt.date,
         raise HttpError(422, exc.diagnostics) from None
     except PolicySdkError as exc:  # a failing plugin: ours to fix, not the caller's
         raise HttpError(500, exc.diagnostics) from None
+
+
+def _keep_facts(folder: str, sha256: str, fmt: str, body: bytes) -> str:
+    """Store ``body`` as ``folder/<sha256>.<fmt>`` unless it is there; its path."""
+    from policy_sdk._io import atomic_write
+    from policy_sdk.errors import OutputError
+
+    path = os.path.join(folder, f"{sha256}.{fmt}")
+    if not os.path.exists(path):
+        try:
+            atomic_write(path, body)
+        except OutputError as exc:
+            print(f"policy-sdk serve: cannot keep the facts: {exc.render()}", file=sys.stderr)
+            raise _http(503, "facts-store", "the facts could not be stored in the facts "
+                        "folder; nothing was decided") from None
+    return path
 
 
 def replay_command(config: ServerConfig, kind: str, params: Mapping[str, Any], day: dt.date,

@@ -59,6 +59,8 @@ class ServerConfig:
     #: also log every finding of a decision / the request body (the facts)
     log_findings: bool = False
     log_facts: bool = False
+    #: keep each request body once, as FOLDER/<sha256>.<json|yaml> (None: do not)
+    facts_dir: str | None = None
     #: a file whose change tells the other workers to reload (set by ``serve``)
     generation_file: str | None = None
 

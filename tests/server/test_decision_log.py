@@ -112,3 +112,24 @@ def test_the_log_on_standard_output_is_one_json_line_per_decision() -> None:
     records = [json.loads(line) for line in lines]  # nothing else on standard output
     assert [r["request_id"] for r in records] == ["out-0", "out-1", "out-2", "out-bad"]
     assert [r["status"] for r in records] == [200, 200, 200, 422]
+
+
+def test_a_facts_folder_keeps_each_body_once_for_replay(tmp_path: Path) -> None:
+    import hashlib
+
+    store = tmp_path / "facts"
+    store.mkdir()
+    log = tmp_path / "decisions.log"
+    body = (ROOT / "examples" / "company.yaml").read_bytes()
+    with serving("--facts-dir", str(store), "--decision-log", str(log)) as s:
+        answers = [s.post("/v1/check?as_of=2026-11-20&all=true", body, "application/yaml",
+                          headers={"X-Request-Id": f"kept-{i}"}) for i in range(2)]
+    sha = hashlib.sha256(body).hexdigest()
+    assert [p.name for p in store.iterdir()] == [f"{sha}.yaml"]
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert {r["facts_path"] for r in records} == {str(store / f"{sha}.yaml")}
+    assert all("facts" not in r for r in records)  # not inline without --log-facts
+    argv = [records[0]["facts_path"] if a == "{facts}" else a for a in records[0]["replay"]]
+    code, out, err = run_cli(argv[1:])
+    assert code == 0, err
+    assert out == answers[0].text == answers[1].text
