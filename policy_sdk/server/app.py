@@ -337,7 +337,7 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
         requestBody:
           required: true
           content:
-            application/json: {schema: {type: object}}
+            application/json: {schema: {$ref: "#/components/schemas/Facts"}}
             application/yaml: {schema: {type: string}}
         responses:
           "200": {description: the report}
@@ -360,7 +360,7 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
         requestBody:
           required: true
           content:
-            application/json: {schema: {type: object}}
+            application/json: {schema: {$ref: "#/components/schemas/Facts"}}
             application/yaml: {schema: {type: string}}
         responses:
           "200": {description: the inventory (docs/inventory.schema.json)}
@@ -384,7 +384,7 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
         requestBody:
           required: true
           content:
-            application/json: {schema: {type: object}}
+            application/json: {schema: {$ref: "#/components/schemas/Facts"}}
             application/yaml: {schema: {type: string}}
         responses:
           "200": {description: the plan (docs/plan.schema.json)}
@@ -459,7 +459,7 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
                              "policy_digest": state.provenance["policy_digest"],
                              "previous_digest": before.provenance["policy_digest"]})
 
-    schemas = SchemaGenerator({"openapi": "3.0.3", "info": {
+    schemas = SchemaGenerator({"openapi": "3.1.0", "info": {
         "title": "policy-sdk decision service", "version": __version__,
         "description": "China algorithm-filing compliance decisions (docs/serve.md)."}})
 
@@ -470,7 +470,13 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
         responses:
           "200": {description: OpenAPI 3 document}
         """
-        return JSONResponse(schemas.get_schema(routes=app.routes))
+        from policy_sdk.facts import facts_json_schema
+
+        document = schemas.get_schema(routes=app.routes)
+        facts = facts_json_schema(holder.state.engine.registry.platform_types)
+        facts.pop("$id", None)  # its own base URI would change how a client resolves it
+        document["components"] = {"schemas": {"Facts": facts}}
+        return JSONResponse(document)
 
     routes = [
         Route("/v1/check", endpoint(check), methods=["POST"]),

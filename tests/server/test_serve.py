@@ -214,6 +214,12 @@ def test_openapi_is_generated_from_the_routes(server: Server) -> None:
     from policy_sdk.server.app import PARAMETERS
 
     assert names == set(PARAMETERS["check"])
+    # the facts schema (with the platform types of the loaded plugins) describes the body
+    body = doc["paths"]["/v1/check"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/Facts"}
+    facts_schema = doc["components"]["schemas"]["Facts"]
+    jsonschema.validate(json.loads(COMPANY_JSON.read_text(encoding="utf-8")), facts_schema)
+    assert "deployments" in facts_schema["properties"]
 
 
 # --- limits ----------------------------------------------------------------------------------
