@@ -36,7 +36,8 @@ from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
 from policy_sdk import __version__
-from policy_sdk.engine.engine import Engine, parse_as_of
+from policy_sdk.api import Engine
+from policy_sdk.engine.engine import parse_as_of
 from policy_sdk.errors import (
     Diagnostic,
     EvaluationError,

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from policy_sdk import __version__
-from policy_sdk.engine.engine import Engine, policy_files
+from policy_sdk.api import Engine
+from policy_sdk.pipeline import policy_files
 
 __all__ = ["facts_sha256", "policy_digest", "provenance"]
 
