@@ -7,8 +7,10 @@ once here, so a broken policy stops the start with exit 2; then uvicorn serves i
 
 from __future__ import annotations
 
+import atexit
 import copy
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -117,6 +119,7 @@ def serve(
     generation = None
     if workers > 1:
         folder = tempfile.mkdtemp(prefix="policy-sdk-serve-")
+        atexit.register(shutil.rmtree, folder, True)  # the supervisor's exit removes it
         generation = os.path.join(folder, "generation")
         Path(generation).write_text("0\n", encoding="utf-8")
     try:

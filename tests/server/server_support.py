@@ -106,14 +106,16 @@ class Server:
 
     def stop(self) -> None:
         if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):  # as a service manager stops it
+                os.kill(self.proc.pid, signal.SIGTERM)
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=10)
+        with contextlib.suppress(ProcessLookupError):  # a worker left behind, if any
+            os.killpg(self.proc.pid, signal.SIGKILL)
         self._stderr.close()
         self._stdout.close()
         for path in (self.stderr_path, self.stdout_path):
