@@ -73,6 +73,9 @@ from policy_sdk.errors import PolicySdkError
 @click.option("--facts-dir", type=SafePath(exists=True, file_okay=False), metavar="FOLDER",
               help="keep each request's facts once, as FOLDER/<sha256>.json or .yaml, and "
               "name the file in the decision log (default: not kept)")
+@click.option("--watch", "watch_seconds", type=click.FloatRange(0, min_open=True),
+              metavar="SECONDS", help="look at the policy and calendar files every SECONDS "
+              "and reload when they changed (default: only on POST /v1/reload)")
 @click.option("--access-log", is_flag=True, help="log each HTTP request to standard error")
 @plugin_options
 def serve(
@@ -93,6 +96,7 @@ def serve(
     log_findings: bool,
     log_facts: bool,
     facts_dir: str | None,
+    watch_seconds: float | None,
     access_log: bool,
     plugin: Sequence[str],
     disable: Sequence[str],
@@ -139,6 +143,7 @@ def serve(
             log_max_bytes=log_max_bytes, log_backups=log_backups,
             log_findings=log_findings, log_facts=log_facts,
             facts_dir=str(Path(facts_dir).resolve()) if facts_dir else None,
+            watch_seconds=watch_seconds,
             generation_file=generation,
         )
         config.read_token()  # a missing or short token stops the start, not a request

@@ -49,7 +49,7 @@ from policy_sdk.errors import (
 from policy_sdk.i18n import use_language
 from policy_sdk.server.config import ServerConfig, ServerError
 from policy_sdk.server.decisions import DecisionLog
-from policy_sdk.server.provenance import facts_sha256, provenance
+from policy_sdk.server.provenance import facts_sha256, provenance, sources_digest
 
 __all__ = ["EngineState", "HttpError", "app_from_env", "build_state", "create_app",
            "replay_command"]
@@ -196,6 +196,30 @@ class Holder:
 
         threading.Thread(target=work, name="policy-sdk-reload", daemon=True).start()
 
+    def watch(self, interval: float) -> None:
+        """Reload (in a background thread) whenever the policy or calendar files change;
+        a broken change is reported once on standard error and the old engine serves on."""
+        config = self.config
+
+        def loop() -> None:
+            seen = sources_digest(config.policies, config.calendar_file)
+            while True:
+                time.sleep(interval)
+                now = sources_digest(config.policies, config.calendar_file)
+                if now is None or now == seen:
+                    continue
+                seen = now
+                try:
+                    state = self.reload()
+                except PolicySdkError as exc:
+                    print(f"policy-sdk serve: the changed policies do not build; the old "
+                          f"engine keeps serving:\n{exc.render()}", file=sys.stderr)
+                    continue
+                print(f"policy-sdk serve: reloaded (policy digest "
+                      f"{state.provenance['policy_digest']})", file=sys.stderr)
+
+        threading.Thread(target=loop, name="policy-sdk-watch", daemon=True).start()
+
 
 # --- the application -------------------------------------------------------------------
 
@@ -207,6 +231,8 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
     log = (DecisionLog(config.decision_log, max_bytes=config.log_max_bytes,
                        backups=config.log_backups) if config.decision_log else None)
     limiter = anyio.CapacityLimiter(1)  # evaluations are CPU-bound: one at a time per worker
+    if config.watch_seconds is not None:
+        holder.watch(config.watch_seconds)
 
     def authorize(request: Request) -> bool:
         if token is None:

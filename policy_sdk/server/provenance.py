@@ -19,7 +19,7 @@ from policy_sdk import __version__
 from policy_sdk.api import Engine
 from policy_sdk.pipeline import policy_files
 
-__all__ = ["facts_sha256", "policy_digest", "provenance"]
+__all__ = ["facts_sha256", "policy_digest", "provenance", "sources_digest"]
 
 
 def facts_sha256(body: bytes) -> str:
@@ -41,6 +41,20 @@ def _policy_entries(policies: Sequence[str]) -> list[tuple[str, bytes]]:
             name = f.relative_to(root).as_posix() if root.is_dir() else f.name
             out.append((f"{root.as_posix()}::{name}", f.read_bytes()))
     return out
+
+
+def sources_digest(policies: Sequence[str], calendar_file: str | None) -> str | None:
+    """A digest of the policy files and the calendar file as they are on disk now (for
+    watching them), or None when one cannot be read (being written, say)."""
+    h = hashlib.sha256()
+    try:
+        for name, data in sorted(_policy_entries(policies)):
+            h.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+        if calendar_file is not None:
+            h.update(b"calendar\0" + Path(calendar_file).read_bytes())
+    except OSError:
+        return None
+    return h.hexdigest()
 
 
 def policy_digest(policies: Sequence[str], engine: Engine) -> str:

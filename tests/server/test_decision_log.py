@@ -66,8 +66,15 @@ def test_an_unwritable_log_is_a_server_error(tmp_path: Path) -> None:
 
 
 def test_config_round_trips_and_refuses_nonsense() -> None:
-    config = ServerConfig(policies=("/p",), workers=2, timeout_seconds=1.5)
+    config = ServerConfig(policies=("/p",), workers=2, timeout_seconds=1.5,
+                          watch_seconds=0.5, decision_log="-", facts_dir="/f")
     assert ServerConfig.from_mapping(json.loads(config.to_json())) == config
+    assert ServerConfig.from_mapping(json.loads(ServerConfig().to_json())) == ServerConfig()
+    assert ServerConfig.from_mapping({"timeout_seconds": 2}).timeout_seconds == 2.0
+    with pytest.raises(ServerError, match="wrong type"):
+        ServerConfig.from_mapping({"log_facts": 1})
+    with pytest.raises(ServerError, match="wrong type"):
+        ServerConfig.from_mapping({"watch_seconds": "1"})
     with pytest.raises(ServerError, match="unknown server setting `wokers`"):
         ServerConfig.from_mapping({"wokers": 2})
     with pytest.raises(ServerError, match="wrong type"):

@@ -486,3 +486,34 @@ def test_diagnostics_speak_the_language_asked_for(server: Server, workdir: Path,
     assert code == 2
     for error in answer.json()["errors"]:
         assert error["message"] in err
+
+
+def test_watch_reloads_changed_policies_and_keeps_serving_on_a_broken_one(
+        workdir: Path) -> None:
+    pack = workdir / "watched"
+    shutil.copytree(default_policies_dir(), pack)
+    policy = pack / "algorithm_filing.policy"
+    good = policy.read_text(encoding="utf-8")
+
+    def digest_becomes(s: Server, wanted: set[str] | None, avoid: str) -> str:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            digest: str = s.get("/v1/version").json()["policy_digest"]
+            if digest != avoid if wanted is None else digest in wanted:
+                return digest
+            time.sleep(0.2)
+        raise AssertionError("the watch did not reload within 60 s")
+
+    with serving("--policy", str(pack), "--watch", "0.2") as s:
+        first = s.get("/v1/rules").json()
+        policy.write_text(good + "\n# a comment changes the digest\n", encoding="utf-8")
+        second = digest_becomes(s, None, first["policy_digest"])
+        policy.write_text(good + "\nrule broken {\n", encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while "do not build" not in s.log() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "the changed policies do not build" in s.log()
+        assert s.get("/v1/version").json()["policy_digest"] == second
+        assert s.get("/v1/rules").json()["rules"] == first["rules"]
+        policy.write_text(good, encoding="utf-8")  # back as it was: the first digest again
+        assert digest_becomes(s, {first["policy_digest"]}, second) == first["policy_digest"]
