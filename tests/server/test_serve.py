@@ -83,6 +83,20 @@ def test_check_equals_the_command(server: Server, facts: Path, query: str) -> No
         jsonschema.validate(answer.json(), _schema("report.schema.json"))
 
 
+def test_check_equals_the_installed_command_run_as_a_program(server: Server) -> None:
+    """The same comparison against `policy-sdk` run as its own process (console script)."""
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "policy-sdk"
+    done = subprocess.run([str(script), "check", "--facts", str(COMPANY_YAML), "--as-of", AS_OF,
+                           "--format", "json"], capture_output=True, timeout=120, check=False)
+    assert done.returncode == 1  # the example company violates mandatory rules
+    answer = server.post(f"/v1/check?as_of={AS_OF}", COMPANY_YAML.read_bytes(),
+                         "application/yaml")
+    assert answer.body == done.stdout
+
+
 def test_inventory_and_plan_equal_the_commands(server: Server) -> None:
     body = COMPANY_YAML.read_bytes()
     for path, args, schema in (
