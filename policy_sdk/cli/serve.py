@@ -67,7 +67,7 @@ from policy_sdk.errors import PolicySdkError
               metavar="N",
               help="rotated decision logs kept (FILE.1 … FILE.N)")
 @click.option("--log-findings", is_flag=True,
-              help="log every finding of a check, not only the counts")
+              help="log the whole report of a check, every finding, not only the counts")
 @click.option("--log-facts", is_flag=True,
               help="log the request body (the facts), so a line replays on its own")
 @click.option("--facts-dir", type=SafePath(exists=True, file_okay=False), metavar="FOLDER",

@@ -61,6 +61,9 @@ YAML_TYPES: Final = frozenset({"application/yaml", "application/x-yaml", "text/y
                                "text/x-yaml"})
 JSON_TYPES: Final = frozenset({"application/json", "text/json"})
 
+RAW_REPORT: Final = "\0report"
+"""Where a decision's record carries the JSON text of its whole report (--log-findings)."""
+
 #: query parameters each decision endpoint accepts
 PARAMETERS: Final[Mapping[str, tuple[str, ...]]] = {
     "check": ("as_of", "all", "severity", "format", "facts_file", "lang"),
@@ -333,7 +336,8 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
         record["duration_ms"] = round((time.perf_counter() - started) * 1000, 3)
         if log is not None:
             try:
-                await anyio.to_thread.run_sync(log.write, record)
+                raw = {"report": record.pop(RAW_REPORT)} if RAW_REPORT in record else None
+                await anyio.to_thread.run_sync(log.write, record, raw)
             except OSError as exc:  # an audit log that cannot write refuses to decide
                 print(f"policy-sdk serve: cannot write the decision log: {exc}", file=sys.stderr)
                 raise _http(503, "decision-log", "the decision could not be written to the "
@@ -644,7 +648,7 @@ def _evaluate(engine: Engine, kind: str, body: bytes, fmt: str, day: dt.date,
               params: Mapping[str, Any], max_deployments: int,
               logged: str) -> tuple[str, dict[str, Any]]:
     """The answer's JSON text and what the decision log records of it (``logged``:
-    ``""`` nothing, ``"summary"`` the counts, ``"full"`` the findings too)."""
+    ``""`` nothing, ``"summary"`` the counts, ``"full"`` the whole report too)."""
     from policy_sdk.facts.text import load_facts_text
 
     try:
@@ -667,7 +671,9 @@ def _evaluate(engine: Engine, kind: str, body: bytes, fmt: str, day: dt.date,
             summary: dict[str, Any] = {"summary": dict(report.counts),
                                        "failed": report.failed}
             if logged == "full":
-                summary["findings"] = report.to_dict(include_all=True)["findings"]
+                # the whole report as text, spliced into the log line as it is (a
+                # thousand deployments make thousands of findings: no dict round trip)
+                summary[RAW_REPORT] = report.to_json(include_all=True, indent=None)
             return text, summary
         if kind == "inventory":
             inv = engine.inventory(facts, as_of=day)

@@ -140,3 +140,17 @@ def test_a_facts_folder_keeps_each_body_once_for_replay(tmp_path: Path) -> None:
     code, out, err = run_cli(argv[1:])
     assert code == 0, err
     assert out == answers[0].text == answers[1].text
+
+
+def test_raw_json_is_spliced_into_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "d.log"
+    log = DecisionLog(str(path), max_bytes=10_000, backups=1)
+    report = json.dumps({"as_of": "2026-11-20", "findings": [{"rule": "r", "note": "备案"}]},
+                        ensure_ascii=False)
+    log.write({"b": 1, "a": "x"}, {"report": report})
+    log.write({}, {"report": "[]"})
+    log.close()
+    first, second = path.read_text(encoding="utf-8").splitlines()
+    assert first.startswith('{"a":"x","b":1,"report":')
+    assert json.loads(first) == {"a": "x", "b": 1, "report": json.loads(report)}
+    assert json.loads(second) == {"report": []}

@@ -402,8 +402,8 @@ def test_a_decision_log_line_replays_to_the_same_result(
         counts = {k: v for k, v in report["summary"].items() if k not in ("total", "listed")}
         assert record["summary"] == counts
         full = json.loads(run_cli(["check", "--facts", str(replayed), "--as-of", AS_OF,
-                                   "--format", "json", "--all"])[1])  # all were logged
-        assert record["findings"] == full["findings"]
+                                   "--format", "json", "--all"])[1])
+        assert record["report"] == full  # --log-findings: the whole report, every finding
 
 
 def test_refused_requests_are_logged_too(server: Server, workdir: Path) -> None:
