@@ -90,15 +90,19 @@ def _http(status: int, code: str, message: str, help: str | None = None) -> Http
 
 
 def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
-    """A diagnostic as JSON (``span`` and the other optional fields only when set)."""
-    out: dict[str, Any] = {"code": d.code, "message": d.message, "level": d.level}
-    for name in ("path", "file", "help", "source_line"):
-        value = getattr(d, name)
-        if value is not None:
-            out[name] = value
+    """A diagnostic as JSON: the keys of ``policy-sdk check --format json``'s error
+    document (code, level, message, file, line, column, path, help; null when unknown),
+    then the whole ``span`` and the ``source_line`` when known."""
+    from types import SimpleNamespace
+
+    from policy_sdk.reports.sarif import error_json
+
+    (out,) = error_json(SimpleNamespace(diagnostics=(d,)))["errors"]
     if d.span is not None:
         out["span"] = attrs.asdict(d.span)
-    return out
+    if d.source_line is not None:
+        out["source_line"] = d.source_line
+    return dict(out)
 
 
 # --- engines -------------------------------------------------------------------------

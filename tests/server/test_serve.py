@@ -139,6 +139,29 @@ def test_a_duplicate_key_is_422_naming_it(server: Server) -> None:
         "duplicate key `name`", "organization.name", 3)
 
 
+@pytest.mark.parametrize(("text", "suffix", "content_type"), [
+    ('{"organization": {"name": "a", "name": "b"}}', ".json", "application/json"),
+    ("organization:\n  name: a\n  name: b\nplatforms: [{id: p, type: ap}]\n", ".yaml",
+     "application/yaml"),
+])
+def test_errors_carry_the_command_error_document(server: Server, workdir: Path, text: str,
+                                                 suffix: str, content_type: str) -> None:
+    """The diagnostics of a refused request are the error items `check --format json`
+    writes for the same input (the body named as the file with `facts_file`)."""
+    facts = workdir / f"refused{suffix}"
+    facts.write_text(text, encoding="utf-8")
+    answer = server.post(f"/v1/check?as_of={AS_OF}&facts_file={urllib.parse.quote(str(facts))}",
+                         text.encode(), content_type)
+    assert answer.status == 422
+    code, out, _ = run_cli(["check", "--facts", str(facts), "--as-of", AS_OF, "--format",
+                            "json"])
+    assert code == 2
+    command = json.loads(out)["errors"]
+    served = [{k: v for k, v in e.items() if k not in ("span", "source_line")}
+              for e in answer.json()["errors"]]
+    assert served == command
+
+
 def test_wrong_facts_are_422_with_paths(server: Server) -> None:
     doc = json.loads(COMPANY_JSON.read_text(encoding="utf-8"))
     doc["deployments"][2]["platform"] = "nowhere"
