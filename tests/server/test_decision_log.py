@@ -154,3 +154,14 @@ def test_raw_json_is_spliced_into_the_line(tmp_path: Path) -> None:
     assert first.startswith('{"a":"x","b":1,"report":')
     assert json.loads(first) == {"a": "x", "b": 1, "report": json.loads(report)}
     assert json.loads(second) == {"report": []}
+
+
+def test_without_the_server_extra_serve_says_what_to_install(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if it were not installed
+    code, _, err = run_cli(["serve"])
+    assert code == 2
+    assert 'pip install "policy-sdk[server]"' in err
+    assert "Traceback" not in err
