@@ -5,7 +5,7 @@ request takes the state current when it starts and finishes on it; ``POST /v1/re
 builds a new engine off the event loop and swaps the reference only when the build
 succeeded, so a broken policy leaves the old engine serving. With several workers, a
 reload also rewrites a shared generation file; the other workers see it at their next
-request and rebuild in the background.
+request and rebuild in the background. ``--watch`` reloads when the policy files change.
 
 The routes, their parameters and the OpenAPI document are all in this module: each
 endpoint's docstring carries its OpenAPI operation (YAML after ``---``), and
@@ -463,12 +463,17 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
         """Versions and the policy digest of the engine now serving.
         ---
         summary: engine, pack and plugin versions, policy digest
+        description: >-
+          `last_reload_errors` holds the diagnostics of this worker's last reload if it
+          failed (a watched change that does not build, say), else nothing.
         responses:
           "200": {description: provenance of the current engine}
         """
         state = holder.state
         return JSONResponse({"version": __version__, "loaded_at": state.loaded_at,
-                             "pid": os.getpid(), **state.provenance})
+                             "pid": os.getpid(), **state.provenance,
+                             "last_reload_errors": [diagnostic_json(d)
+                                                    for d in holder.last_reload_error]})
 
     async def reload(request: Request, request_id: str) -> Response:
         """Rebuild the engine from the policies, plugins and calendar it was started with.

@@ -550,7 +550,10 @@ def test_watch_reloads_changed_policies_and_keeps_serving_on_a_broken_one(
         while "do not build" not in s.log() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert "the changed policies do not build" in s.log()
-        assert s.get("/v1/version").json()["policy_digest"] == second
+        version = s.get("/v1/version").json()
+        assert version["policy_digest"] == second
+        assert version["last_reload_errors"]  # what the operator needs to see
         assert s.get("/v1/rules").json()["rules"] == first["rules"]
         policy.write_text(good, encoding="utf-8")  # back as it was: the first digest again
         assert digest_becomes(s, {first["policy_digest"]}, second) == first["policy_digest"]
+        assert s.get("/v1/version").json()["last_reload_errors"] == []
