@@ -330,7 +330,8 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
                             "send fewer deployments, or raise `--timeout`") from None
             record.update(summary)
             record["status"] = 200
-            response: Response = Response(text, media_type="application/json")
+            response: Response = Response(text, media_type="application/json", headers={
+                "X-Policy-Digest": str(state.provenance["policy_digest"])})
         except HttpError as exc:
             record["status"] = exc.status
             record["errors"] = [diagnostic_json(d) for d in exc.diagnostics]

@@ -411,6 +411,7 @@ def test_a_decision_log_line_replays_to_the_same_result(
                                 "name": "compliance-portal"}
     assert record["facts_sha256"] == hashlib.sha256(facts.read_bytes()).hexdigest()
     assert record["provenance"]["policy_digest"].startswith("sha256:")
+    assert answer.headers["x-policy-digest"] == record["provenance"]["policy_digest"]
     # replay: the logged facts into a file, the logged command line
     replayed = workdir / f"{request_id}.{record['facts_format']}"
     replayed.write_text(record["facts"], encoding="utf-8")
