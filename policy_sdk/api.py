@@ -36,6 +36,7 @@ from policy_sdk.facts.model import Facts
 from policy_sdk.facts.schema import Schema
 from policy_sdk.plugins.manager import Registry
 from policy_sdk.plugins.specs import CancellationCapabilities, FunctionSpec
+from policy_sdk.provenance import report_meta
 from policy_sdk.workdays import WorkdayCalendar, default_calendar
 
 if TYPE_CHECKING:
@@ -163,7 +164,8 @@ class Engine:
         rules = self._rules_for(loaded)
         with self._gc():
             return evaluate_rules(rules, loaded, day, self.calendar, self.functions,
-                                  self._schema_for(loaded), pause_gc=self.pause_gc)
+                                  self._schema_for(loaded), pause_gc=self.pause_gc,
+                                  meta=report_meta(self, loaded, day))
 
     def inventory(self, facts: FactsSource, *, as_of: dt.date | str | None = None) -> Inventory:
         """The filing inventory (:func:`policy_sdk.cancellation.inventory.build_inventory`)."""

@@ -59,7 +59,8 @@ def server(workdir: Path) -> Iterator[Server]:
 @pytest.mark.parametrize("facts", [COMPANY_YAML, COMPANY_JSON], ids=["yaml", "json"])
 def test_check_equals_the_command(server: Server, facts: Path, query: str) -> None:
     content_type = "application/yaml" if facts.suffix == ".yaml" else "application/json"
-    named = f"&facts_file={urllib.parse.quote(str(facts))}" if "sarif" in query else ""
+    # named: the report's provenance (`meta`) names the facts file and its digest
+    named = f"&facts_file={urllib.parse.quote(str(facts))}"
     answer = server.post(f"/v1/check?as_of={AS_OF}{query}{named}", facts.read_bytes(),
                          content_type)
     assert answer.status == 200, answer.text
@@ -92,9 +93,25 @@ def test_check_equals_the_installed_command_run_as_a_program(server: Server) -> 
     done = subprocess.run([str(script), "check", "--facts", str(COMPANY_YAML), "--as-of", AS_OF,
                            "--format", "json"], capture_output=True, timeout=120, check=False)
     assert done.returncode == 1  # the example company violates mandatory rules
-    answer = server.post(f"/v1/check?as_of={AS_OF}", COMPANY_YAML.read_bytes(),
-                         "application/yaml")
+    named = urllib.parse.quote(str(COMPANY_YAML))  # the provenance names the facts file
+    answer = server.post(f"/v1/check?as_of={AS_OF}&facts_file={named}",
+                         COMPANY_YAML.read_bytes(), "application/yaml")
     assert answer.body == done.stdout
+
+
+def test_the_provenance_digest_is_the_body_s_never_a_server_file(server: Server,
+                                                                 workdir: Path) -> None:
+    """`facts_file` only names the body: the server never reads (or hashes) that path."""
+    secret = workdir / "secret.json"
+    secret.write_text('{"not": "the body"}', encoding="utf-8")
+    body = COMPANY_JSON.read_bytes()
+    answer = server.post(f"/v1/check?as_of={AS_OF}&facts_file={urllib.parse.quote(str(secret))}",
+                         body)
+    assert answer.json()["meta"]["facts"] == {
+        "file": str(secret), "sha256": hashlib.sha256(body).hexdigest()}
+    plain = server.post(f"/v1/check?as_of={AS_OF}", body).json()
+    assert plain["meta"]["facts"] == {"file": "<request>",
+                                      "sha256": hashlib.sha256(body).hexdigest()}
 
 
 def test_inventory_and_plan_equal_the_commands(server: Server) -> None:
@@ -420,14 +437,24 @@ def test_a_decision_log_line_replays_to_the_same_result(
     assert argv[0] == "policy-sdk"
     code, out, err = run_cli(argv[1:])
     assert code == 0, err
-    assert out == answer.text
+    if endpoint == "check":  # the provenance names another facts file (same digest)
+        replayed_doc, answered = json.loads(out), json.loads(answer.text)
+        assert replayed_doc["meta"].pop("facts")["sha256"] == record["facts_sha256"]
+        answered["meta"].pop("facts")
+        assert replayed_doc == answered
+    else:
+        assert out == answer.text
     if endpoint == "check":
         report = json.loads(out)
         counts = {k: v for k, v in report["summary"].items() if k not in ("total", "listed")}
         assert record["summary"] == counts
         full = json.loads(run_cli(["check", "--facts", str(replayed), "--as-of", AS_OF,
                                    "--format", "json", "--all"])[1])
-        assert record["report"] == full  # --log-findings: the whole report, every finding
+        # --log-findings: the whole report, every finding; its provenance names the body
+        assert record["report"]["meta"].pop("facts") == {
+            "file": "<request>", "sha256": record["facts_sha256"]}
+        assert full["meta"].pop("facts")["sha256"] == record["facts_sha256"]
+        assert record["report"] == full
 
 
 def test_refused_requests_are_logged_too(server: Server, workdir: Path) -> None:
