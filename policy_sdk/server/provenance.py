@@ -1,6 +1,7 @@
 """Provenance of a decision: which engine, pack, plugins and policies decided, on which
-facts. (A report-level provenance block is planned for every report; until it lands the
-decision log computes its own here.)
+facts. Reports carry their own provenance (``meta``, :mod:`policy_sdk.provenance`); the
+decision log adds the digest of the policy files' bytes and keeps the reports' digest of
+the rules as ``rules_sha256``, so a log line and a report can be matched.
 
 The policy digest is SHA-256 over the policy files' bytes — each file's name relative to
 the folder it was given in (the default pack: ``policies/…``) and its bytes, sorted by
@@ -18,6 +19,7 @@ from typing import Any
 from policy_sdk import __version__
 from policy_sdk.api import Engine
 from policy_sdk.pipeline import policy_files
+from policy_sdk.provenance import engine_meta
 
 __all__ = ["facts_sha256", "policy_digest", "provenance", "sources_digest"]
 
@@ -79,6 +81,8 @@ def provenance(engine: Engine, policies: Sequence[str]) -> dict[str, Any]:
         "plugins": [{"name": p.name, "version": p.version, "distribution": p.distribution}
                     for p in sorted(engine.registry.plugins, key=lambda p: p.name)],
         "policy_digest": policy_digest(policies, engine),
+        # the reports' own digest of the rules (`meta.policies.sha256`), to join the two
+        "rules_sha256": engine_meta(engine)["policies"]["sha256"],
         "rules": _rule_count(engine),
     }
 

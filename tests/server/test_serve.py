@@ -250,6 +250,8 @@ def test_rules_version_health(server: Server) -> None:
     assert version["policy_digest"] == rules["policy_digest"]
     assert version["policy_digest"].startswith("sha256:")
     assert {p["name"] for p in version["plugins"]} >= {"core", "app"}
+    answer = server.post(f"/v1/check?as_of={AS_OF}", COMPANY_JSON.read_bytes()).json()
+    assert version["rules_sha256"] == answer["meta"]["policies"]["sha256"]
     assert server.get("/v1/health").json() == {"status": "ok"}
 
 
