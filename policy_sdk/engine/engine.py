@@ -13,6 +13,7 @@ from the parser, the plugin manager, the facts loader or the cancellation planne
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,9 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'policy_sdk.engine.engine' has no attribute {name!r}")
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_as_of(value: dt.date | str | None, *, what: str = "as-of date") -> dt.date:
     """A date from a date, an ISO ``YYYY-MM-DD`` text, or None: today *in China*
     (Asia/Shanghai, see :mod:`policy_sdk.clock`), not the host's local date."""
@@ -53,8 +57,12 @@ def parse_as_of(value: dt.date | str | None, *, what: str = "as-of date") -> dt.
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        # only YYYY-MM-DD in ASCII digits: fromisoformat also reads `2026-W47-5`, `20261120`
+        if _ISO_DAY.fullmatch(text) is None:
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
     except ValueError:
         raise EvaluationError(
             [Diagnostic("bad-date", f"`{value}` is not a date", help="write `YYYY-MM-DD`, "
