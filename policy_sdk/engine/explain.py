@@ -524,7 +524,12 @@ def _stopped_and_running(
         for p in state.stopped_platforms
     )
     running = ", ".join(state.running_platforms)
-    return f" (stopped: {stopped or 'none'}; running: {running or 'none'})"
+    # the changes a `filing_change` record covers (one per stop day; docs/semantics.md §7)
+    recorded = "".join(
+        f"; change for the stop of {render(e.on)} recorded on {render(e.changed_on)}"
+        for e in state.changes if e.changed_on is not None
+    )
+    return f" (stopped: {stopped or 'none'}; running: {running or 'none'}{recorded})"
 
 
 # --- records looked for ------------------------------------------------------------------

@@ -90,6 +90,13 @@ def test_a_second_stop_needs_a_change_of_its_own() -> None:
     assert (f.status, f.deadline) == ("violated", dt.date(2026, 10, 26))
     assert f.message == ("备案仍列有算法已下线的平台，应办理变更 (a filing still names a platform "
                          "where its algorithm has stopped)")
+    assert f.explanation[2:] == (
+        f"filing `{N}` change_due = true (stopped: oa on 2026-10-12, web on 2026-03-02; "
+        "running: app; change for the stop of 2026-03-02 recorded on 2026-03-10)",
+        "the required condition does not hold: `not change_due`",
+        "due 2026-10-26: 10 working days after change_due_on 2026-10-12; as of 2026-11-20 "
+        "it is overdue",
+    )
     (due,) = inventory(facts, day).changes_due
     assert (due.stopped_platforms, due.stopped_on, due.deadline, due.overdue) == (
         ("oa",), dt.date(2026, 10, 12), dt.date(2026, 10, 26), True)
