@@ -66,6 +66,8 @@ from policy_sdk.reports.cli import output_option
 @click.option("--calendar", "calendar_file", type=SafePath(dir_okay=False), metavar="FILE",
               help="a calendar file of holidays and adjusted working days (调休) for years "
               "the built-in calendar does not know yet (default: no file)")
+@click.option("--strict", is_flag=True,
+              help="treat facts warnings (e.g. a missing `public_opinion`) as errors: exit 2")
 @click.option("--no-plugin-rules", is_flag=True,
               help="run only the policies, not the rules plugins contribute")
 @click.option("--color/--no-color", default=None, help="colour the text output, even "
@@ -89,6 +91,7 @@ def check(
     summary_only: bool,
     quiet: bool,
     calendar_file: str | None,
+    strict: bool,
     no_plugin_rules: bool,
     color: bool | None,
     output: str | None,
@@ -139,9 +142,19 @@ def check(
         with progress(facts_file) as step:  # on stderr, for long runs in a terminal
             step("读取事实 loading facts")
             facts = engine.load_facts(facts_file)
+            if strict:  # facts warnings are errors (policy_sdk.facts.applicability)
+                from policy_sdk.facts.applicability import strict as strict_facts
+
+                strict_facts(facts)
             step("评估 evaluating")
             report = engine.evaluate(facts, as_of=day)
+            from policy_sdk.facts.applicability import evaluation_warnings
+
+            warned = evaluation_warnings(facts, day, report)  # of the whole evaluation
             report = narrow(report, facts, waivers_file, rules, algorithms, platforms)
+            waiver_warnings = report.warnings
+            # the JSON report lists them all in one `warnings` array, facts' first
+            report = report.with_warnings(warned, first=True)
             step("生成报告 writing the report")
             if quiet and output is None:  # nothing to write: not even made
                 text = ""
@@ -159,8 +172,9 @@ def check(
                 use_color = want_color(color) if output is None else bool(color)
                 text = _render(reporter, report, include_all=include_all, severity=severity,
                                color=use_color, facts_file=facts_file)
-        for warning in (*engine.warnings, *report.warnings):
+        for warning in (*engine.warnings, *waiver_warnings):
             click.echo(warning.render(), err=True)
+        _facts_warnings_block(warned)
     except PolicySdkError as err:
         click.echo(err.render(), err=True)
         _error_document(fmt, err, as_of, output)
@@ -175,6 +189,18 @@ def check(
     # count, the mandatory findings
     failed = report.failed and severity in (None, "mandatory")
     sys.exit(0 if exit_zero or not failed else 1)
+
+
+def _facts_warnings_block(warnings: Sequence[Any]) -> None:
+    """The facts warnings, in one block on stderr before the findings are written."""
+    if not warnings:
+        return
+    n = len(warnings)
+    click.echo(f"{n} warning{'s' if n != 1 else ''} about the facts and deadlines "
+               "(`--strict` turns the facts' own into errors):", err=True)
+    for w in warnings:
+        click.echo(w.render(), err=True)
+    click.echo("", err=True)
 
 
 def _render(reporter: Any, report: Any, **options: Any) -> str:

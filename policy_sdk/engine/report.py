@@ -178,6 +178,18 @@ class Report:
         severity override); the JSON report lists them as ``warnings``."""
         return self._warnings
 
+    def with_warnings(self, warnings: Sequence[Diagnostic], *, first: bool = False) -> Report:
+        """This report with more :attr:`warnings` (``first``: before its own); the
+        findings, counts and caches are shared, nothing is evaluated again."""
+        if not warnings:
+            return self
+        new = object.__new__(Report)
+        for name in Report.__slots__:
+            setattr(new, name, getattr(self, name))
+        new._warnings = ((*warnings, *self._warnings) if first
+                         else (*self._warnings, *warnings))
+        return new
+
     def severity_counts(self) -> dict[str, dict[str, int]]:
         """Findings by status, then by severity (``mandatory``, ``advisory`` and any
         other a plugin uses), every status and severity present; counted without

@@ -98,10 +98,13 @@ def test_no_arguments_mean_the_current_folder(project: Path) -> None:
 
 def test_validate_without_policies_here_checks_the_pack(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from policy_sdk.pipeline import load_policy_set
+
     monkeypatch.chdir(tmp_path)
     code, out, _ = cli("validate", "--no-plugin-rules")
     assert code == 0
-    assert out.startswith("ok: 11 rules in 1 file, 0 warnings")
+    assert out.startswith(f"ok: {len(load_policy_set(None).rule_ids())} rules in 1 file, "
+                          "0 warnings")
 
 
 def test_validate_sees_a_rule_id_of_the_pack(tmp_path: Path) -> None:

@@ -52,15 +52,17 @@ def test_good_policy_exits_0_with_summary(tmp_path: Path) -> None:
 
 
 def test_default_pack_is_valid() -> None:
+    from policy_sdk.pipeline import load_policy_set
     from policy_sdk.resources import default_policies_dir
 
+    n = len(load_policy_set(None).rule_ids())
     code, out, _ = run("validate", "--no-default-pack", str(default_policies_dir()))
     assert code == 0
-    assert out.startswith("ok: 11 rules in 1 file, 0 warnings")
+    assert out.startswith(f"ok: {n} rules in 1 file, 0 warnings")
     # given beside itself, the pack is read once: nothing of the user's, no duplicate
     code, out, _ = run("validate", str(default_policies_dir()))
     assert code == 0
-    assert out.startswith("ok: 0 rules in 0 files, 0 warnings; beside the 11 rules of the "
+    assert out.startswith(f"ok: 0 rules in 0 files, 0 warnings; beside the {n} rules of the "
                           "default pack")
 
 
