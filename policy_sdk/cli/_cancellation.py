@@ -139,8 +139,11 @@ def exit_for_overdue(flag: bool, overdue: Sequence[str]) -> None:
     """With ``--fail-on-overdue``, exit 1 when ``overdue`` (filing numbers) is not empty
     (a line on stderr names them); else return."""
     if flag and overdue:
+        from policy_sdk.i18n import _
+
         numbers = ", ".join(f"`{n}`" for n in sorted(set(overdue)))
-        click.echo(f"overdue for cancellation or change: {numbers}", err=True)
+        click.echo(_("overdue for cancellation or change: {numbers}").format(numbers=numbers),
+                   err=True)
         sys.exit(1)
 
 

@@ -20,12 +20,15 @@ __all__ = ["check_pack_options", "narrow"]
 def check_pack_options(policies: Sequence[str], no_default_pack: bool, summary_only: bool,
                        fmt: str) -> None:
     """Usage errors found before anything is loaded."""
+    from policy_sdk.i18n import _
+
     if no_default_pack and not policies:
-        fail_option("--no-default-pack", "`--no-default-pack` needs a `--policy` to run "
-                    "instead of the default pack")
+        fail_option("--no-default-pack", _("`--no-default-pack` needs a `--policy` to run "
+                                           "instead of the default pack"))
     if summary_only and fmt != "text":
-        fail_option("--summary", f"`--summary` prints the text summary line; the `{fmt}` "
-                    "format has its own counts (the JSON report's `summary`)")
+        fail_option("--summary", _("`--summary` prints the text summary line; the `{format}` "
+                                   "format has its own counts (the JSON report's `summary`)"
+                                   ).format(format=fmt))
 
 
 def narrow(report: Any, facts: Any, waivers_file: str | None, rules: Sequence[str],

@@ -220,6 +220,7 @@ class Report:
         with a did-you-mean (a typo would waive nothing, silently). The new report holds
         its findings (made here, with their details).
         """
+        from policy_sdk.i18n import _
         from policy_sdk.waivers import EXPIRED_RULE
 
         ids = [r.id for r in self._rules] or sorted({f.rule for f in self.findings})
@@ -240,7 +241,8 @@ class Report:
                     changes["status"] = "waived"
                     changes["waiver"] = waiver
             if changes:
-                _ = f.remedy  # details worked out for the status the rule gave
+                read = f.remedy  # details worked out for the status the rule gave
+                del read
                 f = attrs.evolve(f, **changes)
             out.append(f)
         infos = [attrs.evolve(r, severity=sev) if (sev := waivers.severity_of(r.id, day))
@@ -253,20 +255,21 @@ class Report:
                 rule.severity if rule is not None else "mandatory")
             out.append(Finding(
                 EXPIRED_RULE, "violated", severity, w.algorithm, w.platform, w.filing,
-                f"the waiver of `{w.rule}` expired on {w.expires.isoformat()} "
-                f"(owner {w.owner}; reason: {w.reason})",
+                _("the waiver of `{rule}` expired on {date} (owner {owner}; reason: "
+                  "{reason})").format(rule=w.rule, date=w.expires.isoformat(),
+                                      owner=w.owner, reason=w.reason),
                 None,
-                "fix the finding and remove the waiver, or renew it with a later "
-                "`expires` if the finding is still accepted",
+                _("fix the finding and remove the waiver, or renew it with a later "
+                  "`expires` if the finding is still accepted"),
                 None,
-                (f"waiver {w.where}: rule `{w.rule}`, owner {w.owner}, expired on "
-                 f"{w.expires.isoformat()}",),
+                (_("waiver {where}: rule `{rule}`, owner {owner}, expired on {date}").format(
+                    where=w.where, rule=w.rule, owner=w.owner, date=w.expires.isoformat()),),
                 waivers.file or "waivers",
             ))
         if waivers.waivers and EXPIRED_RULE not in by_id:
             infos.append(RuleInfo(
-                EXPIRED_RULE, "mandatory", "an expired waiver",
-                remedy="fix the finding and remove the waiver, or renew it",
+                EXPIRED_RULE, "mandatory", _("an expired waiver"),
+                remedy=_("fix the finding and remove the waiver, or renew it"),
                 origin=waivers.file or "waivers"))
         return Report(out, as_of=day, rules=sorted(infos, key=lambda r: r.id),
                       meta=self._meta, pause_gc=self._pause,
@@ -287,20 +290,25 @@ class Report:
         algorithm or platform id not among ``known_algorithms``/``known_platforms``
         (when given: the facts' ids).
         """
+        from policy_sdk.i18n import N_, _
+
         problems: list[Diagnostic] = []
         ids = sorted({r.id for r in self._rules} or {f.rule for f in self.findings})
-        for what, values, known in (("rule", rules, ids),
-                                    ("algorithm", algorithms, known_algorithms),
-                                    ("platform", platforms, known_platforms)):
+        for what, values, known, message, heading in (
+                ("rule", rules, ids, N_("no rule `{value}` in this report"),
+                 N_("its rules: {listed}")),
+                ("algorithm", algorithms, known_algorithms,
+                 N_("no algorithm `{value}` in the facts"), N_("the facts' algorithms: {listed}")),
+                ("platform", platforms, known_platforms,
+                 N_("no platform `{value}` in the facts"), N_("the facts' platforms: {listed}"))):
             if known is None:
                 continue
             for value in values:
                 if value not in known:
-                    hint = did_you_mean(value, known)
-                    listed = ", ".join(f"`{k}`" for k in sorted(known)[:20])
+                    listed = ", ".join(f"`{k}`" for k in sorted(known)[:20]) or _("none")
                     problems.append(Diagnostic(
-                        f"unknown-{what}", f"no {what} `{value}` in this report",
-                        help=hint or (f"{what}s: {listed}" if listed else f"no {what}s")))
+                        f"unknown-{what}", _(message).format(value=value),
+                        help=did_you_mean(value, known) or _(heading).format(listed=listed)))
         if problems:
             raise EvaluationError(problems)
         if not (rules or algorithms or platforms):

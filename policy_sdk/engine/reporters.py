@@ -139,10 +139,13 @@ def _sarif(
             },
         }
         if f.waiver is not None:  # accepted by a waiver: reported, as suppressed
+            from policy_sdk.i18n import _
+
             result["suppressions"] = [{
                 "kind": "external",
-                "justification": f"{f.waiver.reason} (owner {f.waiver.owner}, until "
-                                 f"{f.waiver.expires.isoformat()}; {f.waiver.where})",
+                "justification": _("{reason} (owner {owner}, until {date}; {where})").format(
+                    reason=f.waiver.reason, owner=f.waiver.owner,
+                    date=f.waiver.expires.isoformat(), where=f.waiver.where),
             }]
             result["properties"]["waiver"] = f.waiver.to_dict()
         if f.provisional:  # counted through a year the calendar does not know

@@ -168,3 +168,15 @@ def test_narrowed_is_not_an_empty_answer(engine: Engine) -> None:
     with pytest.raises(EvaluationError) as info:
         report.narrowed(rules=["cn.algorithm_filing/user_optout"])
     assert "did you mean `cn.algorithm_filing/user_opt_out`?" in info.value.render()
+
+
+def test_an_expired_waiver_speaks_the_chosen_language(engine: Engine, tmp_path: Path) -> None:
+    from policy_sdk.i18n import use_language
+
+    with use_language("zh"):
+        report = engine.evaluate(COMPANY, as_of=AS_OF, waivers=waivers_file(tmp_path))
+    (expired,) = report.select("violated", rule="waivers/expired")
+    assert expired.message == (f"`{PER_PLATFORM}` 的豁免已于 2026-10-31 到期（责任人 李四；"
+                               "理由：公众号已提交备案）")
+    assert expired.remedy is not None
+    assert expired.remedy.startswith("整改该问题并删除豁免")
