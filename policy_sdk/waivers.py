@@ -36,6 +36,7 @@ from typing import Any, Final
 import attrs
 
 from policy_sdk.errors import Diagnostic, PolicySdkError, did_you_mean
+from policy_sdk.i18n import _
 
 __all__ = [
     "EXPIRED_RULE",
@@ -133,10 +134,11 @@ class Waivers:
         known = set(rule_ids)
         items: list[Waiver | SeverityOverride] = [*self.waivers, *self.severities]
         problems = [
-            Diagnostic("waiver-unknown-rule", f"no rule `{item.rule}` to waive or override",
+            Diagnostic("waiver-unknown-rule",
+                       _("no rule `{rule}` to waive or override").format(rule=item.rule),
                        path=f"{item.path}.rule", file=self.file,
-                       help=did_you_mean(item.rule, known) or "`policy-sdk check --all "
-                       "--format json` lists the rule ids")
+                       help=did_you_mean(item.rule, known) or _(
+                           "`policy-sdk check --all --format json` lists the rule ids"))
             for item in items
             if item.rule not in known and item.rule != EXPIRED_RULE
         ]
@@ -167,17 +169,19 @@ class Waivers:
         """Waivers in force that matched nothing, and expired severity overrides."""
         seen = set(used)
         out = [
-            Diagnostic("waiver-unused", f"the waiver of `{w.rule}` matches no violated or "
-                       "pending finding", level="warning", path=w.path, file=self.file,
-                       help="remove it if the finding was fixed, or check its algorithm, "
-                       "platform and filing")
+            Diagnostic("waiver-unused",
+                       _("the waiver of `{rule}` matches no violated or pending finding"
+                         ).format(rule=w.rule), level="warning", path=w.path, file=self.file,
+                       help=_("remove it if the finding was fixed, or check its algorithm, "
+                              "platform and filing"))
             for w in self.waivers if w.in_force(as_of) and w not in seen
         ]
         out += [
             Diagnostic("severity-override-expired",
-                       f"the severity override of `{s.rule}` expired on {s.expires}",
+                       _("the severity override of `{rule}` expired on {date}").format(
+                           rule=s.rule, date=s.expires),
                        level="warning", path=s.path, file=self.file,
-                       help="renew it with a new `expires`, or remove it")
+                       help=_("renew it with a new `expires`, or remove it"))
             for s in self.severities if not s.in_force(as_of)
         ]
         return out
@@ -192,11 +196,11 @@ def load_waivers(path: str | os.PathLike[str]) -> Waivers:
     try:
         data = Path(path).read_bytes()
     except (OSError, ValueError) as exc:
-        why = getattr(exc, "strerror", None) or "not a readable file"
-        raise WaiverError([Diagnostic("io", f"cannot read waivers file `{file}`: {why}",
-                                      file=file)]) from None
-    document, _ = read_document(data, file, "json" if file.endswith(".json") else "yaml",
-                                error=WaiverError)
+        why = getattr(exc, "strerror", None) or _("not a readable file")
+        raise WaiverError([Diagnostic("io", _("cannot read waivers file `{file}`: {why}").format(
+            file=file, why=why), file=file)]) from None
+    document, _lines = read_document(data, file, "json" if file.endswith(".json") else "yaml",
+                                     error=WaiverError)
     return parse_waivers(document, file)
 
 
@@ -210,12 +214,13 @@ def parse_waivers(document: Any, file: str | None = None) -> Waivers:
     if document is None:
         document = {}
     if not isinstance(document, Mapping):
-        fail("", "waivers-shape", "a waivers file is a mapping with `waivers:` and "
-             "`severities:` lists")
+        fail("", "waivers-shape", _("a waivers file is a mapping with `waivers:` and "
+                                    "`severities:` lists"))
         raise WaiverError(problems)
     for key in document:
         if key not in _SECTIONS:
-            fail(str(key), "unknown-key", f"unknown section `{key}`",
+            fail(str(key), "unknown-key",
+                 _("unknown section `{key}` of a waivers file").format(key=key),
                  did_you_mean(str(key), _SECTIONS))
     waivers = [attrs.evolve(w, file=file) for i, item in
                enumerate(_items(document, "waivers", fail))
@@ -232,30 +237,32 @@ def _items(document: Mapping[str, Any], section: str, fail: Any) -> list[Any]:
     if items is None:
         return []
     if not isinstance(items, list):
-        fail(section, "waivers-shape", f"`{section}` is a list")
+        fail(section, "waivers-shape", _("`{section}` is a list").format(section=section))
         return []
     return items
 
 
 def _fields(item: Any, path: str, keys: Sequence[str], fail: Any) -> dict[str, Any] | None:
     if not isinstance(item, Mapping):
-        fail(path, "waivers-shape", "each entry is a mapping (`rule: …`, `reason: …`, …)")
+        fail(path, "waivers-shape", _("each entry is a mapping (`rule: …`, `reason: …`, …)"))
         return None
     ok = True
     for key in item:
         if key not in keys:
-            fail(f"{path}.{key}", "unknown-key", f"unknown key `{key}`",
+            fail(f"{path}.{key}", "unknown-key", _("unknown key `{key}`").format(key=key),
                  did_you_mean(str(key), keys))
             ok = False
     for key in _REQUIRED:
         value = item.get(key)
         if not isinstance(value, str) or not value.strip():
             fail(f"{path}.{key}", "waiver-missing",
-                 f"`{key}` is required: a waiver says which rule, why and who answers for it")
+                 _("`{key}` is required: a waiver says which rule, why and who answers for it"
+                   ).format(key=key))
             ok = False
     for key in ("algorithm", "platform", "filing"):
         if key in item and not isinstance(item[key], str):
-            fail(f"{path}.{key}", "waivers-shape", f"`{key}` is text (an id from the facts)")
+            fail(f"{path}.{key}", "waivers-shape",
+                 _("`{key}` is text (an id from the facts)").format(key=key))
             ok = False
     return dict(item) if ok else None
 
@@ -263,7 +270,7 @@ def _fields(item: Any, path: str, keys: Sequence[str], fail: Any) -> dict[str, A
 def _date(value: Any, path: str, fail: Any, *, required: bool) -> dt.date | bool | None:
     if value is None:
         if required:
-            fail(path, "waiver-missing", "`expires` is required: every waiver ends")
+            fail(path, "waiver-missing", _("`expires` is required: every waiver ends"))
             return False
         return None
     if isinstance(value, dt.datetime):
@@ -275,7 +282,8 @@ def _date(value: Any, path: str, fail: Any, *, required: bool) -> dt.date | bool
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    fail(path, "waivers-shape", f"`{value}` is not a date; expected YYYY-MM-DD")
+    fail(path, "waivers-shape",
+         _("`{value}` is not a date; expected YYYY-MM-DD").format(value=value))
     return False
 
 
@@ -297,7 +305,8 @@ def _override(item: Any, path: str, fail: Any) -> SeverityOverride | None:
     severity = item.get("severity") if isinstance(item, Mapping) else None
     if severity not in ("mandatory", "advisory"):
         fail(f"{path}.severity", "waivers-shape",
-             f"`{severity}` is not a severity; expected `mandatory` or `advisory`",
+             _("`{severity}` is not a severity; expected `mandatory` or `advisory`").format(
+                 severity=severity),
              did_you_mean(str(severity), ("mandatory", "advisory")))
         return None
     if fields is None or expires is False:

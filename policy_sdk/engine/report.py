@@ -305,7 +305,7 @@ class Report:
                 continue
             for value in values:
                 if value not in known:
-                    listed = ", ".join(f"`{k}`" for k in sorted(known)[:20]) or _("none")
+                    listed = ", ".join(f"`{k}`" for k in sorted(known)[:20]) or "-"
                     problems.append(Diagnostic(
                         f"unknown-{what}", _(message).format(value=value),
                         help=did_you_mean(value, known) or _(heading).format(listed=listed)))

@@ -46,8 +46,8 @@ severities:
   - {rule: r/b, severity: mandtory, reason: x, owner: o}
 """))
     found = [(d.path, d.code, d.message, d.help) for d in info.value.diagnostics]
-    assert ("waiver", "unknown-key", "unknown section `waiver`", "did you mean `waivers`?"
-            ) in found
+    assert ("waiver", "unknown-key", "unknown section `waiver` of a waivers file",
+            "did you mean `waivers`?") in found
     assert ("waivers[0].reasn", "unknown-key", "unknown key `reasn`", "did you mean `reason`?"
             ) in found
     assert any(p == "waivers[0].reason" and c == "waiver-missing" for p, c, _, _ in found)
