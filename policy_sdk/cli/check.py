@@ -55,8 +55,8 @@ from policy_sdk.reports.cli import output_option
               help="show only mandatory or only advisory findings (default: both; the "
               "summary counts both, split); `advisory` never exits 1")
 @click.option("--all", "include_all", is_flag=True,
-              help="also show satisfied and not-applicable findings (default: only violated "
-              "and pending)")
+              help="also show satisfied and not-applicable findings (default: only violated, "
+              "pending and waived)")
 @click.option("--exit-zero", is_flag=True, help="exit 0 even when a mandatory rule is violated")
 @click.option("--summary", "summary_only", is_flag=True,
               help="print only the summary line (text format)")
