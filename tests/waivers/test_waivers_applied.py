@@ -84,6 +84,15 @@ def test_json_shows_both(engine: Engine, tmp_path: Path) -> None:
     assert expired["status"] == "violated"
     assert expired["platform"] == "wx-oa"
     assert "waiver" not in expired
+    import jsonschema
+
+    schema = json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(doc, schema)
+    jsonschema.validate(json.loads(report.to_json(True)), schema)
+    unused = report.with_waivers(parse_waivers({"waivers": [
+        {"rule": OPT_OUT, "platform": "nowhere", "reason": "r", "owner": "o",
+         "expires": "2027-01-01"}]}))
+    jsonschema.validate(json.loads(unused.to_json()), schema)
 
 
 def test_text_shows_both(engine: Engine, tmp_path: Path) -> None:
