@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "inventory": "policy_sdk.cli.inventory:inventory",
     "plan-cancel": "policy_sdk.cli.plan_cancel:plan_cancel",
     "test": "policy_sdk.cli.test:test",
+    "config": "policy_sdk.cli.config:config",
 }
 
 

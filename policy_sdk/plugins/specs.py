@@ -53,6 +53,25 @@ class PlatformTypeSpec:
 
 
 @attrs.frozen
+class ObligationKindSpec:
+    """An obligation kind (a ``record`` kind) a plugin brings, e.g. ``partner_agreement``.
+
+    Policies may name it (``require record kind partner_agreement ...``) and facts
+    files may hold records of it without declaring it under ``schema: {kinds: [...]}``.
+
+    * ``name`` -- a lowercase identifier, unique across plugins and the core kinds.
+    * ``description`` -- what such a record evidences (not empty).
+    * ``keys`` -- the attributes of ``record`` (``Attribute("record", ...)``) a record of
+      this kind may carry beyond the core ones (``kind``, ``algorithm``, ``platform``,
+      ``filing``, ``on``); a tuple.
+    """
+
+    name: str
+    description: str
+    keys: tuple[Attribute, ...] = ()
+
+
+@attrs.frozen
 class RuleSource:
     """Policy text a plugin contributes (parsed, validated and run like a user's own)."""
 

@@ -9,7 +9,8 @@
         check_plugin(policy_sdk_quickapp)
 
 It loads the plugin next to the built-in ``core`` plugin only (no installed
-plugins), then checks, and reports *every* problem at once as an ``AssertionError``:
+plugins; a plugin that refines an installed plugin's platform type is loaded beside
+the installed plugins), then checks, and reports *every* problem at once as an ``AssertionError``:
 
 * each hook returns a list of the right kind and the plugin loads without a
   ``PluginError`` (unknown hook names, duplicates, hooks that raise …);
@@ -37,7 +38,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from policy_sdk import ast
-from policy_sdk.errors import PolicySdkError
+from policy_sdk.errors import Diagnostic, PolicySdkError
 from policy_sdk.facts.schema import ATTR_TYPES, CORE_SCHEMA, Attribute, Schema
 from policy_sdk.plugins.manager import (
     CORE_PLUGIN,
@@ -76,9 +77,16 @@ def check_plugin(plugin: object | str, *, as_of: dt.date = AS_OF) -> None:
     """
     problems: list[str] = []
     try:
-        registry = load_registry(plugins=[plugin], load_entrypoints=False)
+        try:
+            registry = load_registry(plugins=[plugin], load_entrypoints=False)
+        except PolicySdkError as exc:
+            if not exc.diagnostics or any(d.code != "plugin-unknown-platform-type"
+                                          for d in exc.diagnostics):
+                raise
+            # it refines platform types of installed plugins: check it beside them
+            registry = load_registry(plugins=[plugin])
     except PolicySdkError as exc:
-        _fail(plugin, [d.render() for d in exc.diagnostics])
+        _fail(plugin, [_load_problem(d) for d in exc.diagnostics])
         return  # pragma: no cover - _fail raises
     try:
         name = _plugin_name(plugin, registry)
@@ -87,7 +95,7 @@ def check_plugin(plugin: object | str, *, as_of: dt.date = AS_OF) -> None:
         raise
     info = registry.plugin(name)
     if not any((info.platform_types, info.rules, info.strategies, info.functions,
-                info.reporters)):
+                info.reporters, info.extends, info.obligation_kinds)):
         problems.append("it contributes nothing: no hook returned anything")
 
     own_types = {t: registry.platform_types[t] for t in info.platform_types}
@@ -109,6 +117,15 @@ def check_plugin(plugin: object | str, *, as_of: dt.date = AS_OF) -> None:
         problems.extend(_check_evaluation(plugin, registry, name, modules, own_types, as_of))
     if problems:
         _fail(plugin, problems)
+
+
+def _load_problem(diagnostic: Diagnostic) -> str:
+    """A load-time diagnostic as a line of the list: a bad spec by its problem alone."""
+    marker = " with a bad value: "
+    if diagnostic.code == "plugin-bad-spec" and marker in diagnostic.message:
+        text = diagnostic.message.split(marker, 1)[1]
+        return text + (f"\n    help: {diagnostic.help}" if diagnostic.help else "")
+    return diagnostic.render()
 
 
 def _fail(plugin: object, problems: Sequence[str]) -> None:

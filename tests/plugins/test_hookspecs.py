@@ -15,8 +15,9 @@ HERE = Path(__file__).resolve().parent
 HOOKS = hook_names()
 
 
-def test_the_module_declares_the_five_contributing_hooks() -> None:
+def test_the_module_declares_the_registrar_hook_and_the_five_deprecated_ones() -> None:
     assert HOOKS == (
+        "policy_sdk_register",
         "policy_sdk_register_cancellation_strategies",
         "policy_sdk_register_functions",
         "policy_sdk_register_platform_types",
@@ -46,7 +47,11 @@ def test_hook_has_a_typed_signature(name: str) -> None:
     func = getattr(hookspecs, name)
     hints = typing.get_type_hints(func)
     assert "return" in hints, f"hook `{name}` has no return annotation"
-    assert typing.get_origin(hints["return"]) is list
+    if name == "policy_sdk_register":
+        assert hints["return"] is type(None)
+        assert hints["register"].__name__ == "Registrar"
+    else:
+        assert typing.get_origin(hints["return"]) is list
     params = inspect.signature(func).parameters
     assert all(p in hints for p in params), f"hook `{name}` has untyped parameters"
 
