@@ -592,7 +592,13 @@ class _Loader:
         self.canonical_types = tuple(sorted(specs))
         self.declared: dict[str, dict[str, AttributeDecl]] = {e: {} for e in ENTITIES}
         self.kinds: tuple[str, ...] = ()
-        self.all_kinds: frozenset[str] = frozenset(RECORD_KINDS)
+        # obligation kinds plugins bring travel with a registry's platform types
+        plugin_kinds: Mapping[str, Any] = getattr(specs, "obligation_kinds", None) or {}
+        self.plugin_kinds: frozenset[str] = frozenset(plugin_kinds)
+        #: kind -> record keys a plugin's kind allows
+        self.kind_keys: dict[str, dict[str, Attribute]] = {
+            k: {a.name: a for a in plugin_kinds[k].keys} for k in sorted(plugin_kinds)}
+        self.all_kinds: frozenset[str] = frozenset(RECORD_KINDS) | self.plugin_kinds
 
     # -- reporting ------------------------------------------------------------------
 
@@ -751,7 +757,7 @@ class _Loader:
     # -- extras: attributes beyond the core ---------------------------------------------
 
     def extras(self, entity: str, item: Mapping[str, Any], core: frozenset[str], path: str,
-               platform_type: str | None = None) -> Mapping[str, Any]:
+               platform_type: str | None = None, kind: str | None = None) -> Mapping[str, Any]:
         if item.keys() <= core:  # the common case: nothing beyond the core
             return _EMPTY
         out: dict[str, Any] = {}
@@ -765,6 +771,12 @@ class _Loader:
             decl = declared.get(key)
             if decl is not None:
                 got = self.custom_value(value, p, decl.type, decl.enum)
+                if got is not None:
+                    out[key] = got
+                continue
+            kind_key = self.kind_keys.get(kind or "", {}).get(key) if entity == "record" else None
+            if kind_key is not None:  # a key a plugin's obligation kind allows
+                got = self.custom_value(value, p, kind_key.type, kind_key.enum)
                 if got is not None:
                     out[key] = got
                 continue
@@ -909,7 +921,8 @@ class _Loader:
                     else:
                         declared.append(name)
                 self.kinds = tuple(sorted(declared))
-                self.all_kinds = frozenset(RECORD_KINDS) | frozenset(declared)
+                self.all_kinds = (frozenset(RECORD_KINDS) | self.plugin_kinds
+                                  | frozenset(declared))
         for entity in ENTITIES:
             decls = section.get(entity)
             if decls is None:
@@ -1478,7 +1491,8 @@ class _Loader:
             if on is not None:
                 on = self.date_value(on, f"{path}.on")
                 ok = ok and on is not None
-            extra = self.extras("record", item, core, path)
+            extra = self.extras("record", item, core, path,
+                                kind=kind if isinstance(kind, str) else None)
             if ok:
                 assert isinstance(kind, str)
                 out.append(Record(kind, parts["algorithm"], parts["platform"], parts["filing"],

@@ -486,12 +486,14 @@ def run_plugin_rules(
     facts: Mapping[str, Any] | Any,
     *,
     as_of: dt.date | str,
-    load_entrypoints: bool = False,
+    load_entrypoints: bool = True,
 ) -> list[Any]:
     """The findings of ``plugin``'s own rules on ``facts`` (a facts document or ``Facts``).
 
-    The plugin is loaded with the core plugin (and the installed ones when
-    ``load_entrypoints``), so ``facts`` may use its platform types. Evaluation goes
+    The plugin is loaded with the core plugin and the installed ones (the first-party
+    ``app``, ``mini_program`` … too), so ``facts`` may use its platform types and the
+    installed ones; ``load_entrypoints=False`` loads it beside ``core`` only (e.g. a
+    demo plugin that declares a type an installed plugin declares too). Evaluation goes
     through :class:`policy_sdk.Engine` when it is available, else through the
     reference interpreter (the same semantics, slowly).
     """
