@@ -12,7 +12,8 @@ strategy's ``propose``, a function's implementation -- goes through :func:`guard
 * a call taking longer than the time limit (:data:`TIME_LIMIT`, 60 s by default;
   ``plugin_timeout`` in the config file, ``POLICY_SDK_PLUGIN_TIMEOUT``; 0 = none) is
   stopped with a ``plugin-timeout`` error. The limit uses ``SIGALRM`` and so applies in
-  the main thread of POSIX systems; elsewhere calls are not limited.
+  the main thread of POSIX systems, when no other interval timer is running (an
+  embedding program's own alarm is left alone); elsewhere calls are not limited.
 """
 
 from __future__ import annotations
@@ -87,20 +88,20 @@ def _time_limit(seconds: float) -> Iterator[None]:
     def expired(signum: int, frame: object) -> None:
         raise _Timeout
 
+    if signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield  # a timer someone else set (an outer limit) already bounds the call
+        return
     try:
         previous = signal.signal(signal.SIGALRM, expired)
     except ValueError:  # pragma: no cover - not the main interpreter
         yield
         return
-    remaining = signal.getitimer(signal.ITIMER_REAL)[0]
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        if remaining:  # an outer limit keeps running
-            signal.setitimer(signal.ITIMER_REAL, remaining)
 
 
 def guarded(plugin: str, doing: str, func: Callable[..., T], *args: Any,
