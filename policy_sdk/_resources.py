@@ -27,3 +27,8 @@ def grammar_path() -> Path:
 
 def default_policies_dir() -> Path:
     return _data_dir("policies")
+
+
+def examples_dir() -> Path:
+    """The example facts files (``examples/`` in a checkout)."""
+    return _data_dir("examples")

@@ -22,8 +22,7 @@ key                environment              meaning
 ``calendar``       ``POLICY_SDK_CALENDAR``  a calendar file (``--calendar``)
 ``strict``         ``POLICY_SDK_STRICT``    facts warnings are errors (``--strict``)
 ``format``         ``POLICY_SDK_FORMAT``    the default ``--format`` (where the command has it)
-``language``       ``POLICY_SDK_LANGUAGE``  ``en`` or ``zh`` (reserved: output is English
-                                            until localisation lands)
+``language``       ``POLICY_SDK_LANG``      ``en`` or ``zh`` (``--lang``; default: the locale)
 ``plugin_timeout`` ``POLICY_SDK_PLUGIN_TIMEOUT``  seconds one plugin call may take (0: none)
 ``traceback``      ``POLICY_SDK_TRACEBACK`` show a failing plugin's traceback
 =================  =======================  ===============================================
@@ -49,7 +48,7 @@ from policy_sdk.errors import Diagnostic, PolicySdkError, Span, did_you_mean
 from policy_sdk.plugins.faults import DEFAULT_TIME_LIMIT
 
 __all__ = ["KEYS", "Config", "ConfigError", "PluginSettings", "Setting", "apply_plugin_config",
-           "find_config_file", "load_config"]
+           "file_language", "find_config_file", "load_config"]
 
 ENV_PREFIX: Final = "POLICY_SDK_"
 FILE_NAME: Final = "policy-sdk.toml"
@@ -88,7 +87,12 @@ def _seconds(value: Any) -> float | None:
 
 
 def _language(value: Any) -> str | None:
-    return value if value in LANGUAGES else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    lowered = value.strip().lower().replace("-", "_")
+    if lowered.startswith("zh"):
+        return "zh"
+    return "en" if lowered.startswith("en") else None
 
 
 @attrs.frozen
@@ -98,6 +102,12 @@ class _Key:
     parse: Callable[[Any], Any]
     expected: str
     paths: bool = False
+    #: its environment variable (default: ``POLICY_SDK_`` and the name in capitals)
+    env: str | None = None
+
+    @property
+    def variable(self) -> str:
+        return self.env or ENV_PREFIX + self.name.upper()
 
 
 KEYS: Final[Mapping[str, _Key]] = {k.name: k for k in (
@@ -108,7 +118,7 @@ KEYS: Final[Mapping[str, _Key]] = {k.name: k for k in (
     _Key("calendar", None, _text, "a calendar file", paths=True),
     _Key("strict", False, _bool, "true or false"),
     _Key("format", None, _text, "an output format name"),
-    _Key("language", "en", _language, "`en` or `zh`"),
+    _Key("language", "en", _language, "`en` or `zh`", env="POLICY_SDK_LANG"),
     _Key("plugin_timeout", DEFAULT_TIME_LIMIT, _seconds, "a number of seconds, 0 or more"),
     _Key("traceback", False, _bool, "true or false"),
 )}
@@ -229,14 +239,15 @@ def _read_env(environ: Mapping[str, str]) -> tuple[dict[str, Setting], list[Diag
     out: dict[str, Setting] = {}
     problems: list[Diagnostic] = []
     unknown: list[str] = []
+    by_variable = {spec.variable: spec for spec in KEYS.values()}
     for name in sorted(environ):
         if not name.startswith(ENV_PREFIX) or name in OTHER_ENV:
             continue
-        key = name[len(ENV_PREFIX):].lower()
-        spec = KEYS.get(key)
+        spec = by_variable.get(name)
         if spec is None:
             unknown.append(name)
             continue
+        key = spec.name
         raw: Any = environ[name]
         if spec.parse is _bool:
             lowered = raw.strip().lower()
@@ -284,7 +295,26 @@ def load_config(start: str | os.PathLike[str] | None = None,
         key: from_env.get(key) or from_file.get(key) or Setting(key, spec.default, "default")
         for key, spec in KEYS.items()
     }
+    if "language" not in from_env and "language" not in from_file:
+        from policy_sdk.i18n import resolve_language
+
+        settings["language"] = Setting("language", resolve_language(None, env), "default",
+                                       "the locale")
     return Config(settings, str(found[0]) if found else None, unknown)
+
+
+def file_language(start: str | os.PathLike[str] | None = None,
+                  environ: Mapping[str, str] | None = None) -> str | None:
+    """The configuration file's ``language`` when ``POLICY_SDK_LANG`` does not override
+    it, else None; never raises (a broken file is reported by the command itself)."""
+    env = os.environ if environ is None else environ
+    if env.get(KEYS["language"].variable):
+        return None
+    try:
+        setting = load_config(start, env).settings["language"]
+    except PolicySdkError:
+        return None
+    return str(setting.value) if setting.source == "file" else None
 
 
 @attrs.frozen

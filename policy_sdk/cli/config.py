@@ -55,9 +55,9 @@ def config(format_: str) -> None:
         where = f" ({setting.where})" if setting.where else ""
         click.echo(f"{key.ljust(width)}  {_shown(setting.value)}  [{setting.source}{where}]")
     for name in loaded.unknown_env:
-        from policy_sdk.config import ENV_PREFIX, KEYS
+        from policy_sdk.config import KEYS
         from policy_sdk.errors import did_you_mean
 
-        hint = did_you_mean(name, [ENV_PREFIX + k.upper() for k in KEYS])
+        hint = did_you_mean(name, [k.variable for k in KEYS.values()])
         click.echo(f"warning: `{name}` is not a configuration variable"
                    + (f"; {hint}" if hint else ""), err=True)

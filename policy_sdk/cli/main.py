@@ -10,6 +10,7 @@ import importlib
 import os
 import sys
 import traceback
+from collections.abc import Iterable
 
 import click
 
@@ -30,6 +31,10 @@ COMMANDS: dict[str, str] = {
     "plan-cancel": "policy_sdk.cli.plan_cancel:plan_cancel",
     "test": "policy_sdk.cli.test:test",
     "config": "policy_sdk.cli.config:config",
+    "lsp": "policy_sdk.cli.lsp:lsp",
+    "init": "policy_sdk.cli.init:init",
+    "example": "policy_sdk.cli.init:example",
+    "pack": "policy_sdk.cli.init:pack",
 }
 
 
@@ -51,9 +56,99 @@ class _LazyGroup(click.Group):
         command: click.Command = getattr(module, attr)
         return command
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            from policy_sdk.errors import did_you_mean
+
+            hint = did_you_mean(name, self.list_commands(ctx))
+            message = f"no command `{name}`"
+            raise click.UsageError(
+                f"{message}; {hint}" if hint else
+                f"{message}; the commands are " + ", ".join(
+                    f"`{c}`" for c in self.list_commands(ctx)),
+                ctx,
+            )
+        return super().resolve_command(ctx, args)
+
+
+class _Formatter(click.HelpFormatter):
+    """Help text in the chosen language: each paragraph, option help and command summary
+    is looked up in the catalog as written in the code (English), at display time."""
+
+    def write_text(self, text: str) -> None:
+        super().write_text(translate_help(text))
+
+    def write_heading(self, heading: str) -> None:
+        from policy_sdk.i18n import get_language
+
+        if get_language() == "zh":  # a full-width colon after a Chinese heading
+            self.write(f"{'':>{self.current_indent}}{heading}：\n")
+        else:
+            super().write_heading(heading)
+
+    def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30,
+                 col_spacing: int = 2) -> None:
+        super().write_dl([(term, translate_help(text)) for term, text in rows],
+                         col_max, col_spacing)
+
+
+def translate_help(text: str) -> str:
+    """``text`` in the current language; a trailing ``  [default: …]`` that click adds
+    is kept as it is (click translates its own words)."""
+    from policy_sdk.i18n import _
+
+    head, sep, tail = text.partition("  [")
+    if sep and tail.endswith("]"):
+        return _(head) + sep + tail
+    return _(text)
+
+
+def _lang_option(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:
+        use_language(value)
+
+
+def use_language(value: str | None) -> None:
+    """Speak ``value`` (or the environment's language) for the rest of this process:
+    our messages, the help texts and click's own words."""
+    from policy_sdk.i18n import install_click_translations, resolve_language, set_language
+
+    language = resolve_language(value)
+    set_language(language)
+    install_click_translations(language)
+
+
+def _split_lang(argv: list[str]) -> tuple[list[str], str | None]:
+    """``--lang X`` / ``--lang=X`` may stand anywhere before ``--``: take it out."""
+    out: list[str] = []
+    value: str | None = None
+    items = iter(argv)
+    for arg in items:
+        if arg == "--":
+            out.append(arg)
+            out.extend(items)
+            break
+        if arg == "--lang":
+            value = next(items, None)
+            if value is None:
+                out.append(arg)  # click says the option needs a value
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            out.append(arg)
+    return out, value
+
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="policy-sdk")
+@click.option("--lang", type=click.Choice(["zh", "en"]), expose_value=False, is_eager=True,
+              callback=_lang_option,
+              help="the language of messages and reports: zh (简体中文) or en (default: "
+              "POLICY_SDK_LANG, else zh when the locale is Chinese, else en)")
+@click.version_option(__version__, "-V", "--version", prog_name="policy-sdk",
+                      message="%(prog)s %(version)s")
 def cli() -> None:
     """Check a company's algorithm filings (算法备案) against 《算法推荐管理规定》.
 
@@ -77,8 +172,15 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
+    args, lang = _split_lang(list(sys.argv[1:] if argv is None else argv))
+    click.Context.formatter_class = _Formatter
+    if lang is None:  # --lang > POLICY_SDK_LANG > the configuration file > the locale
+        from policy_sdk.config import file_language
+
+        lang = file_language()
+    use_language(lang)
     try:
-        cli.main(args=argv, prog_name="policy-sdk", standalone_mode=False)
+        cli.main(args=args, prog_name="policy-sdk", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:

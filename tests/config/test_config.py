@@ -215,3 +215,18 @@ def test_strict_reaches_a_command_that_has_the_option(project: Path) -> None:
     assert result.exit_code == 0, result.output
     assert seen == {"strict": True, "calendar": str(project / "cal.yaml"),
                     "disable": ("website", "app")}
+
+
+def test_language_comes_from_the_file_unless_the_environment_says(project: Path) -> None:
+    from policy_sdk.config import file_language
+
+    (project / "policy-sdk.toml").write_text('language = "zh_CN"\n', encoding="utf-8")
+    assert load_config(environ={})["language"] == "zh"
+    assert file_language(environ={}) == "zh"
+    assert file_language(environ={"POLICY_SDK_LANG": "en"}) is None  # the environment wins
+    config = load_config(environ={"POLICY_SDK_LANG": "en"})
+    assert config.settings["language"].where == "POLICY_SDK_LANG"
+    (project / "policy-sdk.toml").write_text('language = "fr"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="`language` must be `en` or `zh`"):
+        load_config(environ={})
+    assert file_language(environ={}) is None  # the command reports the broken file

@@ -1,11 +1,14 @@
 """Fuzzing the command line: random argument lists built from the real vocabulary
 (commands, options, good and bad files, dates) and random words. Every run ends with
 exit status 0, 1 or 2 — never 3 (an internal error), never a traceback — in bounded
-time. Files the commands may rewrite (``fmt``) are temporary copies."""
+time. Files the commands may rewrite (``fmt``) are temporary copies, and the commands
+run in a temporary folder (``init`` writes to the current one)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,17 @@ from policy_sdk._resources import default_policies_dir
 from policy_sdk.cli.main import COMMANDS, main
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _in_a_scratch_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Commands that write to the current folder (``init``) write to a scratch one."""
+    before = Path.cwd()
+    os.chdir(tmp_path_factory.mktemp("cli-fuzz-cwd"))
+    try:
+        yield
+    finally:
+        os.chdir(before)
 
 
 @pytest.fixture(scope="module")
