@@ -110,7 +110,8 @@ def plugin_options(func: F) -> F:
             click.echo(err.render(), err=True)
             sys.exit(2)
         _apply_defaults(kwargs, settings.config)
-        tokens = (SHOW_TRACEBACKS.set(show_traceback or settings.traceback),
+        verbose = bool(kwargs.get("verbose"))  # `test -v` shows tracebacks too
+        tokens = (SHOW_TRACEBACKS.set(show_traceback or verbose or settings.traceback),
                   TIME_LIMIT.set(settings.plugin_timeout))
         try:
             return func(*args, plugin=settings.plugins, disable=settings.disabled,
@@ -124,7 +125,8 @@ def plugin_options(func: F) -> F:
         "--traceback",
         "show_traceback",
         is_flag=True,
-        help="when a plugin fails, also show its Python traceback",
+        help="when a plugin fails, also show its Python traceback (as `-v` does where a "
+        "command has it)",
     )(wrapped)
     wrapped = click.option(
         "--no-entrypoints",

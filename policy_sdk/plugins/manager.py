@@ -232,25 +232,40 @@ def _checked_result(plugin: str, spec: FunctionSpec, value: Any) -> Any:
     return value
 
 
+class _CheckedFunction:
+    """A third-party function's implementation, guarded and its result type-checked
+    (a class, not a closure, so a registry pickles when the implementation does)."""
+
+    def __init__(self, plugin: str, spec: FunctionSpec) -> None:
+        self.plugin = plugin
+        self.spec = spec
+        self.__wrapped__ = spec.impl
+
+    def __call__(self, *args: Any) -> Any:
+        value = guarded(self.plugin, f"function `{self.spec.name}`", self.spec.impl, *args)
+        return _checked_result(self.plugin, self.spec, value)
+
+
 def _guard_function(plugin: str, spec: FunctionSpec) -> FunctionSpec:
-    impl = spec.impl
+    return attrs.evolve(spec, impl=_CheckedFunction(plugin, spec))
 
-    @functools.wraps(impl)
-    def checked(*args: Any) -> Any:
-        value = guarded(plugin, f"function `{spec.name}`", impl, *args)
-        return _checked_result(plugin, spec, value)
 
-    return attrs.evolve(spec, impl=checked)
+class _GuardedRender:
+    """A third-party reporter's ``render``, guarded (``inspect.signature`` sees the
+    original's parameters through ``__wrapped__``)."""
+
+    def __init__(self, plugin: str, spec: ReporterSpec) -> None:
+        self.plugin = plugin
+        self.spec = spec
+        self.__wrapped__ = spec.render
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return guarded(self.plugin, f"reporter `{self.spec.name}`", self.spec.render, *args,
+                       **kwargs)
 
 
 def _guard_reporter(plugin: str, spec: ReporterSpec) -> ReporterSpec:
-    render = spec.render
-
-    @functools.wraps(render)
-    def guarded_render(*args: Any, **kwargs: Any) -> Any:
-        return guarded(plugin, f"reporter `{spec.name}`", render, *args, **kwargs)
-
-    return attrs.evolve(spec, render=guarded_render)
+    return attrs.evolve(spec, render=_GuardedRender(plugin, spec))
 
 
 class _GuardedStrategy:

@@ -301,3 +301,27 @@ def test_an_engine_with_a_failing_plugin_raises_only_policy_sdk_errors() -> None
 
     with pytest.raises(PolicySdkError, match="it raised an interruption"):
         Engine(plugins=(_plugin("interrupts", register),))
+
+
+def test_guarded_contributions_keep_their_signature_and_pickle() -> None:
+    import inspect
+    import pickle
+
+    from policy_sdk.plugins.specs import ObligationKindSpec
+
+    def register(r: Registrar) -> None:
+        r.add_function(FunctionSpec("twice", ("number",), "number", abs, "absolute value"))
+        r.add_reporter(ReporterSpec("lines", _render_lines))
+        r.add_obligation_kind(ObligationKindSpec("partner_agreement", "an agreement"))
+
+    registry = load_registry(plugins=[_plugin("kit", register)], load_entrypoints=False)
+    assert list(inspect.signature(registry.reporters["lines"].render).parameters) == [
+        "report", "color"]
+    again = pickle.loads(pickle.dumps(registry.functions["twice"]))
+    assert again.impl(-3) == 3
+    types_ = pickle.loads(pickle.dumps(registry.platform_types))
+    assert list(types_.obligation_kinds) == ["partner_agreement"]
+
+
+def _render_lines(report: Any, color: bool = False) -> str:
+    return ""
