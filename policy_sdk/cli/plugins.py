@@ -175,6 +175,8 @@ def _info_dict(info: Any) -> dict[str, Any]:
         "strategies": list(info.strategies),
         "functions": list(info.functions),
         "reporters": list(info.reporters),
+        "extends": list(info.extends),
+        "obligation_kinds": list(info.obligation_kinds),
     }
 
 
@@ -207,7 +209,13 @@ def registry_to_dict(registry: Any, rule_ids: dict[str, list[str]] | None = None
                 "note": caps.note,
             },
         }
-    return {"plugins": plugins, "platform_types": types_}
+    kinds = {
+        name: {"description": kind.description,
+               "keys": [{"name": k.name, "type": k.type, "description": k.description}
+                        for k in kind.keys]}
+        for name, kind in registry.obligation_kinds.items()
+    }
+    return {"plugins": plugins, "platform_types": types_, "obligation_kinds": kinds}
 
 
 def _rule_ids(registry: Any) -> dict[str, list[str]]:
@@ -239,7 +247,8 @@ def _render_text(registry: Any, rule_ids: dict[str, list[str]]) -> None:
             info.name,
             info.version or "-",
             info.where,
-            _cell(info.platform_types),
+            _cell([*info.platform_types, *(f"refines {t}" for t in info.extends),
+                   *(f"kind {k}" for k in info.obligation_kinds)]),
             _cell(sorted(rule_ids.get(info.name, []))),
             _cell(info.strategies),
             _cell(info.functions),

@@ -35,7 +35,7 @@ import inspect
 import random
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from policy_sdk import ast
 from policy_sdk.errors import Diagnostic, PolicySdkError
@@ -53,6 +53,9 @@ from policy_sdk.plugins.specs import (
     PlatformTypeSpec,
     Proposal,
 )
+
+if TYPE_CHECKING:
+    from policy_sdk.engine.report import Finding
 
 __all__ = ["check_plugin", "run_plugin_rules", "sample_facts_document"]
 
@@ -487,7 +490,7 @@ def run_plugin_rules(
     *,
     as_of: dt.date | str,
     load_entrypoints: bool = True,
-) -> list[Any]:
+) -> list[Finding]:
     """The findings of ``plugin``'s own rules on ``facts`` (a facts document or ``Facts``).
 
     The plugin is loaded with the core plugin and the installed ones (the first-party
@@ -495,7 +498,8 @@ def run_plugin_rules(
     installed ones; ``load_entrypoints=False`` loads it beside ``core`` only (e.g. a
     demo plugin that declares a type an installed plugin declares too). Evaluation goes
     through :class:`policy_sdk.Engine` when it is available, else through the
-    reference interpreter (the same semantics, slowly).
+    reference interpreter (the same semantics, slowly). Returns typed findings
+    (:class:`policy_sdk.engine.report.Finding`: ``rule``, ``status``, ``platform`` …).
     """
     when = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
     registry = load_registry(plugins=[plugin], load_entrypoints=load_entrypoints)

@@ -81,3 +81,17 @@ def test_the_command_line_loads_it_with_dash_p(tmp_path: Any) -> None:
     refused = runner.invoke(cli, ["validate", "--facts", str(path)])
     assert refused.exit_code == 2
     assert "kuaishou" in refused.output
+
+
+def test_policy_sdk_plugins_shows_what_it_refines() -> None:
+    import json
+
+    from policy_sdk.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["plugins", "--format", "json", "-p", "policy_sdk_morehosts"])
+    assert result.exit_code == 0, result.output
+    [info] = [p for p in json.loads(result.output)["plugins"]
+              if p["name"] == "policy_sdk_morehosts"]
+    assert info["extends"] == ["mini_program"]
+    text = CliRunner().invoke(cli, ["plugins", "-p", "policy_sdk_morehosts"]).output
+    assert "refines mini_program" in text
