@@ -133,3 +133,26 @@ def test_a_plugin_kind_may_not_take_a_core_name() -> None:
 
     with pytest.raises(PluginError, match="obligation kind `disclosure`, which is already"):
         load_registry(plugins=[Clash()], load_entrypoints=False)
+
+
+def test_policy_tests_know_a_plugins_kind(tmp_path: Any) -> None:
+    from policy_sdk.policytest.runner import run
+
+    (tmp_path / "tv.tests.yaml").write_text('''\
+policies: []
+plugin_rules: true
+as_of: 2026-06-01
+cases:
+  - name: an agreement satisfies the rule
+    facts:
+      algorithms: [{id: feed, types: [personalized_push], uses_recommendation: true}]
+      platforms: [{id: tv, type: smart_tv}]
+      deployments: [{algorithm: feed, platform: tv, status: active}]
+      records: [{kind: partner_agreement, platform: tv, partner: 未来电视, on: 2026-01-05}]
+    expect:
+      - {rule: demo.smart_tv/partner_agreement, for: feed@tv, status: satisfied}
+''', encoding="utf-8")
+    result = run([tmp_path / "tv.tests.yaml"], plugin_options={"plugins": [SmartTv()]})
+    assert result.errors == ()
+    assert [r.error for r in result.results] == [None]
+    assert result.exit_code == 0
