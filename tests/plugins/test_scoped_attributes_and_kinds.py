@@ -156,3 +156,20 @@ cases:
     assert result.errors == ()
     assert [r.error for r in result.results] == [None]
     assert result.exit_code == 0
+
+
+def test_an_attribute_named_like_the_quick_app_plugins_loads_beside_it() -> None:
+    class Tv:
+        policy_sdk_plugin_name = "tv_vendors"
+
+        @hookimpl
+        def policy_sdk_register(self, register: Registrar) -> None:
+            register.add_platform_type(PlatformTypeSpec(
+                "smart_tv", "smart-TV app",
+                attributes=(Attribute("platform", "vendors", "number", "how many makers"),)))
+
+    registry = load_registry(plugins=[Tv()])  # beside the installed quick_app plugin
+    assert {a.name: a.type for a in registry.platform_types["quick_app"].attributes} == {
+        "vendors": "list"}
+    assert {a.name: a.type for a in registry.platform_types["smart_tv"].attributes} == {
+        "vendors": "number"}
