@@ -9,7 +9,9 @@ strategy's ``propose``, a function's implementation -- goes through :func:`guard
   whose traceback :func:`traceback_text` renders (``--traceback``, ``-v``);
 * what the plugin prints to standard output goes to standard error instead, so a
   machine format (``--format json``) on stdout is never corrupted;
-* a call taking longer than the time limit (:data:`TIME_LIMIT`, 60 s by default;
+* a call taking longer than the time limit (every call but a function's in a policy
+  condition, which runs once per item and is not limited one by one: see
+  :func:`guarded_fast`) (:data:`TIME_LIMIT`, 60 s by default;
   ``plugin_timeout`` in the config file, ``POLICY_SDK_PLUGIN_TIMEOUT``; 0 = none) is
   stopped with a ``plugin-timeout`` error. The limit uses ``SIGALRM`` and so applies in
   the main thread of POSIX systems, when no other interval timer is running (an
@@ -42,7 +44,7 @@ SHOW_TRACEBACKS: contextvars.ContextVar[bool] = contextvars.ContextVar(
 """Whether plugin faults carry the plugin's traceback in their diagnostics (``--traceback``)."""
 
 __all__ = ["DEFAULT_TIME_LIMIT", "SHOW_TRACEBACKS", "TIME_LIMIT", "describe_exc", "fault",
-           "guarded", "traceback_text"]
+           "guarded", "guarded_fast", "traceback_text"]
 
 
 class _Timeout(BaseException):
@@ -102,6 +104,25 @@ def _time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def guarded_fast(plugin: str, doing: str, func: Callable[..., T], *args: Any) -> T:
+    """:func:`guarded` without the time limit, for calls made once per item (a plugin's
+    function in a policy condition): what it prints still goes to standard error and
+    nothing it raises escapes as anything but a ``PluginError``."""
+    saved = sys.stdout
+    sys.stdout = sys.stderr
+    try:
+        return func(*args)
+    except PluginError:
+        raise
+    except BaseException as exc:  # plugin code must not end the process
+        if isinstance(exc, GeneratorExit):
+            raise
+        raise PluginError([fault("plugin-failed", f"plugin `{plugin}` failed in {doing}: "
+                                 f"{describe_exc(exc)}", plugin, doing, exc)]) from exc
+    finally:
+        sys.stdout = saved
 
 
 def guarded(plugin: str, doing: str, func: Callable[..., T], *args: Any,

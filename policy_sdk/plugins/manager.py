@@ -32,6 +32,7 @@ The only global state is the cache of :func:`default_registry`.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import warnings
@@ -43,7 +44,7 @@ import pluggy
 
 from policy_sdk import ast
 from policy_sdk.errors import Diagnostic, PluginError, PolicySyntaxError
-from policy_sdk.plugins.faults import fault, guarded
+from policy_sdk.plugins.faults import fault, guarded, guarded_fast
 from policy_sdk.plugins.loading import (
     CORE_PLUGIN,
     ENTRY_POINT_GROUP,
@@ -213,8 +214,6 @@ _RESULT_TYPES: Final[Mapping[str, tuple[type, ...]]] = {
 
 
 def _checked_result(plugin: str, spec: FunctionSpec, value: Any) -> Any:
-    import datetime as dt
-
     if value is None or spec.returns == "any":
         return value
     wanted = (dt.date,) if spec.returns == "date" else _RESULT_TYPES.get(spec.returns, (object,))
@@ -239,10 +238,11 @@ class _CheckedFunction:
     def __init__(self, plugin: str, spec: FunctionSpec) -> None:
         self.plugin = plugin
         self.spec = spec
+        self.doing = f"function `{spec.name}`"
         self.__wrapped__ = spec.impl
 
     def __call__(self, *args: Any) -> Any:
-        value = guarded(self.plugin, f"function `{self.spec.name}`", self.spec.impl, *args)
+        value = guarded_fast(self.plugin, self.doing, self.spec.impl, *args)
         return _checked_result(self.plugin, self.spec, value)
 
 
