@@ -41,6 +41,13 @@ def config(format_: str) -> None:
     except PolicySdkError as err:
         click.echo(err.render(), err=True)
         sys.exit(2)
+    for name in loaded.unknown_env:
+        from policy_sdk.config import KEYS
+        from policy_sdk.errors import did_you_mean
+
+        hint = did_you_mean(name, [k.variable for k in KEYS.values()])
+        click.echo(f"warning: `{name}` is not a configuration variable"
+                   + (f"; {hint}" if hint else ""), err=True)
     if format_ == "json":
         click.echo(json.dumps({
             "file": loaded.file,
@@ -54,10 +61,3 @@ def config(format_: str) -> None:
     for key, setting in loaded.settings.items():
         where = f" ({setting.where})" if setting.where else ""
         click.echo(f"{key.ljust(width)}  {_shown(setting.value)}  [{setting.source}{where}]")
-    for name in loaded.unknown_env:
-        from policy_sdk.config import KEYS
-        from policy_sdk.errors import did_you_mean
-
-        hint = did_you_mean(name, [k.variable for k in KEYS.values()])
-        click.echo(f"warning: `{name}` is not a configuration variable"
-                   + (f"; {hint}" if hint else ""), err=True)

@@ -230,3 +230,17 @@ def test_language_comes_from_the_file_unless_the_environment_says(project: Path)
     with pytest.raises(ConfigError, match="`language` must be `en` or `zh`"):
         load_config(environ={})
     assert file_language(environ={}) is None  # the command reports the broken file
+
+
+def test_config_as_json_and_a_misspelt_variable(project: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    _pyproject(project, 'strict = true\n')
+    monkeypatch.setenv("POLICY_SDK_STRCT", "1")
+    assert main(["config", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert data["settings"]["strict"] == {"value": True, "source": "file",
+                                          "where": f"{project / 'pyproject.toml'}:5"}
+    assert data["unknown_environment"] == ["POLICY_SDK_STRCT"]
+    assert ("warning: `POLICY_SDK_STRCT` is not a configuration variable; did you mean "
+            "`POLICY_SDK_STRICT`?") in captured.err
