@@ -87,3 +87,13 @@ def test_every_shipped_package_is_typed() -> None:
     for package in (ROOT / "policy_sdk", ROOT / "plugins" / "policy_sdk_platforms",
                     *sorted((ROOT / "plugins" / "examples").glob("*/src/*"))):
         assert (package / "py.typed").is_file(), package
+
+
+def test_everything_shipped_uses_the_registrar_hook() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        registry = load_registry()  # core, first-party plugins, installed quick_app
+    assert {"app", "core", "mini_program", "official_account", "website"} <= {
+        p.name for p in registry.plugins}
