@@ -110,4 +110,9 @@ def _count_tokens(text: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # figures for the command line's setting: it may pause the cyclic collector
+    # (an embedding Engine does not unless asked; see benchmarks/gc_pause.py)
+    from policy_sdk import gc_pause_allowed
+
+    with gc_pause_allowed():
+        raise SystemExit(main())

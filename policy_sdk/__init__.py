@@ -30,21 +30,25 @@ from policy_sdk.errors import (
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from policy_sdk.engine.engine import Engine
+    from policy_sdk._gc import gc_pause_allowed
+    from policy_sdk.api import Engine
     from policy_sdk.engine.report import Finding, Report, RuleInfo
     from policy_sdk.facts.load import load_facts
     from policy_sdk.facts.model import Facts
+    from policy_sdk.facts.text import load_facts_text
     from policy_sdk.workdays import WorkdayCalendar
 
 #: public name -> module it lives in; imported on first use so that
 #: ``import policy_sdk`` stays cheap and has no side effects
 _LAZY = {
-    "Engine": "policy_sdk.engine.engine",
+    "Engine": "policy_sdk.api",
+    "gc_pause_allowed": "policy_sdk._gc",
     "Report": "policy_sdk.engine.report",
     "Finding": "policy_sdk.engine.report",
     "RuleInfo": "policy_sdk.engine.report",
     "Facts": "policy_sdk.facts.model",
     "load_facts": "policy_sdk.facts.load",
+    "load_facts_text": "policy_sdk.facts.text",
     "WorkdayCalendar": "policy_sdk.workdays",
 }
 
@@ -77,5 +81,7 @@ __all__ = [
     "ValidationError",
     "WorkdayCalendar",
     "__version__",
+    "gc_pause_allowed",
     "load_facts",
+    "load_facts_text",
 ]

@@ -27,7 +27,7 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert _quick_start_lines()[1] in ci
     assert any(line.startswith("ruff check") for line in ci)
-    assert "mypy --strict policy_sdk" in ci
+    assert "mypy --strict policy_sdk tests" in ci  # the tests are type-checked too
 
 
 def test_readme_policy_examples_parse() -> None:

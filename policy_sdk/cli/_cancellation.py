@@ -112,7 +112,7 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
     ) -> None:
         common = Common(
             facts_file=facts_file,
-            as_of=as_of or dt.date.today(),
+            as_of=as_of or _today(),
             calendar_file=calendar_file,
             fmt=fmt,
             plugin=plugin,
@@ -179,3 +179,10 @@ def date_cell(d: dt.date | None) -> str:
 
 def overdue_cell(flag: bool) -> str:
     return "[bold red]overdue[/]" if flag else ""
+
+
+def _today() -> dt.date:
+    """The default as-of date: today in China (:func:`policy_sdk.clock.today`)."""
+    from policy_sdk.clock import today
+
+    return today()

@@ -21,7 +21,7 @@ __all__ = ["fmt", "policy_files"]
 
 def policy_files(paths: tuple[Path, ...]) -> list[Path]:
     """Files as given, plus every ``*.policy`` under given folders (recursive, sorted)."""
-    from policy_sdk.engine.engine import policy_files as expand
+    from policy_sdk.pipeline import policy_files as expand
 
     out: list[Path] = []
     for p in paths:

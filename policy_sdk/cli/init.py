@@ -82,8 +82,8 @@ def example(fmt: str) -> None:
       policy-sdk check --facts company.yaml --as-of 2026-11-20
     """
     from policy_sdk._io import write_stream
-    from policy_sdk._resources import examples_dir
     from policy_sdk.errors import PolicySdkError
+    from policy_sdk.resources import examples_dir
 
     try:
         write_stream(sys.stdout, (examples_dir() / f"company.{fmt}").read_text(encoding="utf-8"))
@@ -104,6 +104,6 @@ def pack() -> None:
 def pack_path() -> None:
     """Print the folder of the default policy pack (to read it, copy it, or name it
     beside your own policies)."""
-    from policy_sdk._resources import default_policies_dir
+    from policy_sdk.resources import default_policies_dir
 
     click.echo(str(default_policies_dir()))

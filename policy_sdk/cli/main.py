@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 import click
 
-from policy_sdk import __version__
+from policy_sdk import __version__, gc_pause_allowed
 from policy_sdk.errors import PolicySdkError
 
 EXIT_INTERNAL = 3
@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "init": "policy_sdk.cli.init:init",
     "example": "policy_sdk.cli.init:example",
     "pack": "policy_sdk.cli.init:pack",
+    "serve": "policy_sdk.cli.serve:serve",
 }
 
 
@@ -180,7 +181,10 @@ def main(argv: list[str] | None = None) -> int:
         lang = file_language()
     use_language(lang)
     try:
-        cli.main(args=args, prog_name="policy-sdk", standalone_mode=False)
+        # the command line owns its process: it may pause the cyclic collector around
+        # parsing, loading, evaluating and writing (policy_sdk._gc)
+        with gc_pause_allowed():
+            cli.main(args=args, prog_name="policy-sdk", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:

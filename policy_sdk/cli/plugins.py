@@ -78,7 +78,7 @@ def _apply_defaults(kwargs: dict[str, Any], config: Any) -> None:
     if extra and "policies" in kwargs:
         given = list(kwargs["policies"] or ())
         if not given and ctx.command.name in ("check", "validate"):
-            from policy_sdk._resources import default_policies_dir
+            from policy_sdk.resources import default_policies_dir
 
             given = [str(default_policies_dir())]  # extras come on top of the default pack
         kwargs["policies"] = (*given, *(p for p in extra if p not in given))

@@ -20,6 +20,7 @@ from policy_sdk.facts.model import (
     Record,
 )
 from policy_sdk.facts.schema import CORE_SCHEMA, RECORD_KINDS, Attribute, Schema
+from policy_sdk.facts.text import load_facts_text
 
 __all__ = [
     "CORE_SCHEMA",
@@ -41,4 +42,5 @@ __all__ = [
     "build_schema",
     "facts_json_schema",
     "load_facts",
+    "load_facts_text",
 ]

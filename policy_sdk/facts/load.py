@@ -1527,6 +1527,16 @@ def load_facts(
         return _load(source, specs)
 
 
+def _is_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder; a name the system refuses (too long, …) is not one,
+    and then reads as a file name: its problem is reported with the path, never as an
+    ``OSError``."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def _load(source: str | os.PathLike[str] | Mapping[str, Any],
           specs: Mapping[str, PlatformTypeSpec]) -> Facts:
     if isinstance(source, Mapping):
@@ -1537,7 +1547,7 @@ def _load(source: str | os.PathLike[str] | Mapping[str, Any],
     path = Path(source)
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
-        if path.is_dir():
+        if _is_dir(path):
             raise _fail("format", f"`{path}` is a folder; --facts takes one facts file "
                         "(.yaml, .yml or .json)", str(path))
         raise _fail("format", f"unknown facts file type `{path.suffix}`" if path.suffix

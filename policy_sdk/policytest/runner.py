@@ -188,37 +188,21 @@ def build_suite(
     ``plugin_options`` (``plugins``, ``load_entrypoints``, ``disabled_plugins``) say
     which plugins to load, as for :class:`policy_sdk.Engine`; default: the installed ones.
     """
-    from policy_sdk.plugins import default_registry, load_registry, parse_plugin_rules
-    from policy_sdk.syntax.parser import parse_file
+    from policy_sdk import pipeline
 
     options = dict(plugin_options or {})
     if registry is None:
-        if options:
-            registry = load_registry(
-                plugins=options.get("plugins", ()),
-                load_entrypoints=options.get("load_entrypoints", True),
-                disabled=options.get("disabled_plugins", ()),
-            )
-        else:
-            registry = default_registry()
-    modules: list[ast.Module] = []
-    origins: list[str] = []
-    files: list[Path] = []
-    for p in test_file.policies:
-        files.extend(sorted(p.rglob("*.policy")) if p.is_dir() else [p])
-    problems: list[Diagnostic] = []
-    for f in files:
-        try:
-            modules.append(parse_file(f))
-            origins.append(str(f))
-        except PolicySdkError as exc:
-            problems.extend(exc.diagnostics)
-    if problems:
-        raise PolicyTestError(problems)
-    if test_file.plugin_rules:
-        for plugin, module in parse_plugin_rules(registry):
-            modules.append(module)
-            origins.append(f"plugin:{plugin}")
+        registry = pipeline.load_registry(
+            options.get("plugins", ()),
+            load_entrypoints=options.get("load_entrypoints", True),
+            disabled=options.get("disabled_plugins", ()),
+        )
+    # the same loading as the engine's and `validate`'s: the same answer for odd paths
+    policy_set = pipeline.load_policy_set(list(test_file.policies), registry,
+                                          plugin_rules=test_file.plugin_rules)
+    loaded = policy_set.all_modules
+    modules = [m.module for m in loaded]
+    origins = [m.origin for m in loaded]
     return Suite(test_file, tuple(modules), tuple(origins), registry,
                  calendar if calendar is not None else _default_calendar(), options)
 

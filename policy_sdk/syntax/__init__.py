@@ -1,5 +1,7 @@
 """Policy text → typed AST (:mod:`policy_sdk.ast`), and back (the formatter)."""
 
+from typing import TYPE_CHECKING
+
 from policy_sdk.syntax.parser import (
     MAX_DIAGNOSTICS,
     MAX_NESTING,
@@ -7,6 +9,9 @@ from policy_sdk.syntax.parser import (
     parse_file,
     parse_policy,
 )
+
+if TYPE_CHECKING:
+    from policy_sdk.syntax.formatter import format_module, format_source
 
 __all__ = [
     "MAX_DIAGNOSTICS",

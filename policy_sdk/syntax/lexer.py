@@ -31,21 +31,6 @@ MAX_NESTING = 100
 """Deepest nesting accepted inside one expression: open parentheses, brackets and
 prefix ``not`` counted together (``not (a or [b])`` nests 3 deep at ``b``)."""
 
-SOFT_KEYWORDS = frozenset(
-    {
-        "DISTINCT",
-        "WORKING",
-        "DAY",
-        "DAYS",
-        "SEVERITY",
-        "TITLE",
-        "CITATION",
-        "REMEDY",
-        "INTERPRETATION",
-    }
-)
-"""Keywords that are plain names wherever the grammar does not expect them."""
-
 # tokens after which `not` is the infix of `not in`, not a prefix operator
 _OPERAND_END = frozenset(
     {"NAME", "PATH", "STRING", "NUMBER", "DATE", "TRUE", "FALSE", "NULL", "RPAR", "RSQB"}
@@ -90,6 +75,11 @@ class Lexer:
                 (words if name_re.fullmatch(value) else punct)[value] = t.name
         self.keywords: Mapping[str, str] = words
         self.punctuation: Mapping[str, str] = punct
+        #: keywords that are plain names wherever the grammar does not expect them:
+        #: those the grammar declares with a priority below zero (``DISTINCT.-1``)
+        self.soft_keywords: frozenset[str] = frozenset(
+            t.name for t in terminals if t.priority < 0 and t.name in words.values()
+        )
 
         def rx(name: str) -> str:
             return by_name[name].pattern.to_regexp()
@@ -128,6 +118,7 @@ class Lexer:
         """
         keywords = self.keywords
         punctuation = self.punctuation
+        soft_keywords = self.soft_keywords
         line = 1
         line_start = 0  # offset of the first character of the current line
         pos = 0
@@ -152,7 +143,7 @@ class Lexer:
                 if typ == "NAME":
                     if "." in value:
                         typ = "PATH"
-                elif typ in SOFT_KEYWORDS:
+                elif typ in soft_keywords:
                     if typ not in states[state_stack[-1]]:
                         typ = "NAME"
                 elif typ == "NOT":

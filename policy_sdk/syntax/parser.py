@@ -2,42 +2,44 @@
 
 How it works:
 
-* ``grammars/policy.lark`` is compiled once (cached) into LALR(1) tables by lark.
-* :class:`~policy_sdk.syntax.lexer.Lexer` (built from the grammar's terminals)
-  feeds tokens straight into lark's LALR parser state; the AST is built *during*
-  the parse by lark's ``transformer=`` callbacks (:class:`_AstBuilder`), so no parse
-  tree is ever allocated.
+* ``grammars/policy.lark`` is compiled once (cached) into LALR(1) tables by lark;
+  :mod:`policy_sdk.syntax._lark_tables` reads them (the only module that touches
+  lark's internals) and hands them on as plain data.
+* :class:`~policy_sdk.syntax.lexer.Lexer` (built from the grammar's terminals) feeds
+  tokens to this module's own LALR driver: :func:`step` is one move of the
+  automaton; :meth:`_Run.run` is the same move inlined in the hot loop (a property
+  test keeps the two equal, see :func:`parse_policy_stepwise`). The AST is built
+  *during* the parse by the reduce actions of :mod:`policy_sdk.syntax.builders`, so
+  no parse tree is ever allocated.
 * Errors do not stop the parse: a syntax error is recorded and the parser skips to
   the next ``rule``/``policy``/``require``/``forbid``/``ensure`` (or end of file),
   discarding the block it was in, and goes on (classic panic-mode recovery on the
-  LALR stack). Problems the callbacks find (an unknown scope, a bad date, …) are
+  LALR stack). Problems the builders find (an unknown scope, a bad date, …) are
   recorded without disturbing the parse. All of them are raised together in one
-  :class:`~policy_sdk.errors.PolicySyntaxError`, at most :data:`MAX_DIAGNOSTICS`.
+  :class:`~policy_sdk.errors.PolicySyntaxError`, at most :data:`MAX_DIAGNOSTICS`;
+  :mod:`policy_sdk.syntax.hints` adds help for the mistakes people make most.
 
 Limits (documented in docs/language.md): :data:`MAX_SOURCE_BYTES` of UTF-8 and
 :data:`MAX_NESTING` levels of nesting inside an expression. Every input, valid or
 not, is handled in time linear in its size.
 """
-
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import operator
 import re
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path as FsPath
 from typing import Any
 
 import attrs
-from lark import Lark
 
 from policy_sdk import ast
 from policy_sdk._gc import gc_paused
-from policy_sdk._resources import grammar_path
 from policy_sdk.errors import Diagnostic, PolicySyntaxError, Span, did_you_mean
+from policy_sdk.syntax._lark_tables import LarkTables, Production, lark_tables
+from policy_sdk.syntax.builders import building, reduce_action
 from policy_sdk.syntax.expected import describe_expected, describe_token, keyword_candidates
+from policy_sdk.syntax.hints import lexical_hint, syntax_help
 from policy_sdk.syntax.lexer import MAX_NESTING, Lexer, Tok, TooDeep
 
 __all__ = [
@@ -45,8 +47,12 @@ __all__ = [
     "MAX_NESTING",
     "MAX_SOURCE_BYTES",
     "count_tokens",
+    "driver_tables",
+    "grammar_tables",
     "parse_file",
     "parse_policy",
+    "parse_policy_stepwise",
+    "step",
 ]
 
 MAX_SOURCE_BYTES = 16 * 1024 * 1024
@@ -61,357 +67,46 @@ _SYNC = frozenset({"RULE", "POLICY", "REQUIRE", "FORBID", "ENSURE", "$END"})
 _TOP_SYNC = frozenset({"POLICY", "$END"})
 
 
-# --- per-parse context -------------------------------------------------------
-# The callbacks are built once; the file name and the list that collects their
-# diagnostics are per parse (and per thread), so they live here.
-
-_ctx = threading.local()
-
-
-def _report(span: Span | None, code: str, message: str, help: str | None = None) -> None:
-    _ctx.diagnostics.append(Diagnostic(code=code, message=message, span=span, help=help))
-
-
-def _tok_span(tok: Tok) -> Span:
-    return Span(_ctx.file, tok[3], tok[4], tok[3], tok[4] + len(tok[1]))
-
-
-def _between(first: Any, last: Any) -> Span:
-    """The span from the start of ``first`` to the end of ``last`` (tokens or nodes)."""
-    if type(first) is tuple:
-        line, col = first[3], first[4]
-    else:
-        s: Span = first.span
-        line, col = s.line, s.column
-    if type(last) is tuple:
-        end_line, end_col = last[3], last[4] + len(last[1])
-    else:
-        e: Span = last.span
-        end_line, end_col = e.end_line, e.end_column
-    return Span(_ctx.file, line, col, end_line, end_col)
-
-
-_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
-_ESCAPE = re.compile(r"\\(.)")
-
-
-def _unescape(token: str) -> str:
-    body = token[1:-1]
-    if "\\" not in body:
-        return body
-    return _ESCAPE.sub(lambda m: _ESCAPES[m[1]], body)
-
-
-class _Meta:
-    """A metadata line on its way into a Rule (plain class: made 30,000 times a file)."""
-
-    __slots__ = ("key", "span", "value")
-
-    def __init__(self, key: str, value: str, span: Span) -> None:
-        self.key, self.value, self.span = key, value, span
-
-
-class _Clause:
-    """A ``per``/``where``/``with``/``within`` clause on its way into a statement."""
-
-    __slots__ = ("key", "value")
-
-    def __init__(self, key: str, value: Any) -> None:
-        self.key, self.value = key, value
-
-
-class _Build:
-    """AST constructors, one per grammar rule (or alias), called as the parser reduces.
-
-    Each gets the rule's children with anonymous tokens (``per``, ``(`` …) dropped and
-    ``_helper`` rules flattened, exactly as lark's tree builder would pass them.
-    """
-
-    @staticmethod
-    def start(ch: list[Any]) -> tuple[Any, ...]:
-        return tuple(ch)
-
-    @staticmethod
-    def policy(ch: list[Any]) -> ast.Policy:
-        kw, name, *rest, rbrace = ch
-        title: str | None = None
-        if rest[0][0] == "STRING":
-            title = _unescape(rest[0][1])
-            rest = rest[1:]
-        return ast.Policy(name=name, title=title, rules=tuple(rest[1:]), span=_between(kw, rbrace))
-
-    @staticmethod
-    def rule(ch: list[Any]) -> ast.Rule:
-        kw, name_tok, *rest, statement, rbrace = ch
-        name = name_tok[1]
-        fields: dict[str, Any] = {}
-        spans: list[tuple[str, Span]] = []
-        if rest[0][0] == "STRING":
-            fields["title"] = _unescape(rest[0][1])
-            rest = rest[1:]
-        meta: _Meta
-        for meta in rest[1:]:
-            if meta.key in fields:
-                _report(
-                    meta.span, "duplicate-meta", f"`{meta.key}` is given twice in rule `{name}`"
-                )
-            else:
-                fields[meta.key] = meta.value
-                spans.append((meta.key, meta.span))
-        return ast.Rule(
-            name=name,
-            statement=statement,
-            span=_between(kw, rbrace),
-            meta_spans=tuple(spans),
-            **fields,
-        )
-
-    @staticmethod
-    def statement_rule(ch: list[Any]) -> ast.Rule:
-        statement = ch[0]
-        return ast.Rule(name=None, statement=statement, span=statement.span)
-
-    @staticmethod
-    def meta_string(ch: list[Tok]) -> _Meta:
-        return _Meta(ch[0][1], _unescape(ch[1][1]), _between(ch[0], ch[1]))
-
-    @staticmethod
-    def meta_severity(ch: list[Tok]) -> _Meta:
-        value = ch[1][1]
-        if value not in ast.SEVERITIES:
-            _report(
-                _tok_span(ch[1]),
-                "unknown-severity",
-                f"unknown severity `{value}`; expected "
-                + " or ".join(f"`{s}`" for s in ast.SEVERITIES),
-                did_you_mean(value, ast.SEVERITIES),
-            )
-        return _Meta("severity", value, _between(ch[0], ch[1]))
-
-    @staticmethod
-    def require(ch: list[Any]) -> ast.Require:
-        distinct = ch[1][0] == "DISTINCT"
-        i = 2 if distinct else 1
-        kind = ast.Ident(ch[i][1], _tok_span(ch[i]))
-        clauses = {c.key: c.value for c in ch[i + 1 :]}
-        return ast.Require(
-            kind=kind,
-            scope=clauses["scope"],
-            where=clauses.get("where"),
-            with_=clauses.get("with"),
-            deadline=clauses.get("deadline"),
-            distinct=distinct,
-            span=_between(ch[0], ch[-1].value),
-        )
-
-    @staticmethod
-    def forbid(ch: list[Any]) -> ast.Forbid:
-        kind = None
-        i = 1
-        if type(ch[1]) is tuple:
-            kind = ast.Ident(ch[1][1], _tok_span(ch[1]))
-            i = 2
-        clauses = {c.key: c.value for c in ch[i:]}
-        return ast.Forbid(
-            kind=kind,
-            scope=clauses["scope"],
-            where=clauses.get("where"),
-            with_=clauses.get("with"),
-            span=_between(ch[0], ch[-1].value),
-        )
-
-    @staticmethod
-    def ensure(ch: list[Any]) -> ast.Ensure:
-        clauses = {c.key: c.value for c in ch[2:]}
-        return ast.Ensure(
-            condition=ch[1],
-            scope=clauses["scope"],
-            where=clauses.get("where"),
-            deadline=clauses.get("deadline"),
-            span=_between(ch[0], ch[-1].value),
-        )
-
-    @staticmethod
-    def scope(ch: list[Tok]) -> _Clause:
-        name = ch[0][1]
-        span = _tok_span(ch[0])
-        if name not in ast.SCOPES:
-            _report(
-                span,
-                "unknown-scope",
-                f"unknown scope `per {name}`; expected "
-                + ", ".join(f"`per {s}`" for s in ast.SCOPES[:-1])
-                + f" or `per {ast.SCOPES[-1]}`",
-                did_you_mean(name, ast.SCOPES),
-            )
-        return _Clause("scope", ast.Ident(name, span))
-
-    @staticmethod
-    def where(ch: list[Any]) -> _Clause:
-        return _Clause("where", ch[0])
-
-    @staticmethod
-    def with_(ch: list[Any]) -> _Clause:
-        return _Clause("with", ch[0])
-
-    @staticmethod
-    def deadline(ch: list[Any]) -> _Clause:
-        amount = ch[1]
-        anchor = ch[-1]
-        text = amount[1]
-        if not text.isdigit():
-            _report(
-                _tok_span(amount),
-                "bad-deadline",
-                f"a deadline counts whole days, not `{text}`",
-                "write a whole number such as `10`",
-            )
-            days = 0
-        else:
-            days = int(text)
-        return _Clause(
-            "deadline",
-            ast.Deadline(
-                amount=days,
-                working=ch[2][0] == "WORKING",
-                anchor=anchor,
-                span=_between(ch[0], anchor),
-            ),
-        )
-
-    # expressions
-    @staticmethod
-    def or_(ch: list[Any]) -> ast.BoolOp:
-        return ast.BoolOp("or", tuple(ch), _between(ch[0], ch[-1]))
-
-    @staticmethod
-    def and_(ch: list[Any]) -> ast.BoolOp:
-        return ast.BoolOp("and", tuple(ch), _between(ch[0], ch[-1]))
-
-    @staticmethod
-    def not_(ch: list[Any]) -> ast.Not:
-        return ast.Not(ch[1], _between(ch[0], ch[1]))
-
-    @staticmethod
-    def compare(ch: list[Any]) -> ast.Compare:
-        return ast.Compare(ch[1][1], ch[0], ch[2], _between(ch[0], ch[2]))
-
-    @staticmethod
-    def in_(ch: list[Any]) -> ast.In:
-        return ast.In(ch[0], ch[1], False, _between(ch[0], ch[1]))
-
-    @staticmethod
-    def not_in(ch: list[Any]) -> ast.In:
-        return ast.In(ch[0], ch[2], True, _between(ch[0], ch[2]))
-
-    @staticmethod
-    def call(ch: list[Any]) -> ast.Call:
-        return ast.Call(ch[0][1], tuple(ch[1:-1]), _between(ch[0], ch[-1]))
-
-    @staticmethod
-    def list_(ch: list[Any]) -> ast.ListExpr:
-        return ast.ListExpr(tuple(ch[1:-1]), _between(ch[0], ch[-1]))
-
-    @staticmethod
-    def path(ch: list[Tok]) -> ast.Path:
-        tok = ch[0]
-        return ast.Path(tuple(tok[1].split(".")), _tok_span(tok))
-
-    @staticmethod
-    def dotted_name(ch: list[Tok]) -> str:
-        return ch[0][1]
-
-    @staticmethod
-    def string(ch: list[Tok]) -> ast.Literal:
-        return ast.Literal(_unescape(ch[0][1]), _tok_span(ch[0]))
-
-    @staticmethod
-    def date(ch: list[Tok]) -> ast.Literal:
-        text = ch[0][1]
-        try:
-            value: dt.date | None = dt.date.fromisoformat(text)
-        except ValueError:
-            _report(
-                _tok_span(ch[0]),
-                "bad-date",
-                f"`{text}` is not a date in the calendar",
-                "dates are written year-month-day, e.g. `2026-03-01`",
-            )
-            value = None
-        return ast.Literal(value, _tok_span(ch[0]))
-
-    @staticmethod
-    def number(ch: list[Tok]) -> ast.Literal:
-        text = ch[0][1]
-        return ast.Literal(float(text) if "." in text else int(text), _tok_span(ch[0]))
-
-    @staticmethod
-    def true(ch: list[Tok]) -> ast.Literal:
-        return ast.Literal(True, _tok_span(ch[0]))
-
-    @staticmethod
-    def false(ch: list[Tok]) -> ast.Literal:
-        return ast.Literal(False, _tok_span(ch[0]))
-
-    @staticmethod
-    def null(ch: list[Tok]) -> ast.Literal:
-        return ast.Literal(None, _tok_span(ch[0]))
-
-
-_RENAMED = {"with": "with_", "list": "list_"}
-
-
-def _callback(rule: Any) -> Callable[[list[Any]], Any] | None:
-    """The reduce action of one grammar rule, from lark's rule metadata.
-
-    Returns None for a unit rule that just passes its only child up (``?expr: or_expr``).
-    """
-    plan = [
-        (i, not sym.is_term and sym.name.startswith("_"))
-        for i, sym in enumerate(rule.expansion)
-        if not (sym.is_term and sym.filter_out)
-    ]
-    origin = str(rule.origin.name)
-    name = rule.alias or origin
-    if rule.options.expand1 and not rule.alias and len(plan) == 1 and not plan[0][1]:
-        if len(rule.expansion) == 1:
-            return None
-        index = plan[0][0]
-        return lambda ch: ch[index]
-    helper = origin.startswith("_")
-    build: Callable[[list[Any]], Any] | None
-    # `with` is a Python keyword and `list` a builtin: their builders end in `_`
-    build = None if helper else getattr(_Build, _RENAMED.get(name, name))
-    keep_all = len(plan) == len(rule.expansion) and not any(e for _, e in plan)
-    if keep_all:
-        if build is None:
-            return lambda ch: ch
-        return build  # type: ignore[no-any-return]
-    indices = plan
-    if build is not None and not any(e for _, e in plan):
-        keep = [i for i, _ in plan]
-        if len(keep) == 1:
-            only = keep[0]
-            return lambda ch: build([ch[only]])
-        getter = operator.itemgetter(*keep)
-        return lambda ch: build(list(getter(ch)))
-
-    def filtered(ch: list[Any]) -> Any:
-        out: list[Any] = []
-        for i, expand in indices:
-            if expand:
-                if out:
-                    out += ch[i]
-                else:
-                    out = ch[i]  # reuse the helper's list: left recursion stays linear
-            else:
-                out.append(ch[i])
-        return out if build is None else build(out)
-
-    return filtered
-
-
 Reduce = tuple[int, "Callable[[list[Any]], Any] | None", str]
+"""A reduce action: (right-hand side size, AST builder or None for a unit rule, goto key)."""
+
+Actions = Mapping[int, Mapping[str, "int | Reduce"]]
+
+SHIFTED, REDUCED, ACCEPTED, ERROR = 0, 1, 2, 3
+"""What :func:`step` did."""
+
+
+def step(actions: Actions, end: int, stack: list[int], values: list[Any] | None,
+         tok: Tok) -> int:
+    """One move of the LALR automaton on lookahead ``tok``.
+
+    Shifts ``tok`` (:data:`SHIFTED`), or reduces by one production (:data:`REDUCED`:
+    call again with the same token), or completes the parse (:data:`ACCEPTED`: the
+    result is ``values[-1]``), or finds no action (:data:`ERROR`; nothing changed).
+    ``values=None`` simulates on the states alone (no AST is built).
+    """
+    typ = tok[0]
+    act = actions[stack[-1]].get(typ)
+    if act is None:
+        return ERROR
+    if type(act) is int:
+        stack.append(act)
+        if values is not None:
+            values.append(tok)
+        return SHIFTED
+    size, callback, origin = act  # type: ignore[misc]
+    if size:
+        del stack[-size:]
+    if values is not None and callback is not None:  # a unit rule keeps its value
+        if size:
+            children = values[-size:]
+            del values[-size:]
+        else:
+            children = []
+        values.append(callback(children))
+    goto: int = actions[stack[-1]][origin]  # type: ignore[assignment]
+    stack.append(goto)
+    return ACCEPTED if goto == end and typ == "$END" else REDUCED
 
 
 @attrs.frozen
@@ -427,29 +122,35 @@ class _Grammar:
 
 @functools.cache
 def _grammar() -> _Grammar:
-    lk = Lark(
-        grammar_path().read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="basic",
-        maybe_placeholders=False,
-    )
-    conf = lk.parse_interactive("").parser_state.parse_conf
-    reduces: dict[Any, Reduce] = {}
+    tables = lark_tables()
+    reduces: dict[Production, Reduce] = {}
     actions: dict[int, dict[str, int | Reduce]] = {}
-    for state, row in conf.parse_table.states.items():
+    for state, row in tables.actions.items():
         out: dict[str, int | Reduce] = {}
-        for key, (action, arg) in row.items():
-            if str(action) == "Shift":
-                out[str(key)] = arg
+        for key, act in row.items():
+            if isinstance(act, int):
+                out[key] = act
             else:
-                if arg not in reduces:
-                    reduces[arg] = (len(arg.expansion), _callback(arg), str(arg.origin.name))
-                out[str(key)] = reduces[arg]
+                if act not in reduces:
+                    reduces[act] = (len(act.symbols), reduce_action(act), act.origin)
+                out[key] = reduces[act]
         actions[state] = out
-    lexer = Lexer(list(lk.terminals))
+    lexer = Lexer(list(tables.terminals))
     keywords = {typ: word for word, typ in lexer.keywords.items()}
     keywords.update({typ: p for p, typ in lexer.punctuation.items()})
-    return _Grammar(lexer, actions, conf.start_state, conf.end_state, keywords)
+    return _Grammar(lexer, actions, tables.start, tables.end, keywords)
+
+
+def grammar_tables() -> LarkTables:
+    """The policy grammar's LALR tables as read from lark (see ``_lark_tables``)."""
+    return lark_tables()
+
+
+def driver_tables() -> tuple[Actions, int]:
+    """The tables :func:`step` runs on (reduce actions bound to the AST builders), and
+    the end state."""
+    g = _grammar()
+    return g.actions, g.end
 
 
 class _TooMany(Exception):
@@ -486,7 +187,7 @@ class _Run:
             before = None
             if typ == "$ERROR":
                 self._check_count()
-                self.diagnostics.append(tok[5])  # type: ignore[misc]
+                self.diagnostics.append(lexical_hint(tok))
                 result = self._recover(tok, tokens)
                 if result is not None:
                     return result[0]  # type: ignore[no-any-return]
@@ -525,30 +226,45 @@ class _Run:
 
     def _feed(self, tok: Tok) -> tuple[Any] | None:
         """Feed one token; ``(result,)`` when it completes the parse. Raises _Unexpected."""
-        actions = self.g.actions
-        stack, values = self.stack, self.values
-        typ = tok[0]
+        g = self.g
         while True:
-            act = actions[stack[-1]].get(typ)
-            if act is None:
-                raise _Unexpected
-            if type(act) is int:
-                stack.append(act)
-                values.append(tok)
+            done = step(g.actions, g.end, self.stack, self.values, tok)
+            if done == SHIFTED:
                 return None
-            size, callback, origin = act  # type: ignore[misc]
-            if callback is None:
-                del stack[-1]
-            else:
-                children = values[-size:] if size else []
-                if size:
-                    del values[-size:]
-                    del stack[-size:]
-                values.append(callback(children))
-            goto: int = actions[stack[-1]][origin]  # type: ignore[assignment]
-            stack.append(goto)
-            if goto == self.g.end and typ == "$END":
-                return (values[-1],)
+            if done == ACCEPTED:
+                return (self.values[-1],)
+            if done == ERROR:
+                raise _Unexpected
+
+    def run_stepwise(self) -> tuple[Any, ...] | None:
+        """:meth:`run` with every move made by :func:`step` (its slow twin)."""
+        g, stack, values, tokens = self.g, self.stack, self.values, self.tokens
+        for tok in tokens:
+            if tok[0] == "$ERROR":
+                self._check_count()
+                self.diagnostics.append(lexical_hint(tok))
+                result = self._recover(tok, tokens)
+                if result is not None:
+                    return result[0]  # type: ignore[no-any-return]
+                continue
+            before = None
+            while True:
+                snapshot = stack[:]
+                done = step(g.actions, g.end, stack, values, tok)
+                if done == SHIFTED:
+                    break
+                if done == ACCEPTED:
+                    return values[-1]  # type: ignore[no-any-return]
+                if done == REDUCED:
+                    before = before or snapshot
+                    continue
+                self.before = before
+                self._syntax_error(tok)
+                result = self._recover(tok, tokens)
+                if result is not None:
+                    return result[0]  # type: ignore[no-any-return]
+                break
+        return None  # pragma: no cover - the lexer always ends with $END
 
     def _check_count(self) -> None:
         if len(self.diagnostics) >= MAX_DIAGNOSTICS:
@@ -566,8 +282,10 @@ class _Run:
             if (k.isupper() or k == "$END") and self._accepts(k, stack)
         ]
         message = f"unexpected {describe_token(tok)}; expected {describe_expected(expected)}"
-        help = None
-        if tok[0] == "NAME":
+        help = syntax_help(tok, expected)
+        if help is not None:
+            pass
+        elif tok[0] == "NAME":
             help = did_you_mean(tok[1], keyword_candidates(expected, self.g.keywords), cutoff=0.5)
         elif tok[0] == "$END":
             help = self._unclosed()
@@ -581,21 +299,15 @@ class _Run:
 
     def _accepts(self, typ: str, stack: list[int]) -> bool:
         """Whether ``typ`` would be shifted after ``stack`` (simulated on a copy)."""
-        actions = self.g.actions
+        g = self.g
         stack = list(stack)
+        probe: Tok = (typ, "", 0, 0, 0)
         while True:
-            act = actions[stack[-1]].get(typ)
-            if act is None:
+            done = step(g.actions, g.end, stack, None, probe)
+            if done != REDUCED:
+                return done != ERROR
+            if stack[-1] == g.end:
                 return False
-            if type(act) is int:
-                return True
-            size, _, origin = act  # type: ignore[misc]
-            if size:
-                del stack[-size:]
-            goto: int = actions[stack[-1]][origin]  # type: ignore[assignment]
-            stack.append(goto)
-            if goto == self.g.end:
-                return typ == "$END"
 
     def _unclosed(self) -> str | None:
         closers = {"LBRACE": "}", "LPAR": ")", "LSQB": "]"}
@@ -683,6 +395,16 @@ def parse_policy(text: str | bytes, file: str = "<string>") -> ast.Module:
     including undecodable bytes, sources over :data:`MAX_SOURCE_BYTES` and
     expressions nested deeper than :data:`MAX_NESTING`.
     """
+    return _parse(text, file, stepwise=False)
+
+
+def parse_policy_stepwise(text: str | bytes, file: str = "<string>") -> ast.Module:
+    """:func:`parse_policy` with every automaton move made by :func:`step` instead of
+    the inlined hot loop: its slow twin, for tests (same result, same errors)."""
+    return _parse(text, file, stepwise=True)
+
+
+def _parse(text: str | bytes, file: str, *, stepwise: bool) -> ast.Module:
     if isinstance(text, bytes):
         text = _decode(text, file)
     elif (
@@ -693,16 +415,14 @@ def parse_policy(text: str | bytes, file: str = "<string>") -> ast.Module:
     if text.startswith("\ufeff"):
         text = " " + text[1:]  # a byte-order mark; keep columns as the editor shows them
     run = _Run(text, file)
-    saved = getattr(_ctx, "file", None), getattr(_ctx, "diagnostics", None)
-    _ctx.file, _ctx.diagnostics = file, run.diagnostics
     items: tuple[Any, ...] | None = None
     fatal: Diagnostic | None = None
     # The parse allocates ~40 objects a rule and no reference cycles; the cyclic
     # collector would only re-scan the growing tree (a third of the time on large
-    # files). Pause it, and restore whatever state the caller had.
+    # files). Pause it where the host allowed it (policy_sdk._gc).
     try:
-        with gc_paused():
-            items = run.run()
+        with building(file, run.diagnostics), gc_paused():
+            items = run.run_stepwise() if stepwise else run.run()
     except TooDeep as exc:
         fatal = exc.diagnostic
     except _TooMany:
@@ -711,8 +431,6 @@ def parse_policy(text: str | bytes, file: str = "<string>") -> ast.Module:
             message=f"too many errors; stopped after {MAX_DIAGNOSTICS}",
             file=file,
         )
-    finally:
-        _ctx.file, _ctx.diagnostics = saved
     diagnostics = run.diagnostics + ([fatal] if fatal else [])
     if diagnostics or items is None:
         raise PolicySyntaxError(_with_source_lines(diagnostics, text))
@@ -746,7 +464,7 @@ def _with_source_lines(diagnostics: list[Diagnostic], text: str) -> list[Diagnos
                 end = text.find("\n", begin, begin + d.span.column + _MAX_SHOWN)
                 line = text[begin : end if end >= 0 else begin + d.span.column + _MAX_SHOWN]
                 shown = "".join(
-                    " " if c == "\t" else c if c.isprintable() else "\ufffd"
+                    " " if c.isspace() else c if c.isprintable() else "\ufffd"
                     for c in line.rstrip("\r")
                 )
                 d = attrs.evolve(d, source_line=shown)

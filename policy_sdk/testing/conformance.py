@@ -34,12 +34,12 @@ import importlib
 import inspect
 import random
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from policy_sdk import ast
 from policy_sdk.errors import Diagnostic, PolicySdkError
-from policy_sdk.facts.schema import ATTR_TYPES, CORE_SCHEMA, Attribute, Schema
+from policy_sdk.facts.schema import ATTR_TYPES, Attribute, Schema
 from policy_sdk.plugins.manager import (
     CORE_PLUGIN,
     Registry,
@@ -310,24 +310,23 @@ def _optional(module: str, name: str) -> Any:
 
 def schema_for(registry: Registry) -> Schema:
     """The schema policies validate against with ``registry``'s platform types."""
-    build_schema = _optional("policy_sdk.facts", "build_schema")
-    if build_schema is not None:
-        schema: Schema = build_schema(registry.platform_types)
-        return schema
-    return CORE_SCHEMA.extended(registry.platform_attributes)
+    from policy_sdk import pipeline
+
+    return pipeline.schema_for(registry)
 
 
 def _check_rules(
     registry: Registry, name: str, problems: list[str]
 ) -> list[ast.Module] | None:
-    try:
-        parsed = parse_plugin_rules(registry)
+    from policy_sdk import pipeline
+
+    try:  # the plugin rules as the engine loads them (parsed, ids unique)
+        policy_set = pipeline.load_policy_set([], registry)
     except PolicySdkError as exc:
         problems.extend(d.render() for d in exc.diagnostics)
         return None
-    modules = [m for plugin, m in parsed if plugin == name]
-    schema = schema_for(registry)
-    check_module: Callable[..., Any] | None = _optional("policy_sdk.validate", "check_module")
+    own = tuple(m for m in policy_set.plugin_modules if m.origin == f"plugin:{name}")
+    modules = [m.module for m in own]
     for module in modules:
         for rule_id, rule in ast.rule_ids(module):
             if rule.name is None:
@@ -335,11 +334,9 @@ def _check_rules(
                                 "(`rule NAME \"title\" {{ … }}`) so findings are stable")
             if not rule.citation:
                 problems.append(f"{module.file}: rule `{rule_id}` has no `citation`")
-        if check_module is not None:
-            try:
-                check_module(module, schema, registry.functions)
-            except PolicySdkError as exc:
-                problems.extend(d.render() for d in exc.diagnostics)
+    checked = pipeline.check_policy_set(pipeline.PolicySet(plugin_modules=own),
+                                        schema_for(registry), registry.functions)
+    problems.extend(d.render() for d in (*checked.errors, *checked.plugin_errors))
     return modules
 
 
@@ -542,21 +539,8 @@ def _evaluate(
     as_of: dt.date,
     load_entrypoints: bool = False,
 ) -> list[Any]:
-    """Findings of the plugin's rules: with the engine when it exists, else the reference."""
-    engine_cls = _optional("policy_sdk.engine", "Engine") or _optional(
-        "policy_sdk.engine.engine", "Engine"
-    )
-    if engine_cls is not None:
-        engine = engine_cls([], plugins=[plugin], load_entrypoints=load_entrypoints)
-        return list(engine.evaluate(facts, as_of=as_of).findings)
-    from policy_sdk.reference import evaluate_reference
-    from policy_sdk.workdays import default_calendar
+    """Findings of the plugin's rules, by the engine (which loads them as users will)."""
+    from policy_sdk.api import Engine
 
-    return evaluate_reference(
-        modules,
-        facts,
-        as_of=as_of,
-        calendar=default_calendar(),
-        schema=schema_for(registry),
-        functions={name: spec.impl for name, spec in registry.functions.items()},
-    )
+    engine = Engine([], plugins=[plugin], load_entrypoints=load_entrypoints)
+    return list(engine.evaluate(facts, as_of=as_of).findings)

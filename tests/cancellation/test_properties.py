@@ -107,7 +107,7 @@ def requests(draw: st.DrawFn) -> tuple[Facts, tuple[str, ...], dict[str, Any]]:
     # our own models (overrides and stop dates often) and the facts loader's documents
     facts = draw(st.one_of(facts_models(), loaded_facts_models()))
     stops: list[str] = []
-    if facts.deployments and draw(st.booleans()):
+    if draw(st.booleans()) and facts.deployments:
         chosen = draw(st.lists(st.sampled_from(facts.deployments), min_size=1, max_size=4))
         for d in chosen:
             stops.append(d.algorithm if draw(st.booleans()) else f"{d.algorithm}@{d.platform}")

@@ -8,12 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from engine_support import AS_OF, COMPANY, ROOT, load
 
 from policy_sdk import ast
 from policy_sdk.engine.engine import Engine
 from policy_sdk.engine.reporters import BUILTIN_REPORTERS, render_sarif, render_text
 from policy_sdk.errors import EvaluationError, PolicySyntaxError
+
+from .engine_support import AS_OF, COMPANY, ROOT, load
 
 SCHEMA = ROOT / "docs" / "report.schema.json"
 

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from engine_support import COMPANY
 
 from policy_sdk.cli.main import main
+
+from .engine_support import COMPANY
 
 BASE = ["check", "--facts", str(COMPANY), "--as-of", "2026-11-20"]
 

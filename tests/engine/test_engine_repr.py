@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from policy_sdk import Engine, ValidationError
 
-CORE_ONLY = {"plugin_rules": False, "load_entrypoints": False}
+CORE_ONLY: dict[str, Any] = {"plugin_rules": False, "load_entrypoints": False}
 
 
 def test_a_deferred_engine_counts_its_parsed_rules() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from engine_support import AS_OF, load
 
 from policy_sdk.engine.engine import Engine
 from policy_sdk.engine.report import Report
+
+from .engine_support import AS_OF, load
 
 D = dt.date
 P = "cn.algorithm_filing/"

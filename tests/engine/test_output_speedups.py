@@ -12,13 +12,14 @@ import json
 from typing import Any
 
 import pytest
-from engine_support import AS_OF, load
 from hypothesis import given
 from hypothesis import strategies as st
 
 from policy_sdk.engine.engine import Engine
 from policy_sdk.engine.jsontext import dumps
 from policy_sdk.engine.report import STATUSES
+
+from .engine_support import AS_OF, load
 
 _text = st.text(alphabet=st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
     ["", "rule", "算法备案", 'quote " and \\ backslash', "line\nbreak\ttab", "\x00\x1f\x7f"]

@@ -6,10 +6,11 @@ import datetime as dt
 
 import attrs
 import pytest
-from engine_support import facts, rec_alg
 
 from policy_sdk.engine.engine import Engine
 from policy_sdk.facts.model import Algorithm, Deployment, Facts, Filing, Platform, Record
+
+from .engine_support import facts, rec_alg
 
 D = dt.date
 AS_OF = D(2026, 11, 20)

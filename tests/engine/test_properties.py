@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import TypeVar
 
 import attrs
 from hypothesis import given
@@ -15,6 +16,8 @@ from policy_sdk.facts.model import Facts, Filing
 from policy_sdk.syntax import parse_policy
 from policy_sdk.testing.strategies import facts_models
 from policy_sdk.workdays import WorkdayCalendar, YearSchedule
+
+T = TypeVar("T")
 
 # the strategies draw dates up to 2027; deadlines may run into 2028
 CALENDAR = WorkdayCalendar([YearSchedule(2027), YearSchedule(2028)])
@@ -40,7 +43,7 @@ def violations(report: Report) -> set[tuple[str, str | None, str | None, str | N
 def shuffled(facts: Facts, seed: int) -> Facts:
     rnd = random.Random(seed)
 
-    def mix(items: tuple[object, ...]) -> tuple[object, ...]:
+    def mix(items: tuple[T, ...]) -> tuple[T, ...]:
         out = list(items)
         rnd.shuffle(out)
         return tuple(out)

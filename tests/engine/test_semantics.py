@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
-from engine_support import facts, rec_alg
 
 from policy_sdk.engine.engine import Engine
 from policy_sdk.engine.report import Finding
@@ -14,13 +14,15 @@ from policy_sdk.errors import EvaluationError, ValidationError
 from policy_sdk.facts.model import Deployment, Facts, Filing, Platform, Record
 from policy_sdk.workdays import WorkdayCalendar
 
+from .engine_support import facts, rec_alg
+
 D = dt.date
 AS_OF = D(2026, 11, 20)
 LAUNCHED = D(2025, 1, 1)
 PLATFORMS = (Platform("app", "app"), Platform("mini", "mini_program"), Platform("web", "website"))
 
 
-def run(source: str, f: Facts, as_of: dt.date = AS_OF, **kw: object) -> list[Finding]:
+def run(source: str, f: Facts, as_of: dt.date = AS_OF, **kw: Any) -> list[Finding]:
     engine = Engine.from_source(source, load_entrypoints=False, plugin_rules=False, **kw)
     return list(engine.evaluate(f, as_of=as_of).findings)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from engine_support import AS_OF, facts, load, rec_alg
-
 from policy_sdk.engine.engine import Engine
 from policy_sdk.engine.reporters import render_text
 from policy_sdk.facts.model import Deployment, Filing, Platform
+
+from .engine_support import AS_OF, facts, load, rec_alg
 
 ENGINE = Engine()
 RULE = """rule displayed { ensure displayed per filing where filing.live }"""

@@ -7,11 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from facts_support import MINIMAL, SPECS, doc, errors, only
 
 from policy_sdk.errors import FactsError
 from policy_sdk.facts import build_schema, load_facts
 from policy_sdk.facts.model import Filing, Record
+
+from .facts_support import MINIMAL, SPECS, doc, errors, only
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "company.yaml"
 
@@ -453,4 +454,4 @@ def test_unsupported_tag_and_several_documents(tmp_path: Path) -> None:
 
 def test_empty_and_non_mapping_documents(tmp_path: Path) -> None:
     assert only(_yaml(tmp_path, "# nothing\n")).message == "the facts file is empty"
-    assert only([1, 2]).code == "type"  # type: ignore[arg-type]
+    assert only([1, 2]).code == "type"

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from facts_support import SPECS
 from hypothesis import given
 from hypothesis import strategies as st
 
 from policy_sdk.errors import FactsError
 from policy_sdk.facts import load_facts
 from policy_sdk.testing.strategies import facts_documents, facts_models
+
+from .facts_support import SPECS
 
 TEXT = {"id", "algorithm", "platform", "number", "kind", "name", "host", "type"}
 BOOLS = {"uses_recommendation", "public_opinion", "displayed", "batch_cancellation",

@@ -1,17 +1,18 @@
-"""Every hook is documented, typed, and exercised by the tests in this folder."""
+"""Every hook is documented, typed and called by the manager; shipped plugins use the
+registrar hook, not the deprecated ones."""
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import typing
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
-from policy_sdk.plugins import hookspecs
-from policy_sdk.plugins.manager import HOOK_NAMES, hook_names
+from policy_sdk.plugins import hookimpl, hookspecs
+from policy_sdk.plugins.manager import HOOK_NAMES, hook_names, load_registry
 
-HERE = Path(__file__).resolve().parent
 HOOKS = hook_names()
 
 
@@ -62,9 +63,70 @@ def test_no_hook_is_firstresult(name: str) -> None:
     assert not opts.get("firstresult")
 
 
-@pytest.mark.parametrize("name", HOOKS)
-def test_hook_is_exercised_by_a_test_here(name: str) -> None:
-    other_tests = [p for p in HERE.glob("test_*.py") if p.name != Path(__file__).name]
-    assert any(name in p.read_text(encoding="utf-8") for p in other_tests), (
-        f"hook `{name}` is not used by any test in tests/plugins"
-    )
+class _Spy:
+    """A plugin implementing every hook, recording which ones the manager calls."""
+
+    policy_sdk_plugin_name = "spy"
+
+    def __init__(self) -> None:
+        self.called: list[str] = []
+        for name in HOOKS:
+            setattr(self, name, hookimpl(self._recorder(name)))
+
+    def _recorder(self, name: str) -> Callable[..., list[object] | None]:
+        if name == "policy_sdk_register":
+            def register_hook(register: object) -> None:
+                self.called.append(name)
+
+            register_hook.__name__ = name
+            return register_hook
+
+        def hook() -> list[object]:
+            self.called.append(name)
+            return []
+
+        hook.__name__ = name
+        return hook
+
+
+def test_the_manager_calls_every_hook() -> None:
+    spy = _Spy()
+    with pytest.warns(DeprecationWarning, match="deprecated: implement `policy_sdk_register"):
+        load_registry(plugins=[spy], load_entrypoints=False)
+    assert sorted(spy.called) == list(HOOKS)
+
+
+# what each hook contributes, as the registry records it per plugin
+_FIELD = {
+    "policy_sdk_register_platform_types": "platform_types",
+    "policy_sdk_register_rules": "rules",
+    "policy_sdk_register_cancellation_strategies": "strategies",
+    "policy_sdk_register_functions": "functions",
+    "policy_sdk_register_reporters": "reporters",
+}
+
+
+def test_every_shipped_plugin_uses_the_registrar_hook_not_a_deprecated_one() -> None:
+    # the built-in core, the first-party platform plugins and the example plugin
+    import policy_sdk_quickapp
+
+    from policy_sdk.plugins import builtin
+
+    registry = load_registry()
+    modules = [builtin, policy_sdk_quickapp,
+               *(importlib.import_module(p.source or "") for p in registry.plugins
+                 if p.origin == "entrypoint" and p.distribution == "policy-sdk")]
+    assert len(modules) == 6
+    for module in modules:
+        assert hasattr(module, "policy_sdk_register"), module.__name__
+        for name in HOOKS:
+            if name != "policy_sdk_register":
+                assert not hasattr(module, name), (module.__name__, name)
+
+
+@pytest.mark.parametrize("field", sorted(set(_FIELD.values())))
+def test_every_kind_of_contribution_is_used_by_a_shipped_plugin(field: str) -> None:
+    # each contribution carries something real into the registry
+    registry = load_registry()
+    users = [p.name for p in registry.plugins if getattr(p, field)]
+    assert users, f"no shipped plugin contributes {field}"

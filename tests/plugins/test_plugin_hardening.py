@@ -184,10 +184,12 @@ def test_function_results_are_checked_against_their_declaration(returned: object
     (lambda r: r.add_platform_type(PlatformTypeSpec("smart_tv", "")),
      "platform type `smart_tv` has no description", "give it a description people can read"),
     (lambda r: r.add_platform_type(PlatformTypeSpec(
-        "smart_tv", "tv", attributes=(Attribute("platform", "vendor", "strng", "maker"),))),
+        "smart_tv", "tv",
+        attributes=(Attribute("platform", "vendor", "strng", "maker"),))),  # type: ignore[arg-type]
      "platform type `smart_tv`: attribute `vendor` has unknown type `strng`",
      "did you mean `string`?"),
-    (lambda r: r.add_platform_type(PlatformTypeSpec("smart_tv", "tv", aliases="evl")),
+    (lambda r: r.add_platform_type(PlatformTypeSpec(
+        "smart_tv", "tv", aliases="evl")),  # type: ignore[arg-type]
      "platform type `smart_tv`: aliases must be a tuple of names, not text",
      "write `aliases=('evl',)`"),
     (lambda r: r.add_platform_type(PlatformTypeSpec(3, "tv")),  # type: ignore[arg-type]
@@ -215,7 +217,7 @@ def test_load_time_checks_enforce_what_check_plugin_checks(call: Any, expected: 
 
 
 def _method(call: Any) -> str:
-    names = call.__code__.co_names
+    names: tuple[str, ...] = call.__code__.co_names
     return next(n for n in names if n.startswith("add_"))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from policy_sdk.cli.main import main
+from policy_sdk.facts import load_facts
 from policy_sdk.plugins import load_registry
 from policy_sdk.testing import check_plugin
 from policy_sdk.testing.conformance import run_plugin_rules
@@ -65,9 +66,6 @@ def _facts(vendors: list[str] | None) -> dict[str, Any]:
 
 
 def test_its_platform_type_is_accepted_in_a_facts_file() -> None:
-    load_facts = pytest.importorskip("policy_sdk.facts").__dict__.get("load_facts")
-    if load_facts is None:
-        pytest.skip("policy_sdk.facts.load_facts has not landed yet")
     facts = load_facts(_facts(["huawei"]))
     assert facts.platforms[0].type == "quick_app"  # the alias 快应用 normalized
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from policy_sdk._resources import default_policies_dir
 from policy_sdk.cli.main import main
+from policy_sdk.pipeline import default_policies_dir
 from policy_sdk.policytest import (
     PolicyTestError,
     engine_rule_set,

@@ -167,7 +167,7 @@ def test_lexical_errors() -> None:
     (d,) = one("require x per platform where a $ b").diagnostics
     assert (d.code, d.message) == ("unexpected-character", "unexpected character `$`")
     (d,) = one("require x per platform where a == （1）").diagnostics
-    assert d.message == "unexpected full-width character `（`"
+    assert d.message == "unexpected full-width left parenthesis `（` (U+FF08)"
     assert d.help == "use the ASCII `(` outside strings"
 
 

@@ -182,6 +182,7 @@ class PolicyGenerator:
 
         @st.composite
         def build(draw: st.DrawFn) -> ast.Expr:
+            left: ast.Expr
             left, attribute = draw(self.paths(ctx, type_))
             right: ast.Expr
             kind = draw(st.sampled_from(["literal", "literal", "null", "path"]))

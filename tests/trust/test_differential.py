@@ -15,12 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from policy_strategies import PolicyGenerator, as_of_dates, facts
 
 from policy_sdk import ast
+from policy_sdk.api import Engine
 from policy_sdk.engine.report import Finding
 from policy_sdk.facts.model import (
     Algorithm,
@@ -32,8 +32,6 @@ from policy_sdk.facts.model import (
 )
 from policy_sdk.reference import evaluate_reference
 from policy_sdk.workdays import default_calendar
-
-Engine = pytest.importorskip("policy_sdk.engine.engine").Engine
 
 RULES_PER_MODULE = 4
 FACTS_PER_EXAMPLE = 2
@@ -51,7 +49,7 @@ def engine_findings(module: ast.Module, facts: Facts, as_of: dt.date) -> list[Fi
 def reference_findings(module: ast.Module, facts: Facts, as_of: dt.date) -> list[Finding]:
     return evaluate_reference(
         [module], facts, as_of=as_of, calendar=CALENDAR, schema=_PROBE.schema,
-        functions=_PROBE.functions,
+        functions={name: spec.impl for name, spec in _PROBE.functions.items()},
     )
 
 

@@ -32,13 +32,15 @@ def _attempt(call: Any) -> Any:
         return exc
 
 
-SCALARS = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
-           | st.dates())
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3)
-                      | st.tuples(inner, inner) | st.dictionaries(st.text(max_size=4), inner,
-                                                                  max_size=2), max_leaves=6)
-NAMES = st.sampled_from(["smart_tv", "Smart-TV", "", "app", "mini_program", "auto", "x y"]) \
-    | st.text(max_size=8)
+SCALARS: st.SearchStrategy[Any] = (
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12) | st.dates())
+VALUES: st.SearchStrategy[Any] = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=4), inner, max_size=2),
+    max_leaves=6)
+NAMES: st.SearchStrategy[Any] = st.sampled_from(
+    ["smart_tv", "Smart-TV", "", "app", "mini_program", "auto", "x y"]) | st.text(max_size=8)
 
 
 @st.composite

@@ -1,0 +1,154 @@
+"""`validate`, `test` and the Engine read the same policy paths the same way.
+
+Each case builds a folder of policies (with the odd things people have in folders) and
+asks the three doors; they must agree on success, and on the error codes otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from policy_sdk import Engine, PolicySdkError
+from policy_sdk.cli.main import main
+
+RULE = 'rule r "t" {\n  require filing per platform where uses_recommendation\n}\n'
+BARE = "require filing per platform where uses_recommendation\n"
+
+
+def _ok(d: Path) -> None:
+    (d / "a.policy").write_text(RULE, encoding="utf-8")
+
+
+def _dir_named_policy(d: Path) -> None:
+    _ok(d)
+    (d / "sub.policy").mkdir()  # a folder, not a file: its own files count, it does not
+
+
+def _nested_in_dir_named_policy(d: Path) -> None:
+    (d / "sub.policy").mkdir()
+    (d / "sub.policy" / "a.policy").write_text(RULE, encoding="utf-8")
+
+
+def _empty_folder(d: Path) -> None:
+    (d / "notes.txt").write_text("not a policy", encoding="utf-8")
+
+
+def _empty_file(d: Path) -> None:
+    _ok(d)
+    (d / "b.policy").write_text("", encoding="utf-8")
+
+
+def _comment_only_file(d: Path) -> None:
+    _ok(d)
+    (d / "b.policy").write_text("# to do\n\n  # later\n", encoding="utf-8")
+
+
+def _dangling_link(d: Path) -> None:
+    _ok(d)
+    os.symlink(d / "gone.policy", d / "b.policy")
+
+
+def _fifo(d: Path) -> None:
+    _ok(d)
+    os.mkfifo(d / "b.policy")
+
+
+def _same_name_in_two_files(d: Path) -> None:
+    _ok(d)
+    (d / "b.policy").write_text(RULE, encoding="utf-8")
+
+
+def _same_bare_statement_in_two_files(d: Path) -> None:
+    (d / "a.policy").write_text(BARE, encoding="utf-8")
+    (d / "b.policy").write_text(BARE, encoding="utf-8")
+
+
+def _syntax_error(d: Path) -> None:
+    _ok(d)
+    (d / "b.policy").write_text("require filing per\n", encoding="utf-8")
+
+
+CASES: dict[str, tuple[Callable[[Path], None], set[str]]] = {
+    "plain": (_ok, set()),
+    "a folder named x.policy": (_dir_named_policy, set()),
+    "policies inside a folder named x.policy": (_nested_in_dir_named_policy, set()),
+    "an empty folder": (_empty_folder, {"no-policies"}),
+    "an empty policy file": (_empty_file, {"no-rules"}),
+    "a comment-only policy file": (_comment_only_file, {"no-rules"}),
+    "a dangling link": (_dangling_link, {"io"}),
+    "a named pipe": (_fifo, {"io"}),
+    "one rule id in two files": (_same_name_in_two_files, {"duplicate-rule"}),
+    "one bare statement in two files": (_same_bare_statement_in_two_files, {"duplicate-rule"}),
+    "a syntax error": (_syntax_error, {"syntax"}),
+}
+
+_CODE = re.compile(r"error\[([a-z-]+)\]")
+
+
+def _engine(folder: Path) -> set[str]:
+    try:
+        Engine([folder], load_entrypoints=False, plugin_rules=False)
+    except PolicySdkError as exc:
+        return {d.code for d in exc.diagnostics}
+    return set()
+
+
+def _validate(folder: Path, capsys: pytest.CaptureFixture[str]) -> set[str]:
+    code = main(["validate", "--no-entrypoints", "--no-plugin-rules", str(folder)])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    codes = set(_CODE.findall(err))
+    assert (code == 0) == (not codes), err
+    return codes
+
+
+def _test(folder: Path, tmp: Path, capsys: pytest.CaptureFixture[str]) -> set[str]:
+    tests = tmp / "tests"
+    tests.mkdir()
+    (tests / "x.tests.yaml").write_text(
+        f"policies: [{str(folder)!r}]\nas_of: 2026-01-05\ncases:\n"
+        "  - facts: {}\n    expect: [{rule: r, status: satisfied}]\n",
+        encoding="utf-8",
+    )
+    code = main(["test", "--no-entrypoints", "--no-coverage", str(tests)])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    codes = set(_CODE.findall(out.out + out.err))
+    assert (code == 2) == bool(codes), out  # 0 or 1: the policies loaded and ran
+    return codes
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="links and named pipes")
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_three_doors_agree(name: str, tmp_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    make, expected = CASES[name]
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    make(folder)
+    assert _engine(folder) == expected
+    assert _validate(folder, capsys) == expected
+    assert _test(folder, tmp_path, capsys) == expected
+
+
+def test_a_duplicate_names_both_places(tmp_path: Path) -> None:
+    _same_name_in_two_files(tmp_path)
+    with pytest.raises(PolicySdkError) as caught:
+        Engine([tmp_path], load_entrypoints=False, plugin_rules=False)
+    (d,) = caught.value.diagnostics
+    assert d.code == "duplicate-rule"
+    assert f"`{tmp_path / 'a.policy'}` line 1" in d.message
+    assert f"`{tmp_path / 'b.policy'}` line 1" in d.message
+
+
+def test_a_file_given_twice_is_read_once(tmp_path: Path) -> None:
+    _ok(tmp_path)
+    engine = Engine([tmp_path, tmp_path / "a.policy"], load_entrypoints=False,
+                    plugin_rules=False)
+    assert [r.id for r in engine.rules] == ["r"]
