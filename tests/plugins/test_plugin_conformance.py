@@ -20,6 +20,11 @@ from policy_sdk.plugins.specs import (
 )
 from policy_sdk.testing import check_plugin
 
+# these tests drive the deprecated list-returning hooks on purpose (they still work
+# for one release); the warning each use gives is tested in test_plugin_hardening.py
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:plugin .* deprecated. implement .policy_sdk_register:DeprecationWarning")
+
 
 def _problems(plugin: object) -> str:
     with pytest.raises(AssertionError) as info:

@@ -14,6 +14,11 @@ from policy_sdk.plugins.specs import (
     RuleSource,
 )
 
+# these tests drive the deprecated list-returning hooks on purpose (they still work
+# for one release); the warning each use gives is tested in test_plugin_hardening.py
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:plugin .* deprecated. implement .policy_sdk_register:DeprecationWarning")
+
 
 def _load(*plugins: object) -> object:
     return load_registry(plugins=list(plugins), load_entrypoints=False)

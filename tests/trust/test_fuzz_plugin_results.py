@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from fuzz_support import time_limit
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -84,6 +85,8 @@ def test_registrar_calls_are_accepted_or_refused_by_name(body: list[Any]) -> Non
                    for d in got.diagnostics), got.render()
 
 
+@pytest.mark.filterwarnings(
+    "ignore:plugin .* deprecated. implement .policy_sdk_register:DeprecationWarning")
 @settings(max_examples=150, deadline=None)
 @given(VALUES)
 def test_deprecated_hook_results(value: Any) -> None:
