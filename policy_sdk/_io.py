@@ -56,15 +56,16 @@ def atomic_write(
 
     Text is encoded as UTF-8 (an iterable of text pieces is written piece by piece, so a
     large report is never held twice). The new file keeps the old file's permission
-    bits. ``expect_digest``: the SHA-256 the file had when it was read; if it differs
-    now, nothing is written and ``file-changed`` is raised.
+    bits (a new file gets the bits ``open`` would give it). ``expect_digest``: the
+    SHA-256 the file had when it was read; if it differs now, nothing is written and
+    ``file-changed`` is raised.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:
         mode = target.stat().st_mode & 0o7777
     except FileNotFoundError:
-        mode = None
+        mode = 0o666 & ~_umask()  # what open() would give a new file
     except OSError as exc:
         raise _fail("write-failed", f"cannot write `{target}`: {_why(exc)}", str(target)) from None
     try:
@@ -83,8 +84,7 @@ def atomic_write(
                     out.write(piece.encode("utf-8", "backslashreplace"))
             out.flush()
             os.fsync(out.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)  # the temporary file was made 0600
         if expect_digest is not None:
             try:
                 now = digest(target.read_bytes())
@@ -114,6 +114,18 @@ def atomic_write(
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells (Linux);
+    elsewhere set and restored at once."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def _remove(tmp: Path) -> None:

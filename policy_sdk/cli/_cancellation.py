@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,6 +25,8 @@ class Loaded:
     capabilities: Mapping[str, Any]
     strategies: Mapping[str, Any]
     calendar: Any  # policy_sdk.workdays.WorkdayCalendar
+    #: the loaded plugins' infos (for a report's audit header)
+    plugins: tuple[Any, ...] = ()
 
 
 def fail(err: PolicySdkError) -> NoReturn:
@@ -53,6 +54,8 @@ class Common:
     plugin: tuple[str, ...]
     disable: tuple[str, ...]
     no_entrypoints: bool
+    #: ``-o/--output FILE``, or None for stdout
+    output_file: str | None = None
 
     def load(self, check_registry: Callable[[Any], None] | None = None) -> Loaded:
         """Plugins first (they bring the platform types), then the facts, then the calendar.
@@ -71,7 +74,11 @@ class Common:
         )
         if check_registry is not None:
             check_registry(registry)
-        facts = load_facts(self.facts_file, platform_types=registry.platform_types)
+        from policy_sdk.reports.progress import progress
+
+        with progress(self.facts_file) as step:  # on stderr, for long loads in a terminal
+            step("读取事实 loading facts")
+            facts = load_facts(self.facts_file, platform_types=registry.platform_types)
         calendar = (
             WorkdayCalendar.from_file(self.calendar_file, base=default_calendar())
             if self.calendar_file
@@ -84,11 +91,34 @@ class Common:
             },
             strategies=dict(registry.strategies),
             calendar=calendar,
+            plugins=tuple(registry.plugins),
         )
 
-    def output(self, result: R, render: Callable[[R], None]) -> None:
-        """``result.to_json()`` for ``--format json``, else ``render(result)`` as tables."""
-        if self.fmt == "json":
+    def output(self, result: R, render: Callable[[R], None], loaded: Loaded | None = None
+               ) -> None:
+        """``result.to_json()`` for ``--format json``, html/csv/xlsx (with ``loaded``),
+        else ``render(result)`` as tables; to ``-o FILE`` when given."""
+        from policy_sdk.reports import FILE_FORMATS
+        from policy_sdk.reports.cli import emit, render_cancellation
+
+        if self.fmt in FILE_FORMATS and loaded is not None:
+            with reporting_errors():
+                data = render_cancellation(self.fmt, result, loaded=loaded,
+                                           facts_file=self.facts_file)
+                emit(data, self.output_file)
+        elif self.output_file is not None:
+            import contextlib
+            import io
+
+            buffer = io.StringIO()
+            if self.fmt == "json":
+                buffer.write(result.to_json() + "\n")  # type: ignore[attr-defined]
+            else:
+                with contextlib.redirect_stdout(buffer):
+                    render(result)
+            with reporting_errors():
+                emit(buffer.getvalue(), self.output_file)
+        elif self.fmt == "json":
             click.echo(result.to_json())  # type: ignore[attr-defined]
         else:
             render(result)
@@ -108,8 +138,12 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
         plugin: tuple[str, ...],
         disable: tuple[str, ...],
         no_entrypoints: bool,
+        output: str | None = None,
         **own: Any,
     ) -> None:
+        from policy_sdk.reports.cli import check_binary
+
+        check_binary(fmt, output)
         common = Common(
             facts_file=facts_file,
             as_of=as_of or _today(),
@@ -118,17 +152,22 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
             plugin=plugin,
             disable=disable,
             no_entrypoints=no_entrypoints,
+            output_file=output,
         )
         command(common, **own)
 
-    func: Callable[..., None] = plugin_options(with_common)
+    from policy_sdk.reports.cli import output_option
+
+    func: Callable[..., None] = output_option(plugin_options(with_common))
     func = click.option(
         "--format",
         "fmt",
-        type=Choice(["text", "json"]),
+        type=Choice(["text", "json", "html", "csv", "xlsx"]),
+        metavar="FORMAT",
         default="text",
         show_default=True,
-        help="output: text tables for people, json for programs",
+        help="output: text tables for people, json for programs, html (one "
+        "self-contained page), csv or xlsx (spreadsheets)",
     )(func)
     func = click.option(
         "--calendar",
@@ -157,27 +196,34 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def console() -> Any:
-    from rich.console import Console
+    """A console as wide as the terminal (``COLUMNS``, else 80 through a pipe): tables
+    wrap their cells to fit, never cutting an identifier short."""
+    from policy_sdk.reports.tables import console as make
 
-    width = max(120, shutil.get_terminal_size((160, 24)).columns)
-    return Console(highlight=False, width=width, soft_wrap=False)
+    return make()
 
 
 def table(title: str, columns: Sequence[str]) -> Any:
-    """A left-titled rich table with these columns (a filing number never wraps)."""
-    from rich.table import Table
+    """A left-titled rich table with these columns; cells wrap (a long identifier is
+    folded over lines, never cut short with an ellipsis)."""
+    from policy_sdk.reports.tables import table as make
 
-    t = Table(title=title, title_justify="left")
-    for col in columns:
-        t.add_column(col, no_wrap=col == "filing")
-    return t
+    return make(title, columns)
+
+
+def cell(value: str) -> str:
+    """User text for a table cell: shown as it is (no markup; control characters
+    escaped)."""
+    from policy_sdk.reports.tables import cell as make
+
+    return make(value)
 
 
 def date_cell(d: dt.date | None) -> str:
     return d.isoformat() if d is not None else "-"
 
 
-def overdue_cell(flag: bool) -> str:
+def overdue_cell(flag: bool) -> str:  # markup of ours, not user text
     return "[bold red]overdue[/]" if flag else ""
 
 

@@ -17,6 +17,7 @@ import click
 from policy_sdk.cli.params import Choice, Date, SafePath, choices_message, fail_option
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
+from policy_sdk.reports.cli import output_option
 
 
 @click.command("check")
@@ -31,7 +32,8 @@ from policy_sdk.errors import PolicySdkError
               "YYYY-MM-DD (default: today)")
 @click.option("--format", "fmt", default="text", show_default=True, metavar="FORMAT",
               help="output: text for people, json for programs, sarif for code-scanning "
-              "tools, or a format a plugin adds")
+              "tools, html (one self-contained page), csv or xlsx (spreadsheets), or a "
+              "format a plugin adds")
 @click.option("--severity", type=Choice(["mandatory", "advisory"]),
               help="show only mandatory or only advisory findings (default: both; the "
               "summary counts all)")
@@ -44,8 +46,10 @@ from policy_sdk.errors import PolicySdkError
               "the built-in calendar does not know yet (default: no file)")
 @click.option("--no-plugin-rules", is_flag=True,
               help="run only the policies, not the rules plugins contribute")
-@click.option("--color/--no-color", default=None, help="colour the text output "
-              "(default: when writing to a terminal)")
+@click.option("--color/--no-color", default=None, help="colour the text output, even "
+              "through a pipe (default: when writing to a terminal, unless NO_COLOR is set; "
+              "FORCE_COLOR forces it)")
+@output_option
 @plugin_options
 def check(
     facts_file: str,
@@ -58,6 +62,7 @@ def check(
     calendar_file: str | None,
     no_plugin_rules: bool,
     color: bool | None,
+    output: str | None,
     plugin: Sequence[str],
     disable: Sequence[str],
     no_entrypoints: bool,
@@ -85,19 +90,44 @@ def check(
             plugin_rules=not no_plugin_rules,
             calendar=calendar,
         )
+        from policy_sdk.reports import FILE_FORMATS
+        from policy_sdk.reports.cli import check_binary, emit, render_check
+
         reporter = engine.registry.reporters.get(fmt)
-        if reporter is None:  # the formats are known once the plugins are loaded
-            fail_option("--format", choices_message(fmt, sorted(engine.registry.reporters)))
-        report = engine.evaluate(facts_file, as_of=day)
-        use_color = color if color is not None else sys.stdout.isatty()
-        text = _render(reporter, report, include_all=include_all, severity=severity,
-                       color=use_color, facts_file=facts_file)
+        if reporter is None and fmt not in FILE_FORMATS:  # known once the plugins are loaded
+            fail_option("--format", choices_message(
+                fmt, sorted({*engine.registry.reporters, *FILE_FORMATS})))
+        check_binary(fmt, output)
+        from policy_sdk.reports.progress import progress
+
+        text: str | bytes
+        with progress(facts_file) as step:  # on stderr, for long runs in a terminal
+            step("读取事实 loading facts")
+            facts = engine.load_facts(facts_file)
+            step("评估 evaluating")
+            report = engine.evaluate(facts, as_of=day)
+            step("生成报告 writing the report")
+            if fmt in FILE_FORMATS:
+                text = render_check(fmt, report, engine=engine, facts=facts,
+                                    facts_file=facts_file, include_all=include_all,
+                                    severity=severity)
+            else:
+                from policy_sdk.reports.text import use_color as want_color
+
+                use_color = want_color(color) if output is None else bool(color)
+                text = _render(reporter, report, include_all=include_all, severity=severity,
+                               color=use_color, facts_file=facts_file)
         for warning in engine.warnings:
             click.echo(warning.render(), err=True)
     except PolicySdkError as err:
         click.echo(err.render(), err=True)
+        _error_document(fmt, err, as_of, output)
         sys.exit(2)
-    click.echo(text, nl=not text.endswith("\n"))
+    try:  # written as it is: colour codes asked for are kept, through a pipe too
+        emit(text, output)
+    except PolicySdkError as err:
+        click.echo(err.render(), err=True)
+        sys.exit(2)
     sys.exit(0 if exit_zero or not report.failed else 1)
 
 
@@ -124,3 +154,20 @@ def _render(reporter: Any, report: Any, **options: Any) -> str:
             [Diagnostic("reporter-failed", f"reporter `{reporter.name}` did not return text")]
         )
     return text
+
+
+def _error_document(fmt: str, err: PolicySdkError, as_of: dt.date | None,
+                    output: str | None) -> None:
+    """``--format json|sarif`` on bad input: a document carrying the errors, so that a
+    CI uploader gets a valid file (the exit status stays 2)."""
+    from policy_sdk.engine.engine import parse_as_of
+    from policy_sdk.reports.cli import emit
+    from policy_sdk.reports.sarif import error_document
+
+    document = error_document(fmt, err, as_of=parse_as_of(as_of))  # default: today in China
+    if document is None:
+        return
+    try:
+        emit(document, output)
+    except PolicySdkError as failed:
+        click.echo(failed.render(), err=True)

@@ -8,6 +8,7 @@ import click
 
 from policy_sdk.cli._cancellation import (
     Common,
+    cell,
     common_options,
     console,
     date_cell,
@@ -18,7 +19,6 @@ from policy_sdk.cli._cancellation import (
 
 
 def render_inventory(inv: Any) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     out = console()
@@ -31,13 +31,13 @@ def render_inventory(inv: Any) -> None:
     )
     for f in inv.filings:
         t.add_row(
-            escape(f.filing),
-            escape(f.algorithm),
-            ", ".join(f.algorithm_types),
-            ", ".join(f"{d.platform} ({d.state})" for d in f.deployments),
-            ", ".join(f.platform_types),
-            f.status,
-            f.deployment_state,
+            cell(f.filing),
+            cell(f.algorithm),
+            cell(", ".join(f.algorithm_types)),
+            cell(", ".join(f"{d.platform} ({d.state})" for d in f.deployments)),
+            cell(", ".join(f.platform_types)),
+            cell(f.status),
+            cell(f.deployment_state),
         )
     out.print(t)
     counts = Table(title="counts", title_justify="left")
@@ -51,7 +51,7 @@ def render_inventory(inv: Any) -> None:
         ("status", inv.by_status),
     ):
         for k, v in mapping.items():
-            counts.add_row(label, escape(k), str(v))
+            counts.add_row(label, cell(k), str(v))
     out.print(counts)
     for title, items in (
         ("cancellation due (20 working days after the stop)", inv.cancellation_due),
@@ -60,9 +60,9 @@ def render_inventory(inv: Any) -> None:
         t = table(title, ("filing", "algorithm", "stopped platforms", "stopped on", "deadline", ""))
         for d in items:
             t.add_row(
-                escape(d.filing),
-                escape(d.algorithm),
-                ", ".join(d.stopped_platforms),
+                cell(d.filing),
+                cell(d.algorithm),
+                cell(", ".join(d.stopped_platforms)),
                 date_cell(d.stopped_on),
                 date_cell(d.deadline),
                 overdue_cell(d.overdue),
@@ -74,10 +74,10 @@ def render_inventory(inv: Any) -> None:
     )
     for u in inv.unfiled:
         t.add_row(
-            escape(u.algorithm),
-            escape(u.platform),
-            u.platform_type,
-            u.status,
+            cell(u.algorithm),
+            cell(u.platform),
+            cell(u.platform_type),
+            cell(u.status),
             date_cell(u.launched_on),
             "yes" if u.uses_recommendation else "no",
         )
@@ -87,7 +87,7 @@ def render_inventory(inv: Any) -> None:
         ("filing", "algorithm", "platforms without deployment"),
     )
     for o in inv.orphans:
-        t.add_row(escape(o.filing), escape(o.algorithm), ", ".join(o.undeployed))
+        t.add_row(cell(o.filing), cell(o.algorithm), cell(", ".join(o.undeployed)))
     out.print(t if inv.orphans else "[bold]filings with no deployment[/]: none")
     t = table(
         "platforms with special cancellation requirements",
@@ -95,11 +95,11 @@ def render_inventory(inv: Any) -> None:
     )
     for p in inv.special_platforms:
         t.add_row(
-            escape(p.platform),
-            p.platform_type,
+            cell(p.platform),
+            cell(p.platform_type),
             "yes" if p.accepts_batch else "no",
             "yes" if p.item_verification else "no",
-            escape("; ".join(p.required_materials)) or "-",
+            cell("; ".join(p.required_materials)) or "-",
             "facts override" if p.overridden else "platform type",
         )
     out.print(t if inv.special_platforms else "[bold]special cancellation requirements[/]: none")
@@ -119,4 +119,4 @@ def inventory(common: Common) -> None:
             calendar=loaded.calendar,
             as_of=common.as_of,
         )
-    common.output(inv, render_inventory)
+    common.output(inv, render_inventory, loaded)

@@ -9,6 +9,7 @@ import click
 
 from policy_sdk.cli._cancellation import (
     Common,
+    cell,
     common_options,
     console,
     date_cell,
@@ -20,41 +21,39 @@ from policy_sdk.cli.params import Date, choices_message, fail_option
 
 
 def render_plan(plan: Any) -> None:
-    from rich.markup import escape
-
     out = console()
     strategy = plan.strategy
     if plan.requested_strategy != plan.strategy:
         strategy = f"{plan.requested_strategy} → {plan.strategy}"
     out.print(
-        f"[bold]cancellation plan[/] as of {plan.as_of.isoformat()} (strategy {strategy}): "
+        f"[bold]cancellation plan[/] as of {plan.as_of.isoformat()} (strategy {cell(strategy)}): "
         f"{plan.applications} application(s), {len(plan.changes)} change(s), "
         f"{len(plan.kept)} kept; first deadline {date_cell(plan.deadline)}"
     )
     if plan.considered:
         out.print(
             "strategies compared: "
-            + ", ".join(
+            + cell(", ".join(
                 f"{c.strategy} {c.applications}" + ("" if c.eligible else " (rejected)")
                 for c in plan.considered
-            )
+            ))
         )
     for i, b in enumerate(plan.batches, 1):
         t = table(
-            f"batch {i}: {escape(b.reason)}",
+            f"batch {i}: {cell(b.reason)}",
             ("filing", "algorithm", "platforms", "stopped on", "deadline", ""),
         )
         for f in b.filings:
             t.add_row(
-                escape(f.filing),
-                escape(f.algorithm),
-                ", ".join(f.platforms),
+                cell(f.filing),
+                cell(f.algorithm),
+                cell(", ".join(f.platforms)),
                 date_cell(f.stopped_on),
                 date_cell(f.deadline),
                 overdue_cell(f.overdue),
             )
         out.print(t)
-        out.print("  materials: " + escape("; ".join(b.materials)))
+        out.print("  materials: " + cell("; ".join(b.materials)))
     if plan.singles:
         t = table(
             "singles (cancelled one by one)",
@@ -62,12 +61,12 @@ def render_plan(plan: Any) -> None:
         )
         for s in plan.singles:
             t.add_row(
-                escape(s.filing.filing),
-                escape(s.filing.algorithm),
-                ", ".join(s.filing.platforms),
+                cell(s.filing.filing),
+                cell(s.filing.algorithm),
+                cell(", ".join(s.filing.platforms)),
                 date_cell(s.filing.deadline),
                 overdue_cell(s.filing.overdue),
-                escape(s.reason),
+                cell(s.reason),
             )
         out.print(t)
     if plan.changes:
@@ -77,10 +76,10 @@ def render_plan(plan: Any) -> None:
         )
         for c in plan.changes:
             t.add_row(
-                escape(c.filing),
-                escape(c.algorithm),
-                ", ".join(c.remove),
-                ", ".join(c.keep),
+                cell(c.filing),
+                cell(c.algorithm),
+                cell(", ".join(c.remove)),
+                cell(", ".join(c.keep)),
                 date_cell(c.deadline),
                 overdue_cell(c.overdue),
             )
@@ -88,12 +87,12 @@ def render_plan(plan: Any) -> None:
     if plan.kept:
         t = table("kept (must not be cancelled)", ("filing", "algorithm", "reason"))
         for k in plan.kept:
-            t.add_row(escape(k.filing), escape(k.algorithm), escape(k.reason))
+            t.add_row(cell(k.filing), cell(k.algorithm), cell(k.reason))
         out.print(t)
     if not (plan.batches or plan.singles or plan.changes or plan.kept):
         out.print("nothing to cancel or change")
     for w in plan.warnings:
-        out.print(f"[yellow]warning[/]: {escape(w)}")
+        out.print(f"[yellow]warning[/]: {cell(w)}")
 
 
 @click.command("plan-cancel",
@@ -147,4 +146,4 @@ def plan_cancel(common: Common, stops: tuple[str, ...], on: dt.date | None, stra
             as_of=common.as_of,
             strategy=strategy,
         )
-    common.output(plan, render_plan)
+    common.output(plan, render_plan, loaded)

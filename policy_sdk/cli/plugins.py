@@ -228,49 +228,56 @@ def _rule_ids(registry: Any) -> dict[str, list[str]]:
     return out
 
 
-def _cell(items: Sequence[str]) -> str:
-    return "\n".join(items) if items else "-"
+def _lines(pairs: Sequence[tuple[str, Sequence[str] | str]]) -> str:
+    """``name: a, b`` lines of what is there (nothing for an empty list)."""
+    from policy_sdk.reports.tables import cell
+
+    out = []
+    for name, value in pairs:
+        text = value if isinstance(value, str) else ", ".join(value)
+        if text:
+            out.append(f"{name}: {cell(text)}")
+    return "\n".join(out) or "-"
 
 
 def _render_text(registry: Any, rule_ids: dict[str, list[str]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    """Two tables as wide as the terminal (80 columns through a pipe): each plugin with
+    what it contributes, each platform type with its cancellation capabilities; the
+    varying parts are lines in one cell, so nothing is squeezed to nothing."""
+    from policy_sdk.reports.tables import cell, console, table
 
-    probe = Console()
-    console = Console(width=probe.width if probe.is_terminal else 160)
-    table = Table(title="policy-sdk plugins", show_lines=True)
-    for column in ("plugin", "version", "from", "platform types", "rules", "strategies",
-                   "functions", "reporters"):
-        table.add_column(column, no_wrap=column != "from", overflow="fold")
+    out = console()
+    plugins = table("policy-sdk plugins", ("plugin", "version", "contributes"),
+                    show_lines=True)
     for info in registry.plugins:
-        table.add_row(
-            info.name,
-            info.version or "-",
-            info.where,
-            _cell([*info.platform_types, *(f"refines {t}" for t in info.extends),
-                   *(f"kind {k}" for k in info.obligation_kinds)]),
-            _cell(sorted(rule_ids.get(info.name, []))),
-            _cell(info.strategies),
-            _cell(info.functions),
-            _cell(info.reporters),
+        plugins.add_row(
+            cell(info.name),
+            cell(info.version or "-"),
+            _lines([
+                ("from", info.where),
+                ("platform types", info.platform_types),
+                ("refines", info.extends),
+                ("obligation kinds", info.obligation_kinds),
+                ("rules", sorted(rule_ids.get(info.name, []))),
+                ("strategies", info.strategies),
+                ("functions", info.functions),
+                ("reporters", info.reporters),
+            ]),
         )
-    console.print(table)
-    types_ = Table(title="platform types", show_lines=False)
-    for column in ("type", "plugin", "aliases", "batch cancellation", "description"):
-        types_.add_column(column, overflow="fold")
+    out.print(plugins)
+    types_ = table("platform types", ("type", "about"), show_lines=True)
     for name, spec in registry.platform_types.items():
         caps = spec.capabilities
         batch = "yes" if caps.accepts_batch else (
             "no (item-by-item verification)" if caps.item_verification else "no"
         )
-        types_.add_row(
-            name,
-            registry.platform_type_plugins.get(name, "-"),
-            ", ".join(spec.aliases) or "-",
-            batch,
-            spec.description,
-        )
-    console.print(types_)
+        about = _lines([
+            ("plugin", registry.platform_type_plugins.get(name, "-")),
+            ("aliases", spec.aliases),
+            ("batch cancellation", batch),
+        ])
+        types_.add_row(cell(name), about + "\n" + cell(spec.description or ""))
+    out.print(types_)
 
 
 @click.command("plugins", short_help="List the loaded plugins and what each contributes.")

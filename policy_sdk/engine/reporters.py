@@ -9,7 +9,6 @@ options below as keyword arguments it may ignore (``include_all``, ``severity``,
 
 from __future__ import annotations
 
-import io
 from typing import Any, Final
 
 from policy_sdk._gc import gc_paused
@@ -25,84 +24,26 @@ def _listed(report: Report, include_all: bool, severity: str | None) -> tuple[Fi
 
 
 def summary_line(report: Report) -> str:
-    c = report.counts
-    return (
-        f"{c.get('violated', 0)} violated, {c.get('pending', 0)} pending, "
-        f"{c.get('satisfied', 0)} satisfied, {c.get('not_applicable', 0)} not applicable "
-        f"(as of {report.as_of.isoformat()})"
-    )
+    from policy_sdk.reports.text import summary_line as line
+
+    return line(report)
 
 
 # --- text ----------------------------------------------------------------------------
-
-_STYLE: Final = {
-    "violated": "bold red",
-    "pending": "yellow",
-    "satisfied": "green",
-    "not_applicable": "dim",
-}
 
 
 def render_text(
     report: Report, *, include_all: bool = False, severity: str | None = None,
     color: bool = False, **_: Any,
 ) -> str:
-    """Findings for people, grouped by platform (then algorithm), with a summary line.
+    """Findings for people, grouped by platform (then algorithm), with a summary line
+    (:mod:`policy_sdk.reports.text`: plain text without colour, rich with it; user text
+    never read as markup, control characters shown escaped).
 
     A per-filing finding is shown under each platform its filing names."""
-    from rich.console import Console
-    from rich.markup import escape
+    from policy_sdk.reports.text import render_text as render
 
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=100,
-                      highlight=False, soft_wrap=True)
-    findings = _listed(report, include_all, severity)
-    groups: dict[str, list[Finding]] = {}
-    for f in findings:
-        for head in _heads(f):
-            groups.setdefault(head, []).append(f)
-    order = sorted(groups, key=lambda h: (not h.startswith("platform"), h))
-    for head in order:
-        console.print(f"[bold]{escape(head)}[/bold]")
-        for f in sorted(groups[head], key=lambda f: (f.algorithm or "", f.filing or "",
-                                                      f.rule, f.status)):
-            subject = " ".join(
-                x for x in (
-                    f"algorithm {f.algorithm}" if f.algorithm and f.platform is None
-                    and f.filing is None else (f.algorithm or ""),
-                    f"filing {f.filing}" if f.filing else "",
-                ) if x
-            )
-            due = f" (due {f.deadline.isoformat()})" if f.deadline else ""
-            advisory = " [advisory]" if f.severity == "advisory" else ""
-            console.print(
-                f"  [{_STYLE[f.status]}]{f.status:<14}[/] {escape(f.rule)}"
-                f"{escape(advisory)}  {escape(subject)}{due}"
-            )
-            console.print(f"      {escape(f.message)}")
-            if f.citation:
-                console.print(f"      [dim]basis:[/dim] {escape(f.citation)}")
-            for line in f.explanation:
-                console.print(f"      [dim]-[/dim] {escape(line)}")
-            if f.remedy and f.status in _SHOWN:
-                console.print(f"      [dim]remedy:[/dim] {escape(f.remedy)}")
-        console.print()
-    if not findings:
-        console.print("no findings to show")
-    console.print(f"[bold]{escape(summary_line(report))}[/bold]")
-    return buffer.getvalue()
-
-
-def _heads(f: Finding) -> list[str]:
-    """The groups a finding is shown in: its platform; each platform its filing names
-    (a per-filing finding concerns all of them); else filings, algorithms, organization."""
-    if f.platform is not None:
-        return [f"platform {f.platform}"]
-    if f.filing is not None:
-        return [f"platform {p}" for p in f.platforms] or ["filings"]
-    if f.algorithm is not None:
-        return ["algorithms"]
-    return ["organization"]
+    return render(report, include_all=include_all, severity=severity, color=color)
 
 
 # --- json ----------------------------------------------------------------------------
@@ -136,7 +77,9 @@ def _sarif(
     report: Report, include_all: bool, severity: str | None, facts_file: str | None
 ) -> str:
     from policy_sdk import __version__
+    from policy_sdk.reports.sarif import Locations
 
+    where = Locations()  # uriBaseId'd, percent-encoded locations that exist for the user
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     for info in report.rules:
@@ -162,9 +105,9 @@ def _sarif(
             level = "warning"
         locations: list[dict[str, Any]] = []
         if f.facts_line is not None and facts_file:
-            locations.append(_location(facts_file, f.facts_line, 1, f.facts_path))
+            locations.append(where.location(facts_file, f.facts_line, 1, f.facts_path))
         if f.span is not None:
-            locations.append(_location(f.span.file, f.span.line, f.span.column, "rule"))
+            locations.append(where.location(f.span.file, f.span.line, f.span.column, "rule"))
         result: dict[str, Any] = {
             "ruleId": f.rule,
             "level": level,
@@ -185,7 +128,7 @@ def _sarif(
         if f.rule in index:
             result["ruleIndex"] = index[f.rule]
         results.append(result)
-    doc = {
+    doc: dict[str, Any] = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [
@@ -203,31 +146,9 @@ def _sarif(
             }
         ],
     }
+    if where.bases:
+        doc["runs"][0]["originalUriBaseIds"] = where.bases
     return json_text(doc, indent=2) + "\n"  # json.dumps's text, written faster
-
-
-def _location(file: str, line: int, column: int, what: str | None) -> dict[str, Any]:
-    uri = file if file.startswith("plugin:") else _relative(file).replace("\\", "/")
-    loc: dict[str, Any] = {
-        "physicalLocation": {
-            "artifactLocation": {"uri": uri},
-            "region": {"startLine": line, "startColumn": column},
-        }
-    }
-    if what:
-        loc["message"] = {"text": what}
-    return loc
-
-
-def _relative(file: str) -> str:
-    """A path relative to the working directory when it lies below it (SARIF base)."""
-    import os
-
-    try:
-        rel = os.path.relpath(file)
-    except ValueError:  # another drive on Windows
-        return file
-    return file if rel.startswith("..") else rel
 
 
 def _sarif_message(f: Finding) -> str:

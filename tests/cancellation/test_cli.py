@@ -31,7 +31,9 @@ def test_plan_cancel_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert [c["algorithm"] for c in plan["changes"]] == ["ad-delivery"]
 
 
-def test_plan_cancel_text(capsys: pytest.CaptureFixture[str]) -> None:
+def test_plan_cancel_text(capsys: pytest.CaptureFixture[str],
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough that no reason wraps
     code, out, _ = run(capsys, "plan-cancel", "--facts", str(COMPANY), "--as-of", "2026-11-20")
     assert code == 0
     assert "batch 1" in out

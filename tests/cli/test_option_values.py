@@ -40,16 +40,19 @@ def test_a_bad_stop_date_names_the_option(capsys: pytest.CaptureFixture[str]) ->
     ("args", "message"),
     [
         (["check", *FACTS, "--format", "jsn"],
-         "option `--format`: `jsn` is not one of `json`, `sarif`, `text`; did you mean `json`?"),
+         "option `--format`: `jsn` is not one of `csv`, `html`, `json`, `sarif`, `text`, "
+         "`xlsx`; did you mean `json`?"),
         (["check", *FACTS, "--format", "bogus"],
-         "option `--format`: `bogus` is not one of `json`, `sarif`, `text`"),
+         "option `--format`: `bogus` is not one of `csv`, `html`, `json`, `sarif`, `text`, "
+         "`xlsx`"),
         (["check", *FACTS, "--severity", "advisroy"],
          "option `--severity`: `advisroy` is not one of `mandatory`, `advisory`; "
          "did you mean `advisory`?"),
         (["inventory", *FACTS, "--format", "jsn"],
-         "option `--format`: `jsn` is not one of `text`, `json`; did you mean `json`?"),
+         "option `--format`: `jsn` is not one of `text`, `json`, `html`, `csv`, `xlsx`; "
+         "did you mean `json`?"),
         (["plan-cancel", *FACTS, "--format", "xml"],
-         "option `--format`: `xml` is not one of `text`, `json`"),
+         "option `--format`: `xml` is not one of `text`, `json`, `html`, `csv`, `xlsx`"),
         (["plan-cancel", *FACTS, "--strategy", "bach"],
          "option `--strategy`: `bach` is not one of `auto`, `batch`, `single`; "
          "did you mean `batch`?"),

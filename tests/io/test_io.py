@@ -115,3 +115,12 @@ def test_lone_surrogates_never_become_invalid_utf8(tmp_path: Path) -> None:
     f = tmp_path / "r.json"
     atomic_write(f, "\ud800")
     assert f.read_bytes().decode("utf-8") == "\\ud800"
+
+
+def test_a_new_file_gets_the_permissions_open_would_give(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        atomic_write(tmp_path / "new.json", "{}")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o640

@@ -94,4 +94,4 @@ def test_policy_sdk_plugins_shows_what_it_refines() -> None:
               if p["name"] == "policy_sdk_morehosts"]
     assert info["extends"] == ["mini_program"]
     text = CliRunner().invoke(cli, ["plugins", "-p", "policy_sdk_morehosts"]).output
-    assert "refines mini_program" in text
+    assert "refines: mini_program" in text

@@ -1,0 +1,307 @@
+"""The text report of ``policy-sdk check``, written for people and for pipes.
+
+Two writers, one text:
+
+* :func:`plain_text` — no colour: the lines are made with plain string operations and
+  joined once (no console, no markup parsing, no per-line rendering), so a report of
+  hundreds of thousands of findings costs about what its JSON costs.
+* :func:`rich_text` — the slow twin through ``rich`` (markup, styles), used for colour.
+  Without colour it gives exactly the plain writer's text (a property test checks it).
+
+Everything that comes from the user (ids, names, messages, explanations) is shown as
+it is: never read as rich markup (``[red]``, ``[/]``), never as emoji codes
+(``:cn:``), and control characters and terminal escape sequences are shown escaped
+(:func:`safe`), so a facts file cannot move the cursor or recolour a terminal.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Mapping
+from typing import IO, Any, Final
+
+_SHOWN: Final = ("violated", "pending")
+_ALL: Final = ("violated", "pending", "satisfied", "not_applicable")
+
+STYLE: Final[Mapping[str, str]] = {
+    "violated": "bold red",
+    "pending": "yellow",
+    "satisfied": "green",
+    "not_applicable": "dim",
+}
+
+#: C0 and C1 controls, DEL, and the bidirectional overrides/isolates that reorder text
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_NAMED: Final = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\x1b"}
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    c = m.group()
+    named = _NAMED.get(c)
+    if named is not None:
+        return named
+    n = ord(c)
+    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+
+
+def safe(text: str) -> str:
+    """``text`` with control characters, escape sequences and bidi controls written as
+    ``\\x1b``, ``\\n``, ``\\u202e`` …; everything else unchanged."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_escape_char, text)
+
+
+def summary_line(report: Any) -> str:
+    c = report.counts
+    return (
+        f"{c.get('violated', 0)} violated, {c.get('pending', 0)} pending, "
+        f"{c.get('satisfied', 0)} satisfied, {c.get('not_applicable', 0)} not applicable "
+        f"(as of {report.as_of.isoformat()})"
+    )
+
+
+def heads(f: Any) -> list[str]:
+    """The groups a finding is shown in: its platform; each platform its filing names
+    (a per-filing finding concerns all of them); else filings, algorithms, organization."""
+    if f.platform is not None:
+        return [f"platform {f.platform}"]
+    if f.filing is not None:
+        return [f"platform {p}" for p in f.platforms] or ["filings"]
+    if f.algorithm is not None:
+        return ["algorithms"]
+    return ["organization"]
+
+
+def _groups(report: Any, include_all: bool, severity: str | None
+            ) -> tuple[tuple[Any, ...], list[tuple[str, list[Any]]]]:
+    findings = report.select(_ALL if include_all else _SHOWN, severity=severity)
+    groups: dict[str, list[Any]] = {}
+    for f in findings:
+        for head in heads(f):
+            groups.setdefault(head, []).append(f)
+    order = sorted(groups, key=lambda h: (not h.startswith("platform"), h))
+    return findings, [
+        (head, sorted(groups[head], key=lambda f: (f.algorithm or "", f.filing or "",
+                                                   f.rule, f.status)))
+        for head in order
+    ]
+
+
+def _subject(f: Any) -> str:
+    return " ".join(
+        x for x in (
+            f"algorithm {f.algorithm}" if f.algorithm and f.platform is None
+            and f.filing is None else (f.algorithm or ""),
+            f"filing {f.filing}" if f.filing else "",
+        ) if x
+    )
+
+
+#: one line as (text, style or None) parts
+Line = list[tuple[str, str | None]]
+
+
+def finding_lines(f: Any) -> list[Line]:
+    """The lines of one finding, as styled parts (user text made :func:`safe`)."""
+    due = f" (due {f.deadline.isoformat()})" if f.deadline else ""
+    advisory = " [advisory]" if f.severity == "advisory" else ""
+    out: list[Line] = [[
+        ("  ", None), (f"{f.status:<14}", STYLE[f.status]),
+        (f" {safe(f.rule)}{advisory}  {safe(_subject(f))}{due}", None),
+    ]]
+    out.append([(f"      {safe(f.message)}", None)])
+    if f.citation:
+        out.append([("      ", None), ("basis:", "dim"), (f" {safe(f.citation)}", None)])
+    for line in f.explanation:
+        out.append([("      ", None), ("-", "dim"), (f" {safe(line)}", None)])
+    if f.remedy and f.status in _SHOWN:
+        out.append([("      ", None), ("remedy:", "dim"), (f" {safe(f.remedy)}", None)])
+    return out
+
+
+def _plain_line(parts: Line) -> str:
+    return "".join(text for text, _ in parts)
+
+
+#: bytes of C0 controls but the line feed, and DEL, in UTF-8 (a bytes.translate table)
+_C0: Final = bytes(range(0x0A)) + bytes(range(0x0B, 0x20)) + b"\x7f"
+
+#: the UTF-8 forms of the other characters :func:`safe` escapes, each regular expression
+#: opening with a literal (searched for at C speed): C1 controls, bidi controls, U+061C
+_UNSAFE_UTF8: Final = tuple(re.compile(p) for p in (
+    b"\xc2[\x80-\x9f]", b"\xe2\x80[\x8e\x8f\xaa-\xae]", b"\xe2\x81[\xa6-\xa9]",
+    b"\xd8\x9c",
+))
+
+
+def _clean(text: str, lines: int) -> bool:
+    """Whether ``text`` has ``lines`` line feeds and no character :func:`safe` would
+    escape (scans of its UTF-8 bytes at C speed: a regular expression over the text
+    itself costs more than writing it)."""
+    data = text.encode("utf-8", "surrogatepass")
+    if data.count(b"\n") != lines or len(data.translate(None, _C0)) != len(data):
+        return False
+    return not any(p.search(data) for p in _UNSAFE_UTF8)
+
+
+def _safe_block(f: Any) -> str:
+    return "".join(_plain_line(parts) + "\n" for parts in finding_lines(f))
+
+
+class _Blocks:
+    """Writes findings' lines as they are (not made safe) into ``out``, as few pieces
+    each, and keeps what must be checked before the text is used as it is:
+
+    * a rule's message, citation and remedy lines are made once, and checked once
+      (``dirty`` when one has a character to escape);
+    * the lines made per finding (its first line, its explanation) are also kept in
+      ``fresh`` with the number of lines they should make (``fresh_lines``): a line
+      feed in the user's text shows as one more, and one scan of them finds any other
+      character to escape;
+    * a per-filing finding's lines are made once for all the platforms it is shown
+      under.
+    """
+
+    def __init__(self, out: list[str]) -> None:
+        self.out = out
+        self.dirty = False
+        self.fresh: list[str] = []
+        self.fresh_lines = 0
+        self._middles: dict[tuple[str, str | None], str] = {}
+        self._remedies: dict[str, str] = {}
+        #: id of a finding shown under several platforms -> its pieces
+        self._done: dict[int, tuple[str, ...]] = {}
+
+    def write(self, f: Any) -> None:
+        done = self._done.get(id(f))  # a per-filing finding, under another platform
+        if done is not None:
+            self.out += done
+            return
+        key = (f.message, f.citation)
+        middle = self._middles.get(key)
+        if middle is None:
+            middle = "      " + f.message + "\n"
+            if f.citation:
+                middle += "      basis: " + f.citation + "\n"
+            self._middles[key] = middle
+            if _UNSAFE.search(f.message) or (f.citation and _UNSAFE.search(f.citation)):
+                self.dirty = True
+        remedy = ""
+        if f.remedy and f.status in _SHOWN:
+            remedy = self._remedies.get(f.remedy, "")
+            if not remedy:
+                remedy = self._remedies[f.remedy] = "      remedy: " + f.remedy + "\n"
+                if _UNSAFE.search(f.remedy):
+                    self.dirty = True
+        if f.algorithm and f.platform is None and f.filing is None:
+            subject = "algorithm " + f.algorithm
+        elif f.filing:
+            subject = (f.algorithm + " filing " if f.algorithm else "filing ") + f.filing
+        else:
+            subject = f.algorithm or ""
+        advisory = " [advisory]" if f.severity == "advisory" else ""
+        due = f" (due {f.deadline.isoformat()})" if f.deadline else ""
+        lines = f.explanation
+        first = f"  {f.status:<14} {f.rule}{advisory}  {subject}{due}\n"
+        explained = ("      - " + "\n      - ".join(lines) + "\n") if lines else ""
+        self.fresh += (first, explained)
+        self.fresh_lines += 1 + len(lines)
+        pieces = (first, middle, explained, remedy)
+        if f.platform is None and len(f.platforms) > 1:
+            self._done[id(f)] = pieces
+        self.out += pieces
+
+
+def _plain(report: Any, include_all: bool, severity: str | None, fast: bool
+           ) -> tuple[str, bool]:
+    """The text, and (fast: written as it is) whether it is as :func:`safe` would
+    make it."""
+    findings, groups = _groups(report, include_all, severity)
+    out: list[str] = []
+    blocks = _Blocks(out)
+    for head, members in groups:
+        if fast:
+            blocks.dirty = blocks.dirty or _UNSAFE.search(head) is not None
+            out.append(head + "\n")
+            write = blocks.write
+            for f in members:
+                write(f)
+        else:
+            out.append(safe(head) + "\n")
+            out += map(_safe_block, members)
+        out.append("\n")
+    if not findings:
+        out.append("no findings to show\n")
+    out.append(summary_line(report) + "\n")
+    clean = fast and not blocks.dirty and _clean("".join(blocks.fresh), blocks.fresh_lines)
+    return "".join(out), clean
+
+
+def plain_text(report: Any, *, include_all: bool = False, severity: str | None = None) -> str:
+    """Findings for people, grouped by platform (then algorithm), with a summary line;
+    no colour, no console. Written as it is first, while what comes from the user is
+    checked for a character to escape or a line feed (in one scan of its bytes); only
+    a report that has one is written again, escaped (line by line)."""
+    text, clean = _plain(report, include_all, severity, fast=True)
+    if clean:
+        return text
+    return _plain(report, include_all, severity, fast=False)[0]
+
+
+def rich_text(report: Any, *, include_all: bool = False, severity: str | None = None,
+              color: bool = False) -> str:
+    """The same lines through a rich console, line by line (colour when ``color``);
+    user text goes in as text objects, never parsed as markup."""
+    from rich.console import Console
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=100,
+                      highlight=False, soft_wrap=True, emoji=False, markup=False,
+                      color_system="standard" if color else None)
+    findings, groups = _groups(report, include_all, severity)
+    for head, members in groups:
+        console.print(Text(safe(head), style="bold"))
+        for f in members:
+            for parts in finding_lines(f):
+                console.print(Text.assemble(*((t, s or "") for t, s in parts)))
+        console.print()
+    if not findings:
+        console.print("no findings to show")
+    console.print(Text(summary_line(report), style="bold"))
+    return buffer.getvalue()
+
+
+def render_text(report: Any, *, include_all: bool = False, severity: str | None = None,
+                color: bool = False) -> str:
+    """The text reporter: plain when there is no colour, else through rich."""
+    if color:
+        return rich_text(report, include_all=include_all, severity=severity, color=True)
+    return plain_text(report, include_all=include_all, severity=severity)
+
+
+# --- colour ---------------------------------------------------------------------------
+
+
+def use_color(flag: bool | None, stream: IO[str] | None = None,
+              environ: Mapping[str, str] | None = None) -> bool:
+    """Whether to colour: ``--color``/``--no-color`` when given; else no when
+    ``NO_COLOR`` is set and not empty, yes when ``FORCE_COLOR`` is (no-color.org);
+    else when ``stream`` (default: stdout) is a terminal."""
+    if flag is not None:
+        return flag
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    import sys
+
+    target = sys.stdout if stream is None else stream
+    try:
+        return bool(target.isatty())
+    except (AttributeError, ValueError):
+        return False

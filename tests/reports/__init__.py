@@ -1,0 +1,1 @@
+"""Reports tests (a package: their helpers are imported as ``.reports_support``)."""
