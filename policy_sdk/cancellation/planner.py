@@ -92,8 +92,13 @@ def parse_stops(facts: Facts, stops: Sequence[str]) -> dict[tuple[str, str], str
         problems.append(Diagnostic(code=c, message=msg, path=f"stops[{i}]", help=help_))
 
     for i, text in enumerate(stops):
-        alg, sep, plat = text.strip().partition("@")
-        alg, plat = alg.strip(), plat.strip()
+        read = _read_stop(text, algorithms, platforms)
+        if isinstance(read, Diagnostic):
+            problems.append(attrs.evolve(read, path=f"stops[{i}]"))
+            continue
+        alg, plat = read
+        sep = plat is not None
+        plat = plat or ""
         if not alg or (sep and not plat):
             fail(i, "bad-stop", f"`{text}` is not `ALGORITHM` or `ALGORITHM@PLATFORM`")
             continue
@@ -124,6 +129,67 @@ def parse_stops(facts: Facts, stops: Sequence[str]) -> dict[tuple[str, str], str
     if problems:
         raise FactsError(problems)
     return out
+
+
+def _read_stop(
+    text: str, algorithms: set[str], platforms: set[str]
+) -> tuple[str, str | None] | Diagnostic:
+    """``(algorithm, platform or None)`` for a ``--stop`` text, or the problem.
+
+    Ids may contain ``@``. A backslash takes the next character literally (``\\@`` is an
+    ``@`` inside an id) and, once written, makes every plain ``@`` a separator. Without
+    one, the text is read every way its ``@``s allow (the whole text as an algorithm, or
+    ``ALGORITHM@PLATFORM`` at each ``@``): one reading naming a known algorithm (and
+    platform) is taken; several are an ``ambiguous-stop`` error listing them.
+    """
+    if "\\" in text:
+        pieces = [""]
+        escaped = False
+        for ch in text.strip():
+            if escaped:
+                pieces[-1] += ch
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == "@":
+                pieces.append("")
+            else:
+                pieces[-1] += ch
+        if escaped or len(pieces) > 2:
+            return Diagnostic("bad-stop", f"`{text}` is not `ALGORITHM` or `ALGORITHM@PLATFORM`",
+                              help="write `\\@` for an `@` inside an id, `\\\\` for a "
+                              "backslash")
+        return pieces[0].strip(), pieces[1].strip() if len(pieces) == 2 else None
+    whole = text.strip()
+    readings: list[tuple[str, str | None]] = [(whole, None)]
+    at = whole.find("@")
+    while at >= 0:
+        readings.append((whole[:at].strip(), whole[at + 1 :].strip()))
+        at = whole.find("@", at + 1)
+    known = [(a, p) for a, p in readings
+             if a in algorithms and (p is None or p in platforms)]
+    if len(known) > 1:
+        listed = "; ".join(
+            (f"algorithm `{a}` on platform `{p}`" if p is not None
+             else f"algorithm `{a}` on every platform") + f" (write `{_spelled(a, p)}`)"
+            for a, p in known
+        )
+        return Diagnostic("ambiguous-stop", f"`{text}` can be read {len(known)} ways: {listed}",
+                          help="a backslash takes the next character literally, and once "
+                          "written makes every plain `@` a separator")
+    if known:
+        return known[0]
+    return readings[1] if len(readings) > 1 else readings[0]  # worded by the caller
+
+
+def _spelled(algorithm: str, platform: str | None) -> str:
+    """A ``--stop`` text read only as this (backslash form)."""
+
+    def escape(s: str) -> str:
+        return s.replace("\\", "\\\\").replace("@", "\\@")
+
+    out = escape(algorithm) + (f"@{escape(platform)}" if platform is not None else "")
+    return out if "\\" in out else "\\" + out
 
 
 # --- strategies -------------------------------------------------------------------

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from policy_sdk.errors import Diagnostic, EvaluationError
 from policy_sdk.facts.derived import FilingState, deployments_by_algorithm, filing_state_on
 from policy_sdk.facts.model import (
     LIVE_FILING_STATUSES,
@@ -203,6 +204,19 @@ class Context:
             if working:
                 found = self.calendar.add_workdays(anchor, amount)
             else:
-                found = anchor + dt.timedelta(days=amount)
+                found = add_calendar_days(anchor, amount)
             cache[key] = found
         return found
+
+
+def add_calendar_days(anchor: dt.date, amount: int) -> dt.date:
+    """``anchor + amount`` days; past 9999-12-31 a worded EvaluationError (not OverflowError)."""
+    try:
+        return anchor + dt.timedelta(days=amount)
+    except OverflowError:
+        raise EvaluationError([Diagnostic(
+            "deadline-out-of-range",
+            f"a deadline of {amount} calendar days from `{anchor.isoformat()}` falls after "
+            "9999-12-31, the last day that can be counted",
+            help="check the deadline's number of days and the date it counts from",
+        )]) from None

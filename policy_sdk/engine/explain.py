@@ -4,30 +4,43 @@ An explanation says, in domain words, what made the rule apply (the values of th
 facts its conditions read), which records it looked for and what it found, and how
 the due date was counted. It is written only for findings somebody looks at.
 
-A large facts file can have hundreds of thousands of such findings, so they are made
-in bulk: a :class:`FindingMaker` works out once per rule and evaluation what that
-rule's findings share — the rule's own fields, how to read and word each fact its
-conditions read, and the lines that depend only on an algorithm, a platform or an
-anchor date (cached as they come up) — and each finding then costs a few lookups and
-string joins. :class:`FindingRows` puts an engine report's findings in the report's
-order before any is made (sorting the scope keys, not Finding objects), and hands
-them out as Finding objects or, for the JSON text, as rows of values with no object
-per finding (``Report.to_json``).
+A large facts file can have hundreds of thousands of findings, so they are made in
+bulk and in two steps. :class:`~policy_sdk.engine.source.EngineFindings` is an engine
+report's source of findings: it counts from the rules' outcomes, and puts the findings
+asked for in the report's order (sorting scope keys, not Finding objects) before a
+:class:`FindingMaker` makes each one with its key, status and deadline. The
+explanation, remedy, facts location and working days left are worked out only when
+one of them is read: an :class:`_Explainer` works out once per rule and evaluation
+what that rule's explanations share (how to read and word each fact its conditions
+read — resolved once per compiled rule, :func:`rule_setup` — the records it looks
+for, the lines that depend only on an algorithm, a platform or an anchor date,
+cached as they come up), and each explanation then costs a few lookups and joins.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import threading
+import weakref
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
+
+import attrs
 
 from policy_sdk import ast
 from policy_sdk.engine.compile import ACCESS, Compiled, ExprCompiler, Getter, reader
 from policy_sdk.engine.context import Context
-from policy_sdk.engine.report import Finding, Status
+from policy_sdk.engine.finding import (
+    UNREAD,
+    Details,
+    Finding,
+    Status,
+    row_from_init,
+)
 from policy_sdk.engine.rules import CompiledRule, Outcome
-from policy_sdk.errors import Span
+from policy_sdk.errors import EvaluationError
 from policy_sdk.facts.derived import FilingState
 from policy_sdk.facts.model import LIVE_FILING_STATUSES
 from policy_sdk.facts.schema import Schema
@@ -50,33 +63,107 @@ Line = Callable[[Any], str]  # scope item -> one explanation line
 
 
 class FindingMaker:
-    """Makes the findings of one rule's outcome: ``maker(index, status)``."""
+    """Makes the findings of one rule's outcome: ``maker(index, status)`` gives the
+    finding with its key, status and deadline; its remedy, explanation, facts
+    location and working days left are worked out by :meth:`details` when first
+    read (by :class:`_Explainer`, set up at most once per maker)."""
 
-    __slots__ = ("_condition", "_deadline", "_due", "_ensure", "_items", "_key", "_locate",
-                 "_platforms", "_records", "_remedy", "_required", "_rule", "_shared",
-                 "_where")
+    __slots__ = ("_ctx", "_due", "_explainer", "_items", "_key", "_lock", "_platforms",
+                 "_rule", "_schema", "_shared")
 
     def __init__(self, outcome: Outcome, ctx: Context, schema: Schema) -> None:
         rule = self._rule = outcome.rule
         self._items = outcome.items
         self._due = outcome.due
+        self._ctx = ctx
+        self._schema = schema
         self._key = key_reader(rule.scope)
-        self._locate = _locator(ctx, rule.scope)  # None: the facts carry no locations
         self._platforms = rule.scope == "filing"  # per-filing findings name them
         #: the fields every finding of the rule has
-        self._shared = (rule.id, rule.severity, rule.message, rule.citation, rule.remedy,
-                        rule.origin, rule.span)
-        self._where = _all_lines(_fact_lines(rule.statement.where, rule.scope, schema, ctx))
-        self._ensure = isinstance(rule.statement, ast.Ensure)
-        self._condition = _all_lines([])
-        self._required = ("", "")
-        if isinstance(rule.statement, ast.Ensure):
-            self._condition = _all_lines(
-                _fact_lines(rule.statement.condition, rule.scope, schema, ctx))
-            from policy_sdk.syntax.formatter import format_expr
+        self._shared = (rule.id, rule.severity, rule.message, rule.citation, rule.origin,
+                        rule.span)
+        self._explainer: _Explainer | None = None
+        self._lock = threading.Lock()
 
-            shown = format_expr(rule.statement.condition)  # once per rule, not per finding
-            self._required = (f"{CONDITION_HOLDS}: `{shown}`", f"{CONDITION_FAILS}: `{shown}`")
+    @property
+    def severity(self) -> str:
+        return self._rule.severity
+
+    @property
+    def rule_id(self) -> str:
+        return self._rule.id
+
+    def key(self, index: int) -> Key:
+        return self._key(self._items[index])
+
+    def __call__(self, index: int, status: Status) -> Finding:
+        item = self._items[index]
+        a, p, n = self._key(item)
+        rule_id, severity, message, citation, origin, span = self._shared
+        due = self._due.get(index) if status == "violated" or status == "pending" else None
+        return Finding(
+            rule_id, status, severity, a, p, n, message, citation, UNREAD, due, UNREAD,
+            origin, span, UNREAD, UNREAD,
+            tuple(sorted(set(item.platforms))) if self._platforms else (), UNREAD,
+            self, index,
+        )
+
+    def row(self, index: int, status: str) -> tuple[Any, ...]:
+        """The finding ``self(index, status)`` as a row of values (``finding.ROW``),
+        details worked out, with no Finding object."""
+        item = self._items[index]
+        key = self._key(item)
+        rule_id, severity, message, citation, origin, span = self._shared
+        due = self._due.get(index) if status == "violated" or status == "pending" else None
+        explainer = self._explainer or self._explainer_made()
+        remedy, lines = explainer.explain(item, key, due, status)
+        locate = explainer.locate
+        facts_path, facts_line = (None, None) if locate is None else locate(index)
+        return row_from_init((
+            rule_id, status, severity, key[0], key[1], key[2], message, citation, remedy, due,
+            lines, origin, span, facts_path, facts_line,
+            tuple(sorted(set(item.platforms))) if self._platforms else (),
+            None if due is None else explainer.working_days_left(due)))
+
+    def _explainer_made(self) -> _Explainer:
+        with self._lock:
+            explainer = self._explainer
+            if explainer is None:
+                explainer = self._explainer = _Explainer(self._rule, self._ctx, self._schema)
+        return explainer
+
+    def details(self, index: int, status: str) -> Details:
+        """(remedy, explanation, facts path, facts line, working days left) of the
+        finding ``self(index, status)``."""
+        explainer = self._explainer or self._explainer_made()
+        item = self._items[index]
+        key = self._key(item)
+        due = self._due.get(index) if status == "violated" or status == "pending" else None
+        remedy, lines = explainer.explain(item, key, due, status)
+        locate = explainer.locate
+        facts_path, facts_line = (None, None) if locate is None else locate(index)
+        return (remedy, tuple(lines), facts_path, facts_line,
+                None if due is None else explainer.working_days_left(due))
+
+
+class _Explainer:
+    """What a rule's explanations share, worked out once per rule and evaluation: how
+    to read and word each fact its conditions read, the records it looks for, its
+    deadline's wording, its remedy, where its scope keys stand in the facts."""
+
+    __slots__ = ("_condition", "_ctx", "_deadline", "_ensure", "_records", "_remedy",
+                 "_required", "_rule", "_where", "locate")
+
+    def __init__(self, rule: CompiledRule, ctx: Context, schema: Schema) -> None:
+        self._rule = rule
+        self._ctx = ctx
+        self.locate = _locator(ctx, rule.scope)  # None: the facts carry no locations
+        setup = rule_setup(rule, schema)
+        self._where = _all_lines([_fact_line(found, rule.scope, ctx) for found in setup.where])
+        self._ensure = isinstance(rule.statement, ast.Ensure)
+        self._condition = _all_lines(
+            [_fact_line(found, rule.scope, ctx) for found in setup.condition])
+        self._required = setup.required
         self._records = (
             _RecordLines(rule, ctx) if rule.verb != "ensure" and rule.kind is not None else None
         )
@@ -86,42 +173,13 @@ class FindingMaker:
             else None
         )
 
-    @property
-    def severity(self) -> str:
-        return self._rule.severity
-
-    def __call__(self, index: int, status: Status) -> Finding:
-        item, key, remedy, due, lines = self._parts(index, status)
-        rule_id, severity, message, citation, _, origin, span = self._shared
-        locate = self._locate
-        facts_path, facts_line = (None, None) if locate is None else locate(index)
-        return Finding(
-            rule_id, status, severity, key[0], key[1], key[2], message, citation,
-            remedy, due, tuple(lines), origin, span, facts_path, facts_line,
-            tuple(sorted(set(item.platforms))) if self._platforms else (),
-        )
-
-    def row(self, index: int, status: Status) -> Row:
-        """What the JSON text of the finding ``self(index, status)`` says, in the order
-        of :meth:`Finding.to_dict` (see :class:`Row`)."""
-        _item, key, remedy, due, lines = self._parts(index, status)
-        rule_id, severity, message, citation, _, origin, span = self._shared
-        locate = self._locate
-        facts_path, facts_line = (None, None) if locate is None else locate(index)
-        return ((rule_id, status, severity, message, citation, origin), span,
-                key[0], key[1], key[2], remedy, due, lines, facts_path, facts_line)
-
-    def _parts(
-        self, index: int, status: Status
-    ) -> tuple[Any, Key, str | None, dt.date | None, list[str]]:
-        """(item, key, remedy, deadline, explanation lines) of a finding."""
-        item = self._items[index]
-        key = self._key(item)
-        remedy = self._shared[4]
+    def explain(
+        self, item: Any, key: Key, due: dt.date | None, status: str
+    ) -> tuple[str | None, list[str]]:
+        """(remedy, explanation lines) of a finding."""
+        remedy = self._rule.remedy
         lines = self._where(item)
-        due: dt.date | None = None
         if status == "violated" or status == "pending":
-            due = self._due.get(index)
             if self._remedy is not None and key[0] is not None and key[1] is not None:
                 remedy = self._remedy(key[0], key[1])
             if self._ensure:
@@ -140,73 +198,93 @@ class FindingMaker:
             lines.append(self._required[0] if status == "satisfied" else self._required[1])
         elif self._records is not None:
             self._records(item, key, False, lines)
-        return item, key, remedy, due, lines
+        return remedy, lines
+
+    def working_days_left(self, due: dt.date) -> int | None:
+        return working_days_left(self._ctx, due)
 
 
-#: a finding as its JSON text needs it: (rule, status, severity, message, citation,
-#: origin), span, algorithm, platform, filing, remedy, deadline, explanation, facts
-#: path, facts line
-Row = tuple[tuple[str, str, str, str, str | None, str], Span | None, str | None, str | None,
-            str | None, str | None, dt.date | None, Sequence[str], str | None, int | None]
+def working_days_left(ctx: Context, due: dt.date) -> int | None:
+    """Working days from ``ctx.as_of`` to ``due``: those after as_of up to ``due``
+    (0: due on as_of, or before the next working day); when overdue, minus those after
+    ``due`` up to as_of (at least 1). None when the calendar does not know a year in
+    between. Counted once per distinct due date and evaluation."""
+    known: dict[dt.date, int | None] = ctx.memo("working_days_left", dict)
+    if due in known:
+        return known[due]
+    as_of = ctx.as_of
+    try:
+        if due >= as_of:
+            left: int | None = _workdays_between(ctx.calendar, as_of, due)
+        else:
+            left = -max(1, _workdays_between(ctx.calendar, due, as_of))
+    except EvaluationError:
+        left = None
+    known[due] = left
+    return left
 
 
-class FindingRows:
-    """The findings of an engine report with some statuses (and severity, and rule),
-    sorted as the report sorts them: as Finding objects (:meth:`findings`) or, for
-    writing a large report's JSON text without an object per finding, as :data:`Row` s
-    made one at a time (iterating).
+#: id(calendar) -> (the calendar, year -> its working days' ordinals, sorted); calendars
+#: are immutable, so a year is listed once per calendar and process
+_WORKDAYS: dict[int, tuple[Any, dict[int, tuple[int, ...]]]] = {}
+_WORKDAYS_LOCK = threading.Lock()
 
-    The pairs (item, status) are taken from each outcome as the engine's
-    ``build(statuses)`` takes them, and ordered by the report's key
-    (:meth:`Finding.sort_key`, then the status), stably, before any finding is made.
-    """
 
-    __slots__ = ("_entries",)
+def _workdays_between(calendar: Any, after: dt.date, upto: dt.date) -> int:
+    """Working days in (``after``, ``upto``]."""
+    entry = _WORKDAYS.get(id(calendar))
+    if entry is None or entry[0] is not calendar:
+        with _WORKDAYS_LOCK:
+            if len(_WORKDAYS) > 16:
+                _WORKDAYS.clear()
+            entry = _WORKDAYS[id(calendar)] = (calendar, {})
+    years = entry[1]
+    total = 0
+    for year in range(after.year, upto.year + 1):
+        table = years.get(year)
+        if table is None:
+            first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+            table = years[year] = tuple(
+                o for o in range(first, last + 1)
+                if calendar.is_workday(dt.date.fromordinal(o)))
+        total += bisect_right(table, upto.toordinal()) - bisect_right(table, after.toordinal())
+    return total
 
-    def __init__(self, outcomes: Sequence[Outcome], makers: Sequence[FindingMaker],
-                 statuses: Sequence[str], severity: str | None = None,
-                 rule: str | None = None) -> None:
-        wanted = set(statuses)
-        entries: list[tuple[Any, ...]] = []
-        add = entries.append
-        for outcome, maker in zip(outcomes, makers, strict=True):
-            rule_id = outcome.rule.id
-            if (severity is not None and maker.severity != severity) or (
-                    rule is not None and rule_id != rule):
-                continue
-            pairs = outcome.with_statuses(wanted)
-            items, key = outcome.items, maker._key
-            for i, s in pairs:
-                a, p, n = key(items[i])
-                # (the report's sort key, a tie breaker keeping the order, what to make)
-                add((rule_id, a or "", p or "", n or "", s, len(entries), maker, i))
-        entries.sort()
-        self._entries = entries
 
-    def __len__(self) -> int:
-        return len(self._entries)
+@attrs.frozen
+class RuleSetup:
+    """What a rule's explanations need that depends only on the rule (and its schema):
+    cached per compiled rule, so an engine pays it once, not per report."""
 
-    def findings(self) -> list[Finding]:
-        return [entry[6](entry[7], entry[4]) for entry in self._entries]
+    #: the facts the `where` (and an `ensure` condition) read, resolved, in reading order
+    where: tuple[Resolved, ...]
+    condition: tuple[Resolved, ...]
+    #: an `ensure`'s lines for a condition that holds and one that does not
+    required: tuple[str, str]
 
-    def __iter__(self) -> Iterator[Row]:
-        for entry in self._entries:
-            yield entry[6].row(entry[7], entry[4])
 
-    @classmethod
-    def of(cls, lazy: object, statuses: Sequence[str], severity: str | None = None,
-           rule: str | None = None) -> FindingRows | None:
-        """The rows of an engine report's lazy findings; None for another kind of lazy
-        findings (the report then has them built and sorts them itself)."""
-        outcomes = getattr(lazy, "outcomes", None)
-        makers = getattr(lazy, "makers", None)
-        if not isinstance(outcomes, tuple) or not callable(makers):
-            return None
-        made = makers()
-        if not isinstance(made, list) or len(made) != len(outcomes) or not all(
-                isinstance(m, FindingMaker) for m in made):
-            return None
-        return cls(outcomes, made, statuses, severity, rule)
+_SETUPS: weakref.WeakKeyDictionary[CompiledRule, RuleSetup] = weakref.WeakKeyDictionary()
+_SETUPS_LOCK = threading.Lock()
+
+
+def rule_setup(rule: CompiledRule, schema: Schema) -> RuleSetup:
+    """The :class:`RuleSetup` of ``rule`` (made once per compiled rule)."""
+    found = _SETUPS.get(rule)
+    if found is not None:
+        return found
+    statement = rule.statement
+    required = ("", "")
+    condition: tuple[Resolved, ...] = ()
+    if isinstance(statement, ast.Ensure):
+        from policy_sdk.syntax.formatter import format_expr
+
+        shown = format_expr(statement.condition)
+        required = (f"{CONDITION_HOLDS}: `{shown}`", f"{CONDITION_FAILS}: `{shown}`")
+        condition = _facts_read(statement.condition, rule.scope, schema)
+    found = RuleSetup(_facts_read(statement.where, rule.scope, schema), condition, required)
+    with _SETUPS_LOCK:
+        _SETUPS[rule] = found
+    return found
 
 
 def _all_lines(makers: Sequence[Line]) -> Callable[[Any], list[str]]:
@@ -334,17 +412,15 @@ def _paths(expr: ast.Expr | None) -> list[ast.Path]:
     return sorted(seen.values(), key=lambda p: (p.span.line, p.span.column) if p.span else (0, 0))
 
 
-def _fact_lines(
-    expr: ast.Expr | None, scope: str, schema: Schema, ctx: Context
-) -> list[Line]:
-    """One line maker per fact ``expr`` reads (not the `with` record), in reading order."""
+def _facts_read(expr: ast.Expr | None, scope: str, schema: Schema) -> tuple[Resolved, ...]:
+    """The facts ``expr`` reads (not the `with` record), resolved, in reading order."""
     compiler = ExprCompiler(scope, schema, {})
-    lines = []
+    found: list[Resolved] = []
     for path in _paths(expr):
-        found = compiler.resolve(path)
-        if isinstance(found, Resolved) and found.binding != "record":
-            lines.append(_fact_line(found, scope, ctx))
-    return lines
+        resolved = compiler.resolve(path)
+        if isinstance(resolved, Resolved) and resolved.binding != "record":
+            found.append(resolved)
+    return tuple(found)
 
 
 def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:

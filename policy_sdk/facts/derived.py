@@ -40,12 +40,13 @@ def deployments_by_algorithm(facts: Facts) -> Mapping[str, Mapping[str, Deployme
     Nested rather than keyed by (algorithm, platform) tuples: a million key tuples
     cost more to build, and the cyclic garbage collector walks every one of them.
     """
-    found: Mapping[str, Mapping[str, Deployment]] | None = facts._derived.get("by_algorithm")
+    found: Mapping[str, Mapping[str, Deployment]] | None = facts.derived_index("by_algorithm")
     if found is None:
         out: dict[str, dict[str, Deployment]] = {}
         for d in facts.deployments:
             out.setdefault(d.algorithm, {})[d.platform] = d
-        found = facts._derived["by_algorithm"] = out
+        facts.keep_derived_index("by_algorithm", out)
+        found = out
     return found
 
 

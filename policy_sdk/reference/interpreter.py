@@ -405,7 +405,15 @@ def _due(deadline: ast.Deadline, env: _Env, calendar: Calendar) -> dt.date | Non
     if not isinstance(anchor, dt.date):
         return None
     if not deadline.working:  # calendar days: due = A + N
-        return anchor + dt.timedelta(days=deadline.amount)
+        try:
+            return anchor + dt.timedelta(days=deadline.amount)
+        except OverflowError:  # past 9999-12-31: worded, as the engine words it
+            raise EvaluationError([Diagnostic(
+                "deadline-out-of-range",
+                f"a deadline of {deadline.amount} calendar days from `{anchor.isoformat()}` "
+                "falls after 9999-12-31, the last day that can be counted",
+                help="check the deadline's number of days and the date it counts from",
+            )]) from None
     day, counted = anchor, 0  # working days: the N-th working day after A
     while counted < deadline.amount:
         day += dt.timedelta(days=1)

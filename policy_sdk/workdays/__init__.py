@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import os
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -32,7 +30,7 @@ from policy_sdk.errors import Diagnostic, EvaluationError, FactsError, did_you_m
 __all__ = ["WorkdayCalendar", "YearSchedule", "default_calendar"]
 
 _FILE_KEYS = ("year", "holidays", "workdays", "notice")
-_RANGE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})\s*$")
+_RANGE = re.compile(r"^\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\s*\.\.\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\s*$")
 
 
 @attrs.frozen
@@ -133,6 +131,13 @@ class WorkdayCalendar:
         while index + remaining > len(table):
             remaining -= len(table) - index
             year += 1
+            if year > dt.MAXYEAR:
+                raise EvaluationError([Diagnostic(
+                    "deadline-out-of-range",
+                    f"the {n}th working day after `{start.isoformat()}` falls after "
+                    "9999-12-31, the last day that can be counted",
+                    help="check the deadline's number of days and the date it counts from",
+                )])
             table = self._table(year, dt.date(year, 1, 1))
             index = 0
         return dt.date.fromordinal(table[index + remaining - 1])
@@ -206,58 +211,23 @@ def default_calendar() -> WorkdayCalendar:
 # --- calendar files ------------------------------------------------------------
 
 
+MAX_CALENDAR_BYTES = 4 * 1024 * 1024
+"""Largest calendar file accepted (a year's notice is well under 1 KiB)."""
+
+
 def load_calendar_file(path: str | os.PathLike[str]) -> tuple[YearSchedule, ...]:
-    """Read year schedules from a YAML or JSON calendar file (see ``docs/calendar.md``)."""
-    file = os.fspath(path)
-    try:
-        text = Path(file).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FactsError(
-            [Diagnostic("calendar-file", f"cannot read calendar file: {exc.strerror}", file=file)]
-        ) from None
-    except UnicodeDecodeError:
-        raise FactsError(
-            [Diagnostic("calendar-file", "calendar file is not UTF-8 text", file=file)]
-        ) from None
-    except ValueError:  # e.g. a NUL character in the path
-        raise FactsError(
-            [Diagnostic("calendar-file", "cannot read calendar file: the path is not valid",
-                        file=file.replace("\x00", "\\0"))]
-        ) from None
-    data: Any
-    if file.endswith(".json"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FactsError(
-                [Diagnostic("calendar-file", f"not valid JSON: {exc.msg} at line {exc.lineno}",
-                            file=file)]
-            ) from None
-    else:
-        import yaml
+    """Read year schedules from a YAML or JSON calendar file (see ``docs/calendar.md``).
 
-        try:
-            data = yaml.load(text, Loader=_string_dates_loader())
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}" if mark is not None else ""
-            raise FactsError(
-                [Diagnostic("calendar-file", f"not valid YAML{where}", file=file)]
-            ) from None
-    return parse_calendar(data, file=file)
+    Read as facts files are (``policy_sdk._documents``): YAML 1.2, duplicate keys are
+    errors, alias, size and nesting limits, no NUL or lone surrogate in text.
+    """
+    from policy_sdk._documents import read_document
 
+    def error(diagnostics: list[Diagnostic]) -> FactsError:
+        return FactsError(diagnostics)
 
-@functools.cache
-def _string_dates_loader() -> Any:
-    """A safe YAML loader that leaves dates as text, so a bad date gets a data path."""
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    resolvers = {
-        first: [(tag, rx) for tag, rx in entries if tag != "tag:yaml.org,2002:timestamp"]
-        for first, entries in base.yaml_implicit_resolvers.items()
-    }
-    return type("CalendarLoader", (base,), {"yaml_implicit_resolvers": resolvers})
+    data = read_document(path, what="calendar file", error=error, max_bytes=MAX_CALENDAR_BYTES)
+    return parse_calendar(data, file=os.fspath(path))
 
 
 def parse_calendar(data: object, *, file: str | None = None) -> tuple[YearSchedule, ...]:
@@ -364,8 +334,10 @@ def _date_or_range(item: object) -> Iterable[dt.date] | None:
             last = dt.date.fromisoformat(match.group(2))
             if last < first:
                 return None
+            if last.year != first.year:  # a range stays in its year: never expand centuries
+                return (first, last)  # the caller names the day outside the year
             return [dt.date.fromordinal(o) for o in range(first.toordinal(), last.toordinal() + 1)]
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", item.strip()):
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", item.strip()):
             return (dt.date.fromisoformat(item.strip()),)
     except ValueError:
         return None

@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from policy_sdk.cli.main import main
-from policy_sdk.pipeline import default_policies_dir
 from policy_sdk.policytest import (
     PolicyTestError,
     engine_rule_set,
@@ -20,6 +19,7 @@ from policy_sdk.policytest import (
     render,
     run,
 )
+from policy_sdk.resources import default_policies_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORM_TESTS = ROOT / "plugins" / "policy_sdk_platforms" / "tests"
