@@ -72,7 +72,7 @@ def test_cli_passes_and_prints_coverage() -> None:
     lines = out.rstrip("\n").splitlines()
     assert SUMMARY.match(lines[-1]), lines[-1]
     assert lines[-1].endswith(" passed, 0 failed")
-    assert "rule coverage: 11 of 11 rules fully covered" in out
+    assert "rule coverage: 13 of 13 rules fully covered" in out
 
 
 # --- a broken rule fails with a readable diff ---------------------------------------------
@@ -99,7 +99,7 @@ def broken_pack(tmp_path: Path) -> Path:
 def test_broken_rule_fails_with_a_diff(broken_pack: Path) -> None:
     code, out = cli("test", str(broken_pack))
     assert code == 1, out
-    assert out.rstrip().splitlines()[-1] == "13 passed, 3 failed"
+    assert out.rstrip().splitlines()[-1] == "17 passed, 3 failed"
     assert "--- " in out
     assert "a filing naming only the app does not cover the mini-program" in out
     assert (
@@ -113,7 +113,7 @@ def test_reference_engine_option(broken_pack: Path) -> None:
     code, out = cli("test", "--engine", "reference", "--no-coverage", str(broken_pack))
     assert code == 1
     assert "rule coverage" not in out
-    assert out.rstrip().splitlines()[-1] == "13 passed, 3 failed"
+    assert out.rstrip().splitlines()[-1] == "17 passed, 3 failed"
 
 
 # --- bad input exits 2 ---------------------------------------------------------------------
