@@ -244,3 +244,16 @@ def test_config_as_json_and_a_misspelt_variable(project: Path, capsys: pytest.Ca
     assert data["unknown_environment"] == ["POLICY_SDK_STRCT"]
     assert ("warning: `POLICY_SDK_STRCT` is not a configuration variable; did you mean "
             "`POLICY_SDK_STRICT`?") in captured.err
+
+
+def test_strict_in_the_config_reaches_check(project: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    facts = project / "unsure.yaml"
+    facts.write_text(FACTS.replace("{name: 示例科技有限公司, public_opinion: true}",
+                                   "{name: 示例科技有限公司}"), encoding="utf-8")
+    args = ["check", "--facts", str(facts), "--as-of", "2026-06-01"]
+    assert main(args) in (0, 1)  # a facts warning, not an error
+    capsys.readouterr()
+    (project / "policy-sdk.toml").write_text("strict = true\n", encoding="utf-8")
+    assert main(args) == 2
+    assert "public_opinion" in capsys.readouterr().err
