@@ -21,6 +21,8 @@ key                environment              meaning
                                             separated by ``os.pathsep``)
 ``calendar``       ``POLICY_SDK_CALENDAR``  a calendar file (``--calendar``)
 ``strict``         ``POLICY_SDK_STRICT``    facts warnings are errors (``--strict``)
+``default_pack``   ``POLICY_SDK_DEFAULT_PACK``  false: ``--no-default-pack`` (check, validate)
+``waivers``        ``POLICY_SDK_WAIVERS``   a waivers file (``check --waivers``)
 ``format``         ``POLICY_SDK_FORMAT``    the default ``--format`` (where the command has it)
 ``language``       ``POLICY_SDK_LANG``      ``en`` or ``zh`` (``--lang``; default: the locale)
 ``plugin_timeout`` ``POLICY_SDK_PLUGIN_TIMEOUT``  seconds one plugin call may take (0: none)
@@ -117,6 +119,8 @@ KEYS: Final[Mapping[str, _Key]] = {k.name: k for k in (
     _Key("policies", [], _text_list, "a list of policy files or folders", paths=True),
     _Key("calendar", None, _text, "a calendar file", paths=True),
     _Key("strict", False, _bool, "true or false"),
+    _Key("default_pack", True, _bool, "true or false"),
+    _Key("waivers", None, _text, "a waivers file", paths=True),
     _Key("format", None, _text, "an output format name"),
     _Key("language", "en", _language, "`en` or `zh`", env="POLICY_SDK_LANG"),
     _Key("plugin_timeout", DEFAULT_TIME_LIMIT, _seconds, "a number of seconds, 0 or more"),

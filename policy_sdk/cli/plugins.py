@@ -74,13 +74,15 @@ def _apply_defaults(kwargs: dict[str, Any], config: Any) -> None:
         kwargs["calendar_file"] = config["calendar"]
     if config["strict"] and defaulted("strict"):
         kwargs["strict"] = True
+    if config["default_pack"] is False and defaulted("no_default_pack"):
+        kwargs["no_default_pack"] = True
+    if config["waivers"] is not None and defaulted("waivers_file"):
+        kwargs["waivers_file"] = config["waivers"]
     extra = list(config["policies"])
     if extra and "policies" in kwargs:
+        # check and validate run the default pack beside them (unless `default_pack =
+        # false` or --no-default-pack)
         given = list(kwargs["policies"] or ())
-        if not given and ctx.command.name in ("check", "validate"):
-            from policy_sdk.resources import default_policies_dir
-
-            given = [str(default_policies_dir())]  # extras come on top of the default pack
         kwargs["policies"] = (*given, *(p for p in extra if p not in given))
 
 

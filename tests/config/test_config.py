@@ -257,3 +257,30 @@ def test_strict_in_the_config_reaches_check(project: Path,
     (project / "policy-sdk.toml").write_text("strict = true\n", encoding="utf-8")
     assert main(args) == 2
     assert "public_opinion" in capsys.readouterr().err
+
+
+def test_default_pack_and_waivers_in_the_config_reach_check(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parents[2]
+    facts = str(root / "examples" / "company.yaml")
+    (project / "house.policy").write_text(
+        "require distinct filing per platform where deployment.running\n", encoding="utf-8")
+    (project / "waivers.yaml").write_text(
+        "waivers:\n  - {rule: cn.algorithm_filing/user_opt_out, reason: r, owner: o, "
+        "expires: 2027-01-01}\n", encoding="utf-8")
+    args = ["check", "--facts", facts, "--as-of", "2026-11-20", "--format", "json",
+            "--no-plugin-rules", "--all"]
+    (project / "policy-sdk.toml").write_text(
+        'policies = ["house.policy"]\nwaivers = "waivers.yaml"\n', encoding="utf-8")
+    main(args)
+    doc = json.loads(capsys.readouterr().out)
+    rules = {f["rule"] for f in doc["findings"]}
+    assert {"require_distinct_filing_per_platform", "cn.algorithm_filing/filing_per_platform",
+            } <= rules  # the extra policies beside the pack
+    assert doc["summary"]["waived"] == 2  # the configured waivers file
+    (project / "policy-sdk.toml").write_text(
+        'policies = ["house.policy"]\ndefault_pack = false\n', encoding="utf-8")
+    main(args)
+    doc = json.loads(capsys.readouterr().out)
+    assert {f["rule"] for f in doc["findings"]} == {"require_distinct_filing_per_platform"}
+    assert doc["summary"]["waived"] == 0

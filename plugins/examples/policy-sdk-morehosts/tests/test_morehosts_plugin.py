@@ -68,11 +68,13 @@ def test_without_the_plugin_the_host_is_unknown() -> None:
         load_facts(facts("kuaishou"), platform_types=load_registry().platform_types)
 
 
-def test_the_command_line_loads_it_with_dash_p(tmp_path: Any) -> None:
+def test_the_command_line_loads_it_with_dash_p(tmp_path: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import json
 
     from policy_sdk.cli.main import cli
 
+    monkeypatch.chdir(tmp_path)  # `validate` checks the current folder's policies
     path = tmp_path / "facts.json"
     path.write_text(json.dumps(facts("kuaishou")), encoding="utf-8")
     runner = CliRunner()
