@@ -98,12 +98,34 @@ class _Formatter(click.HelpFormatter):
 def translate_help(text: str) -> str:
     """``text`` in the current language; a trailing ``  [default: …]`` that click adds
     is kept as it is (click translates its own words)."""
-    from policy_sdk.i18n import _
-
     head, sep, tail = text.partition("  [")
     if sep and tail.endswith("]"):
-        return _(head) + sep + tail
-    return _(text)
+        return _translate_one(head) + sep + tail
+    return _translate_one(text)
+
+
+def _translate_one(text: str) -> str:
+    """One help text: our catalog, else click's own (its help option's text is made once
+    per command, in the language of its first use), else a command summary click cut
+    from a longer help text (its first sentence, or a prefix ending in ``...``)."""
+    from policy_sdk.i18n import catalog, get_language
+
+    language = get_language()
+    ours, clicks = catalog("zh"), catalog("zh", "messages")
+    english = {v: k for k, v in clicks.items()}.get(text, text)
+    if language == "en":
+        return english
+    if english in ours:
+        return ours[english]
+    if english in clicks:
+        return clicks[english]
+    stem = english[:-3] if english.endswith("...") else english
+    if stem:
+        for msgid, msgstr in ours.items():
+            if msgid.startswith(stem):
+                first = msgstr.split("\n\n", 1)[0].replace("\n", "")
+                return first.split("。", 1)[0] + "。"
+    return text
 
 
 def _lang_option(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
