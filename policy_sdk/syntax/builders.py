@@ -70,10 +70,19 @@ def _unescape(token: str) -> str:
 class _Meta:
     """A metadata line on its way into a Rule (plain class: made 30,000 times a file)."""
 
-    __slots__ = ("key", "span", "value")
+    __slots__ = ("en", "key", "span", "value")
 
-    def __init__(self, key: str, value: str, span: Span) -> None:
-        self.key, self.value, self.span = key, value, span
+    def __init__(self, key: str, value: str, span: Span, en: str | None = None) -> None:
+        self.key, self.value, self.span, self.en = key, value, span, en
+
+
+class _English:
+    """``en "English"`` after a text, on its way into a Rule or Policy."""
+
+    __slots__ = ("span", "value")
+
+    def __init__(self, value: str, span: Span) -> None:
+        self.value, self.span = value, span
 
 
 class _Clause:
@@ -100,10 +109,15 @@ class _Build:
     def policy(ch: list[Any]) -> ast.Policy:
         kw, name, *rest, rbrace = ch
         title: str | None = None
-        if rest[0][0] == "STRING":
+        title_en: str | None = None
+        if type(rest[0]) is tuple and rest[0][0] == "STRING":
             title = _unescape(rest[0][1])
             rest = rest[1:]
-        return ast.Policy(name=name, title=title, rules=tuple(rest[1:]), span=_between(kw, rbrace))
+            if type(rest[0]) is _English:
+                title_en = rest[0].value
+                rest = rest[1:]
+        return ast.Policy(name=name, title=title, rules=tuple(rest[1:]),
+                          span=_between(kw, rbrace), title_en=title_en)
 
     @staticmethod
     def rule(ch: list[Any]) -> ast.Rule:
@@ -111,9 +125,12 @@ class _Build:
         name = name_tok[1]
         fields: dict[str, Any] = {}
         spans: list[tuple[str, Span]] = []
-        if rest[0][0] == "STRING":
+        if type(rest[0]) is tuple and rest[0][0] == "STRING":
             fields["title"] = _unescape(rest[0][1])
             rest = rest[1:]
+            if type(rest[0]) is _English:
+                fields["title_en"] = rest[0].value
+                rest = rest[1:]
         meta: _Meta
         for meta in rest[1:]:
             if meta.key in fields:
@@ -122,6 +139,8 @@ class _Build:
                 )
             else:
                 fields[meta.key] = meta.value
+                if meta.en is not None:
+                    fields[meta.key + "_en"] = meta.en
                 spans.append((meta.key, meta.span))
         return ast.Rule(
             name=name,
@@ -137,8 +156,15 @@ class _Build:
         return ast.Rule(name=None, statement=statement, span=statement.span)
 
     @staticmethod
-    def meta_string(ch: list[Tok]) -> _Meta:
+    def meta_string(ch: list[Any]) -> _Meta:
+        if len(ch) == 3:
+            en: _English = ch[2]
+            return _Meta(ch[0][1], _unescape(ch[1][1]), _between(ch[0], en), en.value)
         return _Meta(ch[0][1], _unescape(ch[1][1]), _between(ch[0], ch[1]))
+
+    @staticmethod
+    def english(ch: list[Tok]) -> _English:
+        return _English(_unescape(ch[1][1]), _between(ch[0], ch[1]))
 
     @staticmethod
     def meta_severity(ch: list[Tok]) -> _Meta:
