@@ -136,10 +136,19 @@ named_rules = st.builds(
     citation_en=optional_text,
     remedy_en=optional_text,
     interpretation_en=optional_text,
-).map(lambda r: attrs.evolve(r, **{  # an English text only beside a text
-    f"{key}_en": None for key in ("title", "citation", "remedy", "interpretation")
-    if getattr(r, key) is None
-}))
+).map(lambda r: _english_only_beside_a_text(r))
+
+
+def _english_only_beside_a_text(rule: ast.Rule) -> ast.Rule:
+    return attrs.evolve(
+        rule,
+        title_en=rule.title_en if rule.title is not None else None,
+        citation_en=rule.citation_en if rule.citation is not None else None,
+        remedy_en=rule.remedy_en if rule.remedy is not None else None,
+        interpretation_en=rule.interpretation_en if rule.interpretation is not None else None,
+    )
+
+
 bare_rules = st.builds(ast.Rule, name=st.none(), statement=statements)
 rules = named_rules | bare_rules
 policies = st.builds(
