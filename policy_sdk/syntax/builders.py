@@ -20,7 +20,9 @@ from typing import Any
 
 from policy_sdk import ast
 from policy_sdk.errors import Diagnostic, Span, did_you_mean
+from policy_sdk.i18n import _
 from policy_sdk.syntax._lark_tables import Production
+from policy_sdk.syntax.expected import one_of
 from policy_sdk.syntax.hints import deadline_problem
 from policy_sdk.syntax.lexer import Tok
 
@@ -135,7 +137,8 @@ class _Build:
         for meta in rest[1:]:
             if meta.key in fields:
                 _report(
-                    meta.span, "duplicate-meta", f"`{meta.key}` is given twice in rule `{name}`"
+                    meta.span, "duplicate-meta",
+                    _("`{key}` is given twice in rule `{rule}`").format(key=meta.key, rule=name),
                 )
             else:
                 fields[meta.key] = meta.value
@@ -173,8 +176,8 @@ class _Build:
             _report(
                 _tok_span(ch[1]),
                 "unknown-severity",
-                f"unknown severity `{value}`; expected "
-                + " or ".join(f"`{s}`" for s in ast.SEVERITIES),
+                _("unknown severity `{value}`; expected {severities}").format(
+                    value=value, severities=_(" or ").join(f"`{s}`" for s in ast.SEVERITIES)),
                 did_you_mean(value, ast.SEVERITIES),
             )
         return _Meta("severity", value, _between(ch[0], ch[1]))
@@ -230,9 +233,8 @@ class _Build:
             _report(
                 span,
                 "unknown-scope",
-                f"unknown scope `per {name}`; expected "
-                + ", ".join(f"`per {s}`" for s in ast.SCOPES[:-1])
-                + f" or `per {ast.SCOPES[-1]}`",
+                _("unknown scope `per {name}`; expected {scopes}").format(
+                    name=name, scopes=one_of([f"`per {s}`" for s in ast.SCOPES])),
                 did_you_mean(name, ast.SCOPES),
             )
         return _Clause("scope", ast.Ident(name, span))
@@ -321,8 +323,8 @@ class _Build:
             _report(
                 _tok_span(ch[0]),
                 "bad-date",
-                f"`{text}` is not a date in the calendar",
-                "dates are written year-month-day, e.g. `2026-03-01`",
+                _("`{text}` is not a date in the calendar").format(text=text),
+                _("dates are written year-month-day, e.g. `2026-03-01`"),
             )
             value = None
         return ast.Literal(value, _tok_span(ch[0]))
