@@ -62,15 +62,16 @@ class _LazyGroup(click.Group):
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
             from policy_sdk.errors import did_you_mean
+            from policy_sdk.i18n import _
 
             hint = did_you_mean(name, self.list_commands(ctx))
-            message = f"no command `{name}`"
-            raise click.UsageError(
-                f"{message}; {hint}" if hint else
-                f"{message}; the commands are " + ", ".join(
-                    f"`{c}`" for c in self.list_commands(ctx)),
-                ctx,
-            )
+            message = _("no command `{name}`").format(name=name)
+            if hint:
+                raise click.UsageError(_("{message}; {hint}").format(message=message, hint=hint),
+                                       ctx)
+            raise click.UsageError(_("{message}; the commands are {commands}").format(
+                message=message,
+                commands=_(", ").join(f"`{c}`" for c in self.list_commands(ctx))), ctx)
         return super().resolve_command(ctx, args)
 
 
@@ -208,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return 2
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        from policy_sdk.i18n import _
+
+        click.echo(_("aborted"), err=True)
         return 2
     except SystemExit as exc:  # commands exit with sys.exit(code)
         return exc.code if isinstance(exc.code, int) else 2
@@ -218,10 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours: say so plainly, traceback only on request
         if os.environ.get("POLICY_SDK_DEBUG"):
             traceback.print_exc()
+        from policy_sdk.i18n import _
+
         click.echo(
-            f"policy-sdk: internal error ({type(exc).__name__}: {exc}). This is a bug in "
-            "policy-sdk, not in your input; please report it. Set POLICY_SDK_DEBUG=1 to see "
-            "the traceback.",
+            _("policy-sdk: internal error ({error}). This is a bug in policy-sdk, not in your "
+              "input; please report it. Set POLICY_SDK_DEBUG=1 to see the traceback.").format(
+                error=f"{type(exc).__name__}: {exc}"),
             err=True,
         )
         return EXIT_INTERNAL
