@@ -25,6 +25,7 @@ from typing import Any
 from policy_sdk import ast
 from policy_sdk.engine.compile import ACCESS, Compiled, ExprCompiler, Getter, reader
 from policy_sdk.engine.context import Context
+from policy_sdk.engine.localized import rule_texts
 from policy_sdk.engine.report import Finding, Status
 from policy_sdk.engine.rules import CompiledRule, Outcome
 from policy_sdk.errors import Span
@@ -64,7 +65,8 @@ class FindingMaker:
         self._locate = _locator(ctx, rule.scope)  # None: the facts carry no locations
         self._platforms = rule.scope == "filing"  # per-filing findings name them
         #: the fields every finding of the rule has
-        self._shared = (rule.id, rule.severity, rule.message, rule.citation, rule.remedy,
+        texts = rule_texts(rule.rule, rule.id)  # in the language of this evaluation
+        self._shared = (rule.id, rule.severity, texts.message, texts.citation, texts.remedy,
                         rule.origin, rule.span)
         self._where = _all_lines(_fact_lines(rule.statement.where, rule.scope, schema, ctx))
         self._ensure = isinstance(rule.statement, ast.Ensure)
@@ -82,7 +84,7 @@ class FindingMaker:
         )
         self._deadline = _DeadlineLine(rule, ctx) if rule.deadline is not None else None
         self._remedy = (
-            _Remedy(rule.remedy, ctx) if rule.kind == "filing" and rule.verb == "require"
+            _Remedy(texts.remedy, ctx) if rule.kind == "filing" and rule.verb == "require"
             else None
         )
 
