@@ -36,6 +36,7 @@ from policy_sdk.facts.model import Facts
 from policy_sdk.facts.schema import Schema
 from policy_sdk.plugins.manager import Registry
 from policy_sdk.plugins.specs import CancellationCapabilities, FunctionSpec
+from policy_sdk.provenance import report_meta
 from policy_sdk.workdays import WorkdayCalendar, default_calendar
 
 if TYPE_CHECKING:
@@ -130,11 +131,25 @@ class Engine:
         super().__delattr__(name)
 
     @classmethod
-    def from_source(cls, text: str, name: str = "<string>", **kwargs: Any) -> Engine:
-        """An engine for policy text (``name`` is the file name spans will carry)."""
+    def from_source(
+        cls,
+        text: str,
+        name: str = "<string>",
+        *,
+        plugins: Sequence[object | str] = (),
+        load_entrypoints: bool = True,
+        disabled_plugins: Sequence[str] = (),
+        plugin_rules: bool = True,
+        calendar: WorkdayCalendar | None = None,
+        pause_gc: bool = False,
+    ) -> Engine:
+        """An engine for policy text (``name`` is the file name spans will carry); the
+        options are :class:`Engine`'s."""
         from policy_sdk.syntax import parse_policy
 
-        return cls([parse_policy(text, file=name)], **kwargs)
+        return cls([parse_policy(text, file=name)], plugins=plugins,
+                   load_entrypoints=load_entrypoints, disabled_plugins=disabled_plugins,
+                   plugin_rules=plugin_rules, calendar=calendar, pause_gc=pause_gc)
 
     # -- public ---------------------------------------------------------------------
 
@@ -163,7 +178,8 @@ class Engine:
         rules = self._rules_for(loaded)
         with self._gc():
             return evaluate_rules(rules, loaded, day, self.calendar, self.functions,
-                                  self._schema_for(loaded), pause_gc=self.pause_gc)
+                                  self._schema_for(loaded), pause_gc=self.pause_gc,
+                                  meta=report_meta(self, loaded, day))
 
     def inventory(self, facts: FactsSource, *, as_of: dt.date | str | None = None) -> Inventory:
         """The filing inventory (:func:`policy_sdk.cancellation.inventory.build_inventory`)."""

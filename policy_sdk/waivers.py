@@ -176,45 +176,20 @@ class Waivers:
 
 
 def load_waivers(path: str | Path) -> Waivers:
-    """Read a waivers file (YAML or JSON)."""
-    import yaml
+    """Read a waivers file (YAML or JSON) through the strict reader the facts use: YAML
+    1.2, a key written twice is an error, size and nesting limits."""
+    from policy_sdk.facts.read import read_document
 
     file = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        why = getattr(exc, "strerror", None) or "not a readable UTF-8 text file"
+        data = Path(path).read_bytes()
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or "not a readable file"
         raise WaiverError([Diagnostic("io", f"cannot read waivers file `{file}`: {why}",
                                       file=file)]) from None
-    try:
-        document = _strict_load(text, file)
-    except yaml.YAMLError as exc:
-        raise WaiverError([Diagnostic("malformed", f"malformed YAML: {exc}", file=file)]
-                          ) from None
+    document, _ = read_document(data, file, "json" if file.endswith(".json") else "yaml",
+                                error=WaiverError)
     return parse_waivers(document, file)
-
-
-def _strict_load(text: str, file: str) -> Any:
-    """YAML (JSON is YAML) where a key written twice is an error."""
-    import yaml
-
-    class _NoDuplicates(yaml.SafeLoader):
-        pass
-
-    def construct(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)
-            if key in out:
-                raise WaiverError([Diagnostic(
-                    "duplicate-key", f"the key `{key}` is written twice", file=file,
-                    span=None, help="a key written twice is an error, never a silent "
-                    f"overwrite (line {key_node.start_mark.line + 1})")])
-            out[key] = loader.construct_object(value_node, deep=True)
-        return out
-
-    _NoDuplicates.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct)
-    return yaml.load(text, Loader=_NoDuplicates)  # a SafeLoader subclass
 
 
 def parse_waivers(document: Any, file: str | None = None) -> Waivers:

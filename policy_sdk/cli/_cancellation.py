@@ -98,6 +98,8 @@ class Common:
                ) -> None:
         """``result.to_json()`` for ``--format json``, html/csv/xlsx (with ``loaded``),
         else ``render(result)`` as tables; to ``-o FILE`` when given."""
+        from policy_sdk.cli._output import captured
+        from policy_sdk.cli._output import emit as emit_stdout
         from policy_sdk.reports import FILE_FORMATS
         from policy_sdk.reports.cli import emit, render_cancellation
 
@@ -119,9 +121,9 @@ class Common:
             with reporting_errors():
                 emit(buffer.getvalue(), self.output_file)
         elif self.fmt == "json":
-            click.echo(result.to_json())  # type: ignore[attr-defined]
+            emit_stdout(result.to_json())  # type: ignore[attr-defined]
         else:
-            render(result)
+            emit_stdout(captured(lambda: render(result)), nl=False)
 
 
 def common_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -219,8 +221,11 @@ def cell(value: str) -> str:
     return make(value)
 
 
-def date_cell(d: dt.date | None) -> str:
-    return d.isoformat() if d is not None else "-"
+def date_cell(d: dt.date | None, provisional: bool = False) -> str:
+    """A date, ``-`` for none; a provisional deadline says so (docs/calendar.md)."""
+    if d is None:
+        return "-"
+    return d.isoformat() + (" (provisional)" if provisional else "")
 
 
 def overdue_cell(flag: bool) -> str:  # markup of ours, not user text

@@ -1,8 +1,12 @@
 """``policy-sdk fmt``: rewrite policy files in the canonical layout.
 
 Exit status: 0 when nothing had to change (or everything was rewritten), 1 with
-``--check`` when some file would change, 2 when a file cannot be read or parsed
+``--check`` when some file would change, 2 when a file cannot be read, parsed or written
 (every diagnostic of every file is printed; no file with errors is touched).
+
+A file is rewritten through a temporary file in the same folder that is renamed over
+it, and only if it still holds the bytes that were formatted: a full disk, a kill
+mid-write or an edit made while ``fmt`` ran leaves the file as it was.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from pathlib import Path
 
 import click
 
+from policy_sdk._io import atomic_write, digest
+from policy_sdk.cli._output import emit
 from policy_sdk.cli.params import SafePath
 from policy_sdk.errors import PolicySdkError
 
@@ -81,28 +87,31 @@ def fmt(check: bool, show_diff: bool, paths: tuple[Path, ...]) -> None:
         if new == old:
             continue
         changed.append(f)
-        if show_diff:
-            click.echo(
-                "".join(
-                    difflib.unified_diff(
-                        old.splitlines(keepends=True),
-                        new.splitlines(keepends=True),
-                        fromfile=f"{f} (original)",
-                        tofile=f"{f} (formatted)",
-                    )
+        if show_diff:  # stdout through write_stream: a closed pipe is exit 2, not a crash
+            emit(
+                difflib.unified_diff(
+                    old.splitlines(keepends=True),
+                    new.splitlines(keepends=True),
+                    fromfile=f"{f} (original)",
+                    tofile=f"{f} (formatted)",
                 ),
                 nl=False,
             )
         if check:
-            click.echo(f"would reformat {f}")
+            emit(f"would reformat {f}")
         elif not show_diff:
             try:
-                f.write_text(new, encoding="utf-8", newline="\n")
-            except OSError as exc:
-                click.echo(f"{f}: error[io]: cannot write `{f}`: {exc.strerror}", err=True)
+                # a temporary file renamed over the original, and only if the file still
+                # holds the bytes formatted: a full disk, a kill or a concurrent edit
+                # never leaves a cut or overwritten file
+                # (through a symbolic link: the file it points to, the link stays)
+                atomic_write(f.resolve() if f.is_symlink() else f, new,
+                             expect_digest=digest(data))
+            except PolicySdkError as exc:
+                click.echo(exc.render(), err=True)
                 failed += 1
                 continue
-            click.echo(f"reformatted {f}")
+            emit(f"reformatted {f}")
     total = len(files)
     if check:
         summary = f"{len(changed)} of {total} files would be reformatted"

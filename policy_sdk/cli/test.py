@@ -55,5 +55,7 @@ def test(
     except PolicySdkError as exc:
         click.echo(exc.render(), err=True)
         sys.exit(2)
-    click.echo(render(result, coverage=not no_coverage, verbose=verbose))
+    from policy_sdk.cli._output import emit
+
+    emit(render(result, coverage=not no_coverage, verbose=verbose))
     sys.exit(result.exit_code)

@@ -73,10 +73,12 @@ def validate(policies: Sequence[str], facts_file: str | None, no_plugin_rules: b
         sys.exit(2)
     w = len(warnings)
     facts_note = f" and `{facts_file}`" if facts_file else ""
-    click.echo(f"ok: {rules} rule{'s' if rules != 1 else ''} in {len(files)} "
-               f"file{'s' if len(files) != 1 else ''}{facts_note}, "
-               f"{w} warning{'s' if w != 1 else ''}"
-               + (f"; {plugin_rules} plugin rule{'s' if plugin_rules != 1 else ''} checked"
-                  if plugin_rules else ""))
+    from policy_sdk.cli._output import emit
+
+    emit(f"ok: {rules} rule{'s' if rules != 1 else ''} in {len(files)} "
+          f"file{'s' if len(files) != 1 else ''}{facts_note}, "
+          f"{w} warning{'s' if w != 1 else ''}"
+          + (f"; {plugin_rules} plugin rule{'s' if plugin_rules != 1 else ''} checked"
+             if plugin_rules else ""))
     sys.exit(0)
 

@@ -13,14 +13,16 @@ from the parser, the plugin manager, the facts loader or the cancellation planne
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from policy_sdk._gc import gc_pause_allowed, gc_paused
+from policy_sdk._gc import gc_paused
 from policy_sdk.engine.context import Context
 from policy_sdk.engine.localized import rule_texts
-from policy_sdk.engine.report import STATUSES, Finding, Report, RuleInfo
-from policy_sdk.engine.rules import CompiledRule, Outcome
+from policy_sdk.engine.report import Report, RuleInfo
+from policy_sdk.engine.rules import CompiledRule
+from policy_sdk.engine.source import EngineFindings
 from policy_sdk.errors import Diagnostic, EvaluationError
 from policy_sdk.facts.model import Facts
 from policy_sdk.facts.schema import Schema
@@ -29,18 +31,26 @@ from policy_sdk.workdays import WorkdayCalendar
 
 if TYPE_CHECKING:
     from policy_sdk.api import Engine
-    from policy_sdk.engine.explain import FindingMaker
+    from policy_sdk.pipeline import policy_files
 
-__all__ = ["Engine", "evaluate_rules", "parse_as_of"]
+__all__ = ["Engine", "evaluate_rules", "parse_as_of", "policy_files"]
 
 
 def __getattr__(name: str) -> Any:
-    # the facade lives above the evaluator (policy_sdk.api); kept importable from here
+    # the facade and the path expansion live above the evaluator (policy_sdk.api,
+    # policy_sdk.pipeline); still importable from here
     if name == "Engine":
         from policy_sdk.api import Engine
 
         return Engine
+    if name == "policy_files":
+        from policy_sdk.pipeline import policy_files
+
+        return policy_files
     raise AttributeError(f"module 'policy_sdk.engine.engine' has no attribute {name!r}")
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_as_of(value: dt.date | str | None, *, what: str = "as-of date") -> dt.date:
@@ -54,8 +64,12 @@ def parse_as_of(value: dt.date | str | None, *, what: str = "as-of date") -> dt.
         return value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        # only YYYY-MM-DD in ASCII digits: fromisoformat also reads `2026-W47-5`, `20261120`
+        if _ISO_DAY.fullmatch(text) is None:
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
     except ValueError:
         raise EvaluationError(
             [Diagnostic("bad-date", f"`{value}` is not a date", help="write `YYYY-MM-DD`, "
@@ -72,11 +86,13 @@ def evaluate_rules(
     schema: Schema,
     *,
     pause_gc: bool = False,
+    meta: Mapping[str, Any] | None = None,
 ) -> Report:
     """Every rule on every scope key of ``facts`` as of ``as_of``.
 
     ``pause_gc`` lets the report pause the cyclic collector when it builds its findings
     later (the caller decides for the evaluation itself, see :mod:`policy_sdk._gc`).
+    ``meta``: the report's provenance (:mod:`policy_sdk.provenance`).
     """
     impls = {name: spec.impl for name, spec in functions.items()}
     ctx = Context(facts, as_of, calendar, impls)
@@ -89,44 +105,5 @@ def evaluate_rules(
         RuleInfo(r.id, r.severity, *rule_texts(r.rule, r.id), r.origin, r.span)
         for r in sorted(rules, key=lambda r: r.id)
     )
-    return Report(as_of=as_of, rules=infos, lazy=_Lazy(outcomes, ctx, schema, pause_gc))
-
-
-class _Lazy:
-    """Builds an engine report's findings on demand."""
-
-    def __init__(self, outcomes: tuple[Outcome, ...], ctx: Context, schema: Schema,
-                 pause_gc: bool = False) -> None:
-        self.outcomes = outcomes
-        self.ctx = ctx
-        self.schema = schema
-        self.pause_gc = pause_gc
-        self._makers: list[FindingMaker] | None = None
-
-    def counts(self) -> dict[str, int]:
-        total: dict[str, int] = {s: 0 for s in STATUSES}
-        for outcome in self.outcomes:
-            for status, n in outcome.counts().items():
-                total[status] += n
-        return total
-
-    def makers(self) -> list[FindingMaker]:
-        """One finding maker per outcome, made at most once per report."""
-        if self._makers is None:
-            from policy_sdk.engine.explain import FindingMaker
-
-            self._makers = [FindingMaker(o, self.ctx, self.schema) for o in self.outcomes]
-        return self._makers
-
-    def build(self, statuses: tuple[str, ...]) -> list[Finding]:
-        """Findings of ``statuses`` (unsorted: the report sorts them)."""
-        # many small objects, no cycles: nothing for the collector (where allowed)
-        with gc_pause_allowed(self.pause_gc), gc_paused():
-            return self._build(set(statuses))
-
-    def _build(self, wanted: set[str]) -> list[Finding]:
-        out: list[Finding] = []
-        for outcome, make in zip(self.outcomes, self.makers(), strict=True):
-            pairs = outcome.with_statuses(wanted)
-            out.extend([make(i, s) for i, s in pairs])  # type: ignore[arg-type]
-        return out
+    return Report(as_of=as_of, rules=infos, source=EngineFindings(outcomes, ctx, schema),
+                  meta=meta, pause_gc=pause_gc)

@@ -4,31 +4,44 @@ An explanation says, in domain words, what made the rule apply (the values of th
 facts its conditions read), which records it looked for and what it found, and how
 the due date was counted. It is written only for findings somebody looks at.
 
-A large facts file can have hundreds of thousands of such findings, so they are made
-in bulk: a :class:`FindingMaker` works out once per rule and evaluation what that
-rule's findings share — the rule's own fields, how to read and word each fact its
-conditions read, and the lines that depend only on an algorithm, a platform or an
-anchor date (cached as they come up) — and each finding then costs a few lookups and
-string joins. :class:`FindingRows` puts an engine report's findings in the report's
-order before any is made (sorting the scope keys, not Finding objects), and hands
-them out as Finding objects or, for the JSON text, as rows of values with no object
-per finding (``Report.to_json``).
+A large facts file can have hundreds of thousands of findings, so they are made in
+bulk and in two steps. :class:`~policy_sdk.engine.source.EngineFindings` is an engine
+report's source of findings: it counts from the rules' outcomes, and puts the findings
+asked for in the report's order (sorting scope keys, not Finding objects) before a
+:class:`FindingMaker` makes each one with its key, status and deadline. The
+explanation, remedy, facts location and working days left are worked out only when
+one of them is read: an :class:`_Explainer` works out once per rule and evaluation
+what that rule's explanations share (how to read and word each fact its conditions
+read — resolved once per compiled rule, :func:`rule_setup` — the records it looks
+for, the lines that depend only on an algorithm, a platform or an anchor date,
+cached as they come up), and each explanation then costs a few lookups and joins.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import threading
+import weakref
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from operator import attrgetter
-from typing import Any
+from typing import Any, Final
+
+import attrs
 
 from policy_sdk import ast
 from policy_sdk.engine.compile import ACCESS, Compiled, ExprCompiler, Getter, reader
 from policy_sdk.engine.context import Context
+from policy_sdk.engine.finding import (
+    UNREAD,
+    Details,
+    Finding,
+    Status,
+    row_from_init,
+)
 from policy_sdk.engine.localized import rule_texts
-from policy_sdk.engine.report import Finding, Status
 from policy_sdk.engine.rules import CompiledRule, Outcome
-from policy_sdk.errors import Span
+from policy_sdk.errors import EvaluationError
 from policy_sdk.facts.derived import FilingState
 from policy_sdk.facts.model import LIVE_FILING_STATUSES
 from policy_sdk.facts.schema import Schema
@@ -36,8 +49,8 @@ from policy_sdk.i18n import N_, _
 from policy_sdk.validate.names import Resolved
 
 # Explanations are written in the language of the evaluation: each text below is marked
-# (N_) and translated (_) once per rule and evaluation, where a maker is built, never
-# per finding.
+# (N_) and translated (_) once per rule and evaluation, where an explainer is set up,
+# never per finding (and never in what is cached per compiled rule).
 
 #: the note on reusable materials, around the platform's name
 REUSE = N_(
@@ -55,82 +68,130 @@ Line = Callable[[Any], str]  # scope item -> one explanation line
 
 
 class FindingMaker:
-    """Makes the findings of one rule's outcome: ``maker(index, status)``."""
+    """Makes the findings of one rule's outcome: ``maker(index, status)`` gives the
+    finding with its key, status and deadline; its remedy, explanation, facts
+    location and working days left are worked out by :meth:`details` when first
+    read (by :class:`_Explainer`, set up at most once per maker)."""
 
-    __slots__ = ("_condition", "_deadline", "_due", "_ensure", "_forbidden", "_items", "_key",
-                 "_locate", "_not_applicable", "_platforms", "_records", "_remedy",
-                 "_required", "_rule", "_shared", "_where")
+    __slots__ = ("_ctx", "_due", "_explainer", "_items", "_key", "_lock", "_platforms",
+                 "_rule", "_schema", "_shared")
 
     def __init__(self, outcome: Outcome, ctx: Context, schema: Schema) -> None:
         rule = self._rule = outcome.rule
         self._items = outcome.items
         self._due = outcome.due
+        self._ctx = ctx
+        self._schema = schema
         self._key = key_reader(rule.scope)
-        self._locate = _locator(ctx, rule.scope)  # None: the facts carry no locations
         self._platforms = rule.scope == "filing"  # per-filing findings name them
         #: the fields every finding of the rule has
         texts = rule_texts(rule.rule, rule.id)  # in the language of this evaluation
-        self._shared = (rule.id, rule.severity, texts.message, texts.citation, texts.remedy,
-                        rule.origin, rule.span)
-        self._where = _all_lines(_fact_lines(rule.statement.where, rule.scope, schema, ctx))
-        self._ensure = isinstance(rule.statement, ast.Ensure)
-        self._condition = _all_lines([])
-        self._required = ("", "")
-        if isinstance(rule.statement, ast.Ensure):
-            self._condition = _all_lines(
-                _fact_lines(rule.statement.condition, rule.scope, schema, ctx))
-            from policy_sdk.syntax.formatter import format_expr
-
-            shown = format_expr(rule.statement.condition)  # once per rule, not per finding
-            self._required = (_(CONDITION_HOLDS).format(condition=shown),
-                              _(CONDITION_FAILS).format(condition=shown))
-        self._not_applicable = _(NOT_APPLICABLE)
-        self._forbidden = _(FORBIDDEN)
-        self._records = (
-            _RecordLines(rule, ctx) if rule.verb != "ensure" and rule.kind is not None else None
-        )
-        self._deadline = _DeadlineLine(rule, ctx) if rule.deadline is not None else None
-        self._remedy = (
-            _Remedy(texts.remedy, ctx) if rule.kind == "filing" and rule.verb == "require"
-            else None
-        )
+        self._shared = (rule.id, rule.severity, texts.message, texts.citation, rule.origin,
+                        rule.span)
+        self._explainer: _Explainer | None = None
+        self._lock = threading.Lock()
 
     @property
     def severity(self) -> str:
         return self._rule.severity
 
+    @property
+    def rule_id(self) -> str:
+        return self._rule.id
+
+    def key(self, index: int) -> Key:
+        return self._key(self._items[index])
+
     def __call__(self, index: int, status: Status) -> Finding:
-        item, key, remedy, due, lines = self._parts(index, status)
-        rule_id, severity, message, citation, _, origin, span = self._shared
-        locate = self._locate
-        facts_path, facts_line = (None, None) if locate is None else locate(index)
+        item = self._items[index]
+        a, p, n = self._key(item)
+        rule_id, severity, message, citation, origin, span = self._shared
+        due = self._due.get(index) if status == "violated" or status == "pending" else None
         return Finding(
-            rule_id, status, severity, key[0], key[1], key[2], message, citation,
-            remedy, due, tuple(lines), origin, span, facts_path, facts_line,
-            tuple(sorted(set(item.platforms))) if self._platforms else (),
+            rule_id, status, severity, a, p, n, message, citation, UNREAD, due, UNREAD,
+            origin, span, UNREAD, UNREAD,
+            tuple(sorted(set(item.platforms))) if self._platforms else (), UNREAD,
+            self, index,
         )
 
-    def row(self, index: int, status: Status) -> Row:
-        """What the JSON text of the finding ``self(index, status)`` says, in the order
-        of :meth:`Finding.to_dict` (see :class:`Row`)."""
-        _item, key, remedy, due, lines = self._parts(index, status)
-        rule_id, severity, message, citation, _, origin, span = self._shared
-        locate = self._locate
-        facts_path, facts_line = (None, None) if locate is None else locate(index)
-        return ((rule_id, status, severity, message, citation, origin), span,
-                key[0], key[1], key[2], remedy, due, lines, facts_path, facts_line)
-
-    def _parts(
-        self, index: int, status: Status
-    ) -> tuple[Any, Key, str | None, dt.date | None, list[str]]:
-        """(item, key, remedy, deadline, explanation lines) of a finding."""
+    def row(self, index: int, status: str) -> tuple[Any, ...]:
+        """The finding ``self(index, status)`` as a row of values (``finding.ROW``),
+        details worked out, with no Finding object."""
         item = self._items[index]
         key = self._key(item)
-        remedy = self._shared[4]
+        rule_id, severity, message, citation, origin, span = self._shared
+        due = self._due.get(index) if status == "violated" or status == "pending" else None
+        explainer = self._explainer or self._explainer_made()
+        remedy, lines = explainer.explain(item, key, due, status)
+        locate = explainer.locate
+        facts_path, facts_line = (None, None) if locate is None else locate(index)
+        return row_from_init((
+            rule_id, status, severity, key[0], key[1], key[2], message, citation, remedy, due,
+            lines, origin, span, facts_path, facts_line,
+            tuple(sorted(set(item.platforms))) if self._platforms else (),
+            None if due is None else explainer.working_days_left(due)))
+
+    def _explainer_made(self) -> _Explainer:
+        with self._lock:
+            explainer = self._explainer
+            if explainer is None:
+                explainer = self._explainer = _Explainer(self._rule, self._ctx, self._schema)
+        return explainer
+
+    def details(self, index: int, status: str) -> Details:
+        """(remedy, explanation, facts path, facts line, working days left) of the
+        finding ``self(index, status)``."""
+        explainer = self._explainer or self._explainer_made()
+        item = self._items[index]
+        key = self._key(item)
+        due = self._due.get(index) if status == "violated" or status == "pending" else None
+        remedy, lines = explainer.explain(item, key, due, status)
+        locate = explainer.locate
+        facts_path, facts_line = (None, None) if locate is None else locate(index)
+        return (remedy, tuple(lines), facts_path, facts_line,
+                None if due is None else explainer.working_days_left(due))
+
+
+class _Explainer:
+    """What a rule's explanations share, worked out once per rule and evaluation: how
+    to read and word each fact its conditions read, the records it looks for, its
+    deadline's wording, its remedy, where its scope keys stand in the facts."""
+
+    __slots__ = ("_condition", "_ctx", "_deadline", "_ensure", "_forbidden",
+                 "_not_applicable", "_records", "_remedy", "_remedy_text", "_required", "_rule",
+                 "_where", "locate")
+
+    def __init__(self, rule: CompiledRule, ctx: Context, schema: Schema) -> None:
+        self._rule = rule
+        self._ctx = ctx
+        self.locate = _locator(ctx, rule.scope)  # None: the facts carry no locations
+        setup = rule_setup(rule, schema)
+        self._where = _all_lines([_fact_line(found, rule.scope, ctx) for found in setup.where])
+        self._ensure = isinstance(rule.statement, ast.Ensure)
+        self._condition = _all_lines(
+            [_fact_line(found, rule.scope, ctx) for found in setup.condition])
+        shown = setup.condition_text
+        self._required = (_(CONDITION_HOLDS).format(condition=shown),
+                          _(CONDITION_FAILS).format(condition=shown))
+        self._not_applicable = _(NOT_APPLICABLE)
+        self._forbidden = _(FORBIDDEN)
+        self._remedy_text = rule_texts(rule.rule, rule.id).remedy
+        self._records = (
+            _RecordLines(rule, ctx) if rule.verb != "ensure" and rule.kind is not None else None
+        )
+        self._deadline = _DeadlineLine(rule, ctx) if rule.deadline is not None else None
+        self._remedy = (
+            _Remedy(self._remedy_text, ctx) if rule.kind == "filing" and rule.verb == "require"
+            else None
+        )
+
+    def explain(
+        self, item: Any, key: Key, due: dt.date | None, status: str
+    ) -> tuple[str | None, list[str]]:
+        """(remedy, explanation lines) of a finding."""
+        remedy = self._remedy_text
         lines = self._where(item)
-        due: dt.date | None = None
         if status == "violated" or status == "pending":
-            due = self._due.get(index)
             if self._remedy is not None and key[0] is not None and key[1] is not None:
                 remedy = self._remedy(key[0], key[1])
             if self._ensure:
@@ -149,73 +210,92 @@ class FindingMaker:
             lines.append(self._required[0] if status == "satisfied" else self._required[1])
         elif self._records is not None:
             self._records(item, key, False, lines)
-        return item, key, remedy, due, lines
+        return remedy, lines
+
+    def working_days_left(self, due: dt.date) -> int | None:
+        return working_days_left(self._ctx, due)
 
 
-#: a finding as its JSON text needs it: (rule, status, severity, message, citation,
-#: origin), span, algorithm, platform, filing, remedy, deadline, explanation, facts
-#: path, facts line
-Row = tuple[tuple[str, str, str, str, str | None, str], Span | None, str | None, str | None,
-            str | None, str | None, dt.date | None, Sequence[str], str | None, int | None]
+def working_days_left(ctx: Context, due: dt.date) -> int | None:
+    """Working days from ``ctx.as_of`` to ``due``: those after as_of up to ``due``
+    (0: due on as_of, or before the next working day); when overdue, minus those after
+    ``due`` up to as_of (at least 1). None when the calendar does not know a year in
+    between. Counted once per distinct due date and evaluation."""
+    known: dict[dt.date, int | None] = ctx.memo("working_days_left", dict)
+    if due in known:
+        return known[due]
+    as_of = ctx.as_of
+    try:
+        if due >= as_of:
+            left: int | None = _workdays_between(ctx.calendar, as_of, due)
+        else:
+            left = -max(1, _workdays_between(ctx.calendar, due, as_of))
+    except EvaluationError:
+        left = None
+    known[due] = left
+    return left
 
 
-class FindingRows:
-    """The findings of an engine report with some statuses (and severity, and rule),
-    sorted as the report sorts them: as Finding objects (:meth:`findings`) or, for
-    writing a large report's JSON text without an object per finding, as :data:`Row` s
-    made one at a time (iterating).
+#: id(calendar) -> (the calendar, year -> its working days' ordinals, sorted); calendars
+#: are immutable, so a year is listed once per calendar and process
+_WORKDAYS: dict[int, tuple[Any, dict[int, tuple[int, ...]]]] = {}
+_WORKDAYS_LOCK = threading.Lock()
 
-    The pairs (item, status) are taken from each outcome as the engine's
-    ``build(statuses)`` takes them, and ordered by the report's key
-    (:meth:`Finding.sort_key`, then the status), stably, before any finding is made.
-    """
 
-    __slots__ = ("_entries",)
+def _workdays_between(calendar: Any, after: dt.date, upto: dt.date) -> int:
+    """Working days in (``after``, ``upto``]."""
+    entry = _WORKDAYS.get(id(calendar))
+    if entry is None or entry[0] is not calendar:
+        with _WORKDAYS_LOCK:
+            if len(_WORKDAYS) > 16:
+                _WORKDAYS.clear()
+            entry = _WORKDAYS[id(calendar)] = (calendar, {})
+    years = entry[1]
+    total = 0
+    for year in range(after.year, upto.year + 1):
+        table = years.get(year)
+        if table is None:
+            first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+            table = years[year] = tuple(
+                o for o in range(first, last + 1)
+                if calendar.is_workday(dt.date.fromordinal(o)))
+        total += bisect_right(table, upto.toordinal()) - bisect_right(table, after.toordinal())
+    return total
 
-    def __init__(self, outcomes: Sequence[Outcome], makers: Sequence[FindingMaker],
-                 statuses: Sequence[str], severity: str | None = None,
-                 rule: str | None = None) -> None:
-        wanted = set(statuses)
-        entries: list[tuple[Any, ...]] = []
-        add = entries.append
-        for outcome, maker in zip(outcomes, makers, strict=True):
-            rule_id = outcome.rule.id
-            if (severity is not None and maker.severity != severity) or (
-                    rule is not None and rule_id != rule):
-                continue
-            pairs = outcome.with_statuses(wanted)
-            items, key = outcome.items, maker._key
-            for i, s in pairs:
-                a, p, n = key(items[i])
-                # (the report's sort key, a tie breaker keeping the order, what to make)
-                add((rule_id, a or "", p or "", n or "", s, len(entries), maker, i))
-        entries.sort()
-        self._entries = entries
 
-    def __len__(self) -> int:
-        return len(self._entries)
+@attrs.frozen
+class RuleSetup:
+    """What a rule's explanations need that depends only on the rule (and its schema):
+    cached per compiled rule, so an engine pays it once, not per report."""
 
-    def findings(self) -> list[Finding]:
-        return [entry[6](entry[7], entry[4]) for entry in self._entries]
+    #: the facts the `where` (and an `ensure` condition) read, resolved, in reading order
+    where: tuple[Resolved, ...]
+    condition: tuple[Resolved, ...]
+    #: an `ensure`'s condition as policies write it (its lines are worded per language)
+    condition_text: str
 
-    def __iter__(self) -> Iterator[Row]:
-        for entry in self._entries:
-            yield entry[6].row(entry[7], entry[4])
 
-    @classmethod
-    def of(cls, lazy: object, statuses: Sequence[str], severity: str | None = None,
-           rule: str | None = None) -> FindingRows | None:
-        """The rows of an engine report's lazy findings; None for another kind of lazy
-        findings (the report then has them built and sorts them itself)."""
-        outcomes = getattr(lazy, "outcomes", None)
-        makers = getattr(lazy, "makers", None)
-        if not isinstance(outcomes, tuple) or not callable(makers):
-            return None
-        made = makers()
-        if not isinstance(made, list) or len(made) != len(outcomes) or not all(
-                isinstance(m, FindingMaker) for m in made):
-            return None
-        return cls(outcomes, made, statuses, severity, rule)
+_SETUPS: weakref.WeakKeyDictionary[CompiledRule, RuleSetup] = weakref.WeakKeyDictionary()
+_SETUPS_LOCK = threading.Lock()
+
+
+def rule_setup(rule: CompiledRule, schema: Schema) -> RuleSetup:
+    """The :class:`RuleSetup` of ``rule`` (made once per compiled rule)."""
+    found = _SETUPS.get(rule)
+    if found is not None:
+        return found
+    statement = rule.statement
+    shown = ""
+    condition: tuple[Resolved, ...] = ()
+    if isinstance(statement, ast.Ensure):
+        from policy_sdk.syntax.formatter import format_expr
+
+        shown = format_expr(statement.condition)
+        condition = _facts_read(statement.condition, rule.scope, schema)
+    found = RuleSetup(_facts_read(statement.where, rule.scope, schema), condition, shown)
+    with _SETUPS_LOCK:
+        _SETUPS[rule] = found
+    return found
 
 
 def _all_lines(makers: Sequence[Line]) -> Callable[[Any], list[str]]:
@@ -345,17 +425,15 @@ def _paths(expr: ast.Expr | None) -> list[ast.Path]:
     return sorted(seen.values(), key=lambda p: (p.span.line, p.span.column) if p.span else (0, 0))
 
 
-def _fact_lines(
-    expr: ast.Expr | None, scope: str, schema: Schema, ctx: Context
-) -> list[Line]:
-    """One line maker per fact ``expr`` reads (not the `with` record), in reading order."""
+def _facts_read(expr: ast.Expr | None, scope: str, schema: Schema) -> tuple[Resolved, ...]:
+    """The facts ``expr`` reads (not the `with` record), resolved, in reading order."""
     compiler = ExprCompiler(scope, schema, {})
-    lines = []
+    found: list[Resolved] = []
     for path in _paths(expr):
-        found = compiler.resolve(path)
-        if isinstance(found, Resolved) and found.binding != "record":
-            lines.append(_fact_line(found, scope, ctx))
-    return lines
+        resolved = compiler.resolve(path)
+        if isinstance(resolved, Resolved) and resolved.binding != "record":
+            found.append(resolved)
+    return tuple(found)
 
 
 def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
@@ -471,8 +549,14 @@ def _stopped_and_running(
         for p in state.stopped_platforms
     )
     running = _(", ").join(state.running_platforms)
-    return _(" (stopped: {stopped}; running: {running})").format(
-        stopped=stopped or _("none"), running=running or _("none"))
+    # the changes a `filing_change` record covers (one per stop day; docs/semantics.md §7)
+    change = _("; change for the stop of {stopped_on} recorded on {changed_on}")
+    recorded = "".join(
+        change.format(stopped_on=render(e.on), changed_on=render(e.changed_on))
+        for e in state.changes if e.changed_on is not None
+    )
+    return _(" (stopped: {stopped}; running: {running}{recorded})").format(
+        stopped=stopped or _("none"), running=running or _("none"), recorded=recorded)
 
 
 # --- records looked for ------------------------------------------------------------------
@@ -687,11 +771,23 @@ def _made(ctx: Context, compiled: Compiled) -> Getter:
 # --- deadlines -------------------------------------------------------------------------------
 
 
+#: added to the deadline line of a due day counted through a year the calendar does not
+#: know (``Finding.provisional`` reads it)
+PROVISIONAL: Final = N_(" (provisional: the calendar does not know that year, so it counts "
+                         "Monday to Friday without the holidays whose dates move; see "
+                         "docs/calendar.md)")
+
+
+#: added after PROVISIONAL when the official calendar could still change the status
+UNDECIDED: Final = N_("; so close to the as-of date that the official calendar may decide "
+                      "otherwise: undecided until the notice is supplied")
+
+
 class _DeadlineLine:
     """``(item, due, status) -> line``: how the due date was counted (cached per anchor)."""
 
-    __slots__ = ("_amount", "_anchor", "_anchor_name", "_as_of", "_by_start", "_null",
-                 "_words")
+    __slots__ = ("_amount", "_anchor", "_anchor_name", "_as_of", "_by_start", "_calendar",
+                 "_null", "_provisional", "_words")
 
     def __init__(self, rule: CompiledRule, ctx: Context) -> None:
         deadline = rule.deadline
@@ -708,6 +804,8 @@ class _DeadlineLine:
             _("due {due}: {amount} after {anchor} {start}; as of {as_of} it is overdue"),
         )
         self._by_start: dict[tuple[object, dt.date, str], str] = {}
+        self._provisional = ctx.provisional_dues()
+        self._calendar = ctx.calendar
 
     def __call__(self, item: Any, due: dt.date | None, status: str) -> str:
         if due is None:
@@ -718,6 +816,19 @@ class _DeadlineLine:
         if line is None:
             line = self._by_start[key] = self._words[status != "pending"].format(
                 due=due.isoformat(), amount=self._amount, anchor=self._anchor_name,
-                start=render(start), as_of=self._as_of)
+                start=render(start), as_of=self._as_of,
+            ) + (self._provisional_note(due, status) if due in self._provisional else "")
         return line
+
+    def _provisional_note(self, due: dt.date, status: str) -> str:
+        """PROVISIONAL, and whether the official calendar could still change the status:
+        it may end the count up to 2 working days earlier (adjusted working days) or up
+        to 6 later (weekdays off around moving holidays; docs/calendar.md)."""
+        as_of = dt.date.fromisoformat(self._as_of)
+        calendar = self._calendar
+        if status == "pending":
+            close = calendar.add_workdays(as_of, 2, provisional=True) >= due
+        else:
+            close = calendar.add_workdays(due, 6, provisional=True) >= as_of
+        return _(PROVISIONAL) + (_(UNDECIDED) if close else "")
 

@@ -10,11 +10,15 @@ whole value to :func:`json.dumps`, so the text is always exactly the standard on
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
+from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring  # the C implementation when available
+from operator import itemgetter
 from typing import Any
 
-__all__ = ["dumps", "dumps_nested"]
+__all__ = ["FindingWriter", "dumps", "dumps_nested", "reindented"]
 
 
 class _Unusual(Exception):
@@ -131,3 +135,297 @@ class _Writer:
                 first = False
                 self.value(item, depth + 1)
         out.append(self._newline(depth) + "]")
+
+
+# --- findings ---------------------------------------------------------------------------
+
+
+def _layout(indent: int | None) -> tuple[Callable[[int], str], str]:
+    """(depth -> newline and indentation, item separator) as ``json.dumps`` lays out."""
+    if indent is None:
+        return (lambda depth: ""), ", "
+    step = " " * indent  # a negative indent indents by nothing, as json's does
+    return (lambda depth: "\n" + step * depth), ","
+
+
+def reindented(value: Any, indent: int | None, depth: int) -> str:
+    """``json.dumps(value)`` as it stands ``depth`` levels deep in an enclosing value
+    (the standard encoder, any value it takes: the slow twin of the writers here)."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    if indent is None or "\n" not in text:
+        return text
+    # json escapes a newline in a string: every newline in the text is layout
+    return text.replace("\n", "\n" + " " * indent * depth)
+
+
+class FindingWriter:
+    """Writes findings as ``json.dumps`` writes ``[f.to_dict() for f in findings]`` two
+    levels deep in a report, into :attr:`out` (pieces, joined by the caller).
+
+    Made from :data:`~policy_sdk.engine.finding.FINDING_FIELDS`: the text of the
+    fields a rule's findings share (rule, status, message, …) is written once per rule
+    and status, as pieces around holes for the finding's own fields; each hole is
+    written by its kind's encoder, which writes the usual values (text, None, dates,
+    lists of text) directly and hands any other to the standard encoder
+    (:func:`reindented`) — so the text is exactly ``json.dumps``'s, value by value.
+    """
+
+    __slots__ = ("_separator", "_templates", "_write", "out")
+
+    def __init__(self, indent: int | None, out: list[str] | None = None) -> None:
+        self.out: list[str] = [] if out is None else out
+        made = _WRITERS.get(indent)
+        if made is None:
+            made = _WRITERS[indent] = _Made(indent)
+        self._separator = made.separator
+        self._write = made.write
+        #: a rule's shared values -> the text around its findings' holes; per writer
+        #: (equal values of other types, `1` and `1.0`, would share a text otherwise)
+        self._templates: dict[tuple[Any, ...], tuple[str, ...]] = {}
+
+    def write(self, f: Any) -> None:
+        """One finding (after the previous one, if any: the caller writes the list's
+        opening and :attr:`separator` between findings)."""
+        from policy_sdk.engine.finding import row_of
+
+        self._write(row_of(f), self.out, self._templates)
+
+    def write_row(self, row: tuple[Any, ...]) -> None:
+        """One finding given as its row of values (``finding.ROW``)."""
+        self._write(row, self.out, self._templates)
+
+    def write_rows(self, rows: Iterable[tuple[Any, ...]], limit: int = 0) -> Iterator[str]:
+        """Findings from their rows, :attr:`separator` between them; every ``limit``
+        pieces (0: never) the text so far is handed out and :attr:`out` emptied."""
+        write, out, templates = self._write, self.out, self._templates
+        separator = self._separator
+        first = True
+        for row in rows:
+            if not first:
+                out.append(separator)
+            first = False
+            write(row, out, templates)
+            if limit and len(out) >= limit:
+                piece = "".join(out)
+                out.clear()
+                yield piece
+
+    @property
+    def separator(self) -> str:
+        """What goes between two findings of the list."""
+        return self._separator
+
+#: indent -> the finding writer made for it (made once per process)
+_WRITERS: dict[int | None, _Made] = {}
+
+
+class _Made:
+    """What :class:`FindingWriter` writes with, for one indent: the function writing a
+    finding (made from the declaration) and the templates of the rules seen so far."""
+
+    __slots__ = ("_after", "_indent", "_kept", "separator", "write")
+
+    def __init__(self, indent: int | None) -> None:
+        from policy_sdk.engine.finding import FINDING_FIELDS
+
+        self._indent = indent
+        newline, comma = _layout(indent)
+        self.separator = comma + newline(2)
+        self._after = newline(2) + "}"
+        #: (shared values, their types) -> template, kept between reports
+        self._kept: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        self.write = self._writer(FINDING_FIELDS, comma + newline(3))
+
+    def _writer(
+        self, fields: Any, between: str
+    ) -> Callable[[Any, list[str], dict[tuple[Any, ...], tuple[str, ...]]], None]:
+        """The function writing a finding, made from the declaration (as attrs makes
+        ``__init__``): the template's pieces and each per-finding field's encoder
+        called on the attributes it reads, in one ``extend``, with no loop."""
+        from policy_sdk.engine.finding import ROW
+
+        env: dict[str, Any] = {"encode": encode_basestring, "template": self._template}
+        shared = [ROW.index(name) for f in fields if f.shared for name in f.reads]
+        env["shared_of"] = itemgetter(*shared)
+        parts = ["pieces[0]"]
+        for k, field in enumerate(f for f in fields if not f.shared):
+            prefix = between + encode_basestring(field.name) + ": "
+            env[f"e{k}"] = _encoder(field, self._indent, prefix if field.optional else "")
+            at = [ROW.index(name) for name in field.reads]
+            if len(at) == 1:
+                value = f"f[{at[0]}]"
+                if field.kind == "text?":  # the usual text written inline
+                    parts.append(f"(encode(v{k}) if type(v{k} := {value}) is str else e{k}(v{k}))")
+                elif field.kind == "int?":
+                    parts.append(f"(int.__repr__(v{k}) if type(v{k} := {value}) is int "
+                                 f"else e{k}(v{k}))")
+                else:
+                    parts.append(f"e{k}({value})")
+            else:
+                parts.append(f"e{k}((" + ", ".join(f"f[{i}]" for i in at) + "))")
+            parts.append(f"pieces[{k + 1}]")
+        source = (
+            "def write(f, out, templates):\n"
+            "    shared = shared_of(f)\n"
+            "    try:\n"
+            "        pieces = templates[shared]\n"
+            "    except (KeyError, TypeError):\n"
+            "        pieces = template(f, shared, templates)\n"
+            "    out.extend((" + ", ".join(parts) + "))\n"
+        )
+        exec(compile(source, "<finding writer>", "exec"), env)
+        write: Callable[[Any, list[str], dict[tuple[Any, ...], tuple[str, ...]]], None] = (
+            env["write"])
+        return write
+
+    def _template(
+        self, f: Any, shared: Any, templates: dict[tuple[Any, ...], tuple[str, ...]]
+    ) -> tuple[str, ...]:
+        """The text around the holes of ``f``'s rule and status, up to its closing
+        (kept in ``templates`` for the next finding with the same ``shared`` values, and
+        here for the next report: by values and their types, since `1 == 1.0`)."""
+        try:
+            typed = (shared, _types(shared))
+            found = self._kept.get(typed)
+        except TypeError:  # an unhashable value in a hand-made finding
+            typed, found = None, None
+        if found is None:
+            found = self._text(f)
+            if typed is not None:
+                if len(self._kept) > 4096:  # bound what is kept between reports
+                    self._kept.clear()
+                self._kept[typed] = found
+        with contextlib.suppress(TypeError):
+            templates[shared] = found
+        return found
+
+    def _text(self, f: Any) -> tuple[str, ...]:
+        from policy_sdk.engine.finding import ABSENT, FINDING_FIELDS
+
+        newline, comma = _layout(self._indent)
+        pieces: list[str] = []
+        text = ""
+        for i, field in enumerate(FINDING_FIELDS):
+            prefix = ("{" if i == 0 else comma) + newline(3) + encode_basestring(field.name)
+            prefix += ": "
+            if field.shared:
+                value = field.to_json(_Row(f))
+                if value is not ABSENT:
+                    text += prefix + reindented(value, self._indent, 3)
+            elif field.optional:  # its hole writes its key too, when it has a value
+                pieces.append(text)
+                text = ""
+            else:
+                pieces.append(text + prefix)
+                text = ""
+        pieces.append(text + self._after)
+        return tuple(pieces)
+
+
+
+def _encoder(field: Any, indent: int | None, prefix: str) -> Callable[[Any], str]:
+    """``value -> text`` of a per-finding field (``prefix``: an optional field's key,
+    written with its value; nothing when it is absent)."""
+    from policy_sdk.engine.finding import ABSENT
+
+    kind = field.kind
+    newline, comma = _layout(indent)
+    encode = encode_basestring
+
+    def slow(value: Any) -> str:
+        converted = field.to_json(_Values(field.reads, value))
+        if converted is ABSENT:
+            return ""
+        return prefix + reindented(converted, indent, 3)
+
+    if kind == "text?":
+        def text(v: Any) -> str:
+            if type(v) is str:
+                return encode(v)
+            return "null" if v is None else slow(v)
+        return text
+    if kind == "int?":
+        def number(v: Any) -> str:
+            if type(v) is int:
+                return int.__repr__(v)
+            return "null" if v is None else slow(v)
+        return number
+    if kind == "date?":
+        dates: dict[dt.date, str] = {}  # dates repeat: each written once
+
+        def date(v: Any) -> str:
+            if not v:
+                return "null"
+            if type(v) is dt.date:
+                known = dates.get(v)
+                if known is None:
+                    known = dates[v] = encode(v.isoformat())
+                return known
+            return slow(v)
+        return date
+    if kind in ("lines", "platforms"):
+        start, between, end = "[" + newline(4), comma + newline(4), newline(3) + "]"
+        optional = kind == "platforms"
+
+        def lines(v: Any) -> str:
+            if type(v) is tuple or type(v) is list:
+                if not v:
+                    return "" if optional else "[]"
+                try:
+                    return prefix + start + between.join(map(encode, v)) + end
+                except TypeError:  # not all text
+                    pass
+            return slow(v)
+        return lines
+    if kind == "facts_location":
+        head = "{" + newline(4) + '"path": '
+        mid = comma + newline(4) + '"line": '
+        tail = newline(3) + "}"
+
+        def location(v: Any) -> str:
+            path, line = v
+            if path is None:
+                return ""
+            if type(path) is str and (line is None or type(line) is int):
+                shown = "null" if line is None else int.__repr__(line)
+                return prefix + head + encode(path) + mid + shown + tail
+            return slow(v)
+        return location
+    return slow  # pragma: no cover - every per-finding kind has an encoder above
+
+
+def _types(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The types of ``values`` and of their attributes (a span's line and column)."""
+    return tuple(
+        (type(v), *(type(getattr(v, a)) for a in attrs_of(v))) for v in values)
+
+
+def attrs_of(value: Any) -> tuple[str, ...]:
+    names: tuple[str, ...] = getattr(type(value), "__match_args__", ())
+    return names
+
+
+class _Row:
+    """A finding's attributes, from its row of values (``finding.ROW``)."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: tuple[Any, ...]) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str) -> Any:
+        from policy_sdk.engine.finding import ROW
+
+        return self._row[ROW.index(name)]
+
+
+class _Values:
+    """The attributes a field reads, from the value ``attrgetter`` gave for them."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, reads: tuple[str, ...], value: Any) -> None:
+        self._values = dict(zip(reads, value if len(reads) > 1 else (value,), strict=True))
+
+    def __getattr__(self, name: str) -> Any:
+        return self._values[name]

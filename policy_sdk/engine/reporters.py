@@ -9,6 +9,7 @@ options below as keyword arguments it may ignore (``include_all``, ``severity``,
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 from policy_sdk._gc import gc_paused
@@ -53,7 +54,16 @@ def render_json(
     report: Report, *, include_all: bool = False, severity: str | None = None, **_: Any
 ) -> str:
     """The embedding contract (``docs/report.schema.json``)."""
-    return report._json(include_all, severity, 2, end="\n")
+    return "".join(iter_json(report, include_all=include_all, severity=severity))
+
+
+def iter_json(
+    report: Report, *, include_all: bool = False, severity: str | None = None, **_: Any
+) -> Iterator[str]:
+    """:func:`render_json`'s text in pieces of about a megabyte (for
+    ``policy_sdk._io.write_stream``): a report of a million findings is never held as
+    one text."""
+    return report.iter_json(include_all, severity=severity, indent=2, end="\n")
 
 
 # --- sarif ---------------------------------------------------------------------------
@@ -122,9 +132,14 @@ def _sarif(
                 "platform": f.platform,
                 "filing": f.filing,
                 "deadline": f.deadline.isoformat() if f.deadline else None,
+                "working_days_left": f.working_days_left,
                 "explanation": list(f.explanation),
             },
         }
+        if f.provisional:  # counted through a year the calendar does not know
+            result["properties"]["provisional"] = True
+        if f.platforms:  # a per-filing finding: one result for all the filing's platforms
+            result["properties"]["platforms"] = list(f.platforms)
         if f.rule in index:
             result["ruleIndex"] = index[f.rule]
         results.append(result)
@@ -146,9 +161,24 @@ def _sarif(
             }
         ],
     }
+    meta = report.meta
+    if meta is not None:  # the report's provenance, and SARIF's account of the run
+        doc["runs"][0]["properties"]["meta"] = dict(meta)
+        doc["runs"][0]["invocations"] = [_invocation(meta)]
     if where.bases:
         doc["runs"][0]["originalUriBaseIds"] = where.bases
     return json_text(doc, indent=2) + "\n"  # json.dumps's text, written faster
+
+
+def _invocation(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """SARIF's account of the run: it completed, on which facts, as of when."""
+    invocation: dict[str, Any] = {"executionSuccessful": True,
+                                  "properties": {"as_of": meta.get("as_of")}}
+    facts = meta.get("facts")
+    if facts:
+        invocation["properties"]["facts_sha256"] = facts.get("sha256")
+        invocation["properties"]["facts_file"] = facts.get("file")
+    return invocation
 
 
 def _sarif_message(f: Finding) -> str:

@@ -8,6 +8,7 @@ from policy_sdk.facts.load import (
     MAX_FACTS_BYTES,
     MAX_YAML_NODES,
     load_facts,
+    load_facts_text,
 )
 from policy_sdk.facts.model import (
     Algorithm,
@@ -19,8 +20,8 @@ from policy_sdk.facts.model import (
     Platform,
     Record,
 )
+from policy_sdk.facts.read import Locator, read_document
 from policy_sdk.facts.schema import CORE_SCHEMA, RECORD_KINDS, Attribute, Schema
-from policy_sdk.facts.text import load_facts_text
 
 __all__ = [
     "CORE_SCHEMA",
@@ -35,6 +36,7 @@ __all__ = [
     "Deployment",
     "Facts",
     "Filing",
+    "Locator",
     "Organization",
     "Platform",
     "Record",
@@ -43,4 +45,5 @@ __all__ = [
     "facts_json_schema",
     "load_facts",
     "load_facts_text",
+    "read_document",
 ]

@@ -204,10 +204,39 @@ class Facts:
     locations: Mapping[str, int] = attrs.field(factory=dict, eq=False, repr=False)
     #: problems that do not stop loading (e.g. an unusual filing-number shape), sorted
     warnings: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False, repr=False)
-    #: indexes computed from the (immutable) collections above, each built at most once
-    #: per Facts (see :func:`policy_sdk.facts.derived.deployment_index`); not part of
-    #: equality, and not copied by ``attrs.evolve`` (a changed copy builds its own)
-    _derived: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
+    #: indexes computed from the (immutable) collections above, by name, each built at
+    #: most once per Facts (see :func:`policy_sdk.facts.derived.deployments_by_algorithm`);
+    #: the loader hands over those it built while checking (``derived=`` in the
+    #: constructor). Not part of equality; an index is of these very deployments, so a
+    #: copy made by ``attrs.evolve`` with other deployments builds its own.
+    _derived: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False, kw_only=True,
+                                           alias="derived")
+
+    def __attrs_post_init__(self) -> None:
+        own = {}
+        for name, value in self._derived.items():
+            if value.__class__ is not _Index:
+                own[name] = _Index(self.deployments, value)  # handed to the constructor
+            elif value.of is self.deployments:
+                own[name] = value  # from the Facts this one is a copy of, still true
+        object.__setattr__(self, "_derived", own)
+
+    def derived_index(self, name: str) -> Any:
+        """The index ``name`` built for these facts, or None."""
+        found = self._derived.get(name)
+        return None if found is None else found.value
+
+    def keep_derived_index(self, name: str, value: Any) -> None:
+        """Remember the index ``name`` (built from these facts; not checked)."""
+        self._derived[name] = _Index(self.deployments, value)
+
+
+@attrs.frozen
+class _Index:
+    """An index and the deployments it was built from."""
+
+    of: tuple[Deployment, ...] = attrs.field(eq=False, repr=False)
+    value: Any = attrs.field(eq=False, repr=False)
 
 
 def build_deployments(

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
-import yaml
 
 from policy_sdk.engine.report import STATUSES, Finding
 from policy_sdk.errors import Diagnostic, PolicySdkError, did_you_mean
 
 TEST_FILE_SUFFIXES: Final = (".tests.yaml", ".tests.yml")
 MAX_TEST_FILE_BYTES: Final = 8 * 1024 * 1024
-MAX_EXPANDED_NODES: Final = 1_000_000
+MAX_EXPANDED_NODES: Final = 1_000_000  # as policy_sdk._documents.MAX_EXPANDED_VALUES
 """YAML aliases may share facts between cases; a document whose aliases expand to
 more nodes than this is refused (a "billion laughs" document would otherwise eat
 all memory when the facts are walked)."""
@@ -164,107 +162,22 @@ class _Reader:
         return None
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
-    """How many nodes ``node`` stands for once aliases are expanded (capped)."""
-    key = id(node)
-    if key in memo:
-        return memo[key]
-    memo[key] = MAX_EXPANDED_NODES + 1  # a cycle counts as too big
-    size = 1
-    if isinstance(node, yaml.SequenceNode):
-        for child in node.value:
-            size += _expanded_size(child, memo)
-            if size > MAX_EXPANDED_NODES:
-                break
-    elif isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            size += _expanded_size(k, memo) + _expanded_size(v, memo)
-            if size > MAX_EXPANDED_NODES:
-                break
-    memo[key] = size
-    return size
-
-
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_Base):  # type: ignore[misc]
-    """A safe loader with YAML 1.2 booleans: only ``true``/``false``.
-
-    PyYAML follows YAML 1.1, where ``on``, ``off``, ``yes`` and ``no`` are booleans,
-    so a record's ``on:`` key would become ``true``. Facts files are read the 1.2 way
-    (docs/facts.md); test files embed facts, so they are read the same way.
-    """
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in _Base.yaml_implicit_resolvers.items()
-}
-
-
-def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
-    """A date; text that looks like one but is not a real day stays text (reported later)."""
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
-
-for _first in "tTfF":
-    _Loader.yaml_implicit_resolvers.setdefault(_first, []).insert(
-        0, ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"))
-    )
-
-
 def _load_yaml(path: Path) -> Any:
-    file = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_TEST_FILE_BYTES:
-            raise PolicyTestError([Diagnostic(
-                "policy-test-too-large",
-                f"test file is {size} bytes; the limit is {MAX_TEST_FILE_BYTES} bytes",
-                file=file, help="split the cases into several test files")])
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PolicyTestError(
-            [Diagnostic("policy-test-io", f"cannot read `{path}`: {exc.strerror}", file=file)]
-        ) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PolicyTestError([Diagnostic(
-            "policy-test-encoding",
-            f"test files must be UTF-8; byte {exc.start} is not valid UTF-8", file=file)]
-        ) from None
-    if "\x00" in text:
-        raise PolicyTestError(
-            [Diagnostic("policy-test-nul", "test file contains a NUL character", file=file)]
-        )
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-        if node is None:
-            return None
-        if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
-            raise PolicyTestError([Diagnostic(
-                "policy-test-too-large",
-                f"the document's aliases expand to more than {MAX_EXPANDED_NODES} values",
-                file=file)])
-        return yaml.load(text, Loader=_Loader)  # a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise PolicyTestError(
-            [Diagnostic("policy-test-yaml", f"{problem}{where}", file=file)]
-        ) from None
-    except RecursionError:
-        raise PolicyTestError(
-            [Diagnostic("policy-test-too-deep", "the document is nested too deeply", file=file)]
-        ) from None
+    """The test file's document, read as facts files are (``policy_sdk._documents``):
+    YAML 1.2, duplicate keys are errors, alias, size and nesting limits."""
+    from policy_sdk._documents import read_document
+
+    def error(diagnostics: list[Diagnostic]) -> PolicySdkError:
+        return PolicyTestError([
+            attrs.evolve(d, code="policy-test-" + _CODES.get(d.code, d.code))
+            for d in diagnostics
+        ])
+
+    return read_document(path, what="test file", error=error, max_bytes=MAX_TEST_FILE_BYTES)
+
+
+# the reader's codes, as test-file codes (`policy-test-…`)
+_CODES: Final = {"malformed": "yaml", "yaml-tag": "yaml", "yaml-alias": "yaml"}
 
 
 def _line_of_cases(path: Path) -> list[int]:
@@ -300,7 +213,8 @@ def load_test_file(path: str | os.PathLike[str]) -> TestFile:
     policies: list[Path] = []
     raw_policies = data.get("policies")
     if raw_policies is None:
-        policies = sorted(p.parent.glob("*.policy"))
+        # the policy files beside it (a folder named `x.policy` is not one)
+        policies = sorted(q for q in p.parent.glob("*.policy") if not q.is_dir())
     elif isinstance(raw_policies, list) and all(isinstance(x, str) for x in raw_policies):
         for i, name in enumerate(raw_policies):
             target = (p.parent / name).resolve()

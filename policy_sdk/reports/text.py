@@ -52,6 +52,7 @@ class Words:
         self.status = {k: self.pad(_(v), 14) for k, v in STATUS_WORDS.items()}
         self.advisory = _(" [advisory]")
         self.due = _(" (due {date})")
+        self.due_provisional = _(" (due {date}, provisional)")
         self.basis = _("basis:")
         self.remedy = _("remedy:")
         #: between a label and its text: none after a full-width colon
@@ -148,10 +149,20 @@ def _subject(f: Any, words: Words) -> str:
 Line = list[tuple[str, str | None]]
 
 
+def _due(f: Any, words: Words) -> str:
+    """`` (due DAY)``; ``, provisional`` when counted through a year the calendar does
+    not know (docs/calendar.md)."""
+    if not f.deadline:
+        return ""
+    if getattr(f, "provisional", False):
+        return words.due_provisional.format(date=f.deadline.isoformat())
+    return words.due.format(date=f.deadline.isoformat())
+
+
 def finding_lines(f: Any, words: Words | None = None) -> list[Line]:
     """The lines of one finding, as styled parts (user text made :func:`safe`)."""
     w = Words() if words is None else words
-    due = w.due.format(date=f.deadline.isoformat()) if f.deadline else ""
+    due = _due(f, w)
     advisory = w.advisory if f.severity == "advisory" else ""
     out: list[Line] = [[
         ("  ", None), (w.status.get(f.status) or f"{f.status:<14}", STYLE.get(f.status)),
@@ -253,7 +264,7 @@ class _Blocks:
         else:
             subject = f.algorithm or ""
         advisory = words.advisory if f.severity == "advisory" else ""
-        due = words.due.format(date=f.deadline.isoformat()) if f.deadline else ""
+        due = _due(f, words)
         lines = f.explanation
         status = words.status.get(f.status) or f"{f.status:<14}"
         first = f"  {status} {f.rule}{advisory}  {subject}{due}\n"

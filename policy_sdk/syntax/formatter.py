@@ -17,8 +17,10 @@ Formatting is idempotent: ``format(parse(format(x))) == format(x)``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import decimal
+import heapq
 from collections.abc import Iterator
 from typing import Any
 
@@ -154,7 +156,9 @@ def _statement(st: ast.Statement, depth: int) -> list[_Line]:
     one = head + "".join(
         f" {kw} {text}" if kw != "within" else f" {text}" for kw, _, text, _ in clauses
     )
-    if len(INDENT) * depth + len(one) <= WIDTH:
+    if len(INDENT) * depth + len(one) <= WIDTH or not clauses:
+        # (a long head with no clause to break off stays one line, and stands for all
+        # the statement's source lines, as any one-line statement)
         return [_Line(depth, one, _lines_of(st.span), item_start=True)]
     lines = [_Line(depth, head, _lines_of(st.span and _start_only(st.span)), item_start=True)]
     for kw, expr, text, span in clauses:
@@ -291,7 +295,14 @@ def _statement_nodes(st: ast.Statement) -> Iterator[Any]:
 
 
 def _place_comments(module: ast.Module, lines: list[_Line]) -> list[ast.Comment]:
-    """Attach each comment to an output line; return those that go at the end."""
+    """Attach each comment to an output line; return those that go at the end.
+
+    A comment on source line ``n`` goes to the code line whose source lines hold
+    ``n`` (the one starting last, then the last of those in output order), else
+    above the first code line that starts after ``n``, else to the end. Comments
+    are swept in source order over the code lines sorted by their first source
+    line, so the cost is ``O((comments + lines) log lines)``, not their product.
+    """
     code_before: dict[int, int] = {}  # line -> smallest column that holds code
     for span in _spans(module):
         if span.column < code_before.get(span.line, 1 << 30):
@@ -299,7 +310,15 @@ def _place_comments(module: ast.Module, lines: list[_Line]) -> list[ast.Comment]
         last = span.end_column - 1
         if last < code_before.get(span.end_line, 1 << 30):
             code_before[span.end_line] = last
-    code = [(i, ln) for i, ln in enumerate(lines) if ln.src is not None and ln.text is not None]
+    # code lines ordered by (first source line, output position)
+    code = sorted(
+        ((ln.src[0], i, ln) for i, ln in enumerate(lines) if ln.src is not None
+         and ln.text is not None),
+        key=lambda t: (t[0], t[1]),
+    )
+    starts = [t[0] for t in code]
+    open_: list[tuple[int, int, int]] = []  # max-heap of (-first line, -position, index)
+    added = 0
     rest: list[ast.Comment] = []
     for c in sorted(
         module.comments, key=lambda c: (c.span.line, c.span.column) if c.span else (0, 0)
@@ -309,22 +328,31 @@ def _place_comments(module: ast.Module, lines: list[_Line]) -> list[ast.Comment]
             continue
         n = c.span.line
         trailing = code_before.get(n, 1 << 30) < c.span.column
-        inside = [(ln.src[0], i, ln) for i, ln in code if ln.src and ln.src[0] <= n <= ln.src[1]]
-        if inside:
-            _, _, target = max(inside, key=lambda t: (t[0], t[1]))
-            assert target.src is not None
-            if trailing and target.trailing is None and target.src[1] == n:
+        while added < len(code) and code[added][0] <= n:
+            first, i, _ = code[added]
+            heapq.heappush(open_, (-first, -i, added))
+            added += 1
+        # lines that end before `n` can never hold a later comment: drop them lazily
+        while open_ and _src_end(code[open_[0][2]][2]) < n:
+            heapq.heappop(open_)
+        if open_:
+            target = code[open_[0][2]][2]
+            if trailing and target.trailing is None and _src_end(target) == n:
                 target.trailing = c
             else:
                 target.leading.append(c)
             continue
-        after = [(ln.src[0], i, ln) for i, ln in code if ln.src and ln.src[0] > n]
-        if after:
-            _, _, target = min(after, key=lambda t: (t[0], t[1]))
-            target.leading.append(c)
+        k = bisect.bisect_right(starts, n)
+        if k < len(code):
+            code[k][2].leading.append(c)
         else:
             rest.append(c)
     return rest
+
+
+def _src_end(line: _Line) -> int:
+    assert line.src is not None
+    return line.src[1]
 
 
 def _render(lines: list[_Line], rest: list[ast.Comment]) -> str:
@@ -338,7 +366,15 @@ def _render(lines: list[_Line], rest: list[ast.Comment]) -> str:
         prev: ast.Comment | None = None
         for c in ln.leading:
             assert c.span is not None
-            if prev is not None and prev.span is not None and c.span.line > prev.span.line + 1:
+            # a blank line between comments is kept only where both stood above the code
+            # line in the source: one moved up from inside a joined line gets none, as
+            # the blank line would separate items when the output is formatted again
+            if (
+                prev is not None
+                and prev.span is not None
+                and c.span.line > prev.span.line + 1
+                and (ln.src is None or c.span.line < ln.src[0])
+            ):
                 out.append("")
             out.append(INDENT * depth + c.text)
             prev = c

@@ -10,7 +10,12 @@ It also does two things a terminal list cannot:
 * it measures nesting exactly (open ``(``/``[`` plus open prefix ``not``) and stops
   at :data:`MAX_NESTING`, so nothing downstream ever recurses too deep and a file
   of ten million ``(`` is rejected after 101 characters;
-* it collects comments for the formatter.
+* it collects comments for the formatter;
+* a lone carriage return ends a line, as ``\n`` and ``\r\n`` do (a file saved with
+  old Mac line endings is not one long comment);
+* it refuses numbers of more than :data:`MAX_NUMBER_DIGITS` digits, and invisible
+  bidirectional controls (a "Trojan source" right-to-left override) and other
+  control characters inside strings and comments (see ``docs/language.md``).
 
 Lexical errors are yielded as ``$ERROR`` tokens carrying their diagnostic, so the
 parser can recover and report later errors in the same file.
@@ -18,18 +23,45 @@ parser can recover and report later errors in the same file.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from lark.lexer import TerminalDef
-
 from policy_sdk import ast
 from policy_sdk.errors import Diagnostic, Span
+from policy_sdk.syntax._lark_tables import Terminal
 
 MAX_NESTING = 100
 """Deepest nesting accepted inside one expression: open parentheses, brackets and
 prefix ``not`` counted together (``not (a or [b])`` nests 3 deep at ``b``)."""
+
+MAX_NUMBER_DIGITS = 400
+"""Most digits a number may have (a longer one is ``bad-number``): more than any
+amount a policy compares, and than ``fmt`` writes for any finite fractional number
+(at most 325); a fractional number must also be below about 1.8 × 10³⁰⁸."""
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+BIDI_CONTROLS: Mapping[str, str] = {
+    "\u061c": "ARABIC LETTER MARK",
+    "\u200e": "LEFT-TO-RIGHT MARK",
+    "\u200f": "RIGHT-TO-LEFT MARK",
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING",
+    "\u202b": "RIGHT-TO-LEFT EMBEDDING",
+    "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE",
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+    "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE",
+    "\u2068": "FIRST STRONG ISOLATE",
+    "\u2069": "POP DIRECTIONAL ISOLATE",
+}
+"""Invisible characters that reorder how text is shown: refused in strings and
+comments, where they could make a policy read differently from what it does."""
+
+# characters refused inside strings and comments: controls other than tab, and the above
+_HIDDEN = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f" + "".join(BIDI_CONTROLS) + "]")
 
 # tokens after which `not` is the infix of `not in`, not a prefix operator
 _OPERAND_END = frozenset(
@@ -64,14 +96,14 @@ Tok = tuple[str, str, int, int, int]
 class Lexer:
     """Tokenizes policy text for the LALR driver in :mod:`policy_sdk.syntax.parser`."""
 
-    def __init__(self, terminals: Sequence[TerminalDef]) -> None:
+    def __init__(self, terminals: Sequence[Terminal]) -> None:
         by_name = {t.name: t for t in terminals}
         words: dict[str, str] = {}
         punct: dict[str, str] = {}
-        name_re = re.compile(by_name["NAME"].pattern.to_regexp())
+        name_re = re.compile(by_name["NAME"].regexp)
         for t in terminals:
-            if t.pattern.type == "str":
-                value = t.pattern.value
+            if t.literal is not None:
+                value = t.literal
                 (words if name_re.fullmatch(value) else punct)[value] = t.name
         self.keywords: Mapping[str, str] = words
         self.punctuation: Mapping[str, str] = punct
@@ -82,7 +114,7 @@ class Lexer:
         )
 
         def rx(name: str) -> str:
-            return by_name[name].pattern.to_regexp()
+            return by_name[name].regexp
 
         ops = "|".join(re.escape(p) for p in sorted(punct, key=lambda p: (-len(p), p)))
         # NAME also matches PATH (a dotted name): the lexer tells them apart by the dot
@@ -116,6 +148,8 @@ class Lexer:
         A lexical error is yielded as an ``$ERROR`` token with its diagnostic as a
         sixth item.
         """
+        if "\r" in text:  # a lone CR ends a line; same length, so offsets stay right
+            text = _LONE_CR.sub("\n", text)
         keywords = self.keywords
         punctuation = self.punctuation
         soft_keywords = self.soft_keywords
@@ -176,13 +210,49 @@ class Lexer:
                     depth = 0
             elif kind == "COMMENT":
                 text_ = value.rstrip()
+                hidden = _HIDDEN.search(text_)
+                if hidden is not None:
+                    prev = "$ERROR"
+                    yield self._hidden_error(text_, hidden.start(), "comment", file, line,
+                                             column, start)
+                    continue
                 comments.append(
                     ast.Comment(text_, Span(file, line, column, line, column + len(text_)))
                 )
                 continue
             elif kind == "END":
                 break
-            elif kind in ("STRING", "NUMBER", "DATE", "COMP_OP"):
+            elif kind == "STRING":
+                hidden = _HIDDEN.search(value)
+                if hidden is not None:
+                    prev = "$ERROR"
+                    yield self._hidden_error(value, hidden.start(), "string", file, line,
+                                             column, start)
+                    continue
+                typ = kind
+            elif kind == "NUMBER":
+                digits = len(value) - value.startswith("-") - ("." in value)
+                message = None
+                if digits > MAX_NUMBER_DIGITS:
+                    message = (f"`{value[:20]}…` has {digits} digits; a number in a policy "
+                               f"has at most {MAX_NUMBER_DIGITS}")
+                elif "." in value and digits > 300 and math.isinf(float(value)):
+                    message = (f"`{value[:20]}…` is too large for a number with a fraction "
+                               "(the largest is about 1.8 × 10³⁰⁸)")
+                if message is not None:
+                    prev = "$ERROR"
+                    yield (
+                        "$ERROR", value, start, line, column,
+                        Diagnostic(  # type: ignore[misc]
+                            code="bad-number",
+                            message=message,
+                            span=Span(file, line, column, line, column + len(value)),
+                            help="write a smaller number",
+                        ),
+                    )
+                    continue
+                typ = kind
+            elif kind in ("DATE", "COMP_OP"):
                 typ = kind
             else:
                 # the driver records the diagnostic (6th item) unless it is skipping
@@ -201,6 +271,24 @@ class Lexer:
             prev = typ
             yield (typ, value, start, line, column)
         yield ("$END", "", pos, line, pos - line_start + 1)
+
+    @staticmethod
+    def _hidden_error(
+        value: str, at: int, where: str, file: str, line: int, column: int, start: int
+    ) -> Tok:
+        ch = value[at]
+        name = BIDI_CONTROLS.get(ch)
+        if name is not None:
+            message = (f"{where} contains the invisible character U+{ord(ch):04X} ({name}), "
+                       "which can make the text show differently from what it is")
+            help = "remove it; write the text in the order it is read"
+        else:
+            message = f"{where} contains the control character U+{ord(ch):04X}"
+            help = ("write `\\n` or `\\t` in a string for a line break or a tab"
+                    if where == "string" else "remove it")
+        span = Span(file, line, column + at, line, column + at + 1)
+        diagnostic = Diagnostic(code="hidden-character", message=message, span=span, help=help)
+        return ("$ERROR", value, start, line, column, diagnostic)  # type: ignore[return-value]
 
     @staticmethod
     def _too_deep(file: str, line: int, column: int, value: str) -> Diagnostic:

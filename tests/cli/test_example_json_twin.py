@@ -24,13 +24,16 @@ def test_both_load_to_equal_facts() -> None:
     assert from_json.source.endswith("company.json")
 
 
-def check(capsys: pytest.CaptureFixture[str], facts: Path) -> dict[str, Any]:
-    code = main(["check", "--facts", str(facts), "--as-of", "2026-11-20", "--format", "json",
+def check(capsys: pytest.CaptureFixture[str], facts_file: Path) -> dict[str, Any]:
+    code = main(["check", "--facts", str(facts_file), "--as-of", "2026-11-20", "--format", "json",
                  "--all"])
     doc: dict[str, Any] = json.loads(capsys.readouterr().out)
     assert code == 1  # mandatory rules are violated in this company
     for finding in doc["findings"]:
         finding.pop("facts_location", None)  # a line in one file or the other
+    facts = doc["meta"].pop("facts")  # one file or the other
+    assert facts["file"] == str(facts_file)
+    assert len(facts["sha256"]) == 64
     return doc
 
 

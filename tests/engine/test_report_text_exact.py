@@ -20,11 +20,15 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from policy_sdk.engine.context import Context
 from policy_sdk.engine.engine import Engine
 from policy_sdk.engine.report import STATUSES, Finding, Report
+from policy_sdk.engine.rules import Outcome
+from policy_sdk.engine.source import EngineFindings
 from policy_sdk.errors import Span
 from policy_sdk.facts import load_facts
 from policy_sdk.facts.model import Facts
+from policy_sdk.facts.schema import Schema
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2026-11-20"
@@ -73,11 +77,11 @@ def _from_findings(report: Report, include_all: bool, severity: str | None,
     listed = [f for f in report.findings
               if f.status in statuses and (severity is None or f.severity == severity)]
     counts = dict(report.counts)
-    doc = {
-        "as_of": report.as_of.isoformat(),
-        "summary": {**counts, "total": sum(counts.values()), "listed": len(listed)},
-        "findings": [f.to_dict() for f in listed],
-    }
+    doc: dict[str, Any] = {"as_of": report.as_of.isoformat()}
+    if report.meta is not None:
+        doc["meta"] = report.meta
+    doc["summary"] = {**counts, "total": sum(counts.values()), "listed": len(listed)}
+    doc["findings"] = [f.to_dict() for f in listed]
     return json.dumps(doc, ensure_ascii=False, indent=indent)
 
 
@@ -111,6 +115,14 @@ def test_findings_asked_for_before_the_text(engine: Engine, facts_file: Facts) -
     assert report.select() is listed
 
 
+def _evaluated(engine: Engine, facts: Facts) -> tuple[tuple[Outcome, ...], Context, Schema]:
+    """The rules' outcomes, as the engine evaluates them (for an independent source)."""
+    day = dt.date.fromisoformat(AS_OF)
+    ctx = Context(facts, day, engine.calendar,
+                  {name: spec.impl for name, spec in engine.functions.items()})
+    return tuple(rule.run(ctx) for rule in engine.rules), ctx, engine.schema
+
+
 def _key(f: Finding) -> tuple[str, ...]:
     return (*f.sort_key(), f.status)
 
@@ -124,7 +136,8 @@ def test_findings_as_the_engine_builds_and_sorts_them(
     """The report orders and makes findings itself (sorted first, then made); the
     engine's own ``build`` sorted by the report's key is the independent reference."""
     report = engine.evaluate(facts_file, as_of=AS_OF)
-    reference = sorted(report._lazy.build(statuses), key=_key)  # type: ignore[union-attr]
+    source = EngineFindings(*_evaluated(engine, facts_file))
+    reference = sorted(source.build(statuses), key=_key)
     assert reference
     assert [f.to_dict() for f in report.select(statuses)] == [f.to_dict() for f in reference]
     assert [f.platforms for f in report.select(statuses)] == [f.platforms for f in reference]
@@ -138,6 +151,7 @@ def test_findings_as_the_engine_builds_and_sorts_them(
     if set(statuses) in ({"violated", "pending"}, set(STATUSES)):
         doc = {
             "as_of": AS_OF,
+            "meta": report.meta,
             "summary": {**report.counts, "total": sum(report.counts.values()),
                         "listed": len(reference)},
             "findings": [f.to_dict() for f in reference],

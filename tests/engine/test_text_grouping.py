@@ -43,8 +43,10 @@ def test_per_filing_finding_carries_its_filings_platforms_sorted() -> None:
     assert finding.platforms == ("app", "web")
     assert finding.platform is None
     assert finding.filing == "F1"
-    # the decision and the JSON contract do not change
-    assert "platforms" not in finding.to_dict()
+    # the JSON carries them, once per finding (issue 16: one finding, counted once)
+    assert finding.to_dict()["platforms"] == ["app", "web"]
+    assert [f["platforms"] for f in json.loads(report.to_json())["findings"]] == [
+        ["app", "web"]]
     text = render_text(report)
     found = sections(text)
     assert found["platform app"] == ["displayed"]

@@ -1,5 +1,5 @@
-"""The loader's bulk path for deployments accepts exactly what the row path accepts
-without a diagnostic, and builds the same deployments."""
+"""The loader's bulk path (policy_sdk.facts.bulk) accepts only what the row checker
+(policy_sdk.facts.check) accepts without a diagnostic, and builds the same values."""
 
 from __future__ import annotations
 
@@ -13,18 +13,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policy_sdk.errors import FactsError
-from policy_sdk.facts import load_facts
+from policy_sdk.facts import bulk, load_facts
+from policy_sdk.facts.check import Checker, check_document
 from policy_sdk.facts.derived import deployments_by_algorithm
-from policy_sdk.facts.load import _Loader, default_platform_types
+from policy_sdk.facts.load import default_platform_types
 from policy_sdk.facts.model import Deployment, build_deployments
+from policy_sdk.facts.read import Locator
 from policy_sdk.testing.strategies import facts_documents
 
 
-def _loader() -> _Loader:
-    return _Loader(default_platform_types(), None, None, None)
+def _loader() -> Checker:
+    return Checker(default_platform_types(), Locator(None))
 
 
-def _prepared(doc: dict[str, Any]) -> tuple[_Loader, Any, Any, list[Any]]:
+def _prepared(doc: dict[str, Any]) -> tuple[Checker, Any, Any, list[Any]]:
     loader = _loader()
     algorithms = loader.algorithms(doc.get("algorithms") or [])
     platforms = loader.platforms(doc.get("platforms") or [])
@@ -55,19 +57,19 @@ def test_bulk_path_agrees_with_the_row_path(doc: dict[str, Any], data: st.DataOb
         if data.draw(st.booleans(), label="duplicate a row"):
             items.append(copy.deepcopy(items[0]))
     before = len(loader.errors) + len(loader.warnings)
-    bulk = loader.deployments_bulk(items, algorithms, platforms)
+    found = bulk.deployments(items, algorithms, platforms, loader.dates)
     assert len(loader.errors) + len(loader.warnings) == before  # the bulk path never reports
 
     rows_loader, algorithms, platforms, _ = _prepared(doc)
     rows = rows_loader.deployment_rows(items, algorithms, platforms)
     clean = len(rows_loader.errors) + len(rows_loader.warnings) == before
-    if bulk is not None:
+    if found is not None:
         assert clean, "the bulk path accepted rows the row path has something to say about"
-        assert bulk == rows
+        assert found[0] == rows
         nested: dict[str, dict[str, Deployment]] = {}
         for d in rows:
             nested.setdefault(d.algorithm, {})[d.platform] = d
-        assert loader.by_algorithm == nested
+        assert found[1] == nested
     elif clean and all(
         isinstance(r, dict) and r.keys() <= {"algorithm", "platform", "status", "launched_on",
                                                "stopped_on"}
@@ -94,7 +96,7 @@ def test_a_clean_file_takes_the_bulk_path_and_keeps_its_index() -> None:
         Deployment("rec", "web", "stopped", dt.date(2025, 1, 2), dt.date(2025, 3, 4)),
     )
     index = deployments_by_algorithm(facts)
-    assert index is facts._derived["by_algorithm"]  # handed over by the loader
+    assert index is facts.derived_index("by_algorithm")  # handed over by the loader
     assert index == {"rec": {"app": facts.deployments[0], "web": facts.deployments[1]}}
     # a changed copy does not inherit an index that no longer fits
     changed = attrs.evolve(facts, deployments=facts.deployments[:1])
@@ -144,7 +146,7 @@ def test_stop_dates_on_the_wrong_rows_are_noticed_even_when_the_counts_agree() -
         ],
     }
     loader, algorithms, platforms, items = _prepared(doc)
-    assert loader.deployments_bulk(items, algorithms, platforms) is None
+    assert bulk.deployments(items, algorithms, platforms, loader.dates) is None
     with pytest.raises(FactsError) as caught:
         load_facts(doc)
     assert "`stopped_on` is set but the status is `active`" in str(caught.value)
@@ -181,10 +183,9 @@ _ROW_BREAKS: dict[str, list[tuple[str, Any]]] = {
 
 
 def _load(doc: dict[str, Any], fast: bool) -> Any:
-    loader = _Loader(default_platform_types(), None, None, None)
-    loader.fast = fast
     try:
-        facts = loader.load(copy.deepcopy(doc))
+        facts = check_document(copy.deepcopy(doc), default_platform_types(), Locator(None),
+                               use_bulk=fast)
     except FactsError as exc:
         return [(d.code, d.message, d.path, d.level) for d in exc.diagnostics]
     return facts, [(d.code, d.message, d.path) for d in facts.warnings]
@@ -213,7 +214,8 @@ def test_the_fast_paths_load_what_the_row_checks_load(
 
 _BASE: dict[str, Any] = {
     "organization": {"name": "甲公司", "public_opinion": True},
-    "algorithms": [{"id": "rec", "uses_recommendation": True}, {"id": "ads"}],
+    "algorithms": [{"id": "rec", "uses_recommendation": True},
+                   {"id": "ads", "uses_recommendation": False}],
     "platforms": [{"id": "app", "type": "app"}, {"id": "web", "type": "website"}],
     "deployments": [
         {"algorithm": "rec", "platform": "app", "launched_on": "2025-01-02"},

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from policy_sdk.errors import FactsError
 from policy_sdk.facts import load_facts
-from policy_sdk.facts.load import _no_duplicate_keys
+from policy_sdk.facts.read import _no_duplicate_keys
 
 _KEYS = st.sampled_from(["id", "a", "b", "名称", 'q"uote', "c:d", "{"])
 _SCALARS = st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(

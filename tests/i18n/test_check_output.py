@@ -50,7 +50,7 @@ def test_the_text_report_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = run(capsys, "--lang", "zh", "--all")
     assert code == 1
     assert english_sentences(own_lines(out)) == []
-    assert "违反 11 项，待办 2 项，满足 61 项，不适用 92 项（截至 2026-11-20）" in out
+    assert "违反 11 项，待办 2 项，满足 61 项，不适用 113 项（截至 2026-11-20）" in out
     assert "\n平台 main-app\n" in out
     assert "  违反           cn.algorithm_filing/filing_change  ad-delivery 备案 " in out
     assert "      依据：《" in out
@@ -60,7 +60,7 @@ def test_the_text_report_in_english(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = run(capsys, "--lang", "en", "--all")
     assert code == 1
     assert chinese_lines(own_lines(out)) == []
-    assert "11 violated, 2 pending, 61 satisfied, 92 not applicable (as of 2026-11-20)" in out
+    assert "11 violated, 2 pending, 61 satisfied, 113 not applicable (as of 2026-11-20)" in out
 
 
 def test_json_keeps_english_identifiers_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from lark import Lark
 
 from policy_sdk import ast
+from policy_sdk.syntax.lexer import BIDI_CONTROLS
 
 GRAMMAR = Path(__file__).resolve().parents[2] / "grammars" / "policy.lark"
 
@@ -52,7 +53,12 @@ names = (
 ).filter(lambda n: n not in KEYWORDS - {"title", "severity", "days", "en"})
 plain_names = names.filter(lambda n: n not in KEYWORDS)
 
-texts = st.text(max_size=12)
+# what a policy string may hold: no control character but tab and line break (written
+# `\t`, `\n`), no bidirectional control (both are `hidden-character` errors)
+_string_characters = st.characters(
+    exclude_categories=("Cs", "Cc"), exclude_characters="".join(BIDI_CONTROLS)
+) | st.sampled_from(["\n", "\t"])
+texts = st.text(_string_characters, max_size=12)
 literals = st.builds(
     ast.Literal,
     st.one_of(
@@ -120,7 +126,7 @@ statements = st.one_of(
 
 optional_text = (
     st.none()
-    | st.text(max_size=20)
+    | st.text(_string_characters, max_size=20)
     | st.sampled_from(["《互联网信息服务算法推荐管理规定》第二十四条"])
 )
 named_rules = st.builds(

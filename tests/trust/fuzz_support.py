@@ -44,8 +44,20 @@ SNIPPETS = (
 )
 
 
+HARDENING_SNIPPETS = (
+    *SNIPPETS, b"\r", "\u202e".encode(), "\u2066".encode(), "\u0663".encode(), "\uff13".encode(),
+    b'"\\ud800"', b'"\\udc80"', b"9" * 4400, b"010", b"1:30", b"0x10", b"\x1b[31m",
+    b"0001-01-01..9999-12-31", b"9999-12-31", b"@", b"\\@",
+)
+"""The snippets plus the odd input of issue 19: lone CR, bidi controls, non-ASCII digits,
+lone surrogate escapes, an integer beyond Python's 4,300-digit limit, YAML 1.1 numbers,
+terminal escapes, huge date ranges."""
+
+
 @st.composite
-def mutated(draw: st.DrawFn, seed: bytes, max_edits: int = 4) -> bytes:
+def mutated(
+    draw: st.DrawFn, seed: bytes, max_edits: int = 4, snippets: tuple[bytes, ...] = SNIPPETS
+) -> bytes:
     """``seed`` with a few random edits: delete, duplicate, replace or insert a span."""
     data = bytearray(seed)
     for _ in range(draw(st.integers(1, max_edits))):
@@ -62,7 +74,7 @@ def mutated(draw: st.DrawFn, seed: bytes, max_edits: int = 4) -> bytes:
         elif op == "replace":
             data[i:j] = draw(st.binary(max_size=8))
         elif op == "insert":
-            data[i:i] = draw(st.sampled_from(SNIPPETS))
+            data[i:i] = draw(st.sampled_from(snippets))
         else:
             data[i] = draw(st.integers(0, 255))
     return bytes(data)

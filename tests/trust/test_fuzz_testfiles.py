@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fuzz_support import mutated, time_limit
+from fuzz_support import HARDENING_SNIPPETS, mutated, time_limit
 from hypothesis import given, settings
 
 from policy_sdk.policytest import PolicyTestError, TestFile, load_test_file, run
@@ -40,6 +40,15 @@ def test_mutated_test_file_loads_or_is_refused(
         error.render()
     else:
         assert isinstance(loaded, TestFile)
+
+
+@given(data=mutated(SEED, max_edits=4, snippets=HARDENING_SNIPPETS))
+def test_test_file_with_odd_input_loads_or_is_refused(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
+    """Duplicate keys, YAML 1.1 numbers, 4,400-digit integers, lone surrogates, CRs."""
+    test_mutated_test_file_loads_or_is_refused.hypothesis.inner_test(  # type: ignore[attr-defined]
+        tmp_path_factory, data)
 
 
 @settings(max_examples=20)  # each example runs the whole file

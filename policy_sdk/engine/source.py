@@ -1,0 +1,131 @@
+"""An engine report's source of findings (:class:`~policy_sdk.engine.report.FindingSource`).
+
+:class:`EngineFindings` counts from the rules' outcomes without making a finding, and
+selects findings by status, severity and rule: it puts them in the report's order
+(:func:`~policy_sdk.engine.finding.order_key` of their scope keys) before any is made,
+then a :class:`~policy_sdk.engine.explain.FindingMaker` makes each one as the selection
+is iterated — as a :class:`~policy_sdk.engine.finding.Finding`, or as a row of values
+for the JSON writer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from policy_sdk.engine.context import Context
+from policy_sdk.engine.explain import FindingMaker
+from policy_sdk.engine.finding import STATUSES, Finding, Status, order_key
+from policy_sdk.engine.rules import Outcome
+from policy_sdk.facts.schema import Schema
+
+__all__ = ["EngineFindings", "Selection"]
+
+
+class EngineFindings:
+    """An engine report's findings (a :class:`~policy_sdk.engine.report.FindingSource`):
+    exact counts from the rules' outcomes, and the findings of some statuses (of a
+    severity, a rule) put in the report's order (:func:`order_key` of their keys)
+    before any is made, then made as they are iterated."""
+
+    __slots__ = ("_ctx", "_lock", "_makers", "_outcomes", "_schema")
+
+    def __init__(self, outcomes: Sequence[Outcome], ctx: Context, schema: Schema) -> None:
+        self._outcomes = tuple(outcomes)
+        self._ctx = ctx
+        self._schema = schema
+        self._makers: list[FindingMaker] | None = None
+        self._lock = threading.Lock()
+
+    def counts(self) -> dict[str, int]:
+        total: dict[str, int] = {s: 0 for s in STATUSES}
+        for outcome in self._outcomes:
+            for status, n in outcome.counts().items():
+                total[status] += n
+        return total
+
+    def count(self, statuses: frozenset[str], severity: str | None, rule: str | None) -> int:
+        return sum(
+            n for outcome in self._outcomes
+            if (severity is None or outcome.rule.severity == severity)
+            and (rule is None or outcome.rule.id == rule)
+            for status, n in outcome.counts().items() if status in statuses)
+
+    def makers(self) -> list[FindingMaker]:
+        """One finding maker per outcome, made at most once."""
+        makers = self._makers
+        if makers is None:
+            with self._lock:
+                makers = self._makers
+                if makers is None:
+                    makers = self._makers = [FindingMaker(o, self._ctx, self._schema)
+                                             for o in self._outcomes]
+        return makers
+
+    def select(self, statuses: frozenset[str], severity: str | None,
+               rule: str | None) -> Selection:
+        return Selection(self._outcomes, self.makers(), statuses, severity, rule)
+
+    def build(self, statuses: Sequence[str]) -> list[Finding]:
+        """Findings of ``statuses``, rule by rule, unsorted (the slow twin of
+        :meth:`select`: tests sort these by the report's key and compare)."""
+        out: list[Finding] = []
+        wanted = set(statuses)
+        for outcome, make in zip(self._outcomes, self.makers(), strict=True):
+            out.extend([make(i, s) for i, s in outcome.with_statuses(wanted)])  # type: ignore[arg-type]
+        return out
+
+
+class Selection:
+    """Findings of some statuses (and severity, and rule), sorted, made as iterated.
+
+    Sorted as parallel lists (a key text per finding, no tuple): a large selection
+    adds no container per finding for the cyclic collector to walk. The key joins
+    :func:`order_key`'s parts with NUL, which orders as the tuple does (NUL sorts first
+    and is no character of facts text); ties keep the outcomes' order (a stable sort).
+    """
+
+    __slots__ = ("_indexes", "_makers", "_order", "_statuses")
+
+    def __init__(self, outcomes: Sequence[Outcome], makers: Sequence[FindingMaker],
+                 statuses: frozenset[str], severity: str | None, rule: str | None) -> None:
+        keys: list[str] = []
+        self._makers: list[FindingMaker] = []
+        self._indexes: list[int] = []
+        self._statuses: list[Status] = []
+        for outcome, maker in zip(outcomes, makers, strict=True):
+            rule_id = outcome.rule.id
+            if (severity is not None and maker.severity != severity) or (
+                    rule is not None and rule_id != rule):
+                continue
+            pairs = outcome.with_statuses(set(statuses))
+            if not pairs:
+                continue
+            items, key = outcome.items, maker._key
+            for i, s in pairs:
+                keys.append("\x00".join(order_key(rule_id, *key(items[i]), s)))
+            self._indexes.extend([i for i, _ in pairs])
+            self._statuses.extend([s for _, s in pairs])  # type: ignore[misc]
+            self._makers.extend([maker] * len(pairs))
+        if any(k.count("\x00") != 4 for k in keys):  # a NUL in an id: sort by the tuples
+            self._order = sorted(range(len(keys)), key=self._tuple_key)
+        else:
+            self._order = sorted(range(len(keys)), key=keys.__getitem__)
+
+    def _tuple_key(self, k: int) -> tuple[str, ...]:
+        maker = self._makers[k]
+        return order_key(maker.rule_id, *maker.key(self._indexes[k]), self._statuses[k])
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __iter__(self) -> Iterator[Finding]:
+        makers, indexes, statuses = self._makers, self._indexes, self._statuses
+        for k in self._order:
+            yield makers[k](indexes[k], statuses[k])
+
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        makers, indexes, statuses = self._makers, self._indexes, self._statuses
+        for k in self._order:
+            yield makers[k].row(indexes[k], statuses[k])
