@@ -55,7 +55,7 @@ from policy_sdk.validate.names import Resolved
 #: the note on reusable materials, around the platform's name
 REUSE = N_(
     "`{algorithm}` already holds a filing on {others}: its core materials — the algorithm "
-    "description and the self-assessment report (算法安全自评估报告) — can be reused; only "
+    "description and the algorithm security self-assessment report — can be reused; only "
     "the usage scenario and the user-interaction description of `{platform}` need adapting."
 )
 NOT_APPLICABLE = N_("the rule does not apply here (its `where` condition does not hold)")

@@ -63,6 +63,51 @@ def test_the_text_report_in_english(capsys: pytest.CaptureFixture[str]) -> None:
     assert "11 violated, 2 pending, 61 satisfied, 113 not applicable (as of 2026-11-20)" in out
 
 
+@pytest.mark.parametrize("extra", [(), ("--all",)], ids=["default", "all"])
+def test_a_chinese_locale_prints_no_english_sentence(
+    extra: tuple[str, ...], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The done-when of issue 15: `LANG=zh_CN.UTF-8 policy-sdk check --facts
+    examples/company.yaml --as-of 2026-11-20`, every line (ids, file names, codes aside)."""
+    for name in ("POLICY_SDK_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    code, out, err = run(capsys, *extra)
+    assert code == 1
+    assert "违反 11 项" in out
+    assert english_sentences(out) == []
+    assert english_sentences(err) == []
+
+
+@pytest.mark.parametrize("extra", [(), ("--all",)], ids=["default", "all"])
+def test_english_prints_no_chinese_but_citations(
+    extra: tuple[str, ...], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")  # --lang wins over the locale
+    code, out, err = run(capsys, "--lang", "en", *extra)
+    assert code == 1
+    not_citations = [line for line in out.splitlines()
+                     if not line.startswith("      basis: ")]
+    assert chinese_lines("\n".join(not_citations)) == []
+    assert chinese_lines(err) == []
+
+
+def test_json_follows_the_language_in_its_texts_only(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _code, zh, _err = run(capsys, "--lang", "zh", "--format", "json", "--all")
+    _code, en, _err = run(capsys, "--lang", "en", "--format", "json", "--all")
+    zh_doc, en_doc = json.loads(zh), json.loads(en)
+    zh_text = "\n".join(f["message"] + "\n" + (f.get("remedy") or "") + "\n"
+                        + "\n".join(f["explanation"]) for f in zh_doc["findings"])
+    en_text = "\n".join(f["message"] + "\n" + (f.get("remedy") or "") + "\n"
+                        + "\n".join(f["explanation"]) for f in en_doc["findings"])
+    assert english_sentences(zh_text) == []
+    assert chinese_lines(en_text) == []
+
+
 def test_json_keeps_english_identifiers_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     _code, zh, _err = run(capsys, "--lang", "zh", "--format", "json")
     _code, en, _err = run(capsys, "--lang", "en", "--format", "json")
