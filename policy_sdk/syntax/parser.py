@@ -36,7 +36,7 @@ import attrs
 from policy_sdk import ast
 from policy_sdk._gc import gc_paused
 from policy_sdk.errors import Diagnostic, PolicySyntaxError, Span, did_you_mean
-from policy_sdk.i18n import _
+from policy_sdk.i18n import _, os_reason
 from policy_sdk.syntax._lark_tables import LarkTables, Production, lark_tables
 from policy_sdk.syntax.builders import building, reduce_action
 from policy_sdk.syntax.expected import describe_expected, describe_token, keyword_candidates
@@ -507,7 +507,8 @@ def parse_file(path: str | FsPath, name: str | None = None) -> ast.Module:
         data = p.read_bytes()
     except OSError as exc:
         raise PolicySyntaxError(
-            [Diagnostic(code="io", message=f"cannot read `{p}`: {exc.strerror}", file=str(p))]
+            [Diagnostic(code="io", message=_("cannot read `{file}`: {reason}").format(
+                file=p, reason=os_reason(exc)), file=str(p))]
         ) from None
     except ValueError:  # e.g. a NUL in the path: no file can have that name
         shown = str(p).replace("\x00", "\\0")

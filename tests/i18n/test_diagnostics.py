@@ -73,3 +73,55 @@ def test_did_you_mean_in_both_languages(capsys: pytest.CaptureFixture[str],
     en = check_errors(capsys, tmp_path, POLICY_TYPOS["scope"], "--lang", "en")
     assert "提示：是不是 `platform`？" in zh
     assert "help: did you mean `platform`?" in en
+
+
+#: facts typos: (what to replace in the example company, by what)
+FACTS_TYPOS = {
+    "unknown-key": ("platform: main-app", "platfrom: main-app"),
+    "enum": ("status: active, launched_on: 2025-05-20", "status: activ, launched_on: 2025-05-20"),
+    "reference": ("feed-rec, platform: main-app", "feed-rec, platform: mainapp"),
+    "date": ("launched_on: 2025-05-20", "launched_on: 2025-02-30"),
+    "section": ("organization:", "organisation:"),
+}
+
+
+def facts_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path, typo: str,
+                 *args: str) -> str:
+    old, new = FACTS_TYPOS[typo]
+    text = Path(COMPANY).read_text(encoding="utf-8")
+    assert old in text, typo
+    facts = tmp_path / "company.yaml"
+    facts.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code = main(["check", "--facts", str(facts), "--as-of", "2026-11-20", *args])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    return err
+
+
+@pytest.mark.parametrize("typo", sorted(FACTS_TYPOS))
+def test_a_facts_typo_in_chinese(typo: str, capsys: pytest.CaptureFixture[str],
+                                 tmp_path: Path) -> None:
+    err = facts_errors(capsys, tmp_path, typo, "--lang", "zh")
+    assert "错误[" in err
+    assert english_sentences(without_source(err)) == []
+
+
+@pytest.mark.parametrize("typo", sorted(FACTS_TYPOS))
+def test_a_facts_typo_in_english(typo: str, capsys: pytest.CaptureFixture[str],
+                                 tmp_path: Path) -> None:
+    err = facts_errors(capsys, tmp_path, typo, "--lang", "en")
+    assert "error[" in err
+    assert chinese_lines(without_source(err)) == []
+
+
+def test_a_missing_file_in_both_languages(capsys: pytest.CaptureFixture[str],
+                                          tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.yaml")
+    assert main(["--lang", "zh", "check", "--facts", missing]) == 2
+    zh = capsys.readouterr().err
+    assert main(["--lang", "en", "check", "--facts", missing]) == 2
+    en = capsys.readouterr().err
+    assert "无法读取" in zh
+    assert "文件或文件夹不存在" in zh
+    assert "cannot read" in en
