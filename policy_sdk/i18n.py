@@ -45,6 +45,7 @@ __all__ = [
     "install_click_translations",
     "os_reason",
     "pick",
+    "plural",
     "resolve_language",
     "set_language",
     "use_language",
@@ -171,6 +172,12 @@ def N_(message: str) -> str:
     """Mark ``message`` for translation without translating it (constants); translate
     it where it is shown, with :func:`_`."""
     return message
+
+
+def plural(count: int, singular: str, several: str) -> str:
+    """``singular`` or ``several`` (both marked with :func:`N_`, with a ``{count}``
+    placeholder) as ``count`` asks, translated and filled in; Chinese has one form."""
+    return _(singular if count == 1 else several).format(count=count)
 
 
 def pick(zh: str | None, en: str | None) -> str | None:

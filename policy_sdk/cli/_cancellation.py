@@ -15,6 +15,7 @@ import click
 
 from policy_sdk.cli.params import Choice, Date, SafePath
 from policy_sdk.errors import PolicySdkError
+from policy_sdk.i18n import _
 
 R = TypeVar("R")
 
@@ -77,7 +78,7 @@ class Common:
         from policy_sdk.reports.progress import progress
 
         with progress(self.facts_file) as step:  # on stderr, for long loads in a terminal
-            step("读取事实 loading facts")
+            step(_("loading facts"))
             facts = load_facts(self.facts_file, platform_types=registry.platform_types)
         calendar = (
             WorkdayCalendar.from_file(self.calendar_file, base=default_calendar())

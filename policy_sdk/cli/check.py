@@ -17,6 +17,7 @@ import click
 from policy_sdk.cli.params import Choice, Date, SafePath, choices_message, fail_option
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
+from policy_sdk.i18n import _
 from policy_sdk.reports.cli import output_option
 
 
@@ -105,15 +106,15 @@ def check(
 
         text: str | bytes
         with progress(facts_file) as step:  # on stderr, for long runs in a terminal
-            step("读取事实 loading facts")
+            step(_("loading facts"))
             facts = engine.load_facts(facts_file)
             if strict:  # facts warnings are errors (policy_sdk.facts.applicability)
                 from policy_sdk.facts.applicability import strict as strict_facts
 
                 strict_facts(facts)
-            step("评估 evaluating")
+            step(_("evaluating"))
             report = engine.evaluate(facts, as_of=day)
-            step("生成报告 writing the report")
+            step(_("writing the report"))
             if fmt in FILE_FORMATS:
                 text = render_check(fmt, report, engine=engine, facts=facts,
                                     facts_file=facts_file, include_all=include_all,
