@@ -17,7 +17,7 @@ import click
 from policy_sdk.cli.params import Choice, Date, SafePath, choices_message, fail_option
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
-from policy_sdk.i18n import _
+from policy_sdk.i18n import N_, _, plural
 from policy_sdk.reports.cli import output_option
 
 
@@ -150,8 +150,10 @@ def _facts_warnings_block(warnings: Sequence[Any]) -> None:
     if not warnings:
         return
     n = len(warnings)
-    click.echo(f"{n} warning{'s' if n != 1 else ''} about the facts and deadlines "
-               "(`--strict` turns the facts' own into errors):", err=True)
+    click.echo(plural(n, N_("{count} warning about the facts and deadlines (`--strict` turns "
+                            "the facts' own into errors):"),
+                      N_("{count} warnings about the facts and deadlines (`--strict` turns "
+                         "the facts' own into errors):")), err=True)
     for w in warnings:
         click.echo(w.render(), err=True)
     click.echo("", err=True)

@@ -125,3 +125,19 @@ def test_a_missing_file_in_both_languages(capsys: pytest.CaptureFixture[str],
     assert "无法读取" in zh
     assert "文件或文件夹不存在" in zh
     assert "cannot read" in en
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_facts_warnings_speak_the_language(lang: str, capsys: pytest.CaptureFixture[str],
+                                           tmp_path: Path) -> None:
+    text = Path(COMPANY).read_text(encoding="utf-8")
+    facts = tmp_path / "company.yaml"
+    facts.write_text("\n".join(line for line in text.splitlines()
+                               if "public_opinion" not in line), encoding="utf-8")
+    main(["--lang", lang, "check", "--facts", str(facts), "--as-of", "2026-11-20"])
+    err = without_source(capsys.readouterr().err)
+    assert "missing-public-opinion" in err
+    if lang == "zh":
+        assert english_sentences(err) == []
+    else:
+        assert chinese_lines(err) == []
