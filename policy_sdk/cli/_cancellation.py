@@ -226,11 +226,11 @@ def date_cell(d: dt.date | None, provisional: bool = False) -> str:
     """A date, ``-`` for none; a provisional deadline says so (docs/calendar.md)."""
     if d is None:
         return "-"
-    return d.isoformat() + (" (provisional)" if provisional else "")
+    return d.isoformat() + (_(" (provisional)") if provisional else "")
 
 
 def overdue_cell(flag: bool) -> str:  # markup of ours, not user text
-    return "[bold red]overdue[/]" if flag else ""
+    return "[bold red]" + _("overdue") + "[/]" if flag else ""
 
 
 def _today() -> dt.date:
