@@ -23,7 +23,7 @@ from policy_sdk.facts.model import (
     Platform,
     Record,
 )
-from policy_sdk.plugins.specs import CancellationCapabilities
+from policy_sdk.plugins.specs import CancellationCapabilities, CancellationStrategy
 from policy_sdk.testing.strategies import facts_models
 from policy_sdk.workdays import WorkdayCalendar, YearSchedule
 
@@ -36,7 +36,8 @@ CAPABILITIES = {
     "official_account": CancellationCapabilities(),
     "mini_program": CancellationCapabilities(batch=False, item_verification=True),
 }
-STRATEGIES = {"batch": BatchStrategy(), "single": SingleStrategy()}
+STRATEGIES: dict[str, CancellationStrategy] = {"batch": BatchStrategy(),
+                                                "single": SingleStrategy()}
 CANCEL = "cn.algorithm_filing/cancellation_on_termination"
 CHANGE = "cn.algorithm_filing/filing_change"
 COMPANY = Path(__file__).resolve().parents[2] / "examples" / "company.yaml"
@@ -88,7 +89,8 @@ def lifecycles(draw: st.DrawFn) -> Facts:
             status = draw(st.sampled_from(["active", "paused", "stopped", "stopped"]))
             stopped = None
             if status == "stopped" and draw(st.integers(0, 5)) > 0:
-                stopped = draw(DAYS.filter(lambda d, lo=launched: lo is None or d >= lo))
+                stopped = draw(DAYS if launched is None
+                               else st.dates(launched, dt.date(2026, 12, 31)))
             deployments.append(Deployment(a, p, status, launched, stopped))
     filings = tuple(
         Filing(
@@ -127,7 +129,8 @@ def test_check_inventory_and_plan_agree_on_every_due_item(
     facts: Facts, data: st.DataObject
 ) -> None:
     stops = sorted({d.stopped_on for d in facts.deployments if d.stopped_on is not None})
-    if stops and data.draw(st.booleans()):  # near a stop: pending items as well as overdue
+    near: bool = data.draw(st.booleans())
+    if stops and near:  # near a stop: pending items as well as overdue
         as_of = data.draw(st.sampled_from(stops)) + dt.timedelta(data.draw(st.integers(0, 40)))
     else:
         as_of = data.draw(st.dates(dt.date(2026, 2, 1), dt.date(2027, 1, 31)))

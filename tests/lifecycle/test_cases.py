@@ -14,13 +14,14 @@ from policy_sdk.engine.engine import Engine
 from policy_sdk.engine.report import Finding
 from policy_sdk.facts import Facts, load_facts
 from policy_sdk.facts.lifecycle import lifecycle
-from policy_sdk.plugins.specs import CancellationCapabilities
+from policy_sdk.plugins.specs import CancellationCapabilities, CancellationStrategy
 from policy_sdk.workdays import default_calendar
 
 ENGINE = Engine(plugin_rules=False)
 CAPS = {"app": CancellationCapabilities(), "website": CancellationCapabilities(),
         "official_account": CancellationCapabilities()}
-STRATEGIES = {"batch": BatchStrategy(), "single": SingleStrategy()}
+STRATEGIES: dict[str, CancellationStrategy] = {"batch": BatchStrategy(),
+                                                "single": SingleStrategy()}
 CHANGE = "cn.algorithm_filing/filing_change"
 CANCEL = "cn.algorithm_filing/cancellation_on_termination"
 N = "网信算备110108123456701250001号"
