@@ -7,8 +7,14 @@ from collections.abc import Iterator
 
 import click
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from policy_sdk.cli._wrap import _CLOSING as CLOSING
+from policy_sdk.cli._wrap import _TOKEN as TOKEN
+from policy_sdk.cli._wrap import fill
 from policy_sdk.cli.main import cli, main, use_language
+from policy_sdk.errors import display_width
 
 from .language_support import english_sentences
 
@@ -69,3 +75,29 @@ def test_the_locale_chooses_chinese_help(
     text = help_text(capsys, monkeypatch, "check")
     assert english_sentences(text) == []
     assert "事实文件" in text
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "main")
+def test_chinese_help_fits_the_terminal(
+    path: tuple[str, ...], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Chinese has no spaces to break at: the help is wrapped between characters, so
+    no line is wider than the 80 columns asked for (a lone unbreakable word aside)."""
+    text = help_text(capsys, monkeypatch, "--lang", "zh", *path)
+    for line in text.splitlines():
+        if line[-1:] in CLOSING:  # closing punctuation stays on its line (2 cells more)
+            line = line[:-1]
+        if display_width(line) > 80:
+            assert len(line.split()) <= 2, line
+
+
+@given(st.text(alphabet=st.sampled_from(list("中文备案，。（）`ab -[]")), max_size=120),
+       st.integers(10, 60))
+def test_wrapping_keeps_every_character_and_the_width(text: str, width: int) -> None:
+    out = fill(text, width)
+    assert "".join(out.split()) == "".join(text.split())
+    for line in out.splitlines():
+        tokens = TOKEN.findall(line.strip())
+        if display_width(line) > width:  # only one token too wide, or punctuation kept
+            assert len(tokens) <= 2 or tokens[-1][0] in CLOSING, (line, width)
