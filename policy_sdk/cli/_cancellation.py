@@ -176,6 +176,7 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
         "--calendar",
         "calendar_file",
         type=SafePath(dir_okay=False),
+        metavar="FILE",
         help="a calendar file of holidays and adjusted working days (调休) for years the "
         "built-in calendar does not know yet (default: no file)",
     )(func)
