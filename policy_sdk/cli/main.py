@@ -137,13 +137,13 @@ def _lang_option(ctx: click.Context, param: click.Parameter, value: str | None) 
 def use_language(value: str | None) -> None:
     """Speak ``value`` (or the environment's language) for the rest of this process:
     our messages, the help texts and click's own words."""
-    from policy_sdk.cli import _wrap
+    from policy_sdk.cli._wrap import install as install_wrapping
     from policy_sdk.i18n import install_click_translations, resolve_language, set_language
 
     language = resolve_language(value)
     set_language(language)
     install_click_translations(language)
-    _wrap.install(language == "zh")
+    install_wrapping(language == "zh")
 
 
 def _split_lang(argv: list[str]) -> tuple[list[str], str | None]:
