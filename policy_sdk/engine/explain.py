@@ -392,7 +392,7 @@ class _Remedy:
             return None
         note = self._reuse.format(algorithm=algorithm,
                                   others=_(", ").join(f"`{p}`" for p in others))
-        return f"{self._remedy} {note}" if self._remedy else note
+        return _("{remedy} {note}").format(remedy=self._remedy, note=note) if self._remedy else note
 
 
 # --- facts the conditions read ---------------------------------------------------------
