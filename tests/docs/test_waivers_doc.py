@@ -34,7 +34,7 @@ def test_the_example_runs_as_quoted(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert command.startswith("policy-sdk check ")
     runner = CliRunner()
     with runner.isolation(input="", env={"NO_COLOR": "1", "COLUMNS": "200"}) as (out, _e, *_):
-        code = main(command.split()[1:])
+        code = main(["--lang", "en", *command.split()[1:]])
     assert code == 1
     printed = out.getvalue().decode("utf-8").splitlines()
     (quoted,) = _blocks("text")
