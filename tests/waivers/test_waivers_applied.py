@@ -189,3 +189,23 @@ def test_an_expired_waiver_speaks_the_chosen_language(engine: Engine, tmp_path: 
                                "理由：公众号已提交备案）")
     assert expired.remedy is not None
     assert expired.remedy.startswith("整改该问题并删除豁免")
+
+
+def test_the_text_report_in_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from policy_sdk.cli.main import use_language
+
+    path = waivers_file(tmp_path)
+    try:
+        code = main(["--lang", "zh", "check", "--facts", str(COMPANY), "--as-of",
+                     "2026-11-20", "--waivers", str(path), "--rule", OPT_OUT, "--rule",
+                     "waivers/expired", "--no-plugin-rules"])
+    finally:
+        use_language("en")  # the command line chose Chinese for this thread
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    head = lines.index("豁免")
+    assert lines[head + 1] == f"  豁免           {OPT_OUT} [建议]  search-rank 平台 website"
+    assert (f"      豁免：关闭个性化推荐的开关在 12 月版本上线（责任人 张三，有效至 2026-12-31；"
+            f"{path} waivers[0]）") in lines[head:]
+    assert lines[-1] == ("违反 2 项（强制 1 项，建议 1 项），待办 0 项（强制 0 项，建议 0 项），"
+                         "豁免 1 项，满足 5 项，不适用 8 项（截至 2026-11-20）")
