@@ -177,7 +177,7 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
         "calendar_file",
         type=SafePath(dir_okay=False),
         metavar="FILE",
-        help="a calendar file of holidays and adjusted working days (调休) for years the "
+        help="a calendar file of holidays and adjusted working days for years the "
         "built-in calendar does not know yet (default: no file)",
     )(func)
     func = click.option(

@@ -43,7 +43,7 @@ from policy_sdk.reports.cli import output_option
               "and pending)")
 @click.option("--exit-zero", is_flag=True, help="exit 0 even when a mandatory rule is violated")
 @click.option("--calendar", "calendar_file", type=SafePath(dir_okay=False), metavar="FILE",
-              help="a calendar file of holidays and adjusted working days (调休) for years "
+              help="a calendar file of holidays and adjusted working days for years "
               "the built-in calendar does not know yet (default: no file)")
 @click.option("--strict", is_flag=True,
               help="treat facts warnings (e.g. a missing `public_opinion`) as errors: exit 2")
