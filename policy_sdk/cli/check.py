@@ -108,8 +108,7 @@ def check(
             report = engine.evaluate(facts, as_of=day)
             step("生成报告 writing the report")
             if fmt in FILE_FORMATS:
-                text = render_check(fmt, report, engine=engine, facts=facts,
-                                    facts_file=facts_file, include_all=include_all,
+                text = render_check(fmt, report, facts=facts, include_all=include_all,
                                     severity=severity)
             else:
                 from policy_sdk.reports.text import use_color as want_color

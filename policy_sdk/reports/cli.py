@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 import click
 
 from policy_sdk.reports import BINARY_FORMATS
-from policy_sdk.reports.meta import AuditMeta, audit_meta
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,42 +46,33 @@ def emit(data: str | bytes, output: str | None) -> None:
         write_stream(sys.stdout, data if data.endswith("\n") else data + "\n")
 
 
-def engine_meta(engine: Any, facts: Any, facts_file: str, as_of: Any) -> AuditMeta:
-    return audit_meta(
-        as_of=as_of,
-        facts_file=facts_file,
-        facts=facts,
-        policy_files=[f for _, f in (*engine.modules, *engine.plugin_modules)],
-        plugins=engine.registry.plugins,
-    )
-
-
 def render_check(
-    fmt: str, report: Any, *, engine: Any, facts: Any, facts_file: str,
-    include_all: bool, severity: str | None,
+    fmt: str, report: Any, *, facts: Any, include_all: bool, severity: str | None,
 ) -> str | bytes:
-    """A check report in a file format."""
-    meta = engine_meta(engine, facts, facts_file, report.as_of)
+    """A check report in a file format (its audit header: the report's ``meta``)."""
     if fmt == "html":
         from policy_sdk.reports.html import check_html
 
-        return check_html(report, meta=meta, facts=facts, calendar=engine.calendar,
-                          include_all=include_all, severity=severity)
+        return check_html(report, facts=facts, include_all=include_all, severity=severity)
     from policy_sdk.reports import tabular
+    from policy_sdk.reports.html import _audit
 
-    rows = tabular.finding_rows(report, engine.calendar, include_all=include_all,
-                                severity=severity)
+    rows = tabular.finding_rows(report, include_all=include_all, severity=severity)
     if fmt == "csv":
         return tabular.to_csv(tabular.FINDING_COLUMNS, rows)
-    return tabular.to_xlsx([("findings", tabular.FINDING_COLUMNS, rows)], meta)
+    return tabular.to_xlsx([("findings", tabular.FINDING_COLUMNS, rows)],
+                           _audit(report.meta, report.as_of))
 
 
-def render_cancellation(fmt: str, result: Any, *, loaded: Any, facts_file: str) -> str | bytes:
-    """An inventory or a plan in a file format."""
+def render_cancellation(fmt: str, result: Any, *, loaded: Any) -> str | bytes:
+    """An inventory or a plan in a file format (its audit header:
+    :func:`policy_sdk.provenance.facts_meta`)."""
     from policy_sdk.cancellation.model import Inventory
+    from policy_sdk.provenance import facts_meta
+    from policy_sdk.reports.meta import AuditMeta
 
-    meta = audit_meta(as_of=result.as_of, facts_file=facts_file, facts=loaded.facts,
-                      plugins=getattr(loaded, "plugins", ()))
+    meta = AuditMeta.from_meta(facts_meta(loaded.facts, result.as_of,
+                                          getattr(loaded, "plugins", ())))
     inventory = isinstance(result, Inventory)
     if fmt == "html":
         from policy_sdk.reports import html

@@ -1,23 +1,23 @@
 """Provenance of a decision: which engine, pack, plugins and policies decided, on which
-facts. (A report-level provenance block is planned for every report; until it lands the
-decision log computes its own here.)
+facts.
 
-The policy digest is SHA-256 over the policy files' bytes — each file's name relative to
-the folder it was given in (the default pack: ``policies/…``) and its bytes, sorted by
-name — followed by the text of the rules plugins contribute. Two servers with the same
-digest run the same rules.
+The policy digest is the one every report carries (``meta.policies.sha256``), made by
+one function, :func:`policy_sdk.provenance.policy_digest` (each policy source's name
+and formatted text, policy files then plugin rules), written ``sha256:…``. Two servers
+with the same digest run the same rules, and a report's ``meta`` names the same digest
+as the decision log's record of it.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from policy_sdk import __version__
 from policy_sdk.api import Engine
-from policy_sdk.pipeline import policy_files
+from policy_sdk.provenance import plugins_meta
+from policy_sdk.provenance import policy_digest as rules_digest
 
 __all__ = ["facts_sha256", "policy_digest", "provenance"]
 
@@ -27,32 +27,9 @@ def facts_sha256(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def _policy_entries(policies: Sequence[str]) -> list[tuple[str, bytes]]:
-    if not policies:
-        from policy_sdk._resources import default_policies_dir
-
-        pack = default_policies_dir()
-        return [("policies/" + f.relative_to(pack).as_posix(), f.read_bytes())
-                for f in policy_files(pack)]
-    out: list[tuple[str, bytes]] = []
-    for given in policies:
-        root = Path(given)
-        for f in policy_files(root):
-            name = f.relative_to(root).as_posix() if root.is_dir() else f.name
-            out.append((f"{root.as_posix()}::{name}", f.read_bytes()))
-    return out
-
-
-def policy_digest(policies: Sequence[str], engine: Engine) -> str:
-    """``sha256:…`` over the policy files' bytes and the plugins' rule texts."""
-    h = hashlib.sha256()
-    for name, data in sorted(_policy_entries(policies)):
-        h.update(b"file\0" + name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
-    if engine.plugin_modules:
-        for plugin, source in engine.registry.rules:
-            h.update(b"plugin\0" + f"{plugin}/{source.name}".encode() + b"\0"
-                     + hashlib.sha256(source.text.encode("utf-8")).digest())
-    return "sha256:" + h.hexdigest()
+def policy_digest(engine: Engine) -> str:
+    """``sha256:`` and :func:`policy_sdk.provenance.policy_digest` of ``engine``."""
+    return "sha256:" + rules_digest(engine)
 
 
 def provenance(engine: Engine, policies: Sequence[str]) -> dict[str, Any]:
@@ -61,10 +38,10 @@ def provenance(engine: Engine, policies: Sequence[str]) -> dict[str, Any]:
     return {
         "engine": {"name": "policy-sdk", "version": __version__},
         "pack": ({"name": "default", "version": __version__} if not policies
-                 else {"name": "custom", "files": len(_policy_entries(policies))}),
-        "plugins": [{"name": p.name, "version": p.version, "distribution": p.distribution}
-                    for p in sorted(engine.registry.plugins, key=lambda p: p.name)],
-        "policy_digest": policy_digest(policies, engine),
+                 else {"name": "custom", "files": len(engine.modules)}),
+        "plugins": [{k: p[k] for k in ("name", "version", "distribution")}
+                    for p in plugins_meta(engine.registry.plugins)],
+        "policy_digest": policy_digest(engine),
         "rules": _rule_count(engine),
     }
 
