@@ -22,6 +22,9 @@ import re
 from collections.abc import Mapping
 from typing import IO, Any, Final
 
+from policy_sdk.engine.finding import urgency_key
+from policy_sdk.i18n import _
+
 _SHOWN: Final = ("violated", "pending")
 _ALL: Final = ("violated", "pending", "satisfied", "not_applicable")
 
@@ -64,12 +67,19 @@ def summary_line(report: Any) -> str:
 
 
 def heads(f: Any) -> list[str]:
-    """The groups a finding is shown in: its platform; each platform its filing names
-    (a per-filing finding concerns all of them); else filings, algorithms, organization."""
+    """The group a finding is shown in: its platform; for a per-filing finding its
+    filing, with the platforms the filing names (one finding, shown once); else
+    filings, algorithms, organization."""
     if f.platform is not None:
         return [f"platform {f.platform}"]
     if f.filing is not None:
-        return [f"platform {p}" for p in f.platforms] or ["filings"]
+        if len(f.platforms) == 1:
+            return [_("filing {number} (platform {platform})").format(
+                number=f.filing, platform=f.platforms[0])]
+        if f.platforms:
+            return [_("filing {number} (platforms {platforms})").format(
+                number=f.filing, platforms=", ".join(f.platforms))]
+        return ["filings"]
     if f.algorithm is not None:
         return ["algorithms"]
     return ["organization"]
@@ -77,17 +87,32 @@ def heads(f: Any) -> list[str]:
 
 def _groups(report: Any, include_all: bool, severity: str | None
             ) -> tuple[tuple[Any, ...], list[tuple[str, list[Any]]]]:
+    """The findings shown, and their groups: findings in the order for people
+    (``Report.by_urgency``: overdue first, then by deadline), each group where its most
+    urgent finding stands, each finding once."""
     findings = report.select(_ALL if include_all else _SHOWN, severity=severity)
     groups: dict[str, list[Any]] = {}
-    for f in findings:
-        for head in heads(f):
-            groups.setdefault(head, []).append(f)
-    order = sorted(groups, key=lambda h: (not h.startswith("platform"), h))
-    return findings, [
-        (head, sorted(groups[head], key=lambda f: (f.algorithm or "", f.filing or "",
-                                                   f.rule, f.status)))
-        for head in order
-    ]
+    for f in sorted(findings, key=urgency_key):
+        groups.setdefault(heads(f)[0], []).append(f)
+    return findings, list(groups.items())
+
+
+def urgency(f: Any) -> str:
+    """`` overdue by 12 working days``, `` 3 working days left``, `` no working day
+    left`` from the finding's ``working_days_left`` (the number JSON carries; negative
+    exactly when overdue); empty without one."""
+    n = f.working_days_left
+    if n is None or f.deadline is None:
+        return ""
+    if n < -1:
+        return " " + _("overdue by {n} working days").format(n=-n)
+    if n == -1:
+        return " " + _("overdue by 1 working day")
+    if n == 0:
+        return " " + _("no working day left")
+    if n == 1:
+        return " " + _("1 working day left")
+    return " " + _("{n} working days left").format(n=n)
 
 
 def _subject(f: Any) -> str:
@@ -106,7 +131,7 @@ Line = list[tuple[str, str | None]]
 
 def finding_lines(f: Any) -> list[Line]:
     """The lines of one finding, as styled parts (user text made :func:`safe`)."""
-    due = f" (due {f.deadline.isoformat()})" if f.deadline else ""
+    due = f" (due {f.deadline.isoformat()}){urgency(f)}" if f.deadline else ""
     advisory = " [advisory]" if f.severity == "advisory" else ""
     out: list[Line] = [[
         ("  ", None), (f"{f.status:<14}", STYLE[f.status]),
@@ -161,8 +186,6 @@ class _Blocks:
       ``fresh`` with the number of lines they should make (``fresh_lines``): a line
       feed in the user's text shows as one more, and one scan of them finds any other
       character to escape;
-    * a per-filing finding's lines are made once for all the platforms it is shown
-      under.
     """
 
     def __init__(self, out: list[str]) -> None:
@@ -172,14 +195,8 @@ class _Blocks:
         self.fresh_lines = 0
         self._middles: dict[tuple[str, str | None], str] = {}
         self._remedies: dict[str, str] = {}
-        #: id of a finding shown under several platforms -> its pieces
-        self._done: dict[int, tuple[str, ...]] = {}
 
     def write(self, f: Any) -> None:
-        done = self._done.get(id(f))  # a per-filing finding, under another platform
-        if done is not None:
-            self.out += done
-            return
         key = (f.message, f.citation)
         middle = self._middles.get(key)
         if middle is None:
@@ -203,16 +220,13 @@ class _Blocks:
         else:
             subject = f.algorithm or ""
         advisory = " [advisory]" if f.severity == "advisory" else ""
-        due = f" (due {f.deadline.isoformat()})" if f.deadline else ""
+        due = f" (due {f.deadline.isoformat()}){urgency(f)}" if f.deadline else ""
         lines = f.explanation
         first = f"  {f.status:<14} {f.rule}{advisory}  {subject}{due}\n"
         explained = ("      - " + "\n      - ".join(lines) + "\n") if lines else ""
         self.fresh += (first, explained)
         self.fresh_lines += 1 + len(lines)
-        pieces = (first, middle, explained, remedy)
-        if f.platform is None and len(f.platforms) > 1:
-            self._done[id(f)] = pieces
-        self.out += pieces
+        self.out += (first, middle, explained, remedy)
 
 
 def _plain(report: Any, include_all: bool, severity: str | None, fast: bool
@@ -241,7 +255,8 @@ def _plain(report: Any, include_all: bool, severity: str | None, fast: bool
 
 
 def plain_text(report: Any, *, include_all: bool = False, severity: str | None = None) -> str:
-    """Findings for people, grouped by platform (then algorithm), with a summary line;
+    """Findings for people, most urgent first, grouped by platform or filing, with a
+    summary line;
     no colour, no console. Written as it is first, while what comes from the user is
     checked for a character to escape or a line feed (in one scan of its bytes); only
     a report that has one is written again, escaped (line by line)."""

@@ -117,7 +117,9 @@ def test_text_groups_by_platform(engine: Engine) -> None:
     report = engine.evaluate(load(), as_of=AS_OF)
     text = render_text(report)
     assert "platform wx-mini" in text
-    assert text.index("platform main-app") < text.index("platform wx-mini")
+    # most urgent first: wx-mini's violation is overdue since March
+    assert text.index("platform wx-mini") < text.index("platform main-app")
+    assert text.startswith("platform wx-mini\n")
     assert text.rstrip().splitlines()[-1].startswith("11 violated, 2 pending")
     assert "\x1b[" not in text
     assert "\x1b[" in render_text(report, color=True)
