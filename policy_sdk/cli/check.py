@@ -17,10 +17,10 @@ import click
 from policy_sdk.cli.params import Choice, Date, SafePath, choices_message, fail_option
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
-from policy_sdk.reports.cli import output_option
+from policy_sdk.reports.cli import ErrorDocumentCommand, output_option
 
 
-@click.command("check")
+@click.command("check", cls=ErrorDocumentCommand)
 @click.option("--facts", "facts_file", required=True, metavar="FILE",
               help="the facts file: your algorithms, platforms, deployments and filings "
               "(.yaml, .yml or .json)")
