@@ -97,6 +97,34 @@ def _groups(report: Any, include_all: bool, severity: str | None
     return findings, list(groups.items())
 
 
+def audit_lines(report: Any) -> list[str]:
+    """The audit header, from the report's ``meta`` (as in JSON, SARIF, HTML, XLSX):
+    organization and as-of date, the facts file and its SHA-256, the tool, the policies
+    and their digest, the plugins; then an empty line. Nothing for a report without
+    ``meta`` (made from findings alone)."""
+    meta = report.meta
+    if not meta:
+        return []
+    lines = [_("{organization}, as of {as_of}").format(
+        organization=meta.get("organization"), as_of=meta.get("as_of"))]
+    facts = meta.get("facts")
+    if facts:
+        lines.append(_("facts {file}, SHA-256 {sha256}").format(
+            file=facts.get("file"), sha256=facts.get("sha256") or "-"))
+    policies = meta.get("policies") or {}
+    tool = meta.get("tool") or {}
+    lines.append(_("policy-sdk {version}, {policies}, rules SHA-256 {sha256}").format(
+        version=tool.get("version"),
+        policies=_("the default pack") if policies.get("pack") else
+        ", ".join(policies.get("files") or ()),
+        sha256=policies.get("sha256") or "-"))
+    plugins = ", ".join(f"{p['name']} {p.get('version') or ''}".strip()
+                        for p in meta.get("plugins") or ())
+    if plugins:
+        lines.append(_("plugins: {plugins}").format(plugins=plugins))
+    return [*lines, ""]
+
+
 def urgency(f: Any) -> str:
     """`` overdue by 12 working days``, `` 3 working days left``, `` no working day
     left`` from the finding's ``working_days_left`` (the number JSON carries; negative
@@ -234,7 +262,7 @@ def _plain(report: Any, include_all: bool, severity: str | None, fast: bool
     """The text, and (fast: written as it is) whether it is as :func:`safe` would
     make it."""
     findings, groups = _groups(report, include_all, severity)
-    out: list[str] = []
+    out: list[str] = [safe(line) + "\n" for line in audit_lines(report)]
     blocks = _Blocks(out)
     for head, members in groups:
         if fast:
@@ -278,6 +306,8 @@ def rich_text(report: Any, *, include_all: bool = False, severity: str | None = 
                       highlight=False, soft_wrap=True, emoji=False, markup=False,
                       color_system="standard" if color else None)
     findings, groups = _groups(report, include_all, severity)
+    for line in audit_lines(report):
+        console.print(Text(safe(line), style="dim"))
     for head, members in groups:
         console.print(Text(safe(head), style="bold"))
         for f in members:

@@ -119,7 +119,12 @@ def test_text_groups_by_platform(engine: Engine) -> None:
     assert "platform wx-mini" in text
     # most urgent first: wx-mini's violation is overdue since March
     assert text.index("platform wx-mini") < text.index("platform main-app")
-    assert text.startswith("platform wx-mini\n")
+    # the audit header first: the report's meta
+    meta = report.meta
+    assert meta is not None
+    assert text.startswith(f"{meta['organization']}, as of {AS_OF.isoformat()}\n")
+    assert f"rules SHA-256 {meta['policies']['sha256']}\n" in text
+    assert "\n\nplatform wx-mini\n" in text
     assert text.rstrip().splitlines()[-1].startswith("11 violated, 2 pending")
     assert "\x1b[" not in text
     assert "\x1b[" in render_text(report, color=True)
