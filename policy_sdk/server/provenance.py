@@ -1,5 +1,7 @@
 """Provenance of a decision: which engine, pack, plugins and policies decided, on which
-facts.
+facts. Reports carry their own provenance (``meta``, :mod:`policy_sdk.provenance`), and
+the decision log carries the same digest of the rules, so a log line and a report can be
+matched.
 
 The policy digest is the one every report carries (``meta.policies.sha256``), made by
 one function, :func:`policy_sdk.provenance.policy_digest` (each policy source's name
@@ -12,14 +14,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from policy_sdk import __version__
 from policy_sdk.api import Engine
+from policy_sdk.pipeline import policy_files
 from policy_sdk.provenance import plugins_meta
 from policy_sdk.provenance import policy_digest as rules_digest
 
-__all__ = ["facts_sha256", "policy_digest", "provenance"]
+__all__ = ["facts_sha256", "policy_digest", "provenance", "sources_digest"]
 
 
 def facts_sha256(body: bytes) -> str:
@@ -27,8 +31,40 @@ def facts_sha256(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+def _policy_entries(policies: Sequence[str]) -> list[tuple[str, bytes]]:
+    if not policies:
+        from policy_sdk._resources import default_policies_dir
+
+        pack = default_policies_dir()
+        return [("policies/" + f.relative_to(pack).as_posix(), f.read_bytes())
+                for f in policy_files(pack)]
+    out: list[tuple[str, bytes]] = []
+    for given in policies:
+        root = Path(given)
+        for f in policy_files(root):
+            name = f.relative_to(root).as_posix() if root.is_dir() else f.name
+            out.append((f"{root.as_posix()}::{name}", f.read_bytes()))
+    return out
+
+
+def sources_digest(policies: Sequence[str], calendar_file: str | None) -> str | None:
+    """A digest of the policy files and the calendar file as they are on disk now (for
+    watching them: a change of a byte is a change to reload), or None when one cannot
+    be read (being written, say). Not a provenance digest: that is :func:`policy_digest`."""
+    h = hashlib.sha256()
+    try:
+        for name, data in sorted(_policy_entries(policies)):
+            h.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+        if calendar_file is not None:
+            h.update(b"calendar\0" + Path(calendar_file).read_bytes())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
 def policy_digest(engine: Engine) -> str:
-    """``sha256:`` and :func:`policy_sdk.provenance.policy_digest` of ``engine``."""
+    """``sha256:`` and :func:`policy_sdk.provenance.policy_digest` of ``engine``: the
+    digest every report of it carries as ``meta.policies.sha256``."""
     return "sha256:" + rules_digest(engine)
 
 
@@ -42,6 +78,8 @@ def provenance(engine: Engine, policies: Sequence[str]) -> dict[str, Any]:
         "plugins": [{k: p[k] for k in ("name", "version", "distribution")}
                     for p in plugins_meta(engine.registry.plugins)],
         "policy_digest": policy_digest(engine),
+        # the reports' digest of the rules (`meta.policies.sha256`) as they write it
+        "rules_sha256": rules_digest(engine),
         "rules": _rule_count(engine),
     }
 

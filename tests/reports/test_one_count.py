@@ -124,7 +124,8 @@ def from_html(report: Report, facts: Any) -> Counter[tuple[Key, int | None]]:
     return out
 
 
-_TEXT = re.compile(r"\(due (\d{4}-\d\d-\d\d)\)(?: (?:overdue by (\d+) working days?|"
+_TEXT = re.compile(r"\(due (\d{4}-\d\d-\d\d)(?:, provisional)?\)"
+                   r"(?: (?:overdue by (\d+) working days?|"
                    r"(\d+) working days? left|(no working day left)))?$")
 
 
