@@ -115,6 +115,7 @@ def urgency_words(left: int | None, deadline: dt.date | None, as_of: dt.date) ->
     if left < 0:
         n = -left
         return f"逾期 {n} 个工作日 (overdue by {n} working day{'s' if n != 1 else ''})"
-    if left == 0 and deadline == as_of:
-        return "今日到期 (due today)"
+    if left == 0:  # due on the as-of date, or before the next working day
+        return "今日到期 (due today)" if deadline == as_of else (
+            "已无剩余工作日 (no working day left)")
     return f"剩 {left} 个工作日 ({left} working day{'s' if left != 1 else ''} left)"

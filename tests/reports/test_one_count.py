@@ -115,10 +115,10 @@ def from_html(report: Report, facts: Any) -> Counter[tuple[Key, int | None]]:
     out: Counter[tuple[Key, int | None]] = Counter()
     for key, n, words in parser.found:
         out[(key, n)] += 1
-        said = re.search(r"剩 (\d+) 个工作日|逾期 (\d+) 个工作日|今日到期", words)
+        said = re.search(r"剩 (\d+) 个工作日|逾期 (\d+) 个工作日|今日到期|已无剩余工作日", words)
         if n is not None:  # the words say the same number
             assert said is not None, words
-            shown = 0 if said.group(0) == "今日到期" else (
+            shown = 0 if said.group(0) in ("今日到期", "已无剩余工作日") else (
                 int(said.group(1)) if said.group(1) else -int(said.group(2)))
             assert shown == n, (words, n)
     return out
