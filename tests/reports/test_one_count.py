@@ -194,3 +194,25 @@ def test_a_deadline_passed_over_a_weekend_is_overdue_by_one_in_every_format() ->
     assert (due.status, due.working_days_left) == ("pending", 0)
     check_one_count(friday, facts)
     check_one_count(ENGINE.evaluate(facts, as_of=dt.date.fromisoformat(AS_OF)), facts)
+
+
+def test_html_and_xlsx_show_the_reports_meta() -> None:
+    """The audit header is the report's meta, not a second computation."""
+    facts = ENGINE.load_facts(str(COMPANY))
+    report = ENGINE.evaluate(facts, as_of=dt.date.fromisoformat(AS_OF))
+    meta = report.meta
+    assert meta is not None
+    page = check_html(report, facts=facts)
+    assert meta["facts"]["sha256"] in page
+    assert meta["policies"]["sha256"] in page
+    for entry in meta["policies"]["file_sha256"]:
+        assert entry["sha256"] in page
+    from policy_sdk.reports.html import _audit
+
+    data = tabular.to_xlsx([("findings", tabular.FINDING_COLUMNS,
+                             tabular.finding_rows(report))], _audit(meta, report.as_of))
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["meta"]
+    rows: dict[Any, Any] = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
+    assert rows["facts_sha256"] == meta["facts"]["sha256"]
+    assert rows["rules_sha256"] == meta["policies"]["sha256"]
+    assert rows["organization"] == meta["organization"]
