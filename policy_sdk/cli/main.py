@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "inventory": "policy_sdk.cli.inventory:inventory",
     "plan-cancel": "policy_sdk.cli.plan_cancel:plan_cancel",
     "test": "policy_sdk.cli.test:test",
+    "config": "policy_sdk.cli.config:config",
     "lsp": "policy_sdk.cli.lsp:lsp",
     "init": "policy_sdk.cli.init:init",
     "example": "policy_sdk.cli.init:example",
@@ -174,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     args, lang = _split_lang(list(sys.argv[1:] if argv is None else argv))
     click.Context.formatter_class = _Formatter
+    if lang is None:  # --lang > POLICY_SDK_LANG > the configuration file > the locale
+        from policy_sdk.config import file_language
+
+        lang = file_language()
     use_language(lang)
     try:
         # the command line owns its process: it may pause the cyclic collector around

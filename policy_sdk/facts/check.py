@@ -166,7 +166,8 @@ class Checker(ValueChecks):
                     else:
                         declared.append(name)
                 self.kinds = tuple(sorted(declared))
-                self.all_kinds = frozenset(RECORD_KINDS) | frozenset(declared)
+                self.all_kinds = (frozenset(RECORD_KINDS) | self.plugin_kinds
+                                  | frozenset(declared))
         for entity in ENTITIES:
             decls = section.get(entity)
             if decls is None:
@@ -575,7 +576,8 @@ class Checker(ValueChecks):
             if on is not None:
                 on = self.date_value(on, f"{path}.on")
                 ok = ok and on is not None
-            extra = self.extras("record", item, core, path)
+            extra = self.extras("record", item, core, path,
+                                kind=kind if isinstance(kind, str) else None)
             if ok:
                 assert isinstance(kind, str)
                 out.append(Record(kind, parts["algorithm"], parts["platform"], parts["filing"],

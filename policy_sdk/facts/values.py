@@ -110,7 +110,13 @@ class ValueChecks:
         self.canonical_types = tuple(sorted(specs))
         self.declared: dict[str, dict[str, AttributeDecl]] = {e: {} for e in ENTITIES}
         self.kinds: tuple[str, ...] = ()
-        self.all_kinds: frozenset[str] = frozenset(RECORD_KINDS)
+        # obligation kinds plugins bring travel with a registry's platform types
+        plugin_kinds: Mapping[str, Any] = getattr(specs, "obligation_kinds", None) or {}
+        self.plugin_kinds: frozenset[str] = frozenset(plugin_kinds)
+        #: kind -> record keys a plugin's kind allows
+        self.kind_keys: dict[str, dict[str, Attribute]] = {
+            k: {a.name: a for a in plugin_kinds[k].keys} for k in sorted(plugin_kinds)}
+        self.all_kinds: frozenset[str] = frozenset(RECORD_KINDS) | self.plugin_kinds
 
     # -- reporting ------------------------------------------------------------------
 
@@ -246,7 +252,7 @@ class ValueChecks:
     # -- extras: attributes beyond the core ---------------------------------------------
 
     def extras(self, entity: str, item: Mapping[str, Any], core: frozenset[str], path: str,
-               platform_type: str | None = None) -> Mapping[str, Any]:
+               platform_type: str | None = None, kind: str | None = None) -> Mapping[str, Any]:
         if item.keys() <= core:  # the common case: nothing beyond the core
             return _EMPTY
         out: dict[str, Any] = {}
@@ -260,6 +266,12 @@ class ValueChecks:
             decl = declared.get(key)
             if decl is not None:
                 got = self.custom_value(value, p, decl.type, decl.enum)
+                if got is not None:
+                    out[key] = got
+                continue
+            kind_key = self.kind_keys.get(kind or "", {}).get(key) if entity == "record" else None
+            if kind_key is not None:  # a key a plugin's obligation kind allows
+                got = self.custom_value(value, p, kind_key.type, kind_key.enum)
                 if got is not None:
                     out[key] = got
                 continue
