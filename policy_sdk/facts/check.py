@@ -49,6 +49,7 @@ from policy_sdk.facts.values import (
     suggest,
     unknown_id_help,
 )
+from policy_sdk.i18n import _
 
 if TYPE_CHECKING:
     from policy_sdk.plugins.specs import PlatformTypeSpec
@@ -95,9 +96,10 @@ class Checker(ValueChecks):
             raise FactsError(self.errors)
         for key in doc:
             if key not in _TOP_KEYS:
-                self.error(str(key), "unknown-key", f"unknown section `{key}`",
+                self.error(str(key), "unknown-key", _("unknown section `{key}`").format(key=key),
                            did_you_mean(str(key), _TOP_KEYS)
-                           or f"the sections are {listed(_TOP_KEYS)}")
+                           or _("the sections are {sections}").format(
+                               sections=listed(_TOP_KEYS)))
         self.schema_section(doc.get("schema"))
         organization = self.organization(doc)
         algorithms = self.algorithms(self.entries(doc, "algorithms"))
@@ -235,8 +237,9 @@ class Checker(ValueChecks):
     def organization(self, doc: Mapping[str, Any]) -> Organization | None:
         raw = doc.get("organization")
         if raw is None:
-            self.error("organization", "missing", "the facts need an `organization` section",
-                       "e.g. `organization: {name: 示例科技有限公司, role: provider}`")
+            self.error("organization", "missing", _("the facts need an `organization` section"),
+                       _("e.g. `{example}`").format(
+                           example="organization: {name: 示例科技有限公司, role: provider}"))
             return None
         item = self.mapping(raw, "organization", "the organization")
         if item is None:
@@ -317,10 +320,10 @@ class Checker(ValueChecks):
                 ptype = None
             else:
                 self.error(f"{path}.type", "unknown-platform-type",
-                           f"unknown platform type `{ptype}`; known types: "
-                           f"{listed(self.canonical_types)}",
+                           _("unknown platform type `{type}`; known types: {types}").format(
+                               type=ptype, types=listed(self.canonical_types)),
                            suggest(ptype, known_types)
-                           or "a plugin may provide it: see `policy-sdk plugins`")
+                           or _("a plugin may provide it: see `policy-sdk plugins`"))
                 ptype = None
             fields: dict[str, Any] = {}
             ok = True
@@ -418,8 +421,9 @@ class Checker(ValueChecks):
             key = (alg, plat)
             if key in seen:
                 self.error(f"deployments[{i}]", "duplicate",
-                           f"`{alg}` on `{plat}` is listed twice (also deployments[{seen[key]}])",
-                           "one deployment per algorithm and platform")
+                           _("`{algorithm}` on `{platform}` is listed twice (also {where})").format(
+                               algorithm=alg, platform=plat, where=f"deployments[{seen[key]}]"),
+                           _("one deployment per algorithm and platform"))
                 continue
             seen[key] = i
             if so is not None:
@@ -492,7 +496,7 @@ class Checker(ValueChecks):
                 named = self.platform_list(several, f"{path}.platforms", plat_ids)
             else:
                 self.error(f"{path}.platforms", "missing",
-                           "a filing needs `platform` (one) or `platforms` (a list)")
+                           _("a filing needs `platform` (one) or `platforms` (a list)"))
             status = item.get("status")
             status = "active" if status is None else self.enum_value(
                 status, f"{path}.status", FILING_STATUSES, "filing status")

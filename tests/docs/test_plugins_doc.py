@@ -3,15 +3,26 @@ keep its generated reference and fault table equal to the code."""
 
 from __future__ import annotations
 
+import linecache
 import re
 import tomllib
 from pathlib import Path
+from types import CodeType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "plugins.md"
 EXAMPLE = ROOT / "plugins" / "examples" / "policy-sdk-quickapp"
+
+
+def _compiled(block: str, doc: Path, index: int) -> CodeType:
+    """A doc block compiled under a name of its own, its text in ``linecache`` so that
+    ``inspect.getsource`` (which hypothesis calls on a ``@given`` test) reads the block,
+    not the Markdown file's first lines."""
+    name = f"<{doc.name} block {index}>"
+    linecache.cache[name] = (len(block), None, block.splitlines(keepends=True), name)
+    return compile(block, name, "exec")
 
 
 def _blocks(kind: str) -> list[str]:
@@ -25,8 +36,8 @@ def test_python_blocks_run_and_print_what_the_doc_says(
     assert len(blocks) == 8
     namespace: dict[str, object] = {"__name__": "plugins_doc"}
     outputs = []
-    for block in blocks:  # later blocks use the names of earlier ones
-        exec(compile(block, str(DOC), "exec"), namespace)
+    for i, block in enumerate(blocks):  # later blocks use the names of earlier ones
+        exec(_compiled(block, DOC, i), namespace)
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == "('quick_app',)\nquick_app\n"
     assert outputs[1] == (
@@ -134,7 +145,7 @@ def _platform_blocks(kind: str) -> list[str]:
 
 def test_platforms_doc_example_prints_what_it_says(capsys: pytest.CaptureFixture[str]) -> None:
     (block,) = _platform_blocks("python")
-    exec(compile(block, str(PLATFORMS_DOC), "exec"), {"__name__": "platforms_doc"})
+    exec(_compiled(block, PLATFORMS_DOC, 0), {"__name__": "platforms_doc"})
     assert capsys.readouterr().out == _platform_blocks("text")[0]
 
 

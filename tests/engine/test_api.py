@@ -122,7 +122,7 @@ def test_text_groups_by_platform(engine: Engine) -> None:
     # the audit header first: the report's meta
     meta = report.meta
     assert meta is not None
-    assert text.startswith(f"{meta['organization']}, as of {AS_OF.isoformat()}\n")
+    assert text.startswith(f"`{meta['organization']}`, as of {AS_OF.isoformat()}\n")
     assert f"rules SHA-256 {meta['policies']['sha256']}\n" in text
     assert "\n\nplatform wx-mini\n" in text
     assert text.rstrip().splitlines()[-1].startswith("11 violated, 2 pending")
