@@ -106,8 +106,7 @@ class Common:
 
         if self.fmt in FILE_FORMATS and loaded is not None:
             with reporting_errors():
-                data = render_cancellation(self.fmt, result, loaded=loaded,
-                                           facts_file=self.facts_file)
+                data = render_cancellation(self.fmt, result, loaded=loaded)
                 emit(data, self.output_file)
         elif self.output_file is not None:
             import contextlib

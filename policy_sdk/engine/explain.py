@@ -231,23 +231,31 @@ class _Explainer:
 
 
 def working_days_left(ctx: Context, due: dt.date) -> int | None:
-    """Working days from ``ctx.as_of`` to ``due``: those after as_of up to ``due``
-    (0: due on as_of, or before the next working day); when overdue, minus those after
-    ``due`` up to as_of (at least 1). None when the calendar does not know a year in
-    between. Counted once per distinct due date and evaluation."""
+    """:func:`count_working_days_left` as of ``ctx.as_of``, counted once per distinct
+    due date and evaluation."""
     known: dict[dt.date, int | None] = ctx.memo("working_days_left", dict)
     if due in known:
         return known[due]
-    as_of = ctx.as_of
+    left = known[due] = count_working_days_left(ctx.calendar, ctx.as_of, due)
+    return left
+
+
+def count_working_days_left(calendar: Any, as_of: dt.date, due: dt.date) -> int | None:
+    """The one count of working days left every format shows (``working_days_left``):
+
+    * ``due`` on or after ``as_of``: the working days after ``as_of`` up to and
+      including ``due`` (0: due on ``as_of``, or before the next working day);
+    * ``due`` before ``as_of`` (overdue): minus the working days after ``due`` up to and
+      including ``as_of``, and at least 1 — negative exactly when overdue, so a
+      deadline that passed over a weekend is ``-1``, never 0 ("due today").
+
+    None when the calendar does not know a year in between."""
     try:
         if due >= as_of:
-            left: int | None = _workdays_between(ctx.calendar, as_of, due)
-        else:
-            left = -max(1, _workdays_between(ctx.calendar, due, as_of))
+            return _workdays_between(calendar, as_of, due)
+        return -max(1, _workdays_between(calendar, due, as_of))
     except EvaluationError:
-        left = None
-    known[due] = left
-    return left
+        return None
 
 
 #: id(calendar) -> (the calendar, year -> its working days' ordinals, sorted); calendars
