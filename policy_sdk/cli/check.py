@@ -19,10 +19,10 @@ from policy_sdk.cli.params import Choice, Date, SafePath, choices_message, fail_
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
 from policy_sdk.i18n import N_, _, plural
-from policy_sdk.reports.cli import output_option
+from policy_sdk.reports.cli import ErrorDocumentCommand, output_option
 
 
-@click.command("check")
+@click.command("check", cls=ErrorDocumentCommand)
 @click.option("--facts", "facts_file", required=True, metavar="FILE",
               help="the facts file: your algorithms, platforms, deployments and filings "
               "(.yaml, .yml or .json)")
@@ -65,7 +65,7 @@ from policy_sdk.reports.cli import output_option
               help="print nothing on standard output: the exit status tells (errors and "
               "warnings still go to standard error; -o FILE is still written)")
 @click.option("--calendar", "calendar_file", type=SafePath(dir_okay=False), metavar="FILE",
-              help="a calendar file of holidays and adjusted working days (调休) for years "
+              help="a calendar file of holidays and adjusted working days for years "
               "the built-in calendar does not know yet (default: no file)")
 @click.option("--strict", is_flag=True,
               help="treat facts warnings (e.g. a missing `public_opinion`) as errors: exit 2")
@@ -164,8 +164,7 @@ def check(
 
                 text = summary_line(report) + "\n"
             elif fmt in FILE_FORMATS:
-                text = render_check(fmt, report, engine=engine, facts=facts,
-                                    facts_file=facts_file, include_all=include_all,
+                text = render_check(fmt, report, facts=facts, include_all=include_all,
                                     severity=severity)
             else:
                 from policy_sdk.reports.text import use_color as want_color
