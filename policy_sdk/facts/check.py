@@ -257,6 +257,14 @@ class Checker(ValueChecks):
         return Organization(name, role, po, extra)
 
     def algorithms(self, items: Sequence[Any]) -> dict[str, Algorithm]:
+        if self.use_bulk:
+            found = bulk.algorithms(items)
+            if found is not None:
+                return found
+        return self.algorithm_rows(items)
+
+    def algorithm_rows(self, items: Sequence[Any]) -> dict[str, Algorithm]:
+        """The algorithms row by row, with a diagnostic for every problem."""
         out: dict[str, Algorithm] = {}
         first: dict[str, int] = {}
         core = frozenset(CORE_KEYS["algorithm"])
@@ -283,6 +291,14 @@ class Checker(ValueChecks):
         return out
 
     def platforms(self, items: Sequence[Any]) -> dict[str, Platform]:
+        if self.use_bulk:
+            found = bulk.platforms(items, self.types, self.type_attrs)
+            if found is not None:
+                return found
+        return self.platform_rows(items)
+
+    def platform_rows(self, items: Sequence[Any]) -> dict[str, Platform]:
+        """The platforms row by row, with a diagnostic for every problem."""
         out: dict[str, Platform] = {}
         first: dict[str, int] = {}
         core = frozenset(CORE_KEYS["platform"])
@@ -334,7 +350,6 @@ class Checker(ValueChecks):
                 out[pid] = Platform(pid, ptype or "", extra=extra, **fields) if ok else Platform(
                     pid, ptype or "")
         return out
-
 
     def deployments(self, items: Sequence[Any], algorithms: Mapping[str, Algorithm],
                     platforms: Mapping[str, Platform]) -> tuple[Deployment, ...]:
