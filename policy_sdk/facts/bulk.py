@@ -55,8 +55,8 @@ from policy_sdk.facts.model import (
     Filing,
     Platform,
     Record,
-    build_deployments,
 )
+from policy_sdk.facts.rows import Rows
 from policy_sdk.facts.schema import CORE_SCHEMA, Attribute
 from policy_sdk.facts.yaml12 import BAD_TEXT
 
@@ -252,19 +252,18 @@ def platforms(
 def deployments(
     items: Sequence[Any], algorithms: Mapping[str, Algorithm],
     platforms: Mapping[str, Platform], dates: dict[str, dt.date],
-) -> tuple[tuple[Deployment, ...], dict[str, dict[str, Deployment]]] | None:
-    """All deployments and the algorithm -> platform -> deployment index, or None.
+) -> Rows[Deployment] | None:
+    """All deployments (as columns, built when read), or None.
 
-    Each property is checked for all rows in one pass of C calls (``map`` over dicts)
-    and the deployments are built column by column.
+    Each property is checked for all rows in one pass of C calls (``map`` over dicts).
     """
     n = len(items)
     try:
         # ids as the algorithm and platform entries spell them: one string object each
-        algs: list[str] = list(map(_ID, map(algorithms.__getitem__,
-                                            map(_GET_ALGORITHM, items))))
-        plats: list[str] = list(map(_ID, map(platforms.__getitem__,
-                                             map(_GET_PLATFORM, items))))
+        algs: list[str] = list(map({a: a for a in algorithms}.__getitem__,
+                                   map(_GET_ALGORITHM, items)))
+        plats: list[str] = list(map({p: p for p in platforms}.__getitem__,
+                                    map(_GET_PLATFORM, items)))
         statuses = list(map(_STATUS_OF.__getitem__,
                             map(dict.get, items, repeat("status"), repeat("active"))))
         launched = list(map(dict.get, items, repeat("launched_on")))
@@ -278,8 +277,13 @@ def deployments(
         return None
     if not keys <= _DEPLOYMENT_KEYS:
         return None
-    launched = list(map(days.__getitem__, launched))
-    stopped = list(map(days.__getitem__, stopped))
+    if not set(map(type, map(_GET_ALGORITHM, items))) <= _TEXT \
+            or not set(map(type, map(_GET_PLATFORM, items))) <= _TEXT:
+        return None
+    if launched.count(None) != n:
+        launched = list(map(days.__getitem__, launched))
+    if stopped.count(None) != n:
+        stopped = list(map(days.__getitem__, stopped))
     # a stop date exactly on the stopped rows, never before the launch
     # (dates are truthy, so `compress` keeps the rows that have one)
     with_stop = list(compress(zip(statuses, launched, stopped, strict=True), stopped))
@@ -287,14 +291,14 @@ def deployments(
         s != "stopped" or (lo is not None and so < lo) for s, lo, so in with_stop
     ):
         return None
-    rows = build_deployments(algs, plats, statuses, launched, stopped)
-    # algorithm -> platform -> deployment, filled at C speed; a key seen twice
-    # leaves fewer entries than rows
-    by_algorithm: dict[str, dict[str, Deployment]] = {a: {} for a in algorithms}
-    deque(map(setitem, map(by_algorithm.__getitem__, algs), plats, rows), maxlen=0)
-    if sum(map(len, by_algorithm.values())) != n:
+    # no (algorithm, platform) twice: algorithm -> platform -> row number, filled at C
+    # speed (text and numbers only: the collector never walks these), has fewer
+    # entries than rows when a key is seen twice
+    seen: dict[str, dict[str, int]] = {a: {} for a in algorithms}
+    deque(map(setitem, map(seen.__getitem__, algs), plats, range(n)), maxlen=0)
+    if sum(map(len, seen.values())) != n:
         return None  # a duplicate: the row checker says which
-    return tuple(rows), {a: on for a, on in by_algorithm.items() if on}
+    return Rows(Deployment, (algs, plats, statuses, launched, stopped))
 
 
 def filings(

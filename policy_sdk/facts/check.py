@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from policy_sdk.errors import Diagnostic, FactsError, did_you_mean
 from policy_sdk.facts import bulk
@@ -356,8 +356,7 @@ class Checker(ValueChecks):
         if self.use_bulk:
             found = bulk.deployments(items, algorithms, platforms, self.dates)
             if found is not None:
-                rows, self.by_algorithm = found
-                return rows
+                return cast("tuple[Deployment, ...]", found)  # stands for the tuple
         return self.deployment_rows(items, algorithms, platforms)
 
     def deployment_rows(self, items: Sequence[Any], algorithms: Mapping[str, Algorithm],

@@ -65,11 +65,9 @@ def test_bulk_path_agrees_with_the_row_path(doc: dict[str, Any], data: st.DataOb
     clean = len(rows_loader.errors) + len(rows_loader.warnings) == before
     if found is not None:
         assert clean, "the bulk path accepted rows the row path has something to say about"
-        assert found[0] == rows
-        nested: dict[str, dict[str, Deployment]] = {}
-        for d in rows:
-            nested.setdefault(d.algorithm, {})[d.platform] = d
-        assert found[1] == nested
+        assert [found[i] for i in range(len(found))] == list(rows)  # row by row, when read
+        assert found == rows  # all at once
+        assert all(found[i] is d for i, d in enumerate(found))  # one object per row
     elif clean and all(
         isinstance(r, dict) and r.keys() <= {"algorithm", "platform", "status", "launched_on",
                                                "stopped_on"}
