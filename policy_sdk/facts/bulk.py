@@ -56,7 +56,7 @@ from policy_sdk.facts.model import (
     Platform,
     Record,
 )
-from policy_sdk.facts.rows import Rows
+from policy_sdk.facts.rows import ById, Rows
 from policy_sdk.facts.schema import CORE_SCHEMA, Attribute
 from policy_sdk.facts.yaml12 import BAD_TEXT
 
@@ -304,8 +304,8 @@ def deployments(
 def filings(
     items: Sequence[Any], algorithms: Mapping[str, Algorithm],
     platforms: Mapping[str, Platform], dates: dict[str, dt.date],
-) -> dict[str, Filing] | None:
-    """All filings by number, or None.
+) -> ById[Filing] | None:
+    """All filings by number (as columns, built when read), or None.
 
     Column by column, as the deployments: every property is checked for all rows in
     one pass of C calls."""
@@ -358,9 +358,10 @@ def filings(
     if (n and (len(joined) != 27 * n - 1 or _NUMBERS.fullmatch(joined) is None)) \
             or len(set(numbers)) != n:
         return None
-    rows = build_rows(Filing, (numbers, algs, named, statuses,
-                               list(map(days.__getitem__, filed)), list(map(bool, shown))))
-    return dict(zip(numbers, rows, strict=True))
+    if filed.count(None) != n:
+        filed = list(map(days.__getitem__, filed))
+    rows = Rows(Filing, (numbers, algs, named, statuses, filed, list(map(bool, shown))))
+    return ById(numbers, rows)
 
 
 def records(

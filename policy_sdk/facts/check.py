@@ -38,6 +38,7 @@ from policy_sdk.facts.model import (
     Record,
 )
 from policy_sdk.facts.read import Locator
+from policy_sdk.facts.rows import ById
 from policy_sdk.facts.schema import CORE_SCHEMA, ENTITIES, RECORD_KINDS
 from policy_sdk.facts.values import (
     _ARTICLE,
@@ -114,7 +115,8 @@ class Checker(ValueChecks):
             algorithms=tuple(algorithms.values()),
             platforms=tuple(platforms.values()),
             deployments=deployments,
-            filings=tuple(filings.values()),
+            filings=cast("tuple[Filing, ...]", filings.rows) if isinstance(filings, ById)
+            else tuple(filings.values()),
             records=records,
             attributes=attributes,
             kinds=self.kinds,
@@ -443,7 +445,7 @@ class Checker(ValueChecks):
         return tuple(out)
 
     def filings(self, items: Sequence[Any], algorithms: Mapping[str, Algorithm],
-                platforms: Mapping[str, Platform]) -> dict[str, Filing]:
+                platforms: Mapping[str, Platform]) -> Mapping[str, Filing]:
         if self.use_bulk:
             found = bulk.filings(items, algorithms, platforms, self.dates)
             if found is not None:
