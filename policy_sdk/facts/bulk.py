@@ -329,7 +329,9 @@ def filings(
         if several.count(None) == n:  # `platform: id` on every row
             if not keys <= _ONE_PLATFORM_FILING_KEYS or not set(map(type, single)) <= _TEXT:
                 return None
-            named: list[tuple[str, ...]] = list(zip(map(plat_ids.__getitem__, single)))
+            # one shared 1-tuple per platform, not one per filing
+            alone = {p: (p,) for p in platforms}
+            named: list[tuple[str, ...]] = list(map(alone.__getitem__, single))
         elif single.count(None) == n:  # `platforms: [ids]` on every row
             if not keys <= _FILING_KEYS:
                 return None
