@@ -37,7 +37,7 @@ class Rows(Sequence[T], Generic[T]):
     per attribute before ``extra``, in declaration order; ``extra`` is empty on every
     row."""
 
-    __slots__ = ("_all", "_built", "_cls", "_columns", "_lock", "_names")
+    __slots__ = ("_all", "_built", "_cls", "_columns", "_lock", "_names", "_setters")
 
     def __init__(self, cls: type[T], columns: Sequence[Sequence[Any]]) -> None:
         names = tuple(f.name for f in attrs.fields(cls))  # type: ignore[arg-type]
@@ -47,6 +47,8 @@ class Rows(Sequence[T], Generic[T]):
             raise ValueError("columns of different lengths, or not one per attribute")
         self._cls = cls
         self._names = names[:-1]
+        # the slots' own setters (the class is frozen: its __setattr__ refuses)
+        self._setters = tuple(cls.__dict__[name].__set__ for name in names)
         self._columns = tuple(columns)
         self._built: dict[int, T] = {}
         self._all: tuple[T, ...] | None = None
@@ -78,17 +80,17 @@ class Rows(Sequence[T], Generic[T]):
             raise IndexError("index out of range")
         found = self._built.get(i)
         if found is None:
-            with self._lock:
-                found = self._built.get(i)
-                if found is None:
-                    found = self._built[i] = self._make(i)
+            # setdefault is atomic: two threads reading the row get the same object
+            found = self._built.setdefault(i, self._make(i))
+            if self._all is not None:  # built all at once meanwhile
+                return self._all[i]
         return found
 
     def _make(self, i: int) -> T:
         row: T = object.__new__(self._cls)
-        for name, values in zip(self._names, self._columns, strict=True):
-            object.__setattr__(row, name, values[i])
-        object.__setattr__(row, "extra", NO_EXTRA)
+        for put, values in zip(self._setters, self._columns, strict=False):
+            put(row, values[i])
+        self._setters[-1](row, NO_EXTRA)
         return row
 
     def all(self) -> tuple[T, ...]:
@@ -101,7 +103,7 @@ class Rows(Sequence[T], Generic[T]):
                 found = self._all
                 if found is None:
                     rows = build_rows(self._cls, self._columns)
-                    for i, row in self._built.items():
+                    for i, row in list(self._built.items()):
                         rows[i] = row
                     found = self._all = tuple(rows)
                     self._built = {}
