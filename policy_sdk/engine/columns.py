@@ -16,11 +16,12 @@ from operator import itemgetter, not_
 from typing import Any, Final
 
 from policy_sdk.facts.model import LIVE_FILING_STATUSES, Filing
-from policy_sdk.facts.rows import column
+from policy_sdk.facts.rows import Rows, column
 
 __all__ = [
     "applicable_by_algorithm",
     "applicable_by_algorithm_slow",
+    "deployment_keys",
     "live_pairs",
     "live_pairs_slow",
     "unfiled",
@@ -87,3 +88,14 @@ def applicable_by_algorithm_slow(items: Sequence[Any],
     """:func:`applicable_by_algorithm`, deployment by deployment."""
     get = holds.__getitem__ if isinstance(holds, Mapping) else holds
     return [i for i, x in enumerate(items) if get(x.algorithm)]
+
+
+def deployment_keys(items: Sequence[Any]) -> Callable[[int], tuple[str, str, None]] | None:
+    """``index -> (algorithm, platform, None)`` read off the columns of
+    :class:`~policy_sdk.facts.rows.Rows` (no deployment built), or None for other
+    sequences. The slow twin is reading the deployment: ``(d.algorithm, d.platform,
+    None)``."""
+    if not isinstance(items, Rows):
+        return None
+    algorithms, platforms = items.column("algorithm"), items.column("platform")
+    return lambda i: (algorithms[i], platforms[i], None)

@@ -43,6 +43,12 @@ def test_the_column_decision_agrees_with_the_slow_twins(
         expected = columns.unfiled_slow(slow.deployments, applicable, want)
         assert columns.unfiled(fast.deployments, applicable, want) == expected
         assert columns.unfiled(slow.deployments, applicable, want) == expected
+    keys = columns.deployment_keys(fast.deployments)
+    if isinstance(fast.deployments, Rows):
+        assert keys is not None
+        assert [keys(i) for i in range(n)] == [(d.algorithm, d.platform, None)
+                                               for d in slow.deployments]
+    assert columns.deployment_keys(slow.deployments) is None
     expected = columns.applicable_by_algorithm_slow(slow.deployments, holds)
     assert columns.applicable_by_algorithm(fast.deployments, holds) == expected
     assert columns.applicable_by_algorithm(slow.deployments, holds.__getitem__) == expected
