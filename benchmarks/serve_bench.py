@@ -4,8 +4,9 @@ For companies of 100 and 1,000 deployments (``engine_bench.generate``) and 1 and
 worker processes, it starts the server on 127.0.0.1 (a free port), warms it up, then
 sends ``POST /v1/check`` (JSON facts, the default pack) from concurrent clients over
 keep-alive connections and prints requests/s and the p50/p99 latency of each
-configuration. Loopback only; bounded by a request count and a time limit per
-configuration.
+configuration; one more run with one worker writes a decision log with every finding
+(``--decision-log --log-findings``), to show what logging costs. Loopback only;
+bounded by a request count and a time limit per configuration.
 
 The clients are threads of this process, on the same machine as the server: they take
 CPU time the server could use, so the figures are a floor, not a ceiling.
@@ -25,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -40,11 +42,11 @@ def free_port() -> int:
         return port
 
 
-def start(workers: int) -> tuple[subprocess.Popen[bytes], int]:
+def start(workers: int, extra: list[str]) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "policy_sdk.cli.main", "serve", "--port", str(port),
-         "--workers", str(workers)],
+         "--workers", str(workers), *extra],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -112,24 +114,33 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="time limit per run")
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000])
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
+    parser.add_argument("--no-log", dest="with_log", action="store_false",
+                        help="leave out the run with a decision log")
     args = parser.parse_args()
     bodies = {n: json.dumps(generate(n), ensure_ascii=False).encode("utf-8")
               for n in args.sizes}
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; {args.clients} clients, "
           f"up to {args.requests} requests or {args.seconds:g} s per row")
-    print(f"{'deployments':>11} {'workers':>7} {'requests':>8} {'req/s':>8} "
+    print(f"{'deployments':>11} {'workers':>7} {'log':>9} {'requests':>8} {'req/s':>8} "
           f"{'p50 ms':>8} {'p99 ms':>8}")
-    for workers in args.workers:
-        proc, port = start(workers)
-        try:
-            for n, body in bodies.items():
-                load(port, body, 4 * workers * args.clients, args.clients, 30)  # warm-up
-                latencies, wall = load(port, body, args.requests, args.clients, args.seconds)
-                q = statistics.quantiles(latencies, n=100, method="inclusive")
-                print(f"{n:>11} {workers:>7} {len(latencies):>8} {len(latencies) / wall:>8.1f} "
-                      f"{q[49] * 1000:>8.1f} {q[98] * 1000:>8.1f}", flush=True)
-        finally:
-            stop(proc)
+    runs: list[tuple[int, str, list[str]]] = [(w, "none", []) for w in args.workers]
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.with_log:  # the cost of the decision log with every finding in it
+            runs.append((1, "findings", ["--decision-log", str(Path(tmp) / "d.log"),
+                                         "--log-findings"]))
+        for workers, label, extra in runs:
+            proc, port = start(workers, extra)
+            try:
+                for n, body in bodies.items():
+                    load(port, body, 4 * workers * args.clients, args.clients, 30)  # warm-up
+                    latencies, wall = load(port, body, args.requests, args.clients,
+                                           args.seconds)
+                    q = statistics.quantiles(latencies, n=100, method="inclusive")
+                    print(f"{n:>11} {workers:>7} {label:>9} {len(latencies):>8} "
+                          f"{len(latencies) / wall:>8.1f} {q[49] * 1000:>8.1f} "
+                          f"{q[98] * 1000:>8.1f}", flush=True)
+            finally:
+                stop(proc)
 
 
 if __name__ == "__main__":

@@ -131,11 +131,25 @@ class Engine:
         super().__delattr__(name)
 
     @classmethod
-    def from_source(cls, text: str, name: str = "<string>", **kwargs: Any) -> Engine:
-        """An engine for policy text (``name`` is the file name spans will carry)."""
+    def from_source(
+        cls,
+        text: str,
+        name: str = "<string>",
+        *,
+        plugins: Sequence[object | str] = (),
+        load_entrypoints: bool = True,
+        disabled_plugins: Sequence[str] = (),
+        plugin_rules: bool = True,
+        calendar: WorkdayCalendar | None = None,
+        pause_gc: bool = False,
+    ) -> Engine:
+        """An engine for policy text (``name`` is the file name spans will carry); the
+        options are :class:`Engine`'s."""
         from policy_sdk.syntax import parse_policy
 
-        return cls([parse_policy(text, file=name)], **kwargs)
+        return cls([parse_policy(text, file=name)], plugins=plugins,
+                   load_entrypoints=load_entrypoints, disabled_plugins=disabled_plugins,
+                   plugin_rules=plugin_rules, calendar=calendar, pause_gc=pause_gc)
 
     # -- public ---------------------------------------------------------------------
 

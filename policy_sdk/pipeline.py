@@ -28,6 +28,7 @@ import os
 import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Literal
 
 import attrs
 
@@ -53,7 +54,6 @@ __all__ = [
     "PolicySet",
     "check_policy_set",
     "compile_policy_set",
-    "default_policies_dir",
     "expand_policy_paths",
     "load_policy_set",
     "load_registry",
@@ -130,8 +130,8 @@ def no_policies(folder: Path) -> Diagnostic:
                       "policies, the default pack applies")
 
 
-def _file_problem(path: Path) -> Diagnostic | bool | None:
-    """For one candidate file: a diagnostic, None (read it) or False (a folder: skip)."""
+def _classify(path: Path) -> Diagnostic | Literal["file", "folder"]:
+    """What ``path`` is to the pipeline: a file to read, a folder, or a problem."""
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -142,13 +142,13 @@ def _file_problem(path: Path) -> Diagnostic | bool | None:
     except OSError as exc:
         return _io(path, f"cannot read `{path}`: {exc.strerror or exc}")
     except ValueError:  # a NUL character in the path
-        return _io(path, f"no policy file or folder `{path}`")
+        return _io(path, f"no policy file or folder `{_io(path, '').file}`")
     if stat.S_ISDIR(st.st_mode):
-        return False
+        return "folder"
     if not stat.S_ISREG(st.st_mode):
         return _io(path, f"`{path}` is {_kind(st.st_mode)}, not a policy file",
                    help="policy files are regular files; remove it or rename it")
-    return None
+    return "file"
 
 
 def policy_files(path: Path) -> list[Path]:
@@ -156,7 +156,7 @@ def policy_files(path: Path) -> list[Path]:
     sorted), without the checks of :func:`expand_policy_paths` (for ``fmt``)."""
     if not path.is_dir():
         return [path]
-    return [p for p in sorted(path.rglob("*.policy")) if _file_problem(p) is None]
+    return [p for p in sorted(path.rglob("*.policy")) if _classify(p) == "file"]
 
 
 def expand_policy_paths(
@@ -184,22 +184,22 @@ def expand_policy_paths(
             problems.append(_io(text, f"cannot read `{_io(text, '').file}`: the path "
                                 "contains a NUL character"))
             continue
-        verdict = _file_problem(path)
-        if verdict is None:
+        kind = _classify(path)
+        if kind == "file":
             add(path)
             continue
-        if verdict is not False:
-            problems.append(verdict)  # type: ignore[arg-type]
+        if isinstance(kind, Diagnostic):
+            problems.append(kind)
             continue
         found = 0
         before = len(problems)
         for candidate in sorted(path.rglob("*.policy")):
-            inner = _file_problem(candidate)
-            if inner is None:
+            inner = _classify(candidate)
+            if inner == "file":
                 add(candidate)
                 found += 1
-            elif inner is not False:
-                problems.append(inner)  # type: ignore[arg-type]
+            elif isinstance(inner, Diagnostic):  # a folder named `x.policy` is skipped
+                problems.append(inner)
         if not found and len(problems) == before:
             problems.append(no_policies(path))
     return files, problems

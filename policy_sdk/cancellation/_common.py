@@ -1,22 +1,18 @@
-"""What the inventory and the planner share: capabilities per platform, filing state."""
+"""What the inventory and the planner share: capabilities per platform, deadlines.
+
+Where a filing stands comes from the one lifecycle model,
+:mod:`policy_sdk.facts.lifecycle`, which ``check`` reads too."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
 
-import attrs
-
 from policy_sdk.cancellation.model import PlatformRequirements, WorkdayCounter
 from policy_sdk.errors import Diagnostic, FactsError, did_you_mean
-from policy_sdk.facts.derived import filing_state
-from policy_sdk.facts.model import Deployment, Facts, Filing
+from policy_sdk.facts.model import Facts
 from policy_sdk.plugins.specs import CancellationCapabilities
-
-#: Art. 24 ¶3: cancel within 20 working days of terminating the service
-CANCEL_WORKDAYS = 20
-#: Art. 24 ¶2: change the filing within 10 working days of a change in what it covers
-CHANGE_WORKDAYS = 10
+from policy_sdk.workdays import workdays_after
 
 
 def platform_requirements(
@@ -86,46 +82,37 @@ def refusal(platforms: tuple[str, ...], reqs: Mapping[str, PlatformRequirements]
     return "; ".join(reasons) if reasons else None
 
 
-@attrs.frozen
-class Classified:
-    """A live filing against the deployments: what must happen to it."""
-
-    #: "cancel", "change", or "keep"
-    action: str
-    stopped: tuple[str, ...]
-    running: tuple[str, ...]
-    undeployed: tuple[str, ...]
-    #: cancel: the latest stop (None if one is unknown); change: the earliest known stop
-    stopped_on: dt.date | None
-
-
-def classify(filing: Filing, deployments: Mapping[tuple[str, str], Deployment]) -> Classified:
-    """Cancel when the algorithm runs on none of the filing's platforms and stopped on
-    some; change when it stopped on some and runs on others; keep otherwise."""
-    st = filing_state(filing, deployments)
-    undeployed = tuple(
-        sorted({p for p in filing.platforms if (filing.algorithm, p) not in deployments})
-    )
-    if st.stopped_platforms and not st.running_platforms:
-        dates = [deployments[(filing.algorithm, p)].stopped_on for p in st.stopped_platforms]
-        known = [d for d in dates if d is not None]
-        last = max(known) if known and len(known) == len(dates) else None
-        return Classified("cancel", st.stopped_platforms, (), undeployed, last)
-    if st.stopped_platforms:
-        return Classified(
-            "change", st.stopped_platforms, st.running_platforms, undeployed, st.first_stopped_on
-        )
-    return Classified("keep", (), st.running_platforms, undeployed, None)
-
-
 def deadline(
     calendar: WorkdayCounter, start: dt.date | None, n: int, as_of: dt.date
-) -> tuple[dt.date | None, bool]:
-    """The n-th working day after ``start``, and whether it is already past on ``as_of``."""
+) -> tuple[dt.date | None, bool, bool]:
+    """The n-th working day after ``start``, whether it is past on ``as_of``, and whether
+    it is provisional (counted through a year the calendar does not know).
+
+    As the engine decides (``docs/semantics.md`` §5): an item with no start date has no
+    time limit running, so it counts as overdue (``check`` reports it violated)."""
     if start is None:
-        return None, False
-    due = calendar.add_workdays(start, n)
-    return due, due < as_of
+        return None, True, False
+    due, provisional = workdays_after(calendar, start, n)
+    return due, due < as_of, provisional
+
+
+def provisional_warning(years: set[int]) -> list[str]:
+    """One warning per year counted provisionally (``docs/calendar.md``)."""
+    return [
+        f"deadlines in {y} are provisional: the working-day calendar does not know {y} "
+        "yet, so they count Monday to Friday without the holidays whose dates move; "
+        f"supply the State Council's holiday notice for {y} with `--calendar FILE` "
+        "(docs/calendar.md)"
+        for y in sorted(years)
+    ]
+
+
+def later_warning(ignored: int) -> list[str]:
+    """The dates after the as-of day that were set aside (``docs/semantics.md`` §7)."""
+    if not ignored:
+        return []
+    return [f"{ignored} date(s) in the facts are after the as-of date and are treated as not "
+            "yet happened (launches, stops, filings, records)"]
 
 
 def code(names: tuple[str, ...] | list[str]) -> str:

@@ -13,12 +13,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from policy_sdk.cancellation._common import (
-    CANCEL_WORKDAYS,
-    CHANGE_WORKDAYS,
     check_filing_platforms,
-    classify,
     deadline,
+    later_warning,
     platform_requirements,
+    provisional_warning,
 )
 from policy_sdk.cancellation.model import (
     DueItem,
@@ -30,6 +29,7 @@ from policy_sdk.cancellation.model import (
     WorkdayCounter,
 )
 from policy_sdk.facts.derived import deployment_index
+from policy_sdk.facts.lifecycle import CANCEL_WORKDAYS, CHANGE_WORKDAYS, lifecycle
 from policy_sdk.facts.model import Facts
 from policy_sdk.plugins.specs import CancellationCapabilities
 
@@ -56,6 +56,8 @@ def build_inventory(
     """
     reqs = platform_requirements(facts, capabilities)
     check_filing_platforms(facts, reqs)
+    life = lifecycle(facts, as_of)  # the one model `check` and `plan-cancel` read too
+    facts = life.facts  # as of the day: later launches, stops, filings not yet happened
     deployments = deployment_index(facts)
     algorithms = {a.id: a for a in facts.algorithms}
     filings = sorted(facts.filings, key=lambda f: f.number)
@@ -64,9 +66,11 @@ def build_inventory(
     cancel_due: list[DueItem] = []
     change_due: list[DueItem] = []
     orphans: list[OrphanFiling] = []
+    provisional: set[int] = set()
     for f in filings:
         alg = algorithms.get(f.algorithm)
-        platforms = tuple(sorted(set(f.platforms)))
+        state_of = life[f.number]
+        platforms = state_of.platforms
         per_platform = []
         for p in platforms:
             dep = deployments.get((f.algorithm, p))
@@ -78,12 +82,11 @@ def build_inventory(
                     stopped_on=dep.stopped_on if dep is not None else None,
                 )
             )
-        c = classify(f, deployments)
-        if c.action == "cancel":
+        if state_of.terminated:
             state = "stopped"
-        elif c.action == "change":
+        elif state_of.partially_stopped:
             state = "partially_stopped"
-        elif c.running:
+        elif state_of.running_platforms:
             state = "running"
         else:
             state = "not_deployed"
@@ -102,13 +105,24 @@ def build_inventory(
         )
         if not f.live:
             continue
-        if c.undeployed:
-            orphans.append(OrphanFiling(f.number, f.algorithm, platforms, c.undeployed))
-        if c.action in ("cancel", "change"):
-            n = CANCEL_WORKDAYS if c.action == "cancel" else CHANGE_WORKDAYS
-            due, overdue = deadline(calendar, c.stopped_on, n, as_of)
-            item = DueItem(f.number, f.algorithm, platforms, c.stopped, c.stopped_on, due, overdue)
-            (cancel_due if c.action == "cancel" else change_due).append(item)
+        if state_of.never_launched:
+            orphans.append(
+                OrphanFiling(f.number, f.algorithm, platforms, state_of.never_launched)
+            )
+        if state_of.cancellation_due:
+            start = state_of.terminated_on
+            due, overdue, guess = deadline(calendar, start, CANCEL_WORKDAYS, as_of)
+            cancel_due.append(DueItem(f.number, f.algorithm, platforms,
+                                      state_of.stopped_platforms, start, due, overdue, guess))
+            if guess and due is not None:
+                provisional.add(due.year)
+        elif state_of.change_due:
+            start = state_of.change_due_on
+            due, overdue, guess = deadline(calendar, start, CHANGE_WORKDAYS, as_of)
+            change_due.append(DueItem(f.number, f.algorithm, platforms,
+                                      state_of.change_platforms, start, due, overdue, guess))
+            if guess and due is not None:
+                provisional.add(due.year)
 
     filed = {(f.algorithm, p) for f in facts.filings if f.live for p in f.platforms}
     unfiled = [
@@ -141,4 +155,6 @@ def build_inventory(
         unfiled=tuple(unfiled),
         orphans=tuple(orphans),
         special_platforms=tuple(r for _, r in sorted(reqs.items()) if r.special),
+        warnings=tuple(provisional_warning(provisional) + later_warning(life.view.ignored)),
     )
+

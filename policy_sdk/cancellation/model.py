@@ -47,6 +47,8 @@ class PlannedFiling(JsonValue):
     #: 20 working days after ``stopped_on`` (Art. 24 ¶3)
     deadline: dt.date | None
     overdue: bool
+    #: the deadline was counted through a year the calendar does not know
+    provisional: bool = False
 
 
 @attrs.frozen
@@ -86,6 +88,17 @@ class KeptFiling(JsonValue):
 
 
 @attrs.frozen
+class OrphanPlanned(JsonValue):
+    """A filing whose algorithm was never launched on any platform it names: nothing
+    stops there, so the plan neither cancels nor keeps it; it is handled on its own."""
+
+    filing: str
+    algorithm: str
+    platforms: tuple[str, ...]
+    reason: str
+
+
+@attrs.frozen
 class PlannedChange(JsonValue):
     """A filing naming stopped and running platforms: changed, not cancelled (Art. 24 ¶2)."""
 
@@ -102,6 +115,8 @@ class PlannedChange(JsonValue):
     deadline: dt.date | None
     overdue: bool
     reason: str
+    #: the deadline was counted through a year the calendar does not know
+    provisional: bool = False
 
 
 @attrs.frozen
@@ -146,6 +161,8 @@ class CancellationPlan(JsonValue):
     warnings: tuple[str, ...]
     #: the strategies compared (only for ``auto``), sorted by name
     considered: tuple[StrategyResult, ...] = ()
+    #: filings of a touched algorithm that was never launched where they name
+    orphans: tuple[OrphanPlanned, ...] = ()
 
     @property
     def applications(self) -> int:
@@ -200,6 +217,8 @@ class DueItem(JsonValue):
     stopped_on: dt.date | None
     deadline: dt.date | None
     overdue: bool
+    #: the deadline was counted through a year the calendar does not know
+    provisional: bool = False
 
 
 @attrs.frozen
@@ -264,6 +283,8 @@ class Inventory(JsonValue):
     #: platforms with special cancellation requirements (no batch, item-by-item
     #: verification, or extra materials)
     special_platforms: tuple[PlatformRequirements, ...]
+    #: e.g. deadlines counted provisionally, dates after ``as_of`` set aside
+    warnings: tuple[str, ...] = ()
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return _json.to_json(self, indent)
@@ -284,6 +305,7 @@ _PLAN_KEYS = (
     "singles",
     "kept",
     "changes",
+    "orphans",
     "warnings",
     "considered",
 )

@@ -25,19 +25,19 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from policy_sdk.cancellation._common import (
-    CANCEL_WORKDAYS,
-    CHANGE_WORKDAYS,
     check_filing_platforms,
-    classify,
     code,
     deadline,
+    later_warning,
     platform_requirements,
+    provisional_warning,
     refusal,
 )
 from policy_sdk.cancellation.model import (
     BASE_MATERIALS,
     CancellationPlan,
     KeptFiling,
+    OrphanPlanned,
     PlannedBatch,
     PlannedChange,
     PlannedFiling,
@@ -49,6 +49,13 @@ from policy_sdk.cancellation.model import (
 )
 from policy_sdk.errors import Diagnostic, FactsError, PluginError, did_you_mean
 from policy_sdk.facts.derived import deployment_index
+from policy_sdk.facts.lifecycle import (
+    CANCEL_WORKDAYS,
+    CHANGE_WORKDAYS,
+    NOT_YET_LAUNCHED,
+    filing_lifecycle,
+    lifecycle,
+)
 from policy_sdk.facts.model import Deployment, Facts, Filing
 from policy_sdk.plugins.specs import (
     Batch,
@@ -67,6 +74,29 @@ class PlanInvariantError(AssertionError):
 
 
 # --- the request ------------------------------------------------------------------
+
+
+def check_stop_dates(
+    facts: Facts, requested: Mapping[tuple[str, str], str], on: dt.date
+) -> None:
+    """A requested stop before the deployment's launch is an error, as in the facts."""
+    problems = []
+    for i, d in enumerate(facts.deployments):
+        text = requested.get(d.key)
+        if text is not None and d.launched_on is not None and on < d.launched_on:
+            problems.append(
+                Diagnostic(
+                    code="date-order",
+                    message=(
+                        f"`{d.algorithm}` on `{d.platform}` (requested as `{text}`) cannot stop "
+                        f"on {on.isoformat()}: it launches on {d.launched_on.isoformat()}"
+                    ),
+                    path=f"deployments[{i}].launched_on",
+                    help="give `--on` a date on or after the launch",
+                )
+            )
+    if problems:
+        raise FactsError(problems)
 
 
 def parse_stops(facts: Facts, stops: Sequence[str]) -> dict[tuple[str, str], str]:
@@ -339,16 +369,20 @@ def plan_cancellation(
     reqs = platform_requirements(facts, capabilities)
     check_filing_platforms(facts, reqs)
     stop_on = on if on is not None else as_of
-    requested = parse_stops(facts, stops)
+    life = lifecycle(facts, as_of)  # the one model `check` and `inventory` read too
+    current = life.facts  # as of the day: later launches, stops, filings not yet happened
+    requested = parse_stops(current, stops)
+    check_stop_dates(current, requested, stop_on)
 
     warnings: list[str] = []
-    deployments = deployment_index(facts)
+    deployments = deployment_index(current)
+    given = deployment_index(facts)
     effective = dict(deployments)
     stop_list: list[Stop] = []
     for key, text in requested.items():
         dep = deployments[key]
-        if dep.running:
-            effective[key] = attrs.evolve(dep, status="stopped", stopped_on=stop_on)
+        if dep.running or dep.status == NOT_YET_LAUNCHED:
+            effective[key] = attrs.evolve(given[key], status="stopped", stopped_on=stop_on)
         else:
             when = dep.stopped_on.isoformat() if dep.stopped_on else "an unknown date"
             warnings.append(
@@ -358,10 +392,13 @@ def plan_cancellation(
     if requested:
         touched = {alg for alg, _ in requested}
     else:
-        touched = {d.algorithm for d in facts.deployments if d.status == "stopped"}
+        touched = {d.algorithm for d in current.deployments if d.status == "stopped"}
+    by_algorithm: dict[str, dict[str, Deployment]] = {}
+    for (alg, plat), dep in effective.items():
+        by_algorithm.setdefault(alg, {})[plat] = dep
     for key, dep in sorted(effective.items()):
         if dep.algorithm in touched and dep.status == "stopped":
-            source = "request" if key in requested and deployments[key].running else "facts"
+            source = "request" if effective[key] is not deployments[key] else "facts"
             stop_list.append(Stop(dep.algorithm, dep.platform, dep.stopped_on, source))
             if dep.stopped_on is None:
                 warnings.append(
@@ -369,13 +406,15 @@ def plan_cancellation(
                     "deadlines that depend on it cannot be computed"
                 )
 
-    types_of = {a.id: tuple(sorted(set(a.types))) for a in facts.algorithms}
+    types_of = {a.id: tuple(sorted(set(a.types))) for a in current.algorithms}
     to_cancel: dict[str, PlannedFiling] = {}
     candidates: list[CancellationCandidate] = []
     kept: list[KeptFiling] = []
+    orphans: list[OrphanPlanned] = []
     changes: list[PlannedChange] = []
     considered_filings: list[Filing] = []
-    for f in sorted(facts.filings, key=lambda f: f.number):
+    provisional: set[int] = set()
+    for f in sorted(current.filings, key=lambda f: f.number):
         if f.algorithm not in touched:
             continue
         if f.status == "cancellation_pending":
@@ -386,28 +425,55 @@ def plan_cancellation(
         if not f.live:
             continue
         considered_filings.append(f)
-        platforms = tuple(sorted(set(f.platforms)))
+        on_platform = by_algorithm.get(f.algorithm, {})
+        c = filing_lifecycle(f, on_platform, life.change_records.get(f.number, ()))
+        platforms = c.platforms
         ptypes = tuple(sorted({reqs[p].platform_type for p in platforms}))
-        c = classify(f, effective)
-        if c.undeployed and c.action != "keep":
-            warnings.append(
-                f"filing `{f.number}` names {code(c.undeployed)} where `{f.algorithm}` is not "
-                "deployed (an orphan platform: see the inventory)"
+        if not c.launched_platforms:
+            orphans.append(
+                OrphanPlanned(
+                    f.number, f.algorithm, platforms,
+                    reason=(
+                        f"`{f.algorithm}` was never launched on {code(platforms)}: the filing "
+                        "covers no service, so nothing stops there; launch it, or change or "
+                        "cancel the filing on its own (an orphan filing: see the inventory)"
+                    ),
+                )
             )
-        if c.action == "cancel":
-            due, overdue = deadline(calendar, c.stopped_on, CANCEL_WORKDAYS, as_of)
+            continue
+        if c.never_launched and (c.terminated or c.change_due):
+            warnings.append(
+                f"filing `{f.number}` names {code(c.never_launched)} where `{f.algorithm}` was "
+                "never launched (an orphan platform: see the inventory)"
+            )
+        if c.cancellation_due:
+            due, overdue, guess = deadline(calendar, c.terminated_on, CANCEL_WORKDAYS, as_of)
+            if guess and due is not None:
+                provisional.add(due.year)
             pf = PlannedFiling(
                 filing=f.number,
                 algorithm=f.algorithm,
                 algorithm_types=types_of.get(f.algorithm, ()),
                 platforms=platforms,
                 platform_types=ptypes,
-                stopped_on=c.stopped_on,
+                stopped_on=c.terminated_on,
                 deadline=due,
                 overdue=overdue,
+                provisional=guess,
             )
             to_cancel[f.number] = pf
-            why_not = refusal(platforms, reqs)
+            # partial offline (seed 002: 这时候就必须单独处理): the algorithm still runs on
+            # a platform this filing does not name, so the filing goes on its own
+            elsewhere = tuple(sorted(p for p, d in on_platform.items() if d.running))
+            reasons = [
+                f"`{f.algorithm}` still runs on {code(elsewhere)}: a partial offline is "
+                "cancelled on its own, so the regulator can be told when and why these "
+                "platforms went offline"
+            ] if elsewhere else []
+            platform_refusal = refusal(platforms, reqs)
+            if platform_refusal is not None:
+                reasons.append(platform_refusal)
+            why_not = "; ".join(reasons) or None
             candidates.append(
                 CancellationCandidate(
                     filing=f.number,
@@ -417,38 +483,43 @@ def plan_cancellation(
                     platform_types=ptypes,
                     accepts_batch=why_not is None,
                     refusal=why_not,
-                    stopped_on=c.stopped_on,
+                    stopped_on=c.terminated_on,
                     deadline=due,
                 )
             )
-        elif c.action == "change":
-            due, overdue = deadline(calendar, c.stopped_on, CHANGE_WORKDAYS, as_of)
+        elif c.change_due:
+            due, overdue, guess = deadline(calendar, c.change_due_on, CHANGE_WORKDAYS, as_of)
+            if guess and due is not None:
+                provisional.add(due.year)
+            remove = c.change_platforms
             changes.append(
                 PlannedChange(
                     filing=f.number,
                     algorithm=f.algorithm,
                     platforms=platforms,
-                    remove=c.stopped,
-                    keep=tuple(p for p in platforms if p not in c.stopped),
-                    stopped_on=c.stopped_on,
+                    remove=remove,
+                    keep=tuple(p for p in platforms if p not in c.stopped_platforms),
+                    stopped_on=c.change_due_on,
                     deadline=due,
                     overdue=overdue,
                     reason=(
-                        f"`{f.algorithm}` stopped on {code(c.stopped)} but still runs on "
-                        f"{code(c.running)}: change the filing to remove the stopped "
-                        "platforms, do not cancel it (Art. 24 ¶2)"
+                        f"`{f.algorithm}` stopped on {code(remove)} but still runs on "
+                        f"{code(c.running_platforms)}: change the filing on its own to remove "
+                        "the stopped platforms, do not cancel it (Art. 24 ¶2)"
                     ),
+                    provisional=guess,
                 )
             )
         else:
-            if c.running:
-                reason = f"`{f.algorithm}` still runs on {code(c.running)}"
-            else:
+            if c.stopped_platforms:
+                recorded = max(e.changed_on for e in c.changes if e.changed_on is not None)
                 reason = (
-                    f"nothing stops on {code(platforms)}: `{f.algorithm}` is not deployed "
-                    "there (an orphan filing: see the inventory)"
+                    f"`{f.algorithm}` still runs on {code(c.running_platforms)}; the change "
+                    f"removing {code(c.stopped_platforms)} is recorded on {recorded.isoformat()}"
                 )
-            kept.append(KeptFiling(f.number, f.algorithm, platforms, c.running, reason))
+            else:
+                reason = f"`{f.algorithm}` still runs on {code(c.running_platforms)}"
+            kept.append(KeptFiling(f.number, f.algorithm, platforms, c.running_platforms, reason))
 
     proposal, considered = choose(candidates, strategies, strategy)
     batches = []
@@ -485,9 +556,11 @@ def plan_cancellation(
         singles=tuple(sorted(singles, key=lambda s: s.filing.filing)),
         kept=tuple(kept),
         changes=tuple(changes),
+        orphans=tuple(orphans),
         deadline=min(cancel_dues) if cancel_dues else None,
         overdue=tuple(overdue_numbers),
-        warnings=tuple(sorted(set(warnings))),
+        warnings=tuple(sorted(set(warnings)) + provisional_warning(provisional)
+                       + later_warning(life.view.ignored)),
         considered=considered,
     )
     verify_plan(plan, considered_filings, effective, reqs)
@@ -511,6 +584,7 @@ def verify_plan(
     """
     placed = list(plan.cancelled_numbers())
     placed += [c.filing for c in plan.changes] + [k.filing for k in plan.kept]
+    placed += [o.filing for o in plan.orphans]
     expected = sorted(f.number for f in filings)
     if sorted(placed) != expected:
         raise PlanInvariantError(f"filings placed {sorted(placed)} != live touched {expected}")
@@ -525,6 +599,8 @@ def verify_plan(
         if len(b.filings) < 2:
             raise PlanInvariantError(f"batch of one: {b.numbers}")
         for m in b.filings:
+            if any(d.running for (a, _), d in deployments.items() if a == m.algorithm):
+                raise PlanInvariantError(f"{m.filing} batched although {m.algorithm} still runs")
             if any(not reqs[p].accepts_batch for p in m.platforms):
                 raise PlanInvariantError(f"{m.filing} batched although a platform refuses it")
     if plan.strategy == "single" and plan.batches:

@@ -7,11 +7,12 @@ The contract is in :class:`~policy_sdk.plugins.specs.CancellationStrategy`:
 place every candidate exactly once, never batch a candidate whose platform refuses
 batch cancellation, and do not depend on the order of the candidates.
 
-* :class:`BatchStrategy` (``batch``): among the candidates every platform of which
-  accepts batch cancellation, groups those whose algorithm types overlap — the
-  connected components of "shares an algorithm type" — into one batch each. A
-  group of one, a candidate without algorithm types and a candidate a platform
-  refuses are singles, each with its reason.
+* :class:`BatchStrategy` (``batch``): among the candidates that accept batch
+  cancellation, the type most of them have (ties: by name) makes one batch of every
+  candidate with that type, then the next type among those left, while a type is
+  shared by two or more; so every member of a batch has the types its reason lists.
+  A candidate left alone, one without algorithm types and one that is refused (a
+  platform refuses, or a partial offline) are singles, each with its reason.
 * :class:`SingleStrategy` (``single``): every candidate on its own.
 
 Practice, not statute (seed 002, REGULATIONS.md [P]): batch cancellation pays when
@@ -37,12 +38,12 @@ def _code(names: Sequence[str]) -> str:
 
 
 class BatchStrategy:
-    """Batch candidates whose algorithm types overlap; the rest are singles."""
+    """Batch candidates that share an algorithm type; the rest are singles."""
 
     name = "batch"
     description = (
-        "one application per group of batchable filings whose algorithm types overlap "
-        "(connected components); refused or isolated filings one by one"
+        "one application per group of batchable filings sharing an algorithm type; "
+        "refused or isolated filings one by one"
     )
 
     def propose(self, candidates: Sequence[CancellationCandidate]) -> Proposal:
@@ -59,51 +60,39 @@ class BatchStrategy:
             else:
                 batchable.append(c)
 
-        # union-find over candidates sharing a type: connected components, deterministic
-        parent = list(range(len(batchable)))
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        first_with_type: dict[str, int] = {}
-        for i, c in enumerate(batchable):
-            for t in c.algorithm_types:
-                j = first_with_type.setdefault(t, i)
-                ri, rj = find(i), find(j)
-                if ri != rj:
-                    parent[max(ri, rj)] = min(ri, rj)
-
-        groups: dict[int, list[CancellationCandidate]] = {}
-        for i, c in enumerate(batchable):
-            groups.setdefault(find(i), []).append(c)
-
+        # groups that share a type: the type most candidates have first (ties: its name),
+        # then the next among those left; every member of a batch has its type
         batches: list[Batch] = []
-        for members in groups.values():
-            if len(members) == 1:
-                c = members[0]
-                singles.append(
-                    Single(
-                        c.filing,
-                        "no other batchable filing shares an algorithm type with "
-                        f"`{c.algorithm}` ({_code(sorted(c.algorithm_types))})",
-                    )
-                )
-                continue
-            types = sorted({t for m in members for t in m.algorithm_types})
-            shared = sorted(t for t in types if sum(t in m.algorithm_types for m in members) > 1)
+        left = list(batchable)
+        while left:
+            counts: dict[str, int] = {}
+            for c in left:
+                for t in set(c.algorithm_types):
+                    counts[t] = counts.get(t, 0) + 1
+            best = min(counts, key=lambda t: (-counts[t], t))
+            if counts[best] < 2:
+                break
+            members = [c for c in left if best in c.algorithm_types]
+            left = [c for c in left if best not in c.algorithm_types]
+            shared = sorted(set.intersection(*(set(m.algorithm_types) for m in members)))
             algorithms = sorted({m.algorithm for m in members})
             platforms = sorted({p for m in members for p in m.platforms})
             batches.append(
                 Batch(
                     filings=tuple(sorted(m.filing for m in members)),
                     reason=(
-                        f"algorithm types overlap ({_code(shared)} shared by "
-                        f"{_code(algorithms)}) and every platform ({_code(platforms)}) "
+                        f"every filing's algorithm has the type {_code(shared)} "
+                        f"({_code(algorithms)}) and every platform ({_code(platforms)}) "
                         "accepts batch cancellation"
                     ),
+                )
+            )
+        for c in left:
+            singles.append(
+                Single(
+                    c.filing,
+                    "no other batchable filing shares an algorithm type with "
+                    f"`{c.algorithm}` ({_code(sorted(c.algorithm_types))})",
                 )
             )
         return Proposal(

@@ -221,8 +221,11 @@ def cell(value: str) -> str:
     return make(value)
 
 
-def date_cell(d: dt.date | None) -> str:
-    return d.isoformat() if d is not None else "-"
+def date_cell(d: dt.date | None, provisional: bool = False) -> str:
+    """A date, ``-`` for none; a provisional deadline says so (docs/calendar.md)."""
+    if d is None:
+        return "-"
+    return d.isoformat() + (" (provisional)" if provisional else "")
 
 
 def overdue_cell(flag: bool) -> str:  # markup of ours, not user text

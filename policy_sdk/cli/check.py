@@ -44,6 +44,8 @@ from policy_sdk.reports.cli import output_option
 @click.option("--calendar", "calendar_file", type=SafePath(dir_okay=False), metavar="FILE",
               help="a calendar file of holidays and adjusted working days (调休) for years "
               "the built-in calendar does not know yet (default: no file)")
+@click.option("--strict", is_flag=True,
+              help="treat facts warnings (e.g. a missing `public_opinion`) as errors: exit 2")
 @click.option("--no-plugin-rules", is_flag=True,
               help="run only the policies, not the rules plugins contribute")
 @click.option("--color/--no-color", default=None, help="colour the text output, even "
@@ -60,6 +62,7 @@ def check(
     include_all: bool,
     exit_zero: bool,
     calendar_file: str | None,
+    strict: bool,
     no_plugin_rules: bool,
     color: bool | None,
     output: str | None,
@@ -104,6 +107,10 @@ def check(
         with progress(facts_file) as step:  # on stderr, for long runs in a terminal
             step("读取事实 loading facts")
             facts = engine.load_facts(facts_file)
+            if strict:  # facts warnings are errors (policy_sdk.facts.applicability)
+                from policy_sdk.facts.applicability import strict as strict_facts
+
+                strict_facts(facts)
             step("评估 evaluating")
             report = engine.evaluate(facts, as_of=day)
             step("生成报告 writing the report")
@@ -119,6 +126,12 @@ def check(
                                color=use_color, facts_file=facts_file)
         for warning in engine.warnings:
             click.echo(warning.render(), err=True)
+        from policy_sdk.facts.applicability import evaluation_warnings
+
+        warned = evaluation_warnings(facts, day, report)
+        _facts_warnings_block(warned)
+        if fmt == "json" and isinstance(text, str):
+            text = _with_warnings(text, warned)
     except PolicySdkError as err:
         click.echo(err.render(), err=True)
         _error_document(fmt, err, as_of, output)
@@ -129,6 +142,36 @@ def check(
         click.echo(err.render(), err=True)
         sys.exit(2)
     sys.exit(0 if exit_zero or not report.failed else 1)
+
+
+def _facts_warnings_block(warnings: Sequence[Any]) -> None:
+    """The facts warnings, in one block on stderr before the findings are written."""
+    if not warnings:
+        return
+    n = len(warnings)
+    click.echo(f"{n} warning{'s' if n != 1 else ''} about the facts and deadlines "
+               "(`--strict` turns the facts' own into errors):", err=True)
+    for w in warnings:
+        click.echo(w.render(), err=True)
+    click.echo("", err=True)
+
+
+def _with_warnings(text: str, warnings: Sequence[Any]) -> str:
+    """The JSON report with a ``warnings`` array after its findings (only when there are
+    warnings; docs/report.schema.json)."""
+    import json
+
+    if not warnings:
+        return text
+    body = text.rstrip()
+    if not body.endswith("}"):  # a plugin's json-named format: left as it is
+        return text
+    items = [
+        {"code": w.code, "message": w.message, "path": w.path, "help": w.help}
+        for w in warnings
+    ]
+    listed = json.dumps(items, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    return body[:-1].rstrip() + ',\n  "warnings": ' + listed + "\n}\n"
 
 
 def _render(reporter: Any, report: Any, **options: Any) -> str:

@@ -64,7 +64,7 @@ def render_inventory(inv: Any) -> None:
                 cell(d.algorithm),
                 cell(", ".join(d.stopped_platforms)),
                 date_cell(d.stopped_on),
-                date_cell(d.deadline),
+                date_cell(d.deadline, d.provisional),
                 overdue_cell(d.overdue),
             )
         out.print(t if items else f"[bold]{title}[/]: none")
@@ -103,6 +103,8 @@ def render_inventory(inv: Any) -> None:
             "facts override" if p.overridden else "platform type",
         )
     out.print(t if inv.special_platforms else "[bold]special cancellation requirements[/]: none")
+    for w in inv.warnings:
+        out.print(f"[yellow]warning[/]: {cell(w)}")
 
 
 @click.command("inventory", short_help="Take stock of the filings: what is due, what is missing.")

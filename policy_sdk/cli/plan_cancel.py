@@ -28,7 +28,9 @@ def render_plan(plan: Any) -> None:
     out.print(
         f"[bold]cancellation plan[/] as of {plan.as_of.isoformat()} (strategy {cell(strategy)}): "
         f"{plan.applications} application(s), {len(plan.changes)} change(s), "
-        f"{len(plan.kept)} kept; first deadline {date_cell(plan.deadline)}"
+        f"{len(plan.kept)} kept"
+        + (f", {len(plan.orphans)} orphan(s)" if plan.orphans else "")
+        + f"; first deadline {date_cell(plan.deadline)}"
     )
     if plan.considered:
         out.print(
@@ -49,7 +51,7 @@ def render_plan(plan: Any) -> None:
                 cell(f.algorithm),
                 cell(", ".join(f.platforms)),
                 date_cell(f.stopped_on),
-                date_cell(f.deadline),
+                date_cell(f.deadline, f.provisional),
                 overdue_cell(f.overdue),
             )
         out.print(t)
@@ -64,7 +66,7 @@ def render_plan(plan: Any) -> None:
                 cell(s.filing.filing),
                 cell(s.filing.algorithm),
                 cell(", ".join(s.filing.platforms)),
-                date_cell(s.filing.deadline),
+                date_cell(s.filing.deadline, s.filing.provisional),
                 overdue_cell(s.filing.overdue),
                 cell(s.reason),
             )
@@ -80,16 +82,23 @@ def render_plan(plan: Any) -> None:
                 cell(c.algorithm),
                 cell(", ".join(c.remove)),
                 cell(", ".join(c.keep)),
-                date_cell(c.deadline),
+                date_cell(c.deadline, c.provisional),
                 overdue_cell(c.overdue),
             )
+        out.print(t)
+    if plan.orphans:
+        t = table("orphan filings (never launched where they name: handle each on its own)",
+                  ("filing", "algorithm", "platforms", "reason"))
+        for o in plan.orphans:
+            t.add_row(cell(o.filing), cell(o.algorithm), cell(", ".join(o.platforms)),
+                      cell(o.reason))
         out.print(t)
     if plan.kept:
         t = table("kept (must not be cancelled)", ("filing", "algorithm", "reason"))
         for k in plan.kept:
             t.add_row(cell(k.filing), cell(k.algorithm), cell(k.reason))
         out.print(t)
-    if not (plan.batches or plan.singles or plan.changes or plan.kept):
+    if not (plan.batches or plan.singles or plan.changes or plan.kept or plan.orphans):
         out.print("nothing to cancel or change")
     for w in plan.warnings:
         out.print(f"[yellow]warning[/]: {cell(w)}")

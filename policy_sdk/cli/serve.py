@@ -7,8 +7,10 @@ once here, so a broken policy stops the start with exit 2; then uvicorn serves i
 
 from __future__ import annotations
 
+import atexit
 import copy
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -65,9 +67,15 @@ from policy_sdk.errors import PolicySdkError
               metavar="N",
               help="rotated decision logs kept (FILE.1 … FILE.N)")
 @click.option("--log-findings", is_flag=True,
-              help="log every finding of a check, not only the counts")
+              help="log the whole report of a check, every finding, not only the counts")
 @click.option("--log-facts", is_flag=True,
               help="log the request body (the facts), so a line replays on its own")
+@click.option("--facts-dir", type=SafePath(exists=True, file_okay=False), metavar="FOLDER",
+              help="keep each request's facts once, as FOLDER/<sha256>.json or .yaml, and "
+              "name the file in the decision log (default: not kept)")
+@click.option("--watch", "watch_seconds", type=click.FloatRange(0, min_open=True),
+              metavar="SECONDS", help="look at the policy and calendar files every SECONDS "
+              "and reload when they changed (default: only on POST /v1/reload)")
 @click.option("--access-log", is_flag=True, help="log each HTTP request to standard error")
 @plugin_options
 def serve(
@@ -87,6 +95,8 @@ def serve(
     log_backups: int,
     log_findings: bool,
     log_facts: bool,
+    facts_dir: str | None,
+    watch_seconds: float | None,
     access_log: bool,
     plugin: Sequence[str],
     disable: Sequence[str],
@@ -113,6 +123,7 @@ def serve(
     generation = None
     if workers > 1:
         folder = tempfile.mkdtemp(prefix="policy-sdk-serve-")
+        atexit.register(shutil.rmtree, folder, True)  # the supervisor's exit removes it
         generation = os.path.join(folder, "generation")
         Path(generation).write_text("0\n", encoding="utf-8")
     try:
@@ -131,6 +142,8 @@ def serve(
                           else str(Path(decision_log).resolve())),
             log_max_bytes=log_max_bytes, log_backups=log_backups,
             log_findings=log_findings, log_facts=log_facts,
+            facts_dir=str(Path(facts_dir).resolve()) if facts_dir else None,
+            watch_seconds=watch_seconds,
             generation_file=generation,
         )
         config.read_token()  # a missing or short token stops the start, not a request

@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from policy_sdk.errors import Diagnostic, EvaluationError
-from policy_sdk.facts.derived import FilingState, deployments_by_algorithm, filing_state_on
+from policy_sdk.facts.lifecycle import FilingLifecycle, Lifecycle, facts_as_of, lifecycle
+from policy_sdk.facts.lifecycle import deployments_by_algorithm as _by_algorithm
 from policy_sdk.facts.model import (
     LIVE_FILING_STATUSES,
     RUNNING_STATUSES,
@@ -41,6 +42,8 @@ class Context:
         "calendar",
         "facts",
         "functions",
+        "given",
+        "ignored",
         "organization",
         "platforms",
     )
@@ -52,6 +55,13 @@ class Context:
         calendar: WorkdayCalendar,
         functions: Mapping[str, Callable[..., Any]],
     ) -> None:
+        #: the facts as given; ``facts`` is them as of ``as_of`` (later dates not yet
+        #: happened: :func:`policy_sdk.facts.lifecycle.facts_as_of`)
+        self.given = facts
+        view = facts_as_of(facts, as_of)
+        #: how many dates after ``as_of`` the view set aside
+        self.ignored = view.ignored
+        facts = view.facts
         self.facts = facts
         self.as_of = as_of
         self.calendar = calendar
@@ -82,18 +92,15 @@ class Context:
     # -- computed attributes (docs/semantics.md §7) -----------------------------
 
     def deployments_by_algorithm(self) -> Mapping[str, Mapping[str, Deployment]]:
-        return deployments_by_algorithm(self.facts)
+        return _by_algorithm(self.facts)
 
-    def filing_states(self) -> dict[str, FilingState]:
-        def build() -> dict[str, FilingState]:
-            by_algorithm = self.deployments_by_algorithm()
-            none: Mapping[str, Deployment] = {}
-            return {
-                f.number: filing_state_on(f, by_algorithm.get(f.algorithm, none))
-                for f in self.facts.filings
-            }
+    def lifecycle(self) -> Lifecycle:
+        """The filing lifecycle model as of the evaluation's day (built once)."""
+        found: Lifecycle = self.memo("lifecycle", lambda: lifecycle(self.given, self.as_of))
+        return found
 
-        return self.memo("filing_states", build)
+    def filing_states(self) -> Mapping[str, FilingLifecycle]:
+        return self.lifecycle().filings
 
     def running_algorithms(self) -> frozenset[str]:
         return self.memo(
@@ -202,10 +209,19 @@ class Context:
         found = cache.get(key)
         if found is None:  # a few thousand distinct anchors at most
             if working:
-                found = self.calendar.add_workdays(anchor, amount)
+                # a year the calendar does not know is counted provisionally (Monday to
+                # Friday without the fixed-date holidays) and the due day marked so
+                found = self.calendar.add_workdays(anchor, amount, provisional=True)
+                if self.calendar.provisional_years(anchor, found):
+                    self.provisional_dues().add(found)
             else:
                 found = add_calendar_days(anchor, amount)
             cache[key] = found
+        return found
+
+    def provisional_dues(self) -> set[dt.date]:
+        """The due days counted through a year the calendar does not know."""
+        found: set[dt.date] = self.memo("provisional_dues", set)
         return found
 
 

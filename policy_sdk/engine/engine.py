@@ -30,16 +30,22 @@ from policy_sdk.workdays import WorkdayCalendar
 
 if TYPE_CHECKING:
     from policy_sdk.api import Engine
+    from policy_sdk.pipeline import policy_files
 
-__all__ = ["Engine", "evaluate_rules", "parse_as_of"]
+__all__ = ["Engine", "evaluate_rules", "parse_as_of", "policy_files"]
 
 
 def __getattr__(name: str) -> Any:
-    # the facade lives above the evaluator (policy_sdk.api); kept importable from here
+    # the facade and the path expansion live above the evaluator (policy_sdk.api,
+    # policy_sdk.pipeline); still importable from here
     if name == "Engine":
         from policy_sdk.api import Engine
 
         return Engine
+    if name == "policy_files":
+        from policy_sdk.pipeline import policy_files
+
+        return policy_files
     raise AttributeError(f"module 'policy_sdk.engine.engine' has no attribute {name!r}")
 
 

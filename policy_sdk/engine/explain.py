@@ -25,7 +25,7 @@ import weakref
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from operator import attrgetter
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -529,7 +529,12 @@ def _stopped_and_running(
         for p in state.stopped_platforms
     )
     running = ", ".join(state.running_platforms)
-    return f" (stopped: {stopped or 'none'}; running: {running or 'none'})"
+    # the changes a `filing_change` record covers (one per stop day; docs/semantics.md §7)
+    recorded = "".join(
+        f"; change for the stop of {render(e.on)} recorded on {render(e.changed_on)}"
+        for e in state.changes if e.changed_on is not None
+    )
+    return f" (stopped: {stopped or 'none'}; running: {running or 'none'}{recorded})"
 
 
 # --- records looked for ------------------------------------------------------------------
@@ -716,10 +721,23 @@ def _made(ctx: Context, compiled: Compiled) -> Getter:
 # --- deadlines -------------------------------------------------------------------------------
 
 
+#: added to the deadline line of a due day counted through a year the calendar does not
+#: know (``Finding.provisional`` reads it)
+PROVISIONAL: Final = (" (provisional: the calendar does not know that year, so it counts "
+                      "Monday to Friday without the holidays whose dates move; see "
+                      "docs/calendar.md)")
+
+
+#: added after PROVISIONAL when the official calendar could still change the status
+UNDECIDED: Final = ("; so close to the as-of date that the official calendar may decide "
+                    "otherwise: undecided until the notice is supplied")
+
+
 class _DeadlineLine:
     """``(item, due, status) -> line``: how the due date was counted (cached per anchor)."""
 
-    __slots__ = ("_amount", "_anchor", "_anchor_name", "_as_of", "_by_start", "_null")
+    __slots__ = ("_amount", "_anchor", "_anchor_name", "_as_of", "_by_start", "_calendar",
+                 "_null", "_provisional")
 
     def __init__(self, rule: CompiledRule, ctx: Context) -> None:
         deadline = rule.deadline
@@ -731,6 +749,8 @@ class _DeadlineLine:
         self._as_of = ctx.as_of.isoformat()
         self._null = f"{self._anchor_name} is null, so the {self._amount} cannot be counted"
         self._by_start: dict[tuple[object, dt.date, str], str] = {}
+        self._provisional = ctx.provisional_dues()
+        self._calendar = ctx.calendar
 
     def __call__(self, item: Any, due: dt.date | None, status: str) -> str:
         if due is None:
@@ -743,6 +763,19 @@ class _DeadlineLine:
                 f"due {due.isoformat()}: {self._amount} after {self._anchor_name} "
                 f"{render(start)}; as of {self._as_of} it is "
                 + ("still pending" if status == "pending" else "overdue")
+                + (self._provisional_note(due, status) if due in self._provisional else "")
             )
         return line
+
+    def _provisional_note(self, due: dt.date, status: str) -> str:
+        """PROVISIONAL, and whether the official calendar could still change the status:
+        it may end the count up to 2 working days earlier (adjusted working days) or up
+        to 6 later (weekdays off around moving holidays; docs/calendar.md)."""
+        as_of = dt.date.fromisoformat(self._as_of)
+        calendar = self._calendar
+        if status == "pending":
+            close = calendar.add_workdays(as_of, 2, provisional=True) >= due
+        else:
+            close = calendar.add_workdays(due, 6, provisional=True) >= as_of
+        return PROVISIONAL + (UNDECIDED if close else "")
 

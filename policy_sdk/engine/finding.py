@@ -140,6 +140,16 @@ class Finding:
             value = self._working_days_left
         return value
 
+    @property
+    def provisional(self) -> bool:
+        """Whether the deadline was counted through a year the working-day calendar does
+        not know (Monday to Friday without the moving holidays; docs/calendar.md): its
+        deadline line says so."""
+        return self.deadline is not None and any(
+            " (provisional: the calendar does not know that year" in line
+            for line in self.explanation
+        )
+
     def _read(self) -> None:
         """Works out the details not read yet (all at once; racing threads store the
         same values)."""

@@ -136,6 +136,8 @@ def _sarif(
                 "explanation": list(f.explanation),
             },
         }
+        if f.provisional:  # counted through a year the calendar does not know
+            result["properties"]["provisional"] = True
         if f.platforms:  # a per-filing finding: one result for all the filing's platforms
             result["properties"]["platforms"] = list(f.platforms)
         if f.rule in index:

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from policy_sdk.errors import Diagnostic, FactsError, did_you_mean
-from policy_sdk.facts import bulk
+from policy_sdk.facts import applicability, bulk
 from policy_sdk.facts.model import (
     ALGORITHM_TYPES,
     DEPLOYMENT_STATUSES,
@@ -252,6 +252,8 @@ class Checker(ValueChecks):
         role = "provider" if role is None else self.enum_value(role, "organization.role", ROLES,
                                                                "role")
         po = item.get("public_opinion")
+        if po is None:  # no silent pass: policy_sdk.facts.applicability
+            self.error("organization", *applicability.missing_public_opinion(), level="warning")
         po = False if po is None else self.bool_value(po, "organization.public_opinion")
         extra = self.extras("organization", item, core, "organization")
         if name is None or role is None or po is None:
@@ -282,7 +284,17 @@ class Checker(ValueChecks):
             types = () if types is None else self.names_list(types, f"{path}.types",
                                                              ALGORITHM_TYPES, "algorithm type")
             rec = item.get("uses_recommendation")
-            rec = False if rec is None else self.bool_value(rec, f"{path}.uses_recommendation")
+            if rec is None and aid is not None and types is not None:  # applicability
+                self.error(path, *applicability.missing_uses_recommendation(aid, types),
+                           level="warning")
+                rec = applicability.reads_uses_recommendation(types)
+            elif rec is not None:
+                rec = self.bool_value(rec, f"{path}.uses_recommendation")
+                if rec is False and types and aid is not None:
+                    self.error(f"{path}.uses_recommendation",
+                               *applicability.contradicting_types(aid, types), level="warning")
+            else:
+                rec = False
             extra = self.extras("algorithm", item, core, path)
             if aid is not None:
                 first[aid] = i

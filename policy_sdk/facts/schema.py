@@ -52,6 +52,7 @@ RECORD_KINDS: Final = (
     "content_label",  # 生成合成内容标识 (DS Arts. 16-17; labelling measures)
     "model_filing",  # 大模型备案 / 登记 (GenAI Art. 17)
     "marketing_claim",  # marketing copy citing the filing (CAC 2022 notice)
+    "number_displayed",  # 备案编号标注 on one platform (Art. 26; `displayed: true`: everywhere)
 )
 """Obligation kinds every policy may name; a facts file declares more under
 ``schema: {kinds: [...]}``."""
@@ -144,8 +145,9 @@ CORE_ATTRIBUTES: Final[tuple[Attribute, ...]] = (
     _a("filing", "live", "boolean", "status is submitted or active", computed=True,
        optional=False),
     _a("filing", "terminated", "boolean",
-       "every platform the filing names has a stopped deployment of its algorithm "
-       "(service terminated)", computed=True, optional=False),
+       "the algorithm stopped on some platform the filing names and runs on none of them "
+       "(service terminated; a platform where it never launched does not count)",
+       computed=True, optional=False),
     _a("filing", "terminated_on", "date",
        "the last stopped_on of those deployments, when terminated", computed=True),
     _a("filing", "partially_stopped", "boolean",
@@ -157,6 +159,18 @@ CORE_ATTRIBUTES: Final[tuple[Attribute, ...]] = (
        computed=True, optional=False),
     _a("filing", "running_platforms", "list", "named platforms where the algorithm runs",
        computed=True, optional=False),
+    _a("filing", "never_launched_platforms", "list",
+       "named platforms where the algorithm was never launched", computed=True,
+       optional=False),
+    _a("filing", "change_due", "boolean",
+       "a stop on some named platform, while others still run, has no `filing_change` "
+       "record on or after it", computed=True, optional=False),
+    _a("filing", "undisplayed_platforms", "list",
+       "named platforms where the algorithm runs and the filing number is not shown "
+       "(`displayed: true` shows it everywhere; a `number_displayed` record on one platform)",
+       computed=True, optional=False),
+    _a("filing", "change_due_on", "date",
+       "the earliest stop with no `filing_change` record on or after it", computed=True),
     # record
     _a("record", "kind", "string", "the obligation this record evidences", optional=False),
     _a("record", "algorithm", "string", "the algorithm it concerns, if any"),

@@ -65,13 +65,12 @@ def load_context(facts_file: str | None = None, *, load_entrypoints: bool = True
     Never raises on bad input: problems are kept in ``problems`` and the core schema
     is used, so the editor keeps working while a facts file or a plugin is broken.
     """
-    from policy_sdk.facts.build import build_schema
+    from policy_sdk import pipeline
     from policy_sdk.facts.schema import CORE_SCHEMA
-    from policy_sdk.plugins.manager import load_registry
 
     problems: list[Diagnostic] = []
-    try:
-        registry = load_registry(plugins=tuple(plugins), load_entrypoints=load_entrypoints)
+    try:  # the registry and schema as `check` and `validate` build them
+        registry = pipeline.load_registry(tuple(plugins), load_entrypoints=load_entrypoints)
     except PolicySdkError as exc:
         return LanguageContext(CORE_SCHEMA, {}, (), exc.diagnostics)
     facts = None
@@ -83,10 +82,10 @@ def load_context(facts_file: str | None = None, *, load_entrypoints: bool = True
         except PolicySdkError as exc:
             problems.extend(exc.diagnostics)
     try:
-        schema = build_schema(registry.platform_types, facts)
+        schema = pipeline.schema_for(registry, facts)
     except PolicySdkError as exc:
         problems.extend(exc.diagnostics)
-        schema = build_schema(registry.platform_types, None)
+        schema = pipeline.schema_for(registry)
     return LanguageContext(
         schema, dict(registry.functions), tuple(sorted(registry.platform_types)), tuple(problems)
     )
@@ -353,7 +352,7 @@ class Completion:
     detail: str = ""
 
 
-_KEYWORD_RE = re.compile(r'^([A-Z_]+)\s*:\s*"([a-z]+)"\s*$', re.M)
+_KEYWORD_RE = re.compile(r'^([A-Z_]+)(?:\.-?\d+)?\s*:\s*"([a-z]+)"\s*$', re.M)
 _ANONYMOUS_RE = re.compile(r'"([a-z]+)"')
 
 

@@ -213,7 +213,8 @@ def load_test_file(path: str | os.PathLike[str]) -> TestFile:
     policies: list[Path] = []
     raw_policies = data.get("policies")
     if raw_policies is None:
-        policies = sorted(p.parent.glob("*.policy"))
+        # the policy files beside it (a folder named `x.policy` is not one)
+        policies = sorted(q for q in p.parent.glob("*.policy") if not q.is_dir())
     elif isinstance(raw_policies, list) and all(isinstance(x, str) for x in raw_policies):
         for i, name in enumerate(raw_policies):
             target = (p.parent / name).resolve()

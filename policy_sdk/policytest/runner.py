@@ -12,7 +12,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -20,7 +20,7 @@ from policy_sdk import ast
 from policy_sdk.engine.report import Finding
 from policy_sdk.errors import Diagnostic, PolicySdkError, did_you_mean
 from policy_sdk.facts.model import Facts
-from policy_sdk.facts.schema import CORE_SCHEMA, Schema
+from policy_sdk.facts.schema import Schema
 from policy_sdk.policytest.coverage import CoverageCollector, RuleCoverage
 from policy_sdk.policytest.model import (
     Expectation,
@@ -31,6 +31,11 @@ from policy_sdk.policytest.model import (
     load_test_file,
 )
 from policy_sdk.reference import evaluate_reference
+
+if TYPE_CHECKING:
+    from policy_sdk.api import Engine
+    from policy_sdk.plugins.manager import Registry
+    from policy_sdk.workdays import WorkdayCalendar
 
 
 class RuleSet(Protocol):
@@ -48,8 +53,8 @@ class Suite:
     test_file: TestFile
     modules: tuple[ast.Module, ...]
     origins: tuple[str, ...]
-    registry: Any  # policy_sdk.plugins.Registry
-    calendar: Any  # policy_sdk.workdays.WorkdayCalendar
+    registry: Registry
+    calendar: WorkdayCalendar
     #: how the registry was loaded (``plugins``, ``load_entrypoints``, ``disabled_plugins``),
     #: so an engine can load the same plugins
     plugin_options: Mapping[str, Any] = attrs.field(factory=dict)
@@ -59,8 +64,16 @@ class Suite:
         return [rule_id for m in self.modules for rule_id, _ in ast.rule_ids(m)]
 
     @property
+    def functions(self) -> dict[str, Callable[..., Any]]:
+        """The plugins' functions, by name."""
+        return {name: spec.impl for name, spec in self.registry.functions.items()}
+
+    @property
     def schema(self) -> Schema:
-        return CORE_SCHEMA.extended(self.registry.platform_attributes)
+        """The schema the policies were checked against (as the engine's)."""
+        from policy_sdk.pipeline import schema_for
+
+        return schema_for(self.registry)
 
 
 RuleSetFactory = Callable[[Suite], RuleSet]
@@ -71,7 +84,7 @@ RuleSetFactory = Callable[[Suite], RuleSet]
 
 @attrs.frozen
 class _EngineRuleSet:
-    engine: Any
+    engine: Engine
 
     def load_facts(self, document: Mapping[str, Any]) -> Facts:
         facts: Facts = self.engine.load_facts(document)
@@ -111,7 +124,7 @@ class _ReferenceRuleSet:
     def evaluate(self, facts: Facts, as_of: dt.date) -> Sequence[Finding]:
         return evaluate_reference(
             self.suite.modules, facts, as_of=as_of, calendar=self.suite.calendar,
-            schema=self.suite.schema, functions=self.suite.registry.functions,
+            schema=self.suite.schema, functions=self.suite.functions,
             origins=self.suite.origins,
         )
 
@@ -173,14 +186,15 @@ class RunResult:
 # --- running ----------------------------------------------------------------------------
 
 
-def _default_calendar() -> Any:
+def _default_calendar() -> WorkdayCalendar:
     from policy_sdk.workdays import default_calendar
 
     return default_calendar()
 
 
 def build_suite(
-    test_file: TestFile, *, registry: Any = None, calendar: Any = None,
+    test_file: TestFile, *, registry: Registry | None = None,
+    calendar: WorkdayCalendar | None = None,
     plugin_options: Mapping[str, Any] | None = None,
 ) -> Suite:
     """Parse the test file's policies (and its plugins' rules, if it asks for them).
@@ -285,8 +299,8 @@ def run_file(
     *,
     factory: RuleSetFactory = engine_rule_set,
     coverage: CoverageCollector | None = None,
-    registry: Any = None,
-    calendar: Any = None,
+    registry: Registry | None = None,
+    calendar: WorkdayCalendar | None = None,
     plugin_options: Mapping[str, Any] | None = None,
 ) -> list[CaseResult]:
     """Run every case of one (already loaded) test file."""
@@ -308,7 +322,7 @@ def run_file(
         if coverage is not None:
             traced = evaluate_reference(
                 suite.modules, facts, as_of=case.as_of, calendar=suite.calendar,
-                schema=suite.schema, functions=suite.registry.functions, trace=coverage,
+                schema=suite.schema, functions=suite.functions, trace=coverage,
             )
             for f in traced:
                 coverage.had_finding(f.rule)
@@ -320,8 +334,8 @@ def run(
     paths: Sequence[str | os.PathLike[str]],
     *,
     factory: RuleSetFactory = engine_rule_set,
-    registry: Any = None,
-    calendar: Any = None,
+    registry: Registry | None = None,
+    calendar: WorkdayCalendar | None = None,
     with_coverage: bool = True,
     plugin_options: Mapping[str, Any] | None = None,
 ) -> RunResult:

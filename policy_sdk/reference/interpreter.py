@@ -168,17 +168,22 @@ def _computed(entity: object, name: str, facts: Facts) -> object:
     """§7, one definition at a time, straight from the table."""
     if isinstance(entity, Filing):
         platforms = set(entity.platforms)  # P
-        status = {p: _status(facts, entity.algorithm, p) for p in platforms}
+        exists = entity.status != "not_yet_filed"  # §8: a filing filed later has no state yet
+        status = {p: _status(facts, entity.algorithm, p) if exists else None for p in platforms}
         stopped = {p for p in platforms if status[p] == "stopped"}
         running = {p for p in platforms if status[p] in RUNNING}
+        never = {p for p in platforms if status[p] in (None, "not_yet_launched")}
         if name == "live":  # status is submitted or active
             return entity.status in LIVE
         if name == "stopped_platforms":  # p in P whose dep(p) exists and is stopped (sorted)
             return tuple(sorted(stopped))
         if name == "running_platforms":  # p in P whose dep(p) is active or paused (sorted)
             return tuple(sorted(running))
-        terminated = bool(platforms) and all(p in stopped for p in platforms)
-        if name == "terminated":  # P not empty and every p in P stopped
+        if name == "never_launched_platforms":  # p in P with no launched dep(p) (sorted)
+            return tuple(sorted(never))
+        # some p stopped and none running (a never-launched p does not keep it alive)
+        terminated = bool(stopped) and not running
+        if name == "terminated":
             return terminated
         stop_dates = [_stopped_on(facts, entity.algorithm, p) for p in sorted(stopped)]
         if name == "terminated_on":  # terminated and every stop date known: the latest
@@ -189,6 +194,40 @@ def _computed(entity: object, name: str, facts: Facts) -> object:
             return bool(stopped) and bool(running)
         if name == "first_stopped_on":  # earliest known stopped_on among stopped p
             known = [d for d in stop_dates if d is not None]
+            return min(known) if known else None
+        if name == "undisplayed_platforms":
+            # Art. 26: running p where the number is not shown; `displayed` shows it
+            # everywhere, a matching number_displayed record on p (or on no platform) there
+            if entity.displayed:
+                return ()
+            shown = [
+                r.platform for r in facts.records
+                if r.kind == "number_displayed" and r.algorithm in (None, entity.algorithm)
+                and r.filing in (None, entity.number)
+            ]
+            if None in shown:
+                return ()
+            return tuple(sorted(p for p in running if p not in shown))
+        if name in ("change_due", "change_due_on"):
+            # §8: while not terminated, each stop day is a change, satisfied by a
+            # filing_change record matching the filing dated on or after it (an
+            # unknown stop day: by any dated one); only live filings owe changes
+            records = [
+                r.on for r in facts.records
+                if r.kind == "filing_change" and r.on is not None
+                and r.algorithm in (None, entity.algorithm) and r.filing in (None, entity.number)
+            ]
+            open_: list[dt.date | None] = []
+            if entity.status in LIVE and not terminated:
+                for day in set(stop_dates):
+                    if day is None:
+                        if not records:
+                            open_.append(day)
+                    elif not any(r >= day for r in records):
+                        open_.append(day)
+            if name == "change_due":
+                return bool(open_)
+            known = [d for d in open_ if d is not None]
             return min(known) if known else None
     if isinstance(entity, Deployment) and name == "running":  # active or paused
         return entity.status in RUNNING
@@ -417,9 +456,21 @@ def _due(deadline: ast.Deadline, env: _Env, calendar: Calendar) -> dt.date | Non
     day, counted = anchor, 0  # working days: the N-th working day after A
     while counted < deadline.amount:
         day += dt.timedelta(days=1)
-        if calendar.is_workday(day):
+        if _is_workday(calendar, day):
             counted += 1
     return day
+
+
+def _is_workday(calendar: Calendar, day: dt.date) -> bool:
+    """§5: the calendar's answer; for a year it does not know, the provisional rule:
+    Monday to Friday, except 1 January, 1–2 May and 1–3 October."""
+    try:
+        return calendar.is_workday(day)
+    except EvaluationError as exc:
+        if exc.code != "calendar-unknown-year":
+            raise
+    fixed = {(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)}
+    return day.weekday() < 5 and (day.month, day.day) not in fixed
 
 
 def _unmet(
@@ -476,6 +527,29 @@ def _decide(
     return _unmet(statement.deadline, env, calendar, as_of)
 
 
+# --- §8 the facts as of a day --------------------------------------------------------
+
+
+def _as_of(facts: Facts, day: dt.date) -> Facts:
+    """§8: a launch after ``day`` has not happened (`not_yet_launched`), nor a stop (the
+    deployment is still active), nor a filing (`not_yet_filed`); later records are out."""
+    deployments = []
+    for d in facts.deployments:
+        if d.launched_on is not None and d.launched_on > day:
+            d = attrs.evolve(d, status="not_yet_launched", stopped_on=None)
+        elif d.stopped_on is not None and d.stopped_on > day:
+            d = attrs.evolve(d, status="active", stopped_on=None)
+        deployments.append(d)
+    filings = [
+        attrs.evolve(f, status="not_yet_filed") if f.filed_on is not None and f.filed_on > day
+        else f
+        for f in facts.filings
+    ]
+    records = [r for r in facts.records if r.on is None or r.on <= day]
+    return attrs.evolve(facts, deployments=tuple(deployments), filings=tuple(filings),
+                        records=tuple(records))
+
+
 # --- §6 severity, ids, findings ------------------------------------------------------
 
 
@@ -498,6 +572,7 @@ def evaluate_reference(
     given, is one origin per module (a path or ``plugin:NAME``) copied into findings.
     ``trace`` receives every condition outcome (for coverage).
     """
+    facts = _as_of(facts, as_of)  # §8: what is dated after as_of has not happened yet
     base = schema if schema is not None else CORE_SCHEMA
     declared = [
         Attribute(d.entity, d.name, d.type, d.description or "", origin="facts")  # type: ignore[arg-type]

@@ -104,9 +104,18 @@ def _subject(f: Any) -> str:
 Line = list[tuple[str, str | None]]
 
 
+def _due(f: Any) -> str:
+    """`` (due DAY)``; ``, provisional`` when counted through a year the calendar does
+    not know (docs/calendar.md)."""
+    if not f.deadline:
+        return ""
+    provisional = ", provisional" if getattr(f, "provisional", False) else ""
+    return f" (due {f.deadline.isoformat()}{provisional})"
+
+
 def finding_lines(f: Any) -> list[Line]:
     """The lines of one finding, as styled parts (user text made :func:`safe`)."""
-    due = f" (due {f.deadline.isoformat()})" if f.deadline else ""
+    due = _due(f)
     advisory = " [advisory]" if f.severity == "advisory" else ""
     out: list[Line] = [[
         ("  ", None), (f"{f.status:<14}", STYLE[f.status]),
@@ -203,7 +212,7 @@ class _Blocks:
         else:
             subject = f.algorithm or ""
         advisory = " [advisory]" if f.severity == "advisory" else ""
-        due = f" (due {f.deadline.isoformat()})" if f.deadline else ""
+        due = _due(f)
         lines = f.explanation
         first = f"  {f.status:<14} {f.rule}{advisory}  {subject}{due}\n"
         explained = ("      - " + "\n      - ".join(lines) + "\n") if lines else ""

@@ -5,7 +5,7 @@ request takes the state current when it starts and finishes on it; ``POST /v1/re
 builds a new engine off the event loop and swaps the reference only when the build
 succeeded, so a broken policy leaves the old engine serving. With several workers, a
 reload also rewrites a shared generation file; the other workers see it at their next
-request and rebuild in the background.
+request and rebuild in the background. ``--watch`` reloads when the policy files change.
 
 The routes, their parameters and the OpenAPI document are all in this module: each
 endpoint's docstring carries its OpenAPI operation (YAML after ``---``), and
@@ -30,7 +30,7 @@ import anyio
 import anyio.to_thread
 import attrs
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
@@ -46,9 +46,10 @@ from policy_sdk.errors import (
     ValidationError,
     did_you_mean,
 )
+from policy_sdk.i18n import use_language
 from policy_sdk.server.config import ServerConfig, ServerError
 from policy_sdk.server.decisions import DecisionLog
-from policy_sdk.server.provenance import facts_sha256, provenance
+from policy_sdk.server.provenance import facts_sha256, provenance, sources_digest
 
 __all__ = ["EngineState", "HttpError", "app_from_env", "build_state", "create_app",
            "replay_command"]
@@ -60,11 +61,14 @@ YAML_TYPES: Final = frozenset({"application/yaml", "application/x-yaml", "text/y
                                "text/x-yaml"})
 JSON_TYPES: Final = frozenset({"application/json", "text/json"})
 
+RAW_REPORT: Final = "\0report"
+"""Where a decision's record carries the JSON text of its whole report (--log-findings)."""
+
 #: query parameters each decision endpoint accepts
 PARAMETERS: Final[Mapping[str, tuple[str, ...]]] = {
-    "check": ("as_of", "all", "severity", "format", "facts_file"),
-    "inventory": ("as_of",),
-    "plan-cancel": ("as_of", "stop", "on", "strategy"),
+    "check": ("as_of", "all", "severity", "format", "facts_file", "lang"),
+    "inventory": ("as_of", "lang"),
+    "plan-cancel": ("as_of", "stop", "on", "strategy", "lang"),
 }
 _TRUE: Final = ("1", "true", "yes")
 _FALSE: Final = ("0", "false", "no", "")
@@ -86,15 +90,19 @@ def _http(status: int, code: str, message: str, help: str | None = None) -> Http
 
 
 def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
-    """A diagnostic as JSON (``span`` and the other optional fields only when set)."""
-    out: dict[str, Any] = {"code": d.code, "message": d.message, "level": d.level}
-    for name in ("path", "file", "help", "source_line"):
-        value = getattr(d, name)
-        if value is not None:
-            out[name] = value
+    """A diagnostic as JSON: the keys of ``policy-sdk check --format json``'s error
+    document (code, level, message, file, line, column, path, help; null when unknown),
+    then the whole ``span`` and the ``source_line`` when known."""
+    from types import SimpleNamespace
+
+    from policy_sdk.reports.sarif import error_json
+
+    (out,) = error_json(SimpleNamespace(diagnostics=(d,)))["errors"]
     if d.span is not None:
         out["span"] = attrs.asdict(d.span)
-    return out
+    if d.source_line is not None:
+        out["source_line"] = d.source_line
+    return dict(out)
 
 
 # --- engines -------------------------------------------------------------------------
@@ -195,6 +203,30 @@ class Holder:
 
         threading.Thread(target=work, name="policy-sdk-reload", daemon=True).start()
 
+    def watch(self, interval: float) -> None:
+        """Reload (in a background thread) whenever the policy or calendar files change;
+        a broken change is reported once on standard error and the old engine serves on."""
+        config = self.config
+
+        def loop() -> None:
+            seen = sources_digest(config.policies, config.calendar_file)
+            while True:
+                time.sleep(interval)
+                now = sources_digest(config.policies, config.calendar_file)
+                if now is None or now == seen:
+                    continue
+                seen = now
+                try:
+                    state = self.reload()
+                except PolicySdkError as exc:
+                    print(f"policy-sdk serve: the changed policies do not build; the old "
+                          f"engine keeps serving:\n{exc.render()}", file=sys.stderr)
+                    continue
+                print(f"policy-sdk serve: reloaded (policy digest "
+                      f"{state.provenance['policy_digest']})", file=sys.stderr)
+
+        threading.Thread(target=loop, name="policy-sdk-watch", daemon=True).start()
+
 
 # --- the application -------------------------------------------------------------------
 
@@ -206,6 +238,8 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
     log = (DecisionLog(config.decision_log, max_bytes=config.log_max_bytes,
                        backups=config.log_backups) if config.decision_log else None)
     limiter = anyio.CapacityLimiter(1)  # evaluations are CPU-bound: one at a time per worker
+    if config.watch_seconds is not None:
+        holder.watch(config.watch_seconds)
 
     def authorize(request: Request) -> bool:
         if token is None:
@@ -231,6 +265,10 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
                 response = await handler(request, request_id)
             except HttpError as exc:
                 response = _error(exc.status, exc.diagnostics, request_id, exc.headers)
+            except ClientDisconnect:  # the client left while sending: nobody to answer
+                response = _error(400, [Diagnostic(
+                    "disconnected", "the client closed the connection before the whole "
+                    "body arrived")], request_id)
             except Exception:  # a bug of ours: logged here, never sent
                 traceback.print_exc(file=sys.stderr)
                 response = _error(500, [Diagnostic(
@@ -269,13 +307,18 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
             record["facts_bytes"] = len(body)
             if config.log_facts:
                 record["facts"] = body.decode("utf-8", "replace")
+            if config.facts_dir is not None:
+                record["facts_path"] = await anyio.to_thread.run_sync(
+                    _keep_facts, config.facts_dir, record["facts_sha256"], fmt, body)
 
             record["replay"] = replay_command(config, kind, params, day, fmt)
 
             def work() -> tuple[str, dict[str, Any]]:
-                return _evaluate(state.engine, kind, body, fmt, day, params,
-                                 config.max_deployments,
-                                 "full" if config.log_findings else "summary" if log else "")
+                with use_language(params.get("lang")):  # None: the server's language
+                    return _evaluate(state.engine, kind, body, fmt, day, params,
+                                     config.max_deployments,
+                                     "full" if config.log_findings else "summary" if log
+                                     else "")
 
             try:
                 with anyio.fail_after(config.timeout_seconds):
@@ -287,7 +330,8 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
                             "send fewer deployments, or raise `--timeout`") from None
             record.update(summary)
             record["status"] = 200
-            response: Response = Response(text, media_type="application/json")
+            response: Response = Response(text, media_type="application/json", headers={
+                "X-Policy-Digest": str(state.provenance["policy_digest"])})
         except HttpError as exc:
             record["status"] = exc.status
             record["errors"] = [diagnostic_json(d) for d in exc.diagnostics]
@@ -297,7 +341,8 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
         record["duration_ms"] = round((time.perf_counter() - started) * 1000, 3)
         if log is not None:
             try:
-                await anyio.to_thread.run_sync(log.write, record)
+                raw = {"report": record.pop(RAW_REPORT)} if RAW_REPORT in record else None
+                await anyio.to_thread.run_sync(log.write, record, raw)
             except OSError as exc:  # an audit log that cannot write refuses to decide
                 print(f"policy-sdk serve: cannot write the decision log: {exc}", file=sys.stderr)
                 raise _http(503, "decision-log", "the decision could not be written to the "
@@ -319,13 +364,16 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
              description: also list satisfied and not-applicable findings}
           - {name: severity, in: query, schema: {type: string, enum: [mandatory, advisory]}}
           - {name: format, in: query, schema: {type: string, enum: [json, sarif]}}
+          - {name: lang, in: query, schema: {type: string, enum: [zh, en]},
+             description: "the language of messages (default: the server's, as for the
+               command line: POLICY_SDK_LANG, else the locale)"}
           - {name: facts_file, in: query, schema: {type: string},
              description: "the name the facts go by in diagnostics and SARIF
                (default: `<request>`)"}
         requestBody:
           required: true
           content:
-            application/json: {schema: {type: object}}
+            application/json: {schema: {$ref: "#/components/schemas/Facts"}}
             application/yaml: {schema: {type: string}}
         responses:
           "200": {description: the report}
@@ -344,10 +392,11 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
         summary: take stock of the filings
         parameters:
           - {name: as_of, in: query, schema: {type: string, format: date}}
+          - {name: lang, in: query, schema: {type: string, enum: [zh, en]}}
         requestBody:
           required: true
           content:
-            application/json: {schema: {type: object}}
+            application/json: {schema: {$ref: "#/components/schemas/Facts"}}
             application/yaml: {schema: {type: string}}
         responses:
           "200": {description: the inventory (docs/inventory.schema.json)}
@@ -367,10 +416,11 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
              description: "ALGORITHM or ALGORITHM@PLATFORM (repeatable)"}
           - {name: "on", in: query, schema: {type: string, format: date}}
           - {name: strategy, in: query, schema: {type: string}}
+          - {name: lang, in: query, schema: {type: string, enum: [zh, en]}}
         requestBody:
           required: true
           content:
-            application/json: {schema: {type: object}}
+            application/json: {schema: {$ref: "#/components/schemas/Facts"}}
             application/yaml: {schema: {type: string}}
         responses:
           "200": {description: the plan (docs/plan.schema.json)}
@@ -414,12 +464,17 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
         """Versions and the policy digest of the engine now serving.
         ---
         summary: engine, pack and plugin versions, policy digest
+        description: >-
+          `last_reload_errors` holds the diagnostics of this worker's last reload if it
+          failed (a watched change that does not build, say), else nothing.
         responses:
           "200": {description: provenance of the current engine}
         """
         state = holder.state
         return JSONResponse({"version": __version__, "loaded_at": state.loaded_at,
-                             "pid": os.getpid(), **state.provenance})
+                             "pid": os.getpid(), **state.provenance,
+                             "last_reload_errors": [diagnostic_json(d)
+                                                    for d in holder.last_reload_error]})
 
     async def reload(request: Request, request_id: str) -> Response:
         """Rebuild the engine from the policies, plugins and calendar it was started with.
@@ -445,7 +500,7 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
                              "policy_digest": state.provenance["policy_digest"],
                              "previous_digest": before.provenance["policy_digest"]})
 
-    schemas = SchemaGenerator({"openapi": "3.0.3", "info": {
+    schemas = SchemaGenerator({"openapi": "3.1.0", "info": {
         "title": "policy-sdk decision service", "version": __version__,
         "description": "China algorithm-filing compliance decisions (docs/serve.md)."}})
 
@@ -456,7 +511,13 @@ def create_app(config: ServerConfig, state: EngineState | None = None) -> Starle
         responses:
           "200": {description: OpenAPI 3 document}
         """
-        return JSONResponse(schemas.get_schema(routes=app.routes))
+        from policy_sdk.facts import facts_json_schema
+
+        document = schemas.get_schema(routes=app.routes)
+        facts = facts_json_schema(holder.state.engine.registry.platform_types)
+        facts.pop("$id", None)  # its own base URI would change how a client resolves it
+        document["components"] = {"schemas": {"Facts": facts}}
+        return JSONResponse(document)
 
     routes = [
         Route("/v1/check", endpoint(check), methods=["POST"]),
@@ -535,6 +596,9 @@ def _params(request: Request, kind: str) -> dict[str, Any]:
         problems.append(Diagnostic("bad-parameter", f"`severity={out['severity']}`: expected "
                                    "`mandatory` or `advisory`",
                                    help=did_you_mean(out["severity"], ("mandatory", "advisory"))))
+    if "lang" in out and out["lang"] not in ("zh", "en"):
+        problems.append(Diagnostic("bad-parameter", f"`lang={out['lang']}`: expected `zh` "
+                                   "(简体中文) or `en`"))
     if "format" in out and out["format"] not in ("json", "sarif"):
         problems.append(Diagnostic("bad-parameter", f"`format={out['format']}`: expected "
                                    "`json` or `sarif`"))
@@ -594,7 +658,7 @@ def _evaluate(engine: Engine, kind: str, body: bytes, fmt: str, day: dt.date,
               params: Mapping[str, Any], max_deployments: int,
               logged: str) -> tuple[str, dict[str, Any]]:
     """The answer's JSON text and what the decision log records of it (``logged``:
-    ``""`` nothing, ``"summary"`` the counts, ``"full"`` the findings too)."""
+    ``""`` nothing, ``"summary"`` the counts, ``"full"`` the whole report too)."""
     from policy_sdk.facts.text import load_facts_text
 
     try:
@@ -606,7 +670,13 @@ def _evaluate(engine: Engine, kind: str, body: bytes, fmt: str, day: dt.date,
                         f"the facts hold {len(facts.deployments)} deployments; the limit is "
                         f"{max_deployments}", "split the facts, or raise `--max-deployments`")
         if kind == "check":
-            report = engine.evaluate(facts, as_of=day)
+            # The report's provenance names the facts by their file and its SHA-256. Here
+            # there is no file: `source=None` keeps the engine from reading a path that
+            # `facts_file` names on this machine; the digest is the body's.
+            report = engine.evaluate(attrs.evolve(facts, source=None), as_of=day)
+            meta = report.meta
+            if isinstance(meta, dict):
+                meta["facts"] = {"file": name, "sha256": facts_sha256(body)}
             fmt_name = params.get("format", "json")
             text = _render(engine.registry.reporters[fmt_name], report,
                            include_all=bool(params.get("all", False)),
@@ -617,11 +687,20 @@ def _evaluate(engine: Engine, kind: str, body: bytes, fmt: str, day: dt.date,
             summary: dict[str, Any] = {"summary": dict(report.counts),
                                        "failed": report.failed}
             if logged == "full":
-                summary["findings"] = report.to_dict(include_all=True)["findings"]
+                # the whole report as text, spliced into the log line as it is (a
+                # thousand deployments make thousands of findings: no dict round trip)
+                summary[RAW_REPORT] = report.to_json(include_all=True, indent=None)
             return text, summary
         if kind == "inventory":
             inv = engine.inventory(facts, as_of=day)
             return inv.to_json() + "\n", {}
+        strategy = params.get("strategy", "auto")
+        known = ["auto", *sorted(engine.registry.strategies)]
+        if strategy not in known:  # a bad parameter (400), as `--strategy` is a usage error
+            raise HttpError(400, [Diagnostic(
+                "bad-parameter", f"`strategy={strategy}`: unknown cancellation strategy",
+                help=did_you_mean(strategy, known)
+                or "the strategies are " + ", ".join(f"`{k}`" for k in known))])
         plan = engine.plan_cancellation(facts, params.get("stop", ()), on=params.get("on"),
                                         as_of=day, strategy=params.get("strategy", "auto"))
         return plan.to_json() + "\n", {}
@@ -631,6 +710,22 @@ def _evaluate(engine: Engine, kind: str, body: bytes, fmt: str, day: dt.date,
         raise HttpError(422, exc.diagnostics) from None
     except PolicySdkError as exc:  # a failing plugin: ours to fix, not the caller's
         raise HttpError(500, exc.diagnostics) from None
+
+
+def _keep_facts(folder: str, sha256: str, fmt: str, body: bytes) -> str:
+    """Store ``body`` as ``folder/<sha256>.<fmt>`` unless it is there; its path."""
+    from policy_sdk._io import atomic_write
+    from policy_sdk.errors import OutputError
+
+    path = os.path.join(folder, f"{sha256}.{fmt}")
+    if not os.path.exists(path):
+        try:
+            atomic_write(path, body)
+        except OutputError as exc:
+            print(f"policy-sdk serve: cannot keep the facts: {exc.render()}", file=sys.stderr)
+            raise _http(503, "facts-store", "the facts could not be stored in the facts "
+                        "folder; nothing was decided") from None
+    return path
 
 
 def replay_command(config: ServerConfig, kind: str, params: Mapping[str, Any], day: dt.date,
@@ -655,6 +750,8 @@ def replay_command(config: ServerConfig, kind: str, params: Mapping[str, Any], d
         if params.get("on"):
             argv += ["--on", params["on"]]
         argv += ["--strategy", params.get("strategy", "auto")]
+    if params.get("lang"):
+        argv += ["--lang", params["lang"]]
     if config.calendar_file:
         argv += ["--calendar", config.calendar_file]
     for plugin in config.plugins:

@@ -23,6 +23,10 @@ CONFIG_ENV: Final = "POLICY_SDK_SERVE_CONFIG"
 """The environment variable that hands a :class:`ServerConfig` to worker processes."""
 
 
+_TYPES: Final[tuple[tuple[str, type], ...]] = (
+    ("tuple", tuple), ("bool", bool), ("int", int), ("float", float), ("str", str))
+
+
 class ServerError(PolicySdkError):
     """A problem with how the server is started (token file, limits, log file)."""
 
@@ -59,6 +63,11 @@ class ServerConfig:
     #: also log every finding of a decision / the request body (the facts)
     log_findings: bool = False
     log_facts: bool = False
+    #: keep each request body once, as FOLDER/<sha256>.<json|yaml> (None: do not)
+    facts_dir: str | None = None
+    #: look at the policy and calendar files every so many seconds and reload when they
+    #: changed (None: only on ``POST /v1/reload``)
+    watch_seconds: float | None = None
     #: a file whose change tells the other workers to reload (set by ``serve``)
     generation_file: str | None = None
 
@@ -71,6 +80,9 @@ class ServerConfig:
         if not self.timeout_seconds > 0:
             problems.append(Diagnostic("bad-limit", "the evaluation time limit must be more "
                                        f"than 0 seconds, got {self.timeout_seconds}"))
+        if self.watch_seconds is not None and not self.watch_seconds > 0:
+            problems.append(Diagnostic("bad-limit", "the watch interval must be more than 0 "
+                                       f"seconds, got {self.watch_seconds}"))
         if self.token_file is not None and self.token_env is not None:
             problems.append(Diagnostic("token", "give the token in a file or in an environment "
                                        "variable, not both"))
@@ -96,14 +108,15 @@ class ServerConfig:
         values: dict[str, Any] = {}
         wrong: list[Diagnostic] = []
         for key, value in data.items():
-            default = known[key].default
+            declared = str(known[key].type)  # e.g. "float | None" (annotations are text)
             value = tuple(value) if isinstance(value, list) else value
-            expected = (type(default) if default is not None else str)
+            expected = next(t for name, t in _TYPES if declared.startswith(name))
             if expected is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
-            if not (value is None and default is None) and (
-                    not isinstance(value, expected) or isinstance(value, bool) is not (
-                        expected is bool)):
+            optional = declared.endswith("| None")
+            if not (value is None and optional) and (
+                    not isinstance(value, expected)
+                    or isinstance(value, bool) is not (expected is bool)):
                 wrong.append(Diagnostic("type", f"server setting `{key}` has the wrong type"))
             values[key] = value
         if wrong:

@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from policy_sdk.errors import Diagnostic
@@ -45,10 +46,15 @@ class DecisionLog:
                                           f"`{self.path}`: {exc.strerror or exc}",
                                           file=self.path)]) from None
 
-    def write(self, record: dict[str, Any]) -> None:
-        """Append ``record`` as one line (keys sorted, UTF-8, no ASCII escapes)."""
-        line = (json.dumps(record, ensure_ascii=False, sort_keys=True,
-                           separators=(",", ":")) + "\n").encode("utf-8")
+    def write(self, record: dict[str, Any], raw: Mapping[str, str] | None = None) -> None:
+        """Append ``record`` as one line (keys sorted, UTF-8, no ASCII escapes); ``raw``
+        maps more keys to JSON text that is already written (one line, no newline),
+        added after the sorted keys as it is."""
+        text = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        if raw:
+            extra = "".join(f",{json.dumps(k)}:{v}" for k, v in raw.items())
+            text = text[:-1] + extra + "}" if text != "{}" else "{" + extra[1:] + "}"
+        line = (text + "\n").encode("utf-8")
         with self._lock:
             if self._fd is None:
                 _write_all(sys.stdout.fileno(), line)

@@ -1,6 +1,7 @@
 """Provenance of a decision: which engine, pack, plugins and policies decided, on which
-facts. (A report-level provenance block is planned for every report; until it lands the
-decision log computes its own here.)
+facts. Reports carry their own provenance (``meta``, :mod:`policy_sdk.provenance`); the
+decision log adds the digest of the policy files' bytes and keeps the reports' digest of
+the rules as ``rules_sha256``, so a log line and a report can be matched.
 
 The policy digest is SHA-256 over the policy files' bytes — each file's name relative to
 the folder it was given in (the default pack: ``policies/…``) and its bytes, sorted by
@@ -18,8 +19,9 @@ from typing import Any
 from policy_sdk import __version__
 from policy_sdk.api import Engine
 from policy_sdk.pipeline import policy_files
+from policy_sdk.provenance import engine_meta
 
-__all__ = ["facts_sha256", "policy_digest", "provenance"]
+__all__ = ["facts_sha256", "policy_digest", "provenance", "sources_digest"]
 
 
 def facts_sha256(body: bytes) -> str:
@@ -41,6 +43,20 @@ def _policy_entries(policies: Sequence[str]) -> list[tuple[str, bytes]]:
             name = f.relative_to(root).as_posix() if root.is_dir() else f.name
             out.append((f"{root.as_posix()}::{name}", f.read_bytes()))
     return out
+
+
+def sources_digest(policies: Sequence[str], calendar_file: str | None) -> str | None:
+    """A digest of the policy files and the calendar file as they are on disk now (for
+    watching them), or None when one cannot be read (being written, say)."""
+    h = hashlib.sha256()
+    try:
+        for name, data in sorted(_policy_entries(policies)):
+            h.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+        if calendar_file is not None:
+            h.update(b"calendar\0" + Path(calendar_file).read_bytes())
+    except OSError:
+        return None
+    return h.hexdigest()
 
 
 def policy_digest(policies: Sequence[str], engine: Engine) -> str:
@@ -65,6 +81,8 @@ def provenance(engine: Engine, policies: Sequence[str]) -> dict[str, Any]:
         "plugins": [{"name": p.name, "version": p.version, "distribution": p.distribution}
                     for p in sorted(engine.registry.plugins, key=lambda p: p.name)],
         "policy_digest": policy_digest(policies, engine),
+        # the reports' own digest of the rules (`meta.policies.sha256`), to join the two
+        "rules_sha256": engine_meta(engine)["policies"]["sha256"],
         "rules": _rule_count(engine),
     }
 

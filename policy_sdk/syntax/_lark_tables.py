@@ -10,7 +10,8 @@ as plain data:
   ``parser_state.parse_conf`` (no public API exposes it);
 * each production's shape: its left-hand side, alias, ``?rule`` inlining, and which
   symbols of its right-hand side are kept, filtered or flattened (``_helper`` rules);
-* the terminal definitions (for the lexer) and which keywords are *soft*: a keyword
+* the terminals (name, regular expression, literal text, priority: for the lexer) and
+  which keywords are *soft*: a keyword
   terminal declared with a priority below zero (``DISTINCT.-1: "distinct"``) loses to
   a name unless the parser expects it at that point.
 
@@ -31,7 +32,7 @@ from lark.lexer import TerminalDef
 
 from policy_sdk._resources import grammar_path
 
-__all__ = ["LarkTables", "Production", "lark_tables"]
+__all__ = ["LarkTables", "Production", "Terminal", "lark_tables"]
 
 
 @attrs.frozen
@@ -49,6 +50,19 @@ class Production:
 
 
 @attrs.frozen
+class Terminal:
+    """One terminal of the grammar, as the lexer needs it."""
+
+    name: str
+    #: a Python regular expression matching it
+    regexp: str
+    #: the exact text of a keyword or punctuation terminal (``"per"``, ``"{"``), else None
+    literal: str | None
+    #: lark's priority; below zero marks a soft keyword
+    priority: int
+
+
+@attrs.frozen
 class LarkTables:
     """The LALR(1) automaton of the policy grammar, as plain data."""
 
@@ -56,7 +70,7 @@ class LarkTables:
     actions: Mapping[int, Mapping[str, int | Production]]
     start: int
     end: int
-    terminals: tuple[TerminalDef, ...]
+    terminals: tuple[Terminal, ...]
     #: names of the soft keyword terminals (priority below zero)
     soft_keywords: frozenset[str]
 
@@ -67,6 +81,11 @@ def _production(rule: Any) -> Production:
         for sym in rule.expansion
     )
     return Production(str(rule.origin.name), rule.alias, bool(rule.options.expand1), symbols)
+
+
+def _terminal(t: TerminalDef) -> Terminal:
+    literal = str(t.pattern.value) if t.pattern.type == "str" else None
+    return Terminal(str(t.name), t.pattern.to_regexp(), literal, int(t.priority))
 
 
 def build_tables(grammar: str) -> LarkTables:
@@ -86,8 +105,8 @@ def build_tables(grammar: str) -> LarkTables:
                     made = productions[id(arg)] = _production(arg)
                 out[str(key)] = made
         actions[int(state)] = out
-    terminals = tuple(lk.terminals)
-    soft = frozenset(t.name for t in terminals if t.priority < 0 and t.pattern.type == "str")
+    terminals = tuple(_terminal(t) for t in lk.terminals)
+    soft = frozenset(t.name for t in terminals if t.priority < 0 and t.literal is not None)
     return LarkTables(actions, int(conf.start_state), int(conf.end_state), terminals, soft)
 
 

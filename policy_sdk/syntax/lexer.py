@@ -28,10 +28,9 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from lark.lexer import TerminalDef
-
 from policy_sdk import ast
 from policy_sdk.errors import Diagnostic, Span
+from policy_sdk.syntax._lark_tables import Terminal
 
 MAX_NESTING = 100
 """Deepest nesting accepted inside one expression: open parentheses, brackets and
@@ -97,14 +96,14 @@ Tok = tuple[str, str, int, int, int]
 class Lexer:
     """Tokenizes policy text for the LALR driver in :mod:`policy_sdk.syntax.parser`."""
 
-    def __init__(self, terminals: Sequence[TerminalDef]) -> None:
+    def __init__(self, terminals: Sequence[Terminal]) -> None:
         by_name = {t.name: t for t in terminals}
         words: dict[str, str] = {}
         punct: dict[str, str] = {}
-        name_re = re.compile(by_name["NAME"].pattern.to_regexp())
+        name_re = re.compile(by_name["NAME"].regexp)
         for t in terminals:
-            if t.pattern.type == "str":
-                value = t.pattern.value
+            if t.literal is not None:
+                value = t.literal
                 (words if name_re.fullmatch(value) else punct)[value] = t.name
         self.keywords: Mapping[str, str] = words
         self.punctuation: Mapping[str, str] = punct
@@ -115,7 +114,7 @@ class Lexer:
         )
 
         def rx(name: str) -> str:
-            return by_name[name].pattern.to_regexp()
+            return by_name[name].regexp
 
         ops = "|".join(re.escape(p) for p in sorted(punct, key=lambda p: (-len(p), p)))
         # NAME also matches PATH (a dotted name): the lexer tells them apart by the dot

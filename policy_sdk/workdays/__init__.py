@@ -2,12 +2,15 @@
 
 A working day is a day that is neither a weekend day nor a statutory holiday, plus
 the adjusted working days (调休) that the State Council's yearly notice puts on
-weekends. The schedule comes from the `chinese-calendar` package; a year it does not
-know is an :class:`~policy_sdk.errors.EvaluationError` (code
-``calendar-unknown-year``), never a guess. Until the package catches up, a user
-supplies that year's notice as a calendar file (:meth:`WorkdayCalendar.from_file`,
-format in ``docs/calendar.md``); a supplied year replaces the package's schedule for
-that year.
+weekends. The schedule comes from the `chinese-calendar` package. For a year it does
+not know, :meth:`WorkdayCalendar.add_workdays` raises an
+:class:`~policy_sdk.errors.EvaluationError` (code ``calendar-unknown-year``), unless
+asked for a *provisional* count (``provisional=True``, what ``check``, ``inventory``
+and ``plan-cancel`` do): then the year counts Monday to Friday without the fixed-date
+statutory holidays (:data:`FIXED_HOLIDAYS`), and the deadline is marked provisional.
+Until the package catches up, a user supplies that year's notice as a calendar file
+(:meth:`WorkdayCalendar.from_file`, format in ``docs/calendar.md``); a supplied year
+replaces the package's schedule for that year.
 
 Counting starts the day *after* the event: ``add_workdays(start, n)`` is the n-th
 working day after ``start`` (``docs/semantics.md`` §5).
@@ -27,7 +30,19 @@ import attrs
 
 from policy_sdk.errors import Diagnostic, EvaluationError, FactsError, did_you_mean
 
-__all__ = ["WorkdayCalendar", "YearSchedule", "default_calendar"]
+__all__ = [
+    "FIXED_HOLIDAYS",
+    "WorkdayCalendar",
+    "YearSchedule",
+    "default_calendar",
+    "provisional_table",
+    "workdays_after",
+]
+
+#: the statutory holidays with a fixed date (《全国年节及纪念日放假办法》 as revised in
+#: 2024, in force 2025: New Year's Day, Labour Day 1–2 May, National Day 1–3 October);
+#: the provisional count of an unknown year leaves them out (month, day)
+FIXED_HOLIDAYS: tuple[tuple[int, int], ...] = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
 
 _FILE_KEYS = ("year", "holidays", "workdays", "notice")
 _RANGE = re.compile(r"^\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\s*\.\.\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\s*$")
@@ -64,7 +79,7 @@ class WorkdayCalendar:
     supplements.
     """
 
-    __slots__ = ("_supplements", "_tables")
+    __slots__ = ("_supplements", "_tables", "_years")
 
     def __init__(self, supplements: Sequence[YearSchedule] = ()) -> None:
         by_year: dict[int, YearSchedule] = {}
@@ -73,6 +88,8 @@ class WorkdayCalendar:
         self._supplements: Mapping[int, YearSchedule] = dict(sorted(by_year.items()))
         #: year -> sorted ordinals of its working days (filled lazily)
         self._tables: dict[int, tuple[int, ...]] = {}
+        #: year -> whether it is known (filled lazily)
+        self._years: dict[int, bool] = {}
 
     # -- construction ---------------------------------------------------------
 
@@ -116,8 +133,11 @@ class WorkdayCalendar:
         i = bisect_right(table, ordinal)
         return i > 0 and table[i - 1] == ordinal
 
-    def add_workdays(self, start: dt.date, n: int) -> dt.date:
-        """The ``n``-th working day after ``start`` (``n == 0``: ``start`` itself)."""
+    def add_workdays(self, start: dt.date, n: int, *, provisional: bool = False) -> dt.date:
+        """The ``n``-th working day after ``start`` (``n == 0``: ``start`` itself).
+
+        ``provisional``: count a year nobody knows by :func:`provisional_table` instead
+        of raising ``calendar-unknown-year`` (see :meth:`known` for whether it did)."""
         if n < 0:
             raise EvaluationError(
                 [Diagnostic("calendar-negative", f"cannot count `{n}` working days")]
@@ -125,7 +145,7 @@ class WorkdayCalendar:
         if n == 0:
             return start
         year = start.year
-        table = self._table(year, start)
+        table = self._table(year, start, provisional)
         index = bisect_right(table, start.toordinal())
         remaining = n
         while index + remaining > len(table):
@@ -138,24 +158,38 @@ class WorkdayCalendar:
                     "9999-12-31, the last day that can be counted",
                     help="check the deadline's number of days and the date it counts from",
                 )])
-            table = self._table(year, dt.date(year, 1, 1))
+            table = self._table(year, dt.date(year, 1, 1), provisional)
             index = 0
         return dt.date.fromordinal(table[index + remaining - 1])
 
     def known(self, year: int) -> bool:
         """Whether this calendar knows ``year``'s schedule."""
-        try:
-            self._table(year, dt.date(year, 1, 1))
-        except EvaluationError:
-            return False
-        return True
+        found = self._years.get(year)
+        if found is None:
+            try:
+                self._table(year, dt.date(year, 1, 1))
+                found = True
+            except EvaluationError:
+                found = False
+            self._years[year] = found
+        return found
+
+    def provisional_years(self, start: dt.date, due: dt.date) -> tuple[int, ...]:
+        """The years from ``start`` to ``due`` this calendar does not know: a deadline
+        counted through them with ``provisional=True`` is provisional."""
+        return tuple(y for y in range(start.year, due.year + 1) if not self.known(y))
 
     # -- internals ------------------------------------------------------------
 
-    def _table(self, year: int, needed_for: dt.date) -> tuple[int, ...]:
+    def _table(self, year: int, needed_for: dt.date, provisional: bool = False) -> tuple[int, ...]:
         table = self._tables.get(year)
         if table is None:
-            table = self._build(year, needed_for)
+            try:
+                table = self._build(year, needed_for)
+            except EvaluationError:
+                if not provisional:
+                    raise
+                return provisional_table(year)
             self._tables[year] = table  # idempotent: racing threads store equal values
         return table
 
@@ -200,6 +234,35 @@ def _package_table(year: int) -> tuple[int, ...] | None:
     except NotImplementedError:
         return None
     return tuple(out)
+
+
+@functools.cache
+def provisional_table(year: int) -> tuple[int, ...]:
+    """The working days (ordinals) of a year nobody knows, counted provisionally: Monday
+    to Friday, without the fixed-date statutory holidays (:data:`FIXED_HOLIDAYS`).
+
+    The State Council's notice also gives days off around the holidays whose dates
+    move (Spring Festival, Qingming, Dragon Boat, Mid-Autumn) and makes some weekend
+    days working days (调休); ``docs/calendar.md`` says how far that can move a
+    deadline."""
+    first = dt.date(year, 1, 1).toordinal()
+    last = dt.date(year, 12, 31).toordinal()
+    out = []
+    for o in range(first, last + 1):
+        day = dt.date.fromordinal(o)
+        if day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS:
+            out.append(o)
+    return tuple(out)
+
+
+def workdays_after(counter: Any, start: dt.date, n: int) -> tuple[dt.date, bool]:
+    """The ``n``-th working day after ``start`` by ``counter`` and whether it is
+    provisional: a :class:`WorkdayCalendar` counts a year it does not know
+    provisionally; any other counter (``add_workdays(start, n)``) counts as it does."""
+    if isinstance(counter, WorkdayCalendar):
+        due = counter.add_workdays(start, n, provisional=True)
+        return due, bool(counter.provisional_years(start, due))
+    return counter.add_workdays(start, n), False
 
 
 @functools.cache

@@ -25,8 +25,10 @@ def test_plan_cancel_json(capsys: pytest.CaptureFixture[str]) -> None:
     plan = json.loads(out)
     assert plan["strategy"] == "batch"
     assert len(plan["batches"]) == 1
-    assert len(plan["batches"][0]["filings"]) == 4
-    assert [s["platforms"] for s in plan["singles"]] == [["wx-mini"], ["alipay-mini"]]
+    assert len(plan["batches"][0]["filings"]) == 2
+    assert [s["platforms"] for s in plan["singles"]] == [
+        ["main-app"], ["website"], ["wx-mini"], ["alipay-mini"]
+    ]
     assert [k["platforms"] for k in plan["kept"]] == [["wx-oa"]]
     assert [c["algorithm"] for c in plan["changes"]] == ["ad-delivery"]
 

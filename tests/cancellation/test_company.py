@@ -23,13 +23,27 @@ FEED_APP, FEED_ALIPAY = N.format("01250001"), N.format("01250002")
 def test_plan_for_already_stopped_deployments(company: Facts, calendar: WorkdayCalendar) -> None:
     p = plan(company, calendar)
     assert p.strategy == "batch"
-    assert [b.numbers for b in p.batches] == [
-        tuple(sorted([VIDEO_APP, VIDEO_WEB, NEWS_APP, NEWS_WEB]))
-    ]
-    assert "personalized_push" in p.batches[0].reason
-    assert [s.filing.filing for s in p.singles] == sorted([VIDEO_MINI, NEWS_MINI])
-    for s in p.singles:
-        assert "item-by-item verification" in s.reason
+    # video-rec still runs on wx-oa: its stopped filings are a partial offline, each
+    # cancelled on its own (seed 002); only news-rec's app and website filings batch
+    assert [b.numbers for b in p.batches] == [tuple(sorted([NEWS_APP, NEWS_WEB]))]
+    assert p.batches[0].reason == (
+        "every filing's algorithm has the type `personalized_push` (`news-rec`) and every "
+        "platform (`main-app`, `website`) accepts batch cancellation"
+    )
+    assert [s.filing.filing for s in p.singles] == sorted(
+        [VIDEO_APP, VIDEO_WEB, VIDEO_MINI, NEWS_MINI]
+    )
+    partial = (
+        "`video-rec` still runs on `wx-oa`: a partial offline is cancelled on its own, so "
+        "the regulator can be told when and why these platforms went offline"
+    )
+    reasons = {s.filing.filing: s.reason for s in p.singles}
+    assert reasons[VIDEO_APP] == partial
+    assert reasons[VIDEO_WEB] == partial
+    assert reasons[VIDEO_MINI] == (
+        partial + "; mini_program `wx-mini` demands item-by-item verification"
+    )
+    assert reasons[NEWS_MINI] == "mini_program `alipay-mini` demands item-by-item verification"
     assert [k.filing for k in p.kept] == [VIDEO_OA]
     assert p.kept[0].reason == "`video-rec` still runs on `wx-oa`"
     assert [c.filing for c in p.changes] == [AD]
@@ -54,7 +68,7 @@ def test_plan_for_already_stopped_deployments(company: Facts, calendar: WorkdayC
     assert FEED_APP not in touched
     assert FEED_ALIPAY not in touched
     assert [(c.strategy, c.applications, c.eligible) for c in p.considered] == [
-        ("batch", 3, True),
+        ("batch", 5, True),
         ("single", 6, True),
     ]
 
@@ -69,12 +83,20 @@ def test_single_strategy_has_no_batches(company: Facts, calendar: WorkdayCalenda
 
 def test_requested_stop_on_a_date(company: Facts, calendar: WorkdayCalendar) -> None:
     # stopping feed-rec on the App only: its App filing names only main-app -> cancel;
-    # the alipay-mini filing is an orphan (nothing stops there) -> kept
+    # feed-rec still runs on wx-mini and wx-oa, so it goes alone, saying where it runs;
+    # the alipay-mini filing is an orphan (never launched there): its own heading
     p = plan(company, calendar, ("feed-rec@main-app",), on=dt.date(2026, 12, 1))
     assert [s.filing.filing for s in p.singles] == [FEED_APP]
+    assert p.singles[0].reason.startswith("`feed-rec` still runs on `wx-mini`, `wx-oa`: ")
     assert p.singles[0].filing.stopped_on == dt.date(2026, 12, 1)
     assert p.singles[0].filing.deadline == calendar.add_workdays(dt.date(2026, 12, 1), 20)
-    assert [k.filing for k in p.kept] == [FEED_ALIPAY]
+    assert p.kept == ()
+    assert [o.filing for o in p.orphans] == [FEED_ALIPAY]
+    assert p.orphans[0].reason == (
+        "`feed-rec` was never launched on `alipay-mini`: the filing covers no service, so "
+        "nothing stops there; launch it, or change or cancel the filing on its own (an "
+        "orphan filing: see the inventory)"
+    )
     assert [(s.algorithm, s.platform, s.source) for s in p.stops] == [
         ("feed-rec", "main-app", "request")
     ]
@@ -146,21 +168,23 @@ def test_platform_override_makes_mini_program_batchable(
 
     platforms = tuple(
         attrs.evolve(p, batch_cancellation=True, item_verification=False)
-        if p.id == "wx-mini"
+        if p.id in ("wx-mini", "alipay-mini")
         else p
         for p in company.platforms
     )
     p = plan(attrs.evolve(company, platforms=platforms), calendar)
-    assert VIDEO_MINI in p.batches[0].numbers
+    assert p.batches[0].numbers == tuple(sorted([NEWS_APP, NEWS_MINI, NEWS_WEB]))
+    # a partial offline stays single even where every platform accepts batch
+    assert VIDEO_MINI in {s.filing.filing for s in p.singles}
     # and the other way round: the website refuses batch
     platforms = tuple(
         attrs.evolve(p, batch_cancellation=False) if p.id == "website" else p
         for p in company.platforms
     )
     p = plan(attrs.evolve(company, platforms=platforms), calendar)
-    assert [b.numbers for b in p.batches] == [tuple(sorted([VIDEO_APP, NEWS_APP]))]
-    web = next(s for s in p.singles if s.filing.filing == VIDEO_WEB)
-    assert "does not accept batch cancellation (set in the facts)" in web.reason
+    assert p.batches == ()
+    web = next(s for s in p.singles if s.filing.filing == NEWS_WEB)
+    assert web.reason == "website `website` does not accept batch cancellation (set in the facts)"
 
 
 def test_plan_json_roundtrip(company: Facts, calendar: WorkdayCalendar) -> None:
@@ -168,7 +192,8 @@ def test_plan_json_roundtrip(company: Facts, calendar: WorkdayCalendar) -> None:
 
     d = json.loads(plan(company, calendar).to_json())
     assert d["strategy"] == "batch"
-    assert d["applications"] == 3
+    assert d["applications"] == 5
+    assert d["orphans"] == []
     assert d["kept"][0]["reason"] == "`video-rec` still runs on `wx-oa`"
 
 

@@ -29,7 +29,7 @@ def test_engine_plan_cancellation(engine, company: Facts) -> None:  # type: igno
     single = engine.plan_cancellation(company, as_of="2026-11-20", strategy="single")
     assert single.batches == ()
     # JSON-serialisable and picklable, for worker processes
-    assert json.loads(plan.to_json())["applications"] == 3
+    assert json.loads(plan.to_json())["applications"] == 5
     assert pickle.loads(pickle.dumps(plan)) == plan
 
 

@@ -111,9 +111,21 @@ def requests(draw: st.DrawFn) -> tuple[Facts, tuple[str, ...], dict[str, Any]]:
         chosen = draw(st.lists(st.sampled_from(facts.deployments), min_size=1, max_size=4))
         for d in chosen:
             stops.append(d.algorithm if draw(st.booleans()) else f"{d.algorithm}@{d.platform}")
+    # the facts as they stand on as_of: every date in them has happened (dates after
+    # the as-of day are the lifecycle tests' business), and a stop is never before a launch
+    dates = [d for dep in facts.deployments for d in (dep.launched_on, dep.stopped_on)]
+    dates += [f.filed_on for f in facts.filings] + [r.on for r in facts.records]
+    latest = max((d for d in dates if d is not None), default=dt.date(2022, 3, 1))
+    on = draw(st.one_of(st.none(), DATES))
+    touched = {s.split("@")[0] for s in stops}
+    launches = [d.launched_on for d in facts.deployments
+                if d.algorithm in touched and d.launched_on is not None]
+    as_of = max(draw(DATES), latest)
+    if launches:
+        on = max(on or as_of, *launches)
     kw = {
-        "on": draw(st.one_of(st.none(), DATES)),
-        "as_of": draw(DATES),
+        "on": on,
+        "as_of": as_of,
         "strategy": draw(st.sampled_from(["auto", "batch", "single"])),
     }
     return facts, tuple(stops), kw
@@ -157,6 +169,7 @@ def test_every_touched_live_filing_placed_exactly_once(req: Any) -> None:
         *plan.cancelled_numbers(),
         *(c.filing for c in plan.changes),
         *(k.filing for k in plan.kept),
+        *(o.filing for o in plan.orphans),
     ]
     assert sorted(placed) == live
 
@@ -254,11 +267,11 @@ def test_batch_strategy_contract(cands: list[CancellationCandidate], rnd: random
     for b in proposal.batches:
         members = [by[n] for n in b.filings]
         assert all(m.accepts_batch for m in members)
-        # each member shares a type with another member (connected groups)
-        for m in members:
-            assert any(
-                set(m.algorithm_types) & set(o.algorithm_types) for o in members if o is not m
-            )
+        # every member has a type all the others have, and the reason names only those
+        shared = set.intersection(*(set(m.algorithm_types) for m in members))
+        assert shared
+        named = {t for t in ALGORITHM_TYPES if f"`{t}`" in b.reason}
+        assert named == shared
     shuffled = list(cands)
     rnd.shuffle(shuffled)
     assert BatchStrategy().propose(shuffled) == proposal

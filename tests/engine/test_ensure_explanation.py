@@ -13,7 +13,8 @@ def test_the_failed_condition_is_quoted() -> None:
     report = Engine().evaluate(COMPANY, as_of="2026-11-20")
     (shown,) = [f for f in report.violations()
                 if f.rule == "cn.algorithm_filing/filing_number_displayed"]
-    assert "the required condition does not hold: `displayed`" in shown.explanation
+    required = "the required condition does not hold: `undisplayed_platforms == []`"
+    assert required in shown.explanation
     cancels = [f for f in report.violations()
                if f.rule == "cn.algorithm_filing/cancellation_on_termination"]
     assert cancels

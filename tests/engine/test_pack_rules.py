@@ -42,7 +42,7 @@ def test_the_baseline_company_is_clean() -> None:
     report = ENGINE.evaluate(base(), as_of=AS_OF)
     assert report.counts["violated"] == 0
     assert report.counts["pending"] == 0
-    assert len({f.rule for f in report.findings}) == 11
+    assert len({f.rule for f in report.findings}) == 13
 
 
 def test_every_rule_has_citation_and_remedy() -> None:
@@ -106,7 +106,7 @@ def test_rule(rule: str, change: dict[str, object], expected: list[str]) -> None
 def test_advisory_rules() -> None:
     severities = {r.id.split("/")[1]: r.severity for r in ENGINE.rules}
     assert {k for k, v in severities.items() if v == "advisory"} == {
-        "disclosure", "user_opt_out", "complaint_channel"}
+        "disclosure", "user_opt_out", "complaint_channel", "no_filing_in_marketing"}
 
 
 def test_cancellation_and_change_rules_ignore_running_filings() -> None:

@@ -110,10 +110,19 @@ def test_every_unfiled_running_recommendation_deployment_is_reported(facts: Fact
     reported = {(f.algorithm, f.platform) for f in report.select(("violated", "pending"))
                 if f.rule == FPP}
     uses = {a.id for a in facts.algorithms if a.uses_recommendation}
-    filed = {(f.algorithm, p) for f in facts.filings if f.live for p in f.platforms}
+
+    def happened(day: dt.date | None) -> bool:  # dates after the as-of day have not
+        return day is None or day <= AS_OF
+
+    filed = {(f.algorithm, p) for f in facts.filings if f.live and happened(f.filed_on)
+             for p in f.platforms}
+    running = {
+        d.key for d in facts.deployments
+        if happened(d.launched_on) and (d.running or not happened(d.stopped_on))
+    }
     expected = {
         (d.algorithm, d.platform) for d in facts.deployments
-        if facts.organization.public_opinion and d.algorithm in uses and d.running
+        if facts.organization.public_opinion and d.algorithm in uses and d.key in running
         and (d.algorithm, d.platform) not in filed
     }
     assert reported == expected

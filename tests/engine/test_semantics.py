@@ -10,7 +10,7 @@ import pytest
 
 from policy_sdk.engine.engine import Engine
 from policy_sdk.engine.report import Finding
-from policy_sdk.errors import EvaluationError, ValidationError
+from policy_sdk.errors import ValidationError
 from policy_sdk.facts.model import Deployment, Facts, Filing, Platform, Record
 from policy_sdk.workdays import WorkdayCalendar
 
@@ -244,18 +244,19 @@ def test_s5_as_of_decides_pending_or_violated() -> None:
     assert calendar_days[0].deadline == D(2026, 10, 4)
 
 
-def test_s5_unknown_year_fails_loudly_and_a_calendar_file_fixes_it(tmp_path: Path) -> None:
+def test_s5_unknown_year_is_provisional_and_a_calendar_file_makes_it_final(tmp_path: Path) -> None:
     f = facts(algorithms=(rec_alg(),), platforms=PLATFORMS,
               deployments=(dep("app", launched=D(2026, 12, 28)),))
     rule = "require filing per platform within 10 working days of launched_on"
-    with pytest.raises(EvaluationError) as info:
-        run(rule, f, as_of=D(2027, 1, 5))
-    assert info.value.code == "calendar-unknown-year"
-    cal = tmp_path / "2027.yaml"
-    cal.write_text("year: 2027\nholidays: [2027-01-01]\n", encoding="utf-8")
-    (x,) = run(rule, f, as_of=D(2027, 1, 5), calendar=WorkdayCalendar.from_file(cal))
+    # without 2027: provisional, Monday to Friday without 1 January
     # Dec 29, 30, 31 (3), Jan 1 off, Jan 4..8 (8), Jan 11, 12 -> due 2027-01-12
-    assert (x.status, x.deadline) == ("pending", D(2027, 1, 12))
+    (x,) = run(rule, f, as_of=D(2027, 1, 5))
+    assert (x.status, x.deadline, x.provisional) == ("pending", D(2027, 1, 12), True)
+    cal = tmp_path / "2027.yaml"
+    cal.write_text("year: 2027\nholidays: [2027-01-01, 2027-01-04]\n", encoding="utf-8")
+    (x,) = run(rule, f, as_of=D(2027, 1, 5), calendar=WorkdayCalendar.from_file(cal))
+    # the notice's 4 January off as well -> due 2027-01-13, final
+    assert (x.status, x.deadline, x.provisional) == ("pending", D(2027, 1, 13), False)
 
 
 def test_s5_satisfied_keys_need_no_calendar() -> None:

@@ -253,7 +253,8 @@ def test_the_fast_paths_load_what_the_row_checks_load(
 
 _BASE: dict[str, Any] = {
     "organization": {"name": "甲公司", "public_opinion": True},
-    "algorithms": [{"id": "rec", "uses_recommendation": True}, {"id": "ads"}],
+    "algorithms": [{"id": "rec", "uses_recommendation": True},
+                   {"id": "ads", "uses_recommendation": False}],
     "platforms": [{"id": "app", "type": "app"}, {"id": "web", "type": "website"}],
     "deployments": [
         {"algorithm": "rec", "platform": "app", "launched_on": "2025-01-02"},

@@ -9,10 +9,13 @@ from __future__ import annotations
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from policy_sdk import Engine, PolicySdkError
 from policy_sdk.cli.main import main
@@ -152,3 +155,71 @@ def test_a_file_given_twice_is_read_once(tmp_path: Path) -> None:
     engine = Engine([tmp_path, tmp_path / "a.policy"], load_entrypoints=False,
                     plugin_rules=False)
     assert [r.id for r in engine.rules] == ["r"]
+
+
+def test_a_test_file_beside_its_policies_skips_a_folder_named_x_policy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _dir_named_policy(tmp_path)  # a.policy and an empty folder sub.policy/
+    (tmp_path / "a.tests.yaml").write_text(
+        "as_of: 2026-01-05\ncases:\n  - facts: {}\n    expect: [{rule: r, status: satisfied}]\n",
+        encoding="utf-8",
+    )
+    code = main(["test", "--no-entrypoints", "--no-coverage", str(tmp_path / "a.tests.yaml")])
+    out = capsys.readouterr()
+    assert code in (0, 1), out
+    assert not _CODE.findall(out.out + out.err)
+
+
+# --- any mix of the odd things: the doors still agree -------------------------------------
+
+_KINDS = ["rule", "same-rule", "bare", "empty", "comments", "folder", "dangling", "pipe", "txt"]
+
+
+def _build(root: Path, entries: list[tuple[str, str, str]]) -> None:
+    for i, (folder, name, kind) in enumerate(entries):
+        where = root / folder
+        where.mkdir(parents=True, exist_ok=True)
+        path = where / f"{name}{i}.policy"
+        if kind == "rule":
+            path.write_text(RULE.replace("rule r ", f"rule r{i} "), encoding="utf-8")
+        elif kind == "same-rule":
+            path.write_text(RULE, encoding="utf-8")
+        elif kind == "bare":
+            path.write_text(BARE, encoding="utf-8")
+        elif kind == "empty":
+            path.write_text("", encoding="utf-8")
+        elif kind == "comments":
+            path.write_text("# nothing yet\n", encoding="utf-8")
+        elif kind == "folder":
+            path.mkdir()
+        elif kind == "dangling":
+            os.symlink(where / "gone", path)
+        elif kind == "pipe":
+            os.mkfifo(path)
+        else:
+            (where / f"{name}{i}.txt").write_text(RULE, encoding="utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="links and named pipes")
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(st.tuples(st.sampled_from(["", "sub", "sub/deeper", "x.policy"]),
+                          st.sampled_from(["a", "b"]), st.sampled_from(_KINDS)),
+                max_size=6))
+def test_the_doors_agree_on_any_mix(entries: list[tuple[str, str, str]],
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        folder = root / "policies"
+        folder.mkdir()
+        _ok(folder)  # rule `r`, which the policy test file expects
+        _build(folder, entries)
+        engine = _engine(folder)
+        validate = _validate(folder, capsys)
+        tested = _test(folder, root, capsys)
+    # the engine and `test` stop at the first stage with a problem; `validate` goes on
+    # and reports every stage's problems, so it may say more, never less
+    assert tested == engine
+    assert engine <= validate
+    assert bool(engine) == bool(validate)

@@ -11,7 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 from policy_sdk.cli.main import main
-from policy_sdk.pipeline import default_policies_dir
 from policy_sdk.policytest import (
     PolicyTestError,
     engine_rule_set,
@@ -20,6 +19,7 @@ from policy_sdk.policytest import (
     render,
     run,
 )
+from policy_sdk.resources import default_policies_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 PLATFORM_TESTS = ROOT / "plugins" / "policy_sdk_platforms" / "tests"
@@ -72,7 +72,7 @@ def test_cli_passes_and_prints_coverage() -> None:
     lines = out.rstrip("\n").splitlines()
     assert SUMMARY.match(lines[-1]), lines[-1]
     assert lines[-1].endswith(" passed, 0 failed")
-    assert "rule coverage: 11 of 11 rules fully covered" in out
+    assert "rule coverage: 13 of 13 rules fully covered" in out
 
 
 # --- a broken rule fails with a readable diff ---------------------------------------------
@@ -99,7 +99,7 @@ def broken_pack(tmp_path: Path) -> Path:
 def test_broken_rule_fails_with_a_diff(broken_pack: Path) -> None:
     code, out = cli("test", str(broken_pack))
     assert code == 1, out
-    assert out.rstrip().splitlines()[-1] == "13 passed, 3 failed"
+    assert out.rstrip().splitlines()[-1] == "17 passed, 3 failed"
     assert "--- " in out
     assert "a filing naming only the app does not cover the mini-program" in out
     assert (
@@ -113,7 +113,7 @@ def test_reference_engine_option(broken_pack: Path) -> None:
     code, out = cli("test", "--engine", "reference", "--no-coverage", str(broken_pack))
     assert code == 1
     assert "rule coverage" not in out
-    assert out.rstrip().splitlines()[-1] == "13 passed, 3 failed"
+    assert out.rstrip().splitlines()[-1] == "17 passed, 3 failed"
 
 
 # --- bad input exits 2 ---------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from policy_sdk.cli.main import main
+from policy_sdk.cli.main import main, use_language
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 90.0
@@ -60,11 +60,13 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.stderr_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"serve-{self.port}.err"
         self._stderr = open(self.stderr_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.stdout_path = self.stderr_path.with_suffix(".out")
+        self._stdout = open(self.stdout_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "policy_sdk.cli.main", "serve", "--port", str(self.port),
              *args],
             cwd=cwd, env={**os.environ, **(env or {})},
-            stdout=subprocess.DEVNULL, stderr=self._stderr, start_new_session=True)
+            stdout=self._stdout, stderr=self._stderr, start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if self.proc.poll() is not None:
@@ -104,17 +106,25 @@ class Server:
 
     def stop(self) -> None:
         if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):  # as a service manager stops it
+                os.kill(self.proc.pid, signal.SIGTERM)
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=10)
+        with contextlib.suppress(ProcessLookupError):  # a worker left behind, if any
+            os.killpg(self.proc.pid, signal.SIGKILL)
         self._stderr.close()
-        with contextlib.suppress(OSError):
-            self.stderr_path.unlink()
+        self._stdout.close()
+        for path in (self.stderr_path, self.stdout_path):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    def output(self) -> str:
+        """What the server wrote to standard output so far."""
+        return self.stdout_path.read_text(encoding="utf-8", errors="replace")
 
 
 @contextlib.contextmanager
@@ -136,4 +146,5 @@ def run_cli(args: Sequence[str], cwd: Path = ROOT) -> tuple[int, str, str]:
             code = main(list(args))
     finally:
         os.chdir(old)
+        use_language(None)  # `--lang` holds for the rest of the process: back to the default
     return code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8", "replace")

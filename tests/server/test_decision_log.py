@@ -9,7 +9,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from server_support import run_cli
+from server_support import ROOT, run_cli, serving
 
 from policy_sdk.server.config import ServerConfig, ServerError
 from policy_sdk.server.decisions import DecisionLog
@@ -66,8 +66,15 @@ def test_an_unwritable_log_is_a_server_error(tmp_path: Path) -> None:
 
 
 def test_config_round_trips_and_refuses_nonsense() -> None:
-    config = ServerConfig(policies=("/p",), workers=2, timeout_seconds=1.5)
+    config = ServerConfig(policies=("/p",), workers=2, timeout_seconds=1.5,
+                          watch_seconds=0.5, decision_log="-", facts_dir="/f")
     assert ServerConfig.from_mapping(json.loads(config.to_json())) == config
+    assert ServerConfig.from_mapping(json.loads(ServerConfig().to_json())) == ServerConfig()
+    assert ServerConfig.from_mapping({"timeout_seconds": 2}).timeout_seconds == 2.0
+    with pytest.raises(ServerError, match="wrong type"):
+        ServerConfig.from_mapping({"log_facts": 1})
+    with pytest.raises(ServerError, match="wrong type"):
+        ServerConfig.from_mapping({"watch_seconds": "1"})
     with pytest.raises(ServerError, match="unknown server setting `wokers`"):
         ServerConfig.from_mapping({"wokers": 2})
     with pytest.raises(ServerError, match="wrong type"):
@@ -83,7 +90,7 @@ def test_config_round_trips_and_refuses_nonsense() -> None:
     (["--token-file", "{short}", "--token-env", "X"], "not both"),
     (["--workers", "0"], "--workers"),
     (["--port", "{taken}"], "cannot listen on 127.0.0.1"),
-    (["--host", "no-such-host.invalid"], "error[server-start]"),
+    (["--host", "192.0.2.1"], "cannot listen on 192.0.2.1"),  # TEST-NET: not this machine
     (["--decision-log", "{nodir}"], "cannot open the decision log"),
 ])
 def test_bad_start_options_exit_2(tmp_path: Path, args: list[str], expected: str) -> None:
@@ -100,3 +107,66 @@ def test_bad_start_options_exit_2(tmp_path: Path, args: list[str], expected: str
     assert expected in err
     assert "Traceback" not in err
     assert "internal error" not in err
+
+
+def test_the_log_on_standard_output_is_one_json_line_per_decision() -> None:
+    body = (ROOT / "examples" / "company.json").read_bytes()
+    with serving("--decision-log", "-", "--access-log") as s:
+        for i in range(3):
+            s.post("/v1/check?as_of=2026-11-20", body, headers={"X-Request-Id": f"out-{i}"})
+        s.post("/v1/check", b"{", headers={"X-Request-Id": "out-bad"})
+        lines = s.output().splitlines()
+    records = [json.loads(line) for line in lines]  # nothing else on standard output
+    assert [r["request_id"] for r in records] == ["out-0", "out-1", "out-2", "out-bad"]
+    assert [r["status"] for r in records] == [200, 200, 200, 422]
+
+
+def test_a_facts_folder_keeps_each_body_once_for_replay(tmp_path: Path) -> None:
+    import hashlib
+
+    store = tmp_path / "facts"
+    store.mkdir()
+    log = tmp_path / "decisions.log"
+    body = (ROOT / "examples" / "company.yaml").read_bytes()
+    with serving("--facts-dir", str(store), "--decision-log", str(log)) as s:
+        answers = [s.post("/v1/check?as_of=2026-11-20&all=true", body, "application/yaml",
+                          headers={"X-Request-Id": f"kept-{i}"}) for i in range(2)]
+    sha = hashlib.sha256(body).hexdigest()
+    assert [p.name for p in store.iterdir()] == [f"{sha}.yaml"]
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert {r["facts_path"] for r in records} == {str(store / f"{sha}.yaml")}
+    assert all("facts" not in r for r in records)  # not inline without --log-facts
+    argv = [records[0]["facts_path"] if a == "{facts}" else a for a in records[0]["replay"]]
+    code, out, err = run_cli(argv[1:])
+    assert code == 0, err
+    assert answers[0].text == answers[1].text
+    replayed, answered = json.loads(out), answers[0].json()
+    # the provenance names the kept file in one, the request in the other; same digest
+    assert replayed["meta"].pop("facts") == {"file": records[0]["facts_path"], "sha256": sha}
+    assert answered["meta"].pop("facts") == {"file": "<request>", "sha256": sha}
+    assert replayed == answered
+
+
+def test_raw_json_is_spliced_into_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "d.log"
+    log = DecisionLog(str(path), max_bytes=10_000, backups=1)
+    report = json.dumps({"as_of": "2026-11-20", "findings": [{"rule": "r", "note": "备案"}]},
+                        ensure_ascii=False)
+    log.write({"b": 1, "a": "x"}, {"report": report})
+    log.write({}, {"report": "[]"})
+    log.close()
+    first, second = path.read_text(encoding="utf-8").splitlines()
+    assert first.startswith('{"a":"x","b":1,"report":')
+    assert json.loads(first) == {"a": "x", "b": 1, "report": json.loads(report)}
+    assert json.loads(second) == {"report": []}
+
+
+def test_without_the_server_extra_serve_says_what_to_install(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if it were not installed
+    code, _, err = run_cli(["serve"])
+    assert code == 2
+    assert 'pip install "policy-sdk[server]"' in err
+    assert "Traceback" not in err

@@ -55,7 +55,7 @@ def server(workdir: Path) -> Iterator[Server]:
 
 
 @pytest.mark.parametrize("query", ["", "&all=true", "&severity=mandatory", "&format=sarif",
-                                   "&all=1&severity=advisory"])
+                                   "&all=1&severity=advisory", "&lang=zh", "&lang=en&all=1"])
 @pytest.mark.parametrize("facts", [COMPANY_YAML, COMPANY_JSON], ids=["yaml", "json"])
 def test_check_equals_the_command(server: Server, facts: Path, query: str) -> None:
     content_type = "application/yaml" if facts.suffix == ".yaml" else "application/json"
@@ -65,7 +65,8 @@ def test_check_equals_the_command(server: Server, facts: Path, query: str) -> No
                          content_type)
     assert answer.status == 200, answer.text
     assert answer.headers["content-type"] == "application/json"
-    flags = {"all": ["--all"], "severity": ["--severity"], "format": ["--format"]}
+    flags = {"all": ["--all"], "severity": ["--severity"], "format": ["--format"],
+             "lang": ["--lang"]}
     args = ["check", "--facts", str(facts), "--as-of", AS_OF, "--exit-zero"]
     fmt = "json"
     for part in filter(None, query.split("&")):
@@ -81,6 +82,36 @@ def test_check_equals_the_command(server: Server, facts: Path, query: str) -> No
     assert answer.text == out
     if fmt == "json":
         jsonschema.validate(answer.json(), _schema("report.schema.json"))
+
+
+def test_check_equals_the_installed_command_run_as_a_program(server: Server) -> None:
+    """The same comparison against `policy-sdk` run as its own process (console script)."""
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "policy-sdk"
+    done = subprocess.run([str(script), "check", "--facts", str(COMPANY_YAML), "--as-of", AS_OF,
+                           "--format", "json"], capture_output=True, timeout=120, check=False)
+    assert done.returncode == 1  # the example company violates mandatory rules
+    named = urllib.parse.quote(str(COMPANY_YAML))  # the provenance names the facts file
+    answer = server.post(f"/v1/check?as_of={AS_OF}&facts_file={named}",
+                         COMPANY_YAML.read_bytes(), "application/yaml")
+    assert answer.body == done.stdout
+
+
+def test_the_provenance_digest_is_the_body_s_never_a_server_file(server: Server,
+                                                                 workdir: Path) -> None:
+    """`facts_file` only names the body: the server never reads (or hashes) that path."""
+    secret = workdir / "secret.json"
+    secret.write_text('{"not": "the body"}', encoding="utf-8")
+    body = COMPANY_JSON.read_bytes()
+    answer = server.post(f"/v1/check?as_of={AS_OF}&facts_file={urllib.parse.quote(str(secret))}",
+                         body)
+    assert answer.json()["meta"]["facts"] == {
+        "file": str(secret), "sha256": hashlib.sha256(body).hexdigest()}
+    plain = server.post(f"/v1/check?as_of={AS_OF}", body).json()
+    assert plain["meta"]["facts"] == {"file": "<request>",
+                                      "sha256": hashlib.sha256(body).hexdigest()}
 
 
 def test_inventory_and_plan_equal_the_commands(server: Server) -> None:
@@ -125,6 +156,29 @@ def test_a_duplicate_key_is_422_naming_it(server: Server) -> None:
         "duplicate key `name`", "organization.name", 3)
 
 
+@pytest.mark.parametrize(("text", "suffix", "content_type"), [
+    ('{"organization": {"name": "a", "name": "b"}}', ".json", "application/json"),
+    ("organization:\n  name: a\n  name: b\nplatforms: [{id: p, type: ap}]\n", ".yaml",
+     "application/yaml"),
+])
+def test_errors_carry_the_command_error_document(server: Server, workdir: Path, text: str,
+                                                 suffix: str, content_type: str) -> None:
+    """The diagnostics of a refused request are the error items `check --format json`
+    writes for the same input (the body named as the file with `facts_file`)."""
+    facts = workdir / f"refused{suffix}"
+    facts.write_text(text, encoding="utf-8")
+    answer = server.post(f"/v1/check?as_of={AS_OF}&facts_file={urllib.parse.quote(str(facts))}",
+                         text.encode(), content_type)
+    assert answer.status == 422
+    code, out, _ = run_cli(["check", "--facts", str(facts), "--as-of", AS_OF, "--format",
+                            "json"])
+    assert code == 2
+    command = json.loads(out)["errors"]
+    served = [{k: v for k, v in e.items() if k not in ("span", "source_line")}
+              for e in answer.json()["errors"]]
+    assert served == command
+
+
 def test_wrong_facts_are_422_with_paths(server: Server) -> None:
     doc = json.loads(COMPANY_JSON.read_text(encoding="utf-8"))
     doc["deployments"][2]["platform"] = "nowhere"
@@ -140,6 +194,9 @@ def test_wrong_facts_are_422_with_paths(server: Server) -> None:
     ("/v1/check?format=xml", "bad-parameter"),
     ("/v1/check?all=maybe", "bad-parameter"),
     ("/v1/inventory?stop=x", "unknown-parameter"),
+    ("/v1/plan-cancel?lang=fr", "bad-parameter"),
+    ("/v1/plan-cancel?strategy=2026-11-20", "bad-parameter"),
+    ("/v1/plan-cancel?strategy=batchh", "bad-parameter"),
 ])
 def test_bad_parameters_are_400(server: Server, path: str, code: str) -> None:
     answer = server.post(path, COMPANY_JSON.read_bytes())
@@ -193,6 +250,8 @@ def test_rules_version_health(server: Server) -> None:
     assert version["policy_digest"] == rules["policy_digest"]
     assert version["policy_digest"].startswith("sha256:")
     assert {p["name"] for p in version["plugins"]} >= {"core", "app"}
+    answer = server.post(f"/v1/check?as_of={AS_OF}", COMPANY_JSON.read_bytes()).json()
+    assert version["rules_sha256"] == answer["meta"]["policies"]["sha256"]
     assert server.get("/v1/health").json() == {"status": "ok"}
 
 
@@ -211,6 +270,12 @@ def test_openapi_is_generated_from_the_routes(server: Server) -> None:
     from policy_sdk.server.app import PARAMETERS
 
     assert names == set(PARAMETERS["check"])
+    # the facts schema (with the platform types of the loaded plugins) describes the body
+    body = doc["paths"]["/v1/check"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/Facts"}
+    facts_schema = doc["components"]["schemas"]["Facts"]
+    jsonschema.validate(json.loads(COMPANY_JSON.read_text(encoding="utf-8")), facts_schema)
+    assert "deployments" in facts_schema["properties"]
 
 
 # --- limits ----------------------------------------------------------------------------------
@@ -346,7 +411,7 @@ def _last_line(log: Path, request_id: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("endpoint", "query", "facts"), [
     ("check", "&all=true", COMPANY_YAML),
-    ("check", "&severity=mandatory", COMPANY_JSON),
+    ("check", "&severity=mandatory&lang=zh", COMPANY_JSON),
     ("inventory", "", COMPANY_JSON),
     ("plan-cancel", "&stop=feed-rec@main-app&on=2026-11-02", COMPANY_YAML),
 ])
@@ -365,6 +430,7 @@ def test_a_decision_log_line_replays_to_the_same_result(
                                 "name": "compliance-portal"}
     assert record["facts_sha256"] == hashlib.sha256(facts.read_bytes()).hexdigest()
     assert record["provenance"]["policy_digest"].startswith("sha256:")
+    assert answer.headers["x-policy-digest"] == record["provenance"]["policy_digest"]
     # replay: the logged facts into a file, the logged command line
     replayed = workdir / f"{request_id}.{record['facts_format']}"
     replayed.write_text(record["facts"], encoding="utf-8")
@@ -385,8 +451,12 @@ def test_a_decision_log_line_replays_to_the_same_result(
         counts = {k: v for k, v in report["summary"].items() if k not in ("total", "listed")}
         assert record["summary"] == counts
         full = json.loads(run_cli(["check", "--facts", str(replayed), "--as-of", AS_OF,
-                                   "--format", "json", "--all"])[1])  # all were logged
-        assert record["findings"] == full["findings"]
+                                   "--format", "json", "--all"])[1])
+        # --log-findings: the whole report, every finding; its provenance names the body
+        assert record["report"]["meta"].pop("facts") == {
+            "file": "<request>", "sha256": record["facts_sha256"]}
+        assert full["meta"].pop("facts")["sha256"] == record["facts_sha256"]
+        assert record["report"] == full
 
 
 def test_refused_requests_are_logged_too(server: Server, workdir: Path) -> None:
@@ -465,3 +535,55 @@ def test_requests_in_flight_finish_on_the_engine_they_started_on(workdir: Path) 
                       headers={"X-Request-Id": "after"}).status == 200
         assert _last_line(log, "in-flight")["provenance"]["policy_digest"] == old
         assert _last_line(log, "after")["provenance"]["policy_digest"] == new
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_diagnostics_speak_the_language_asked_for(server: Server, workdir: Path,
+                                                  lang: str) -> None:
+    """The messages of a refused request are the command line's in that language."""
+    doc = json.loads(COMPANY_JSON.read_text(encoding="utf-8"))
+    doc["deployments"][0]["status"] = "actve"
+    doc["platforms"][0]["type"] = "ap"
+    body = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    answer = server.post(f"/v1/check?as_of={AS_OF}&lang={lang}", body)
+    assert answer.status == 422
+    facts = workdir / f"wrong-{lang}.json"
+    facts.write_bytes(body)
+    code, _, err = run_cli(["check", "--lang", lang, "--facts", str(facts), "--as-of", AS_OF])
+    assert code == 2
+    for error in answer.json()["errors"]:
+        assert error["message"] in err
+
+
+def test_watch_reloads_changed_policies_and_keeps_serving_on_a_broken_one(
+        workdir: Path) -> None:
+    pack = workdir / "watched"
+    shutil.copytree(default_policies_dir(), pack)
+    policy = pack / "algorithm_filing.policy"
+    good = policy.read_text(encoding="utf-8")
+
+    def digest_becomes(s: Server, wanted: set[str] | None, avoid: str) -> str:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            digest: str = s.get("/v1/version").json()["policy_digest"]
+            if digest != avoid if wanted is None else digest in wanted:
+                return digest
+            time.sleep(0.2)
+        raise AssertionError("the watch did not reload within 60 s")
+
+    with serving("--policy", str(pack), "--watch", "0.2") as s:
+        first = s.get("/v1/rules").json()
+        policy.write_text(good + "\n# a comment changes the digest\n", encoding="utf-8")
+        second = digest_becomes(s, None, first["policy_digest"])
+        policy.write_text(good + "\nrule broken {\n", encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while "do not build" not in s.log() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "the changed policies do not build" in s.log()
+        version = s.get("/v1/version").json()
+        assert version["policy_digest"] == second
+        assert version["last_reload_errors"]  # what the operator needs to see
+        assert s.get("/v1/rules").json()["rules"] == first["rules"]
+        policy.write_text(good, encoding="utf-8")  # back as it was: the first digest again
+        assert digest_becomes(s, {first["policy_digest"]}, second) == first["policy_digest"]
+        assert s.get("/v1/version").json()["last_reload_errors"] == []

@@ -4,6 +4,7 @@ with a status it documents and a JSON document; never a 500 or a stack trace."""
 from __future__ import annotations
 
 import json
+import socket
 import urllib.parse
 from collections.abc import Iterator
 
@@ -60,6 +61,14 @@ def test_every_answer_is_documented_json(server: Server, endpoint: str,
     if answer.status != 200:
         assert document["errors"], document
         assert all(e["message"] and e["code"] for e in document["errors"])
+
+
+def test_a_client_leaving_mid_body_is_no_error(server: Server) -> None:
+    for _ in range(3):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                         b"application/json\r\nContent-Length: 5000\r\n\r\n{\"organiz")
+    assert server.post("/v1/check?as_of=2026-11-20", COMPANY).status == 200
 
 
 def test_the_server_log_has_no_traceback(server: Server) -> None:

@@ -18,7 +18,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from policy_sdk.cli.main import COMMANDS, main
-from policy_sdk.pipeline import default_policies_dir
+from policy_sdk.resources import default_policies_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 
 from policy_sdk import ast
-from policy_sdk._resources import default_policies_dir, grammar_path
 from policy_sdk.errors import PolicySyntaxError, ValidationError
+from policy_sdk.resources import default_policies_dir, grammar_path
 from policy_sdk.syntax.parser import MAX_SOURCE_BYTES, parse_file, parse_policy
 
 PACK = b"\n".join(p.read_bytes() for p in sorted(default_policies_dir().glob("*.policy")))
