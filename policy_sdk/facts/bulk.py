@@ -10,7 +10,8 @@ What is accepted (a subset of what the row checker accepts without a diagnostic)
 
 * algorithms: every row a dict with only core keys; ``id`` plain text (not empty, no
   NUL or lone surrogate), each once; ``name`` absent or plain text; ``types`` absent or a
-  list of distinct algorithm types; ``uses_recommendation`` true, false or absent.
+  list of distinct algorithm types; ``uses_recommendation`` true or false (true where
+  types are listed).
 * platforms: every row a dict with only core keys; ``id`` as for algorithms; ``type`` a
   platform type name or alias (text); ``name``/``host`` absent, one of the values the
   platform type closes them to, or else plain text; ``batch_cancellation`` and
@@ -114,6 +115,7 @@ _NONE_TYPE: Final = type(None)
 _TEXT: Final = frozenset({str})
 _DICT: Final = frozenset({dict})
 _BOOL_OR_NONE: Final = frozenset({bool, _NONE_TYPE})
+_BOOL: Final = frozenset({bool})
 _ALGORITHM_TYPE_OF: Final = {t: t for t in ALGORITHM_TYPES}
 _FILING_STATUS_OR_ACTIVE: Final[dict[str | None, str]] = {
     None: "active", **{s: s for s in FILING_STATUSES}}
@@ -195,7 +197,11 @@ def algorithms(items: Sequence[Any]) -> dict[str, Algorithm] | None:
     except (KeyError, TypeError):
         return None
     given = [n for n in names if n is not None]
-    if (not set(map(type, recommends)) <= _BOOL_OR_NONE
+    # `uses_recommendation` on every row (left out, it is read off the types with a
+    # warning), and true where the row lists types (false is a contradiction the
+    # row checks warn about: policy_sdk.facts.applicability)
+    if (not set(map(type, recommends)) <= _BOOL
+            or not all(compress(recommends, kinds))
             or not (len(given) == 0 or _plain_texts(given))):
         return None
     rows = build_rows(Algorithm, (ids, names, kinds, list(map(bool, recommends))))
