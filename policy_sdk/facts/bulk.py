@@ -173,8 +173,8 @@ def _ids(items: Sequence[Any]) -> list[str] | None:
     return ids
 
 
-def algorithms(items: Sequence[Any]) -> dict[str, Algorithm] | None:
-    """All algorithms by id, or None."""
+def algorithms(items: Sequence[Any]) -> ById[Algorithm] | None:
+    """All algorithms by id (as columns, built when read), or None."""
     if not _dict_rows(items):
         return None
     try:
@@ -204,17 +204,16 @@ def algorithms(items: Sequence[Any]) -> dict[str, Algorithm] | None:
             or not all(compress(recommends, kinds))
             or not (len(given) == 0 or _plain_texts(given))):
         return None
-    rows = build_rows(Algorithm, (ids, names, kinds, list(map(bool, recommends))))
-    return dict(zip(ids, rows, strict=True))
+    return ById(ids, Rows(Algorithm, (ids, names, kinds, recommends)))
 
 
 def platforms(
     items: Sequence[Any], types: Mapping[str, str],
     type_attrs: Mapping[str, Mapping[str, Attribute]],
-) -> dict[str, Platform] | None:
-    """All platforms by id, or None. ``types``: platform type names and aliases ->
-    the canonical name; ``type_attrs``: canonical name -> the attributes it declares
-    (some close the values of ``name`` or ``host``)."""
+) -> ById[Platform] | None:
+    """All platforms by id (as columns, built when read), or None. ``types``: platform
+    type names and aliases -> the canonical name; ``type_attrs``: canonical name -> the
+    attributes it declares (some close the values of ``name`` or ``host``)."""
     if not _dict_rows(items):
         return None
     try:
@@ -251,8 +250,7 @@ def platforms(
     for flags in columns[2:]:
         if not set(map(type, flags)) <= _BOOL_OR_NONE:
             return None
-    rows = build_rows(Platform, (ids, canonical, *columns))
-    return dict(zip(ids, rows, strict=True))
+    return ById(ids, Rows(Platform, (ids, canonical, *columns)))
 
 
 def deployments(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from policy_sdk.errors import Diagnostic, FactsError, did_you_mean
 from policy_sdk.facts import applicability, bulk
@@ -64,6 +64,7 @@ _TOP_KEYS: Final = ("organization", "algorithms", "platforms", "deployments", "f
 _DECL_TYPES: Final = ("string", "number", "boolean", "date", "list")
 _DECL_KEYS: Final = ("name", "type", "description", "enum")
 _STATUS_OF: Final = {s: s for s in DEPLOYMENT_STATUSES}
+T = TypeVar("T")
 
 
 def check_document(doc: Any, specs: Mapping[str, PlatformTypeSpec], locator: Locator,
@@ -77,6 +78,14 @@ def check_document(doc: Any, specs: Mapping[str, PlatformTypeSpec], locator: Loc
     checker = Checker(specs, locator, use_bulk=use_bulk)
     checker.errors.extend(soft)
     return checker.check(doc)
+
+
+def _entities(by_id: Mapping[str, T]) -> tuple[T, ...]:
+    """The entities of a section in order; the bulk path's columns stay columns (they
+    stand for the tuple: :class:`~policy_sdk.facts.rows.Rows`)."""
+    if isinstance(by_id, ById):
+        return cast("tuple[T, ...]", by_id.rows)
+    return tuple(by_id.values())
 
 
 class Checker(ValueChecks):
@@ -112,11 +121,10 @@ class Checker(ValueChecks):
                                   key=lambda d: (d.entity, d.name)))
         return Facts(
             organization=organization,
-            algorithms=tuple(algorithms.values()),
-            platforms=tuple(platforms.values()),
+            algorithms=_entities(algorithms),
+            platforms=_entities(platforms),
             deployments=deployments,
-            filings=cast("tuple[Filing, ...]", filings.rows) if isinstance(filings, ById)
-            else tuple(filings.values()),
+            filings=_entities(filings),
             records=records,
             attributes=attributes,
             kinds=self.kinds,
@@ -260,7 +268,7 @@ class Checker(ValueChecks):
             return None
         return Organization(name, role, po, extra)
 
-    def algorithms(self, items: Sequence[Any]) -> dict[str, Algorithm]:
+    def algorithms(self, items: Sequence[Any]) -> Mapping[str, Algorithm]:
         if self.use_bulk:
             found = bulk.algorithms(items)
             if found is not None:
@@ -304,7 +312,7 @@ class Checker(ValueChecks):
                     out[aid] = Algorithm(aid)
         return out
 
-    def platforms(self, items: Sequence[Any]) -> dict[str, Platform]:
+    def platforms(self, items: Sequence[Any]) -> Mapping[str, Platform]:
         if self.use_bulk:
             found = bulk.platforms(items, self.types, self.type_attrs)
             if found is not None:

@@ -26,7 +26,7 @@ import attrs
 
 from policy_sdk.facts.model import NO_EXTRA
 
-__all__ = ["ById", "Rows", "column"]
+__all__ = ["ById", "Rows", "by_id", "column"]
 
 T = TypeVar("T")
 
@@ -181,3 +181,22 @@ class ById(Mapping[str, T]):
 
     def keys(self) -> Any:
         return self._index.keys()
+
+    def values(self) -> Any:
+        return self._all()  # every entity: built at once, not one by one
+
+    def items(self) -> Any:
+        return zip(self._index, self._all(), strict=True)
+
+    def _all(self) -> Sequence[T]:
+        rows = self.rows
+        return rows.all() if isinstance(rows, Rows) else rows
+
+
+def by_id(rows: Sequence[T], key: str = "id") -> Mapping[str, T]:
+    """``rows`` by their attribute ``key``: a :class:`ById` over :class:`Rows` (no
+    entity built until looked up), a dict otherwise. Keys are unique (the loader
+    checked)."""
+    if isinstance(rows, Rows):
+        return ById(rows.column(key), rows)
+    return {getattr(r, key): r for r in rows}

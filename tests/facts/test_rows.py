@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from policy_sdk.facts.bulk import build_rows
 from policy_sdk.facts.model import Deployment, Filing
-from policy_sdk.facts.rows import ById, Rows, column
+from policy_sdk.facts.rows import ById, Rows, by_id, column
 
 _DEPLOYMENTS = st.lists(st.tuples(st.text(max_size=3), st.text(max_size=3),
                                   st.sampled_from(["active", "paused", "stopped"]),
@@ -81,3 +81,8 @@ def test_by_id_looks_up_without_building_the_others() -> None:
     assert len(by_number) == 3
     assert by_number["n2"] is rows[1]
     assert dict(by_number) == {n: Filing(n, "a", ("p",)) for n in numbers}
+    assert list(by_number.values()) == list(rows)
+    assert list(by_number.items()) == list(zip(numbers, rows, strict=True))
+    assert by_id(rows, "number") == by_number
+    assert isinstance(by_id(rows, "number"), ById)
+    assert by_id(tuple(rows), "number") == {n: rows[i] for i, n in enumerate(numbers)}
