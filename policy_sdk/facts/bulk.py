@@ -295,11 +295,11 @@ def deployments(
         s != "stopped" or (lo is not None and so < lo) for s, lo, so in with_stop
     ):
         return None
-    # no (algorithm, platform) twice: algorithm -> platform -> row number, filled at C
-    # speed (text and numbers only: the collector never walks these), has fewer
-    # entries than rows when a key is seen twice
-    seen: dict[str, dict[str, int]] = {a: {} for a in algorithms}
-    deque(map(setitem, map(seen.__getitem__, algs), plats, range(n)), maxlen=0)
+    # no (algorithm, platform) twice: algorithm -> set of platforms, filled at C
+    # speed (dicts of text only: the collector never walks them), has fewer entries
+    # than rows when a key is seen twice
+    seen: dict[str, dict[str, None]] = {a: {} for a in algorithms}
+    deque(map(setitem, map(seen.__getitem__, algs), plats, repeat(None)), maxlen=0)
     if sum(map(len, seen.values())) != n:
         return None  # a duplicate: the row checker says which
     return Rows(Deployment, (algs, plats, statuses, launched, stopped))
