@@ -10,7 +10,7 @@ as the definition reads, and ``tests/engine/test_columns.py`` checks that they a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from itertools import compress, count, repeat
 from operator import itemgetter, not_
 from typing import Any, Final
@@ -32,20 +32,22 @@ _LIVE: Final = frozenset(LIVE_FILING_STATUSES)
 _FIRST: Final = itemgetter(0)
 
 
-def live_pairs(filings: Sequence[Filing], distinct: bool) -> frozenset[tuple[str, str]]:
+def live_pairs(filings: Sequence[Filing], distinct: bool) -> dict[tuple[str, str], None]:
     """(algorithm, platform) for every platform a live filing names (``distinct``:
-    only filings that name one platform, however often)."""
+    only filings that name one platform, however often), as the keys of a dict: a
+    dict of text tuples is one the cyclic collector stops tracking (a set it walks on
+    every full collection)."""
     algorithms = column(filings, "algorithm")
     named: Sequence[tuple[str, ...]] = column(filings, "platforms")
     live = list(map(_LIVE.__contains__, column(filings, "status")))
     if set(map(len, named)) <= {1}:  # every filing names one platform: all at C speed
-        return frozenset(zip(compress(algorithms, live), map(_FIRST, compress(named, live)),
-                             strict=True))
-    out: set[tuple[str, str]] = set()
+        return dict.fromkeys(zip(compress(algorithms, live),
+                                 map(_FIRST, compress(named, live)), strict=True))
+    out: dict[tuple[str, str], None] = {}
     for algorithm, platforms, ok in zip(algorithms, named, live, strict=True):
         if ok and (not distinct or len(set(platforms)) == 1):
-            out.update(zip(repeat(algorithm), platforms))
-    return frozenset(out)
+            out.update(dict.fromkeys(zip(repeat(algorithm), platforms)))
+    return out
 
 
 def live_pairs_slow(filings: Sequence[Filing], distinct: bool) -> frozenset[tuple[str, str]]:
@@ -57,7 +59,7 @@ def live_pairs_slow(filings: Sequence[Filing], distinct: bool) -> frozenset[tupl
 
 
 def unfiled(items: Sequence[Any], applicable: Sequence[int] | None,
-            filed: frozenset[tuple[str, str]]) -> list[int]:
+            filed: Collection[tuple[str, str]]) -> list[int]:
     """Indexes (in ``applicable``, or all) of the deployments whose (algorithm,
     platform) is not in ``filed``, in order."""
     algorithms, platforms = column(items, "algorithm"), column(items, "platform")
@@ -70,7 +72,7 @@ def unfiled(items: Sequence[Any], applicable: Sequence[int] | None,
 
 
 def unfiled_slow(items: Sequence[Any], applicable: Sequence[int] | None,
-                 filed: frozenset[tuple[str, str]]) -> list[int]:
+                 filed: Collection[tuple[str, str]]) -> list[int]:
     """:func:`unfiled`, deployment by deployment."""
     indexes = range(len(items)) if applicable is None else applicable
     return [i for i in indexes if (items[i].algorithm, items[i].platform) not in filed]

@@ -262,27 +262,33 @@ def deployments(
     Each property is checked for all rows in one pass of C calls (``map`` over dicts).
     """
     n = len(items)
+    if not _dict_rows(items):
+        return None
+    keys = set().union(*items)
+    if not keys <= _DEPLOYMENT_KEYS:
+        return None
     try:
+        named_algs = list(map(_GET_ALGORITHM, items))
+        named_plats = list(map(_GET_PLATFORM, items))
+        if not set(map(type, named_algs)) <= _TEXT or not set(map(type, named_plats)) <= _TEXT:
+            return None
         # ids as the algorithm and platform entries spell them: one string object each
-        algs: list[str] = list(map({a: a for a in algorithms}.__getitem__,
-                                   map(_GET_ALGORITHM, items)))
-        plats: list[str] = list(map({p: p for p in platforms}.__getitem__,
-                                    map(_GET_PLATFORM, items)))
-        statuses = list(map(_STATUS_OF.__getitem__,
-                            map(dict.get, items, repeat("status"), repeat("active"))))
-        launched = list(map(dict.get, items, repeat("launched_on")))
-        stopped = list(map(dict.get, items, repeat("stopped_on")))
-        keys = set().union(*items)
+        algs: list[str] = list(map({a: a for a in algorithms}.__getitem__, named_algs))
+        plats: list[str] = list(map({p: p for p in platforms}.__getitem__, named_plats))
+        del named_algs, named_plats
+        # a key no row has is not read row by row
+        statuses = (list(map(_STATUS_OF.__getitem__,
+                             map(dict.get, items, repeat("status"), repeat("active"))))
+                    if "status" in keys else ["active"] * n)
+        launched = (list(map(dict.get, items, repeat("launched_on")))
+                    if "launched_on" in keys else [None] * n)
+        stopped = (list(map(dict.get, items, repeat("stopped_on")))
+                   if "stopped_on" in keys else [None] * n)
         days: dict[Any, dt.date | None] = {None: None}
         for value in {*launched, *stopped}:
             if value is not None:
                 days[value] = day(value, dates)
     except (KeyError, TypeError):
-        return None
-    if not keys <= _DEPLOYMENT_KEYS:
-        return None
-    if not set(map(type, map(_GET_ALGORITHM, items))) <= _TEXT \
-            or not set(map(type, map(_GET_PLATFORM, items))) <= _TEXT:
         return None
     if launched.count(None) != n:
         launched = list(map(days.__getitem__, launched))
@@ -323,13 +329,15 @@ def filings(
         if not set(map(type, named_algs)) <= _TEXT:
             return None
         algs = list(map({a: a for a in algorithms}.__getitem__, named_algs))
-        single: list[Any] = list(map(dict.get, items, repeat("platform")))
-        several = list(map(dict.get, items, repeat("platforms")))
-        statuses = list(map(_FILING_STATUS_OR_ACTIVE.__getitem__,
-                            map(dict.get, items, repeat("status"))))
-        filed = list(map(dict.get, items, repeat("filed_on")))
-        shown = list(map(dict.get, items, repeat("displayed")))
         keys = set().union(*items)
+        nothing: list[Any] = [None] * n
+
+        def read(key: str) -> list[Any]:  # a key no row has is not read row by row
+            return list(map(dict.get, items, repeat(key))) if key in keys else nothing
+
+        single, several = read("platform"), read("platforms")
+        statuses = list(map(_FILING_STATUS_OR_ACTIVE.__getitem__, read("status")))
+        filed, shown = read("filed_on"), read("displayed")
         if several.count(None) == n:  # `platform: id` on every row
             if not keys <= _ONE_PLATFORM_FILING_KEYS or not set(map(type, single)) <= _TEXT:
                 return None

@@ -49,7 +49,10 @@ class Rows(Sequence[T], Generic[T]):
         self._names = names[:-1]
         # the slots' own setters (the class is frozen: its __setattr__ refuses)
         self._setters = tuple(cls.__dict__[name].__set__ for name in names)
-        self._columns = tuple(columns)
+        # tuples of text, dates and numbers: the cyclic collector stops tracking them
+        # after its first look, where it would read a list's million items on every
+        # full collection
+        self._columns = tuple(c if c.__class__ is tuple else tuple(c) for c in columns)
         self._built: dict[int, T] = {}
         self._all: tuple[T, ...] | None = None
         self._lock = threading.Lock()

@@ -38,8 +38,8 @@ def test_the_column_decision_agrees_with_the_slow_twins(
     holds = {a.id: data.draw(st.booleans(), label=a.id) for a in slow.algorithms}
     for distinct in (False, True):
         want = columns.live_pairs_slow(slow.filings, distinct)
-        assert columns.live_pairs(fast.filings, distinct) == want
-        assert columns.live_pairs(slow.filings, distinct) == want
+        assert set(columns.live_pairs(fast.filings, distinct)) == want
+        assert set(columns.live_pairs(slow.filings, distinct)) == want
         expected = columns.unfiled_slow(slow.deployments, applicable, want)
         assert columns.unfiled(fast.deployments, applicable, want) == expected
         assert columns.unfiled(slow.deployments, applicable, want) == expected
@@ -71,7 +71,7 @@ def test_a_clean_document_is_decided_on_its_columns() -> None:
     assert isinstance(fast.deployments, Rows)
     assert isinstance(fast.filings, Rows)
     filed = columns.live_pairs(fast.filings, True)
-    assert filed == {("rec", "app")}
+    assert set(filed) == {("rec", "app")}
     assert columns.unfiled(fast.deployments, None, filed) == [1, 2, 3]
     assert columns.unfiled(fast.deployments, [0, 1], filed) == [1]
     assert columns.applicable_by_algorithm(fast.deployments, {"rec": True, "ads": False}) \
