@@ -151,6 +151,14 @@ def _slots(cls: type) -> tuple[Any, ...]:
     return found
 
 
+def _canonical(by_id: Mapping[str, Any]) -> Mapping[str, str]:
+    """id -> the id as its entry spells it (one string object per id, so later
+    lookups compare by identity); built once per :class:`ById`."""
+    if isinstance(by_id, ById):
+        return by_id.canonical()
+    return {k: k for k in by_id}
+
+
 def _plain_texts(values: Collection[Any]) -> bool:
     """Whether every value is text the row checker reads without a word: a ``str``,
     not empty, without NUL or lone surrogates (one C-speed search over all of them)."""
@@ -273,8 +281,8 @@ def deployments(
         if not set(map(type, named_algs)) <= _TEXT or not set(map(type, named_plats)) <= _TEXT:
             return None
         # ids as the algorithm and platform entries spell them: one string object each
-        algs: list[str] = list(map({a: a for a in algorithms}.__getitem__, named_algs))
-        plats: list[str] = list(map({p: p for p in platforms}.__getitem__, named_plats))
+        algs: list[str] = list(map(_canonical(algorithms).__getitem__, named_algs))
+        plats: list[str] = list(map(_canonical(platforms).__getitem__, named_plats))
         del named_algs, named_plats
         # a key no row has is not read row by row
         statuses = (list(map(_STATUS_OF.__getitem__,
@@ -322,13 +330,13 @@ def filings(
     if not _dict_rows(items):
         return None
     n = len(items)
-    plat_ids = {p: p for p in platforms}
+    plat_ids = _canonical(platforms)
     try:
         numbers: list[str] = list(map(_GET_NUMBER, items))
         named_algs = list(map(_GET_ALGORITHM, items))
         if not set(map(type, named_algs)) <= _TEXT:
             return None
-        algs = list(map({a: a for a in algorithms}.__getitem__, named_algs))
+        algs = list(map(_canonical(algorithms).__getitem__, named_algs))
         keys = set().union(*items)
         nothing: list[Any] = [None] * n
 

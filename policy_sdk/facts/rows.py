@@ -164,11 +164,19 @@ class ById(Mapping[str, T]):
     """id -> entity over :class:`Rows` (or a tuple), without building an entity to
     look one up. ``ids`` are the rows' keys, in order, each once."""
 
-    __slots__ = ("_index", "rows")
+    __slots__ = ("_canonical", "_index", "rows")
 
     def __init__(self, ids: Sequence[str], rows: Sequence[T]) -> None:
         self.rows = rows
         self._index = dict(zip(ids, range(len(ids)), strict=True))
+        self._canonical: dict[str, str] | None = None
+
+    def canonical(self) -> Mapping[str, str]:
+        """id -> the id object of its row (built once)."""
+        found = self._canonical
+        if found is None:
+            found = self._canonical = {k: k for k in self._index}
+        return found
 
     def __getitem__(self, key: str) -> T:
         return self.rows[self._index[key]]

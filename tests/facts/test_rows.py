@@ -86,3 +86,7 @@ def test_by_id_looks_up_without_building_the_others() -> None:
     assert by_id(rows, "number") == by_number
     assert isinstance(by_id(rows, "number"), ById)
     assert by_id(tuple(rows), "number") == {n: rows[i] for i, n in enumerate(numbers)}
+    canonical = by_number.canonical()
+    assert canonical == {n: n for n in numbers}
+    assert by_number.canonical() is canonical  # built once
+    assert all(canonical[n] is numbers[i] for i, n in enumerate(numbers))
