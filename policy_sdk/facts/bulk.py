@@ -212,7 +212,7 @@ def algorithms(items: Sequence[Any]) -> ById[Algorithm] | None:
             or not all(compress(recommends, kinds))
             or not (len(given) == 0 or _plain_texts(given))):
         return None
-    return ById(ids, Rows(Algorithm, (ids, names, kinds, recommends)))
+    return Rows(Algorithm, (ids, names, kinds, recommends)).by("id")
 
 
 def platforms(
@@ -258,7 +258,7 @@ def platforms(
     for flags in columns[2:]:
         if not set(map(type, flags)) <= _BOOL_OR_NONE:
             return None
-    return ById(ids, Rows(Platform, (ids, canonical, *columns)))
+    return Rows(Platform, (ids, canonical, *columns)).by("id")
 
 
 def deployments(
@@ -383,7 +383,7 @@ def filings(
     if filed.count(None) != n:
         filed = list(map(days.__getitem__, filed))
     rows = Rows(Filing, (numbers, algs, named, statuses, filed, list(map(bool, shown))))
-    return ById(numbers, rows)
+    return rows.by("number")
 
 
 def records(

@@ -37,7 +37,7 @@ class Rows(Sequence[T], Generic[T]):
     per attribute before ``extra``, in declaration order; ``extra`` is empty on every
     row."""
 
-    __slots__ = ("_all", "_built", "_cls", "_columns", "_lock", "_names", "_setters")
+    __slots__ = ("_all", "_built", "_by", "_cls", "_columns", "_lock", "_names", "_setters")
 
     def __init__(self, cls: type[T], columns: Sequence[Sequence[Any]]) -> None:
         names = tuple(f.name for f in attrs.fields(cls))  # type: ignore[arg-type]
@@ -54,8 +54,16 @@ class Rows(Sequence[T], Generic[T]):
         # full collection
         self._columns = tuple(c if c.__class__ is tuple else tuple(c) for c in columns)
         self._built: dict[int, T] = {}
+        self._by: dict[str, ById[T]] = {}
         self._all: tuple[T, ...] | None = None
         self._lock = threading.Lock()
+
+    def by(self, key: str) -> ById[T]:
+        """The rows by their attribute ``key`` (unique: the loader checked), made once."""
+        found = self._by.get(key)
+        if found is None:
+            found = self._by.setdefault(key, ById(self.column(key), self))
+        return found
 
     def column(self, name: str) -> Sequence[Any]:
         """The values of attribute ``name``, row by row (read-only)."""
@@ -162,42 +170,52 @@ def column(rows: Sequence[Any], name: str) -> Sequence[Any]:
 
 class ById(Mapping[str, T]):
     """id -> entity over :class:`Rows` (or a tuple), without building an entity to
-    look one up. ``ids`` are the rows' keys, in order, each once."""
+    look one up. ``ids`` are the rows' keys, in order, each once. The index is built
+    when first looked up (iterating needs none)."""
 
-    __slots__ = ("_canonical", "_index", "rows")
+    __slots__ = ("_canonical", "_ids", "_index", "rows")
 
     def __init__(self, ids: Sequence[str], rows: Sequence[T]) -> None:
+        if len(ids) != len(rows):
+            raise ValueError("as many ids as rows")
         self.rows = rows
-        self._index = dict(zip(ids, range(len(ids)), strict=True))
+        self._ids = ids
+        self._index: dict[str, int] | None = None
         self._canonical: dict[str, str] | None = None
+
+    def _lookup(self) -> dict[str, int]:
+        found = self._index
+        if found is None:
+            found = self._index = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        return found
 
     def canonical(self) -> Mapping[str, str]:
         """id -> the id object of its row (built once)."""
         found = self._canonical
         if found is None:
-            found = self._canonical = {k: k for k in self._index}
+            found = self._canonical = {k: k for k in self._ids}
         return found
 
     def __getitem__(self, key: str) -> T:
-        return self.rows[self._index[key]]
+        return self.rows[self._lookup()[key]]
 
     def __contains__(self, key: object) -> bool:
-        return key in self._index
+        return key in (self._canonical if self._canonical is not None else self._lookup())
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
+        return iter(self._ids)
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._ids)
 
     def keys(self) -> Any:
-        return self._index.keys()
+        return self._lookup().keys()
 
     def values(self) -> Any:
         return self._all()  # every entity: built at once, not one by one
 
     def items(self) -> Any:
-        return zip(self._index, self._all(), strict=True)
+        return zip(self._ids, self._all(), strict=True)
 
     def _all(self) -> Sequence[T]:
         rows = self.rows
@@ -206,8 +224,8 @@ class ById(Mapping[str, T]):
 
 def by_id(rows: Sequence[T], key: str = "id") -> Mapping[str, T]:
     """``rows`` by their attribute ``key``: a :class:`ById` over :class:`Rows` (no
-    entity built until looked up), a dict otherwise. Keys are unique (the loader
-    checked)."""
+    entity built until looked up; one per rows and key), a dict otherwise. Keys are
+    unique (the loader checked)."""
     if isinstance(rows, Rows):
-        return ById(rows.column(key), rows)
+        return rows.by(key)
     return {getattr(r, key): r for r in rows}

@@ -90,3 +90,7 @@ def test_by_id_looks_up_without_building_the_others() -> None:
     assert canonical == {n: n for n in numbers}
     assert by_number.canonical() is canonical  # built once
     assert all(canonical[n] is numbers[i] for i, n in enumerate(numbers))
+    assert rows.by("number") is rows.by("number")  # one per rows and key
+    assert rows.by("number") == by_number
+    with pytest.raises(ValueError, match="as many ids"):
+        ById(numbers[:2], rows)
