@@ -40,8 +40,8 @@ import datetime as dt
 import re
 from collections import deque
 from collections.abc import Collection, Mapping, Sequence
-from itertools import compress, repeat
-from operator import attrgetter, itemgetter, setitem
+from itertools import compress, islice, repeat
+from operator import attrgetter, is_not, itemgetter, setitem
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -261,6 +261,25 @@ def platforms(
     return Rows(Platform, (ids, canonical, *columns)).by("id")
 
 
+def _no_pair_twice(algs: Sequence[str], plats: Sequence[str],
+                   algorithms: Mapping[str, Algorithm]) -> bool:
+    """Whether no (algorithm, platform) pair is listed twice (``algs``: the
+    algorithms' own id objects, compared by identity)."""
+    n = len(algs)
+    if not n:
+        return True
+    # the usual shape, each algorithm's rows together: one small set per run of rows
+    starts = [0, *compress(range(1, n), map(is_not, islice(algs, 1, None), algs))]
+    if len(set(map(algs.__getitem__, starts))) == len(starts):
+        ends = [*starts[1:], n]
+        return all(len(set(plats[a:b])) == b - a for a, b in zip(starts, ends, strict=True))
+    # otherwise algorithm -> platforms, filled at C speed (dicts of text only: the
+    # collector never walks them); fewer entries than rows when a pair is seen twice
+    seen: dict[str, dict[str, None]] = {a: {} for a in algorithms}
+    deque(map(setitem, map(seen.__getitem__, algs), plats, repeat(None)), maxlen=0)
+    return sum(map(len, seen.values())) == n
+
+
 def deployments(
     items: Sequence[Any], algorithms: Mapping[str, Algorithm],
     platforms: Mapping[str, Platform], dates: dict[str, dt.date],
@@ -309,12 +328,7 @@ def deployments(
         s != "stopped" or (lo is not None and so < lo) for s, lo, so in with_stop
     ):
         return None
-    # no (algorithm, platform) twice: algorithm -> set of platforms, filled at C
-    # speed (dicts of text only: the collector never walks them), has fewer entries
-    # than rows when a key is seen twice
-    seen: dict[str, dict[str, None]] = {a: {} for a in algorithms}
-    deque(map(setitem, map(seen.__getitem__, algs), plats, repeat(None)), maxlen=0)
-    if sum(map(len, seen.values())) != n:
+    if not _no_pair_twice(algs, plats, algorithms):
         return None  # a duplicate: the row checker says which
     return Rows(Deployment, (algs, plats, statuses, launched, stopped))
 
