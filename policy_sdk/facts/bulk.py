@@ -269,8 +269,12 @@ def _no_pair_twice(algs: Sequence[str], plats: Sequence[str],
     if not n:
         return True
     # the usual shape, each algorithm's rows together: one small set per run of rows
-    starts = [0, *compress(range(1, n), map(is_not, islice(algs, 1, None), algs))]
-    if len(set(map(algs.__getitem__, starts))) == len(starts):
+    changes = sum(map(is_not, islice(algs, 1, None), algs))
+    if changes < len(algorithms):  # no more runs than algorithms: maybe one run each
+        starts = [0, *compress(range(1, n), map(is_not, islice(algs, 1, None), algs))]
+    else:
+        starts = []
+    if starts and len(set(map(algs.__getitem__, starts))) == len(starts):
         ends = [*starts[1:], n]
         return all(len(set(plats[a:b])) == b - a for a, b in zip(starts, ends, strict=True))
     # otherwise algorithm -> platforms, filled at C speed (dicts of text only: the
