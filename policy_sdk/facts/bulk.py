@@ -304,17 +304,19 @@ def deployments(
         if not set(map(type, named_algs)) <= _TEXT or not set(map(type, named_plats)) <= _TEXT:
             return None
         # ids as the algorithm and platform entries spell them: one string object each
-        algs: list[str] = list(map(_canonical(algorithms).__getitem__, named_algs))
-        plats: list[str] = list(map(_canonical(platforms).__getitem__, named_plats))
+        # tuples: the columns kept (facts.rows), made once
+        algs: tuple[str, ...] = tuple(map(_canonical(algorithms).__getitem__, named_algs))
+        plats: tuple[str, ...] = tuple(map(_canonical(platforms).__getitem__, named_plats))
         del named_algs, named_plats
         # a key no row has is not read row by row
-        statuses = (list(map(_STATUS_OF.__getitem__,
-                             map(dict.get, items, repeat("status"), repeat("active"))))
-                    if "status" in keys else ["active"] * n)
-        launched = (list(map(dict.get, items, repeat("launched_on")))
-                    if "launched_on" in keys else [None] * n)
-        stopped = (list(map(dict.get, items, repeat("stopped_on")))
-                   if "stopped_on" in keys else [None] * n)
+        statuses: tuple[str, ...] = (
+            tuple(map(_STATUS_OF.__getitem__,
+                      map(dict.get, items, repeat("status"), repeat("active"))))
+            if "status" in keys else ("active",) * n)
+        launched: tuple[Any, ...] = (tuple(map(dict.get, items, repeat("launched_on")))
+                                     if "launched_on" in keys else (None,) * n)
+        stopped: tuple[Any, ...] = (tuple(map(dict.get, items, repeat("stopped_on")))
+                                    if "stopped_on" in keys else (None,) * n)
         days: dict[Any, dt.date | None] = {None: None}
         for value in {*launched, *stopped}:
             if value is not None:
@@ -322,9 +324,9 @@ def deployments(
     except (KeyError, TypeError):
         return None
     if launched.count(None) != n:
-        launched = list(map(days.__getitem__, launched))
+        launched = tuple(map(days.__getitem__, launched))
     if stopped.count(None) != n:
-        stopped = list(map(days.__getitem__, stopped))
+        stopped = tuple(map(days.__getitem__, stopped))
     # a stop date exactly on the stopped rows, never before the launch
     # (dates are truthy, so `compress` keeps the rows that have one)
     with_stop = list(compress(zip(statuses, launched, stopped, strict=True), stopped))
@@ -350,26 +352,26 @@ def filings(
     n = len(items)
     plat_ids = _canonical(platforms)
     try:
-        numbers: list[str] = list(map(_GET_NUMBER, items))
+        numbers: tuple[str, ...] = tuple(map(_GET_NUMBER, items))
         named_algs = list(map(_GET_ALGORITHM, items))
         if not set(map(type, named_algs)) <= _TEXT:
             return None
-        algs = list(map(_canonical(algorithms).__getitem__, named_algs))
+        algs = tuple(map(_canonical(algorithms).__getitem__, named_algs))
         keys = set().union(*items)
-        nothing: list[Any] = [None] * n
+        nothing: tuple[Any, ...] = (None,) * n
 
-        def read(key: str) -> list[Any]:  # a key no row has is not read row by row
-            return list(map(dict.get, items, repeat(key))) if key in keys else nothing
+        def read(key: str) -> tuple[Any, ...]:  # a key no row has is not read row by row
+            return tuple(map(dict.get, items, repeat(key))) if key in keys else nothing
 
         single, several = read("platform"), read("platforms")
-        statuses = list(map(_FILING_STATUS_OR_ACTIVE.__getitem__, read("status")))
+        statuses = tuple(map(_FILING_STATUS_OR_ACTIVE.__getitem__, read("status")))
         filed, shown = read("filed_on"), read("displayed")
         if several.count(None) == n:  # `platform: id` on every row
             if not keys <= _ONE_PLATFORM_FILING_KEYS or not set(map(type, single)) <= _TEXT:
                 return None
             # one shared 1-tuple per platform, not one per filing
             alone = {p: (p,) for p in platforms}
-            named: list[tuple[str, ...]] = list(map(alone.__getitem__, single))
+            named: Sequence[tuple[str, ...]] = tuple(map(alone.__getitem__, single))
         elif single.count(None) == n:  # `platforms: [ids]` on every row
             if not keys <= _FILING_KEYS:
                 return None
@@ -399,8 +401,8 @@ def filings(
             or len(set(numbers)) != n:
         return None
     if filed.count(None) != n:
-        filed = list(map(days.__getitem__, filed))
-    rows = Rows(Filing, (numbers, algs, named, statuses, filed, list(map(bool, shown))))
+        filed = tuple(map(days.__getitem__, filed))
+    rows = Rows(Filing, (numbers, algs, named, statuses, filed, tuple(map(bool, shown))))
     return rows.by("number")
 
 
