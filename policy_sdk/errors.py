@@ -72,8 +72,12 @@ class Diagnostic:
 
     def render(self) -> str:
         """The diagnostic as people read it: location, message, source line with caret, help."""
+        from policy_sdk.i18n import _
+
         where = self.location
-        head = f"{self.level}[{self.code}]: {self.message}"
+        level = _("error") if self.level == "error" else _("warning")
+        head = _("{level}[{code}]: {message}").format(level=level, code=self.code,
+                                                    message=self.message)
         out = [f"{where}: {head}" if where else head]
         if self.span is not None and self.source_line is not None:
             line = self.source_line.rstrip("\n")
@@ -88,7 +92,7 @@ class Diagnostic:
             width = max(1, display_width(line[start:end]))
             out.append(f"  {pad}{'^' * width}")
         if self.help:
-            out.append(f"  help: {self.help}")
+            out.append("  " + _("help: {help}").format(help=self.help))
         return "\n".join(out)
 
 
@@ -163,5 +167,7 @@ def display_width(text: str) -> int:
 
 def did_you_mean(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str | None:
     """Return ``did you mean `x`?`` for the closest candidate, or None."""
+    from policy_sdk.i18n import _
+
     matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=cutoff)
-    return f"did you mean `{matches[0]}`?" if matches else None
+    return _("did you mean `{word}`?").format(word=matches[0]) if matches else None

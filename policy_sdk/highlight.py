@@ -31,7 +31,8 @@ STATEMENTS = ("require", "forbid", "ensure")
 CLAUSES = ("per", "where", "with", "within", "working", "day", "days", "of", "distinct")
 OPERATORS = ("and", "or", "not", "in")
 CONSTANTS = ("true", "false", "null")
-METADATA = ("severity", "title", "citation", "remedy", "interpretation")
+#: (``en`` introduces the English text after one of them: ``remedy "中文" en "English"``)
+METADATA = ("severity", "title", "citation", "remedy", "interpretation", "en")
 DECLARATIONS = ("policy", "rule")
 #: every keyword the lexer knows (the grammar's, checked by the tests)
 KEYWORDS = tuple(sorted({*STATEMENTS, *CLAUSES, *OPERATORS, *CONSTANTS, *METADATA,
@@ -55,7 +56,7 @@ class PolicyLexer(RegexLexer):
             (r"-?\d+(?:\.\d+)?(?![\w.])", Number),
             (r"(policy|rule)(\s+)([^\W\d][\w]*(?:\.[^\W\d][\w]*)*)",
              bygroups(Keyword.Declaration, Whitespace, Name.Function)),  # type: ignore[no-untyped-call]
-            (r"(?:title|citation|remedy|interpretation)\b(?=\s+\")", Keyword.Reserved),
+            (r"(?:title|citation|remedy|interpretation|en)\b(?=\s+\")", Keyword.Reserved),
             (r"severity\b(?=\s+[^\W\d])", Keyword.Reserved),
             (words(STATEMENTS, suffix=r"\b"), Keyword),
             (words(CLAUSES, suffix=r"\b"), Keyword),

@@ -43,7 +43,9 @@ __all__ = [
     "catalog",
     "get_language",
     "install_click_translations",
+    "os_reason",
     "pick",
+    "plural",
     "resolve_language",
     "set_language",
     "use_language",
@@ -172,6 +174,12 @@ def N_(message: str) -> str:
     return message
 
 
+def plural(count: int, singular: str, several: str) -> str:
+    """``singular`` or ``several`` (both marked with :func:`N_`, with a ``{count}``
+    placeholder) as ``count`` asks, translated and filled in; Chinese has one form."""
+    return _(singular if count == 1 else several).format(count=count)
+
+
 def pick(zh: str | None, en: str | None) -> str | None:
     """The text of a bilingual pair in the current language, falling back to the other."""
     if get_language() == "zh":
@@ -204,3 +212,26 @@ def install_click_translations(language: Language) -> None:
             module._ = translate  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ntranslate  # type: ignore[attr-defined]
+
+
+#: the operating system's reasons for a failed read, by errno name (its own words are English)
+_OS_REASONS: Final[Mapping[str, str]] = {
+    "ENOENT": N_("no such file or folder"),
+    "EACCES": N_("permission denied"),
+    "EPERM": N_("permission denied"),
+    "EISDIR": N_("it is a folder"),
+    "ENOTDIR": N_("a part of the path is not a folder"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why ``exc`` happened, for a message: the system's own words in English (as
+    before), a translation of the usual ones in Chinese."""
+    import errno
+
+    english = exc.strerror or str(exc)
+    if get_language() == "en":
+        return english
+    name = errno.errorcode.get(exc.errno or -1, "")
+    reason = _OS_REASONS.get(name)
+    return _(reason) if reason is not None else english

@@ -43,6 +43,7 @@ from policy_sdk.errors import (
 )
 from policy_sdk.facts.model import Facts
 from policy_sdk.facts.schema import Schema
+from policy_sdk.i18n import _, os_reason
 from policy_sdk.plugins.manager import Registry
 from policy_sdk.plugins.specs import FunctionSpec
 
@@ -138,11 +139,12 @@ def _classify(path: Path) -> Diagnostic | Literal["file", "folder"]:
         if path.is_symlink():
             return _io(path, f"`{path}` is a link to `{os.readlink(path)}`, which does not "
                        "exist", help="remove the link or point it at a policy file")
-        return _io(path, f"no policy file or folder `{path}`")
+        return _io(path, _("no policy file or folder `{path}`").format(path=path))
     except OSError as exc:
-        return _io(path, f"cannot read `{path}`: {exc.strerror or exc}")
+        return _io(path, _("cannot read `{file}`: {reason}").format(
+            file=path, reason=os_reason(exc)))
     except ValueError:  # a NUL character in the path
-        return _io(path, f"no policy file or folder `{_io(path, '').file}`")
+        return _io(path, _("no policy file or folder `{path}`").format(path=_io(path, "").file))
     if stat.S_ISDIR(st.st_mode):
         return "folder"
     if not stat.S_ISREG(st.st_mode):

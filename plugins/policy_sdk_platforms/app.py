@@ -18,7 +18,8 @@ What is sourced and what is assumed (tags as in ``docs/regulations.md``):
 from __future__ import annotations
 
 from policy_sdk.plugins import hookimpl
-from policy_sdk.plugins.specs import CancellationCapabilities, PlatformTypeSpec, RuleSource
+from policy_sdk.plugins.registrar import Registrar
+from policy_sdk.plugins.specs import CancellationCapabilities, PlatformTypeSpec
 from policy_sdk_platforms._shared import packaged_rules
 
 PLATFORM_TYPE = PlatformTypeSpec(
@@ -39,10 +40,6 @@ RULES_FILE = "rules/app.policy"
 
 
 @hookimpl
-def policy_sdk_register_platform_types() -> list[PlatformTypeSpec]:
-    return [PLATFORM_TYPE]
-
-
-@hookimpl
-def policy_sdk_register_rules() -> list[RuleSource]:
-    return [packaged_rules(RULES_FILE)]
+def policy_sdk_register(register: Registrar) -> None:
+    register.add_platform_type(PLATFORM_TYPE)
+    register.add_rules(packaged_rules(RULES_FILE))

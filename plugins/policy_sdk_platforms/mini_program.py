@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from policy_sdk.facts.schema import Attribute
 from policy_sdk.plugins import hookimpl
-from policy_sdk.plugins.specs import CancellationCapabilities, PlatformTypeSpec, RuleSource
+from policy_sdk.plugins.registrar import Registrar
+from policy_sdk.plugins.specs import CancellationCapabilities, PlatformTypeSpec
 from policy_sdk_platforms._shared import packaged_rules
 
 HOSTS = ("alipay", "baidu", "douyin", "wechat")
@@ -57,10 +58,6 @@ RULES_FILE = "rules/mini_program.policy"
 
 
 @hookimpl
-def policy_sdk_register_platform_types() -> list[PlatformTypeSpec]:
-    return [PLATFORM_TYPE]
-
-
-@hookimpl
-def policy_sdk_register_rules() -> list[RuleSource]:
-    return [packaged_rules(RULES_FILE)]
+def policy_sdk_register(register: Registrar) -> None:
+    register.add_platform_type(PLATFORM_TYPE)
+    register.add_rules(packaged_rules(RULES_FILE))

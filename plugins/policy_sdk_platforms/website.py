@@ -15,7 +15,8 @@ What is sourced and what is assumed (tags as in ``docs/regulations.md``):
 from __future__ import annotations
 
 from policy_sdk.plugins import hookimpl
-from policy_sdk.plugins.specs import CancellationCapabilities, PlatformTypeSpec, RuleSource
+from policy_sdk.plugins.registrar import Registrar
+from policy_sdk.plugins.specs import CancellationCapabilities, PlatformTypeSpec
 
 PLATFORM_TYPE = PlatformTypeSpec(
     name="website",
@@ -32,10 +33,6 @@ PLATFORM_TYPE = PlatformTypeSpec(
 
 
 @hookimpl
-def policy_sdk_register_platform_types() -> list[PlatformTypeSpec]:
-    return [PLATFORM_TYPE]
-
-
-@hookimpl
-def policy_sdk_register_rules() -> list[RuleSource]:
-    return []  # Art. 26 (display) is the core pack's rule; see the module docstring
+def policy_sdk_register(register: Registrar) -> None:
+    register.add_platform_type(PLATFORM_TYPE)
+    # no rules of its own: Art. 26 (display) is the core pack's rule; see the docstring

@@ -206,6 +206,12 @@ class Rule:
     remedy: str | None = None
     interpretation: str | None = None
     span: Span | None = _span()
+    #: the English texts of a rule written in two languages (``remedy "中文" en "English"``);
+    #: None: the text above serves every language
+    title_en: str | None = None
+    citation_en: str | None = None
+    remedy_en: str | None = None
+    interpretation_en: str | None = None
     #: where each metadata line was written, e.g. ``(("severity", span), ...)`` in source
     #: order; layout only (excluded from equality), used to keep comments beside them
     meta_spans: tuple[tuple[str, Span], ...] = attrs.field(default=(), eq=False, repr=False)
@@ -219,6 +225,8 @@ class Policy:
     rules: tuple[Rule, ...]
     title: str | None = None
     span: Span | None = _span()
+    #: the English title (``policy NAME "中文" en "English" {``)
+    title_en: str | None = None
 
 
 @attrs.frozen

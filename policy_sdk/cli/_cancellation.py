@@ -15,6 +15,7 @@ import click
 
 from policy_sdk.cli.params import Choice, Date, SafePath
 from policy_sdk.errors import PolicySdkError
+from policy_sdk.i18n import _
 
 R = TypeVar("R")
 
@@ -77,7 +78,7 @@ class Common:
         from policy_sdk.reports.progress import progress
 
         with progress(self.facts_file) as step:  # on stderr, for long loads in a terminal
-            step("读取事实 loading facts")
+            step(_("loading facts"))
             facts = load_facts(self.facts_file, platform_types=registry.platform_types)
         calendar = (
             WorkdayCalendar.from_file(self.calendar_file, base=default_calendar())
@@ -175,6 +176,7 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
         "--calendar",
         "calendar_file",
         type=SafePath(dir_okay=False),
+        metavar="FILE",
         help="a calendar file of holidays and adjusted working days (调休) for years the "
         "built-in calendar does not know yet (default: no file)",
     )(func)
@@ -225,11 +227,11 @@ def date_cell(d: dt.date | None, provisional: bool = False) -> str:
     """A date, ``-`` for none; a provisional deadline says so (docs/calendar.md)."""
     if d is None:
         return "-"
-    return d.isoformat() + (" (provisional)" if provisional else "")
+    return d.isoformat() + (_(" (provisional)") if provisional else "")
 
 
 def overdue_cell(flag: bool) -> str:  # markup of ours, not user text
-    return "[bold red]overdue[/]" if flag else ""
+    return "[bold red]" + _("overdue") + "[/]" if flag else ""
 
 
 def _today() -> dt.date:

@@ -17,6 +17,7 @@ import click
 from policy_sdk.cli.params import Choice, Date, SafePath, choices_message, fail_option
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
+from policy_sdk.i18n import N_, _, plural
 from policy_sdk.reports.cli import output_option
 
 
@@ -105,15 +106,15 @@ def check(
 
         text: str | bytes
         with progress(facts_file) as step:  # on stderr, for long runs in a terminal
-            step("读取事实 loading facts")
+            step(_("loading facts"))
             facts = engine.load_facts(facts_file)
             if strict:  # facts warnings are errors (policy_sdk.facts.applicability)
                 from policy_sdk.facts.applicability import strict as strict_facts
 
                 strict_facts(facts)
-            step("评估 evaluating")
+            step(_("evaluating"))
             report = engine.evaluate(facts, as_of=day)
-            step("生成报告 writing the report")
+            step(_("writing the report"))
             if fmt in FILE_FORMATS:
                 text = render_check(fmt, report, engine=engine, facts=facts,
                                     facts_file=facts_file, include_all=include_all,
@@ -149,8 +150,10 @@ def _facts_warnings_block(warnings: Sequence[Any]) -> None:
     if not warnings:
         return
     n = len(warnings)
-    click.echo(f"{n} warning{'s' if n != 1 else ''} about the facts and deadlines "
-               "(`--strict` turns the facts' own into errors):", err=True)
+    click.echo(plural(n, N_("{count} warning about the facts and deadlines (`--strict` turns "
+                            "the facts' own into errors):"),
+                      N_("{count} warnings about the facts and deadlines (`--strict` turns "
+                         "the facts' own into errors):")), err=True)
     for w in warnings:
         click.echo(w.render(), err=True)
     click.echo("", err=True)

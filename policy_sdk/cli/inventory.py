@@ -16,18 +16,19 @@ from policy_sdk.cli._cancellation import (
     reporting_errors,
     table,
 )
+from policy_sdk.i18n import N_, _
 
 
 def render_inventory(inv: Any) -> None:
     from rich.table import Table
 
     out = console()
-    out.print(
-        f"[bold]filing inventory[/] as of {inv.as_of.isoformat()}: {len(inv.filings)} filings"
-    )
+    out.print(_("[bold]filing inventory[/] as of {as_of}: {count} filings").format(
+        as_of=inv.as_of.isoformat(), count=len(inv.filings)))
     t = table(
-        "filings",
-        ("filing", "algorithm", "types", "platforms", "platform types", "status", "deployment"),
+        N_("filings"),
+        (N_("filing"), N_("algorithm"), N_("types"), N_("platforms"), N_("platform types"),
+         N_("status"), N_("deployment")),
     )
     for f in inv.filings:
         t.add_row(
@@ -40,24 +41,25 @@ def render_inventory(inv: Any) -> None:
             cell(f.deployment_state),
         )
     out.print(t)
-    counts = Table(title="counts", title_justify="left")
-    counts.add_column("by")
-    counts.add_column("value")
-    counts.add_column("filings", justify="right")
+    counts = Table(title=_("counts"), title_justify="left")
+    counts.add_column(_("by"))
+    counts.add_column(_("value"))
+    counts.add_column(_("filings"), justify="right")
     for label, mapping in (
-        ("platform", inv.by_platform),
-        ("platform type", inv.by_platform_type),
-        ("algorithm type", inv.by_algorithm_type),
-        ("status", inv.by_status),
+        (N_("platform"), inv.by_platform),
+        (N_("platform type"), inv.by_platform_type),
+        (N_("algorithm type"), inv.by_algorithm_type),
+        (N_("status"), inv.by_status),
     ):
         for k, v in mapping.items():
-            counts.add_row(label, cell(k), str(v))
+            counts.add_row(_(label), cell(k), str(v))
     out.print(counts)
     for title, items in (
-        ("cancellation due (20 working days after the stop)", inv.cancellation_due),
-        ("changes due (10 working days after the first stop)", inv.changes_due),
+        (N_("cancellation due (20 working days after the stop)"), inv.cancellation_due),
+        (N_("changes due (10 working days after the first stop)"), inv.changes_due),
     ):
-        t = table(title, ("filing", "algorithm", "stopped platforms", "stopped on", "deadline", ""))
+        t = table(title, (N_("filing"), N_("algorithm"), N_("stopped platforms"),
+                          N_("stopped on"), N_("deadline"), ""))
         for d in items:
             t.add_row(
                 cell(d.filing),
@@ -67,10 +69,11 @@ def render_inventory(inv: Any) -> None:
                 date_cell(d.deadline, d.provisional),
                 overdue_cell(d.overdue),
             )
-        out.print(t if items else f"[bold]{title}[/]: none")
+        out.print(t if items else _("[bold]{title}[/]: none").format(title=_(title)))
     t = table(
-        "deployments with no filing",
-        ("algorithm", "platform", "type", "status", "launched", "recommendation"),
+        N_("deployments with no filing"),
+        (N_("algorithm"), N_("platform"), N_("type"), N_("status"), N_("launched"),
+         N_("recommendation")),
     )
     for u in inv.unfiled:
         t.add_row(
@@ -79,32 +82,36 @@ def render_inventory(inv: Any) -> None:
             cell(u.platform_type),
             cell(u.status),
             date_cell(u.launched_on),
-            "yes" if u.uses_recommendation else "no",
+            _("yes") if u.uses_recommendation else _("no"),
         )
-    out.print(t if inv.unfiled else "[bold]deployments with no filing[/]: none")
+    out.print(t if inv.unfiled else _("[bold]{title}[/]: none").format(
+        title=_("deployments with no filing")))
     t = table(
-        "filings with no deployment (orphans)",
-        ("filing", "algorithm", "platforms without deployment"),
+        N_("filings with no deployment (orphans)"),
+        (N_("filing"), N_("algorithm"), N_("platforms without deployment")),
     )
     for o in inv.orphans:
         t.add_row(cell(o.filing), cell(o.algorithm), cell(", ".join(o.undeployed)))
-    out.print(t if inv.orphans else "[bold]filings with no deployment[/]: none")
+    out.print(t if inv.orphans else _("[bold]{title}[/]: none").format(
+        title=_("filings with no deployment")))
     t = table(
-        "platforms with special cancellation requirements",
-        ("platform", "type", "accepts batch", "item-by-item verification", "materials", "source"),
+        N_("platforms with special cancellation requirements"),
+        (N_("platform"), N_("type"), N_("accepts batch"), N_("item-by-item verification"),
+         N_("materials"), N_("source")),
     )
     for p in inv.special_platforms:
         t.add_row(
             cell(p.platform),
             cell(p.platform_type),
-            "yes" if p.accepts_batch else "no",
-            "yes" if p.item_verification else "no",
+            _("yes") if p.accepts_batch else _("no"),
+            _("yes") if p.item_verification else _("no"),
             cell("; ".join(p.required_materials)) or "-",
-            "facts override" if p.overridden else "platform type",
+            _("facts override") if p.overridden else _("platform type"),
         )
-    out.print(t if inv.special_platforms else "[bold]special cancellation requirements[/]: none")
+    out.print(t if inv.special_platforms else _("[bold]{title}[/]: none").format(
+        title=_("special cancellation requirements")))
     for w in inv.warnings:
-        out.print(f"[yellow]warning[/]: {cell(w)}")
+        out.print(_("[yellow]warning[/]: {message}").format(message=cell(w)))
 
 
 @click.command("inventory", short_help="Take stock of the filings: what is due, what is missing.")

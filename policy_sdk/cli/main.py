@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "inventory": "policy_sdk.cli.inventory:inventory",
     "plan-cancel": "policy_sdk.cli.plan_cancel:plan_cancel",
     "test": "policy_sdk.cli.test:test",
+    "config": "policy_sdk.cli.config:config",
     "lsp": "policy_sdk.cli.lsp:lsp",
     "init": "policy_sdk.cli.init:init",
     "example": "policy_sdk.cli.init:example",
@@ -62,15 +63,16 @@ class _LazyGroup(click.Group):
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
             from policy_sdk.errors import did_you_mean
+            from policy_sdk.i18n import _
 
             hint = did_you_mean(name, self.list_commands(ctx))
-            message = f"no command `{name}`"
-            raise click.UsageError(
-                f"{message}; {hint}" if hint else
-                f"{message}; the commands are " + ", ".join(
-                    f"`{c}`" for c in self.list_commands(ctx)),
-                ctx,
-            )
+            message = _("no command `{name}`").format(name=name)
+            if hint:
+                raise click.UsageError(_("{message}; {hint}").format(message=message, hint=hint),
+                                       ctx)
+            raise click.UsageError(_("{message}; the commands are {commands}").format(
+                message=message,
+                commands=_(", ").join(f"`{c}`" for c in self.list_commands(ctx))), ctx)
         return super().resolve_command(ctx, args)
 
 
@@ -98,12 +100,34 @@ class _Formatter(click.HelpFormatter):
 def translate_help(text: str) -> str:
     """``text`` in the current language; a trailing ``  [default: …]`` that click adds
     is kept as it is (click translates its own words)."""
-    from policy_sdk.i18n import _
-
     head, sep, tail = text.partition("  [")
     if sep and tail.endswith("]"):
-        return _(head) + sep + tail
-    return _(text)
+        return _translate_one(head) + sep + tail
+    return _translate_one(text)
+
+
+def _translate_one(text: str) -> str:
+    """One help text: our catalog, else click's own (its help option's text is made once
+    per command, in the language of its first use), else a command summary click cut
+    from a longer help text (its first sentence, or a prefix ending in ``...``)."""
+    from policy_sdk.i18n import catalog, get_language
+
+    language = get_language()
+    ours, clicks = catalog("zh"), catalog("zh", "messages")
+    english = {v: k for k, v in clicks.items()}.get(text, text)
+    if language == "en":
+        return english
+    if english in ours:
+        return ours[english]
+    if english in clicks:
+        return clicks[english]
+    stem = english[:-3] if english.endswith("...") else english
+    if stem:
+        for msgid, msgstr in ours.items():
+            if msgid.startswith(stem):
+                first = msgstr.split("\n\n", 1)[0].replace("\n", "")
+                return first.split("。", 1)[0] + "。"
+    return text
 
 
 def _lang_option(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -114,11 +138,13 @@ def _lang_option(ctx: click.Context, param: click.Parameter, value: str | None) 
 def use_language(value: str | None) -> None:
     """Speak ``value`` (or the environment's language) for the rest of this process:
     our messages, the help texts and click's own words."""
+    from policy_sdk.cli._wrap import install as install_wrapping
     from policy_sdk.i18n import install_click_translations, resolve_language, set_language
 
     language = resolve_language(value)
     set_language(language)
     install_click_translations(language)
+    install_wrapping(language == "zh")
 
 
 def _split_lang(argv: list[str]) -> tuple[list[str], str | None]:
@@ -174,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
     args, lang = _split_lang(list(sys.argv[1:] if argv is None else argv))
     click.Context.formatter_class = _Formatter
+    if lang is None:  # --lang > POLICY_SDK_LANG > the configuration file > the locale
+        from policy_sdk.config import file_language
+
+        lang = file_language()
     use_language(lang)
     try:
         # the command line owns its process: it may pause the cyclic collector around
@@ -186,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return 2
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        from policy_sdk.i18n import _
+
+        click.echo(_("aborted"), err=True)
         return 2
     except SystemExit as exc:  # commands exit with sys.exit(code)
         return exc.code if isinstance(exc.code, int) else 2
@@ -196,10 +228,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours: say so plainly, traceback only on request
         if os.environ.get("POLICY_SDK_DEBUG"):
             traceback.print_exc()
+        from policy_sdk.i18n import _
+
         click.echo(
-            f"policy-sdk: internal error ({type(exc).__name__}: {exc}). This is a bug in "
-            "policy-sdk, not in your input; please report it. Set POLICY_SDK_DEBUG=1 to see "
-            "the traceback.",
+            _("policy-sdk: internal error ({error}). This is a bug in policy-sdk, not in your "
+              "input; please report it. Set POLICY_SDK_DEBUG=1 to see the traceback.").format(
+                error=f"{type(exc).__name__}: {exc}"),
             err=True,
         )
         return EXIT_INTERNAL

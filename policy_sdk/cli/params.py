@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from policy_sdk.errors import did_you_mean
+from policy_sdk.i18n import N_, _
 
 
 def option_name(param: click.Parameter) -> str:
@@ -40,7 +41,7 @@ class OptionError(click.BadParameter):
             name = option_name(self.param)
         else:
             return self.message
-        return f"option `{name}`: {self.message}"
+        return _("option `{name}`: {message}").format(name=name, message=self.message)
 
 
 def fail_option(name: str, message: str) -> NoReturn:
@@ -52,9 +53,10 @@ def fail_option(name: str, message: str) -> NoReturn:
 def choices_message(value: str, choices: Iterable[str]) -> str:
     """```x` is not one of `a`, `b`; did you mean `a`?`` (choices in the order given)."""
     known = list(dict.fromkeys(choices))
-    text = f"`{value}` is not one of " + ", ".join(f"`{c}`" for c in known)
+    text = _("`{value}` is not one of {choices}").format(
+        value=value, choices=_(", ").join(f"`{c}`" for c in known))
     hint = did_you_mean(value, known)
-    return f"{text}; {hint}" if hint else text
+    return _("{message}; {hint}").format(message=text, hint=hint) if hint else text
 
 
 class _Fails(click.ParamType):  # type: ignore[type-arg, unused-ignore]  # generic in click 8.5
@@ -78,7 +80,8 @@ class Date(_Fails):
         try:
             return parse_as_of(value)
         except EvaluationError:
-            self.fail(f"`{value}` is not a date; expected YYYY-MM-DD", param, ctx)
+            self.fail(_("`{value}` is not a date; expected YYYY-MM-DD").format(value=value),
+                      param, ctx)
 
 
 class Choice(_Fails, click.Choice):  # type: ignore[type-arg, unused-ignore]
@@ -102,7 +105,8 @@ class SafePath(_Fails, click.Path):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and "\x00" in value:
             shown = value.replace("\x00", "\\0")
-            self.fail(f"`{shown}` is not a valid file name (it contains a NUL byte)", param, ctx)
+            self.fail(_("`{path}` is not a valid file name (it contains a NUL byte)").format(
+                path=shown), param, ctx)
         if not isinstance(value, str | os.PathLike) or (
             self.allow_dash and self.file_okay and value == "-"
         ):
@@ -113,17 +117,19 @@ class SafePath(_Fails, click.Path):
             mode = os.stat(target).st_mode
         except OSError:
             if self.exists:
-                what = "file or folder" if self.file_okay and self.dir_okay else (
-                    "file" if self.file_okay else "folder")
-                self.fail(f"no {what} `{path}`", param, ctx)
+                message = (_("no file or folder `{path}`") if self.file_okay and self.dir_okay
+                           else _("no file `{path}`") if self.file_okay
+                           else _("no folder `{path}`"))
+                self.fail(message.format(path=path), param, ctx)
             return self.coerce_path_result(target)
         if not self.dir_okay and stat.S_ISDIR(mode):
-            self.fail(f"`{path}` is a folder; expected a file", param, ctx)
+            self.fail(_("`{path}` is a folder; expected a file").format(path=path), param, ctx)
         if not self.file_okay and not stat.S_ISDIR(mode):
-            self.fail(f"`{path}` is a file; expected a folder", param, ctx)
-        for wanted, flag, verb in ((self.readable, os.R_OK, "read"),
-                                   (self.writable, os.W_OK, "write to"),
-                                   (self.executable, os.X_OK, "run")):
+            self.fail(_("`{path}` is a file; expected a folder").format(path=path), param, ctx)
+        for wanted, flag, message in (
+                (self.readable, os.R_OK, N_("cannot read `{path}`: permission denied")),
+                (self.writable, os.W_OK, N_("cannot write to `{path}`: permission denied")),
+                (self.executable, os.X_OK, N_("cannot run `{path}`: permission denied"))):
             if wanted and not os.access(target, flag):
-                self.fail(f"cannot {verb} `{path}`: permission denied", param, ctx)
+                self.fail(_(message).format(path=path), param, ctx)
         return self.coerce_path_result(target)

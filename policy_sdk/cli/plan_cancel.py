@@ -18,6 +18,7 @@ from policy_sdk.cli._cancellation import (
     table,
 )
 from policy_sdk.cli.params import Date, choices_message, fail_option
+from policy_sdk.i18n import N_, _
 
 
 def render_plan(plan: Any) -> None:
@@ -26,24 +27,27 @@ def render_plan(plan: Any) -> None:
     if plan.requested_strategy != plan.strategy:
         strategy = f"{plan.requested_strategy} → {plan.strategy}"
     out.print(
-        f"[bold]cancellation plan[/] as of {plan.as_of.isoformat()} (strategy {cell(strategy)}): "
-        f"{plan.applications} application(s), {len(plan.changes)} change(s), "
-        f"{len(plan.kept)} kept"
-        + (f", {len(plan.orphans)} orphan(s)" if plan.orphans else "")
-        + f"; first deadline {date_cell(plan.deadline)}"
+        _("[bold]cancellation plan[/] as of {as_of} (strategy {strategy}): {applications} "
+          "application(s), {changes} change(s), {kept} kept").format(
+            as_of=plan.as_of.isoformat(), strategy=cell(strategy),
+            applications=plan.applications, changes=len(plan.changes), kept=len(plan.kept))
+        + (_(", {count} orphan(s)").format(count=len(plan.orphans)) if plan.orphans else "")
+        + _("; first deadline {date}").format(date=date_cell(plan.deadline))
     )
     if plan.considered:
+        rejected = _(" (rejected)")
         out.print(
-            "strategies compared: "
-            + cell(", ".join(
-                f"{c.strategy} {c.applications}" + ("" if c.eligible else " (rejected)")
+            _("strategies compared: ")
+            + cell(_(", ").join(
+                f"{c.strategy} {c.applications}" + ("" if c.eligible else rejected)
                 for c in plan.considered
             ))
         )
     for i, b in enumerate(plan.batches, 1):
         t = table(
-            f"batch {i}: {cell(b.reason)}",
-            ("filing", "algorithm", "platforms", "stopped on", "deadline", ""),
+            _("batch {number}: {reason}").format(number=i, reason=cell(b.reason)),
+            (N_("filing"), N_("algorithm"), N_("platforms"), N_("stopped on"), N_("deadline"),
+             ""),
         )
         for f in b.filings:
             t.add_row(
@@ -55,11 +59,11 @@ def render_plan(plan: Any) -> None:
                 overdue_cell(f.overdue),
             )
         out.print(t)
-        out.print("  materials: " + cell("; ".join(b.materials)))
+        out.print("  " + _("materials: ") + cell(_("; ").join(b.materials)))
     if plan.singles:
         t = table(
-            "singles (cancelled one by one)",
-            ("filing", "algorithm", "platforms", "deadline", "", "reason"),
+            N_("singles (cancelled one by one)"),
+            (N_("filing"), N_("algorithm"), N_("platforms"), N_("deadline"), "", N_("reason")),
         )
         for s in plan.singles:
             t.add_row(
@@ -73,8 +77,8 @@ def render_plan(plan: Any) -> None:
         out.print(t)
     if plan.changes:
         t = table(
-            "changes (not cancelled: remove the stopped platforms)",
-            ("filing", "algorithm", "remove", "keep", "deadline", ""),
+            N_("changes (not cancelled: remove the stopped platforms)"),
+            (N_("filing"), N_("algorithm"), N_("remove"), N_("keep"), N_("deadline"), ""),
         )
         for c in plan.changes:
             t.add_row(
@@ -87,21 +91,22 @@ def render_plan(plan: Any) -> None:
             )
         out.print(t)
     if plan.orphans:
-        t = table("orphan filings (never launched where they name: handle each on its own)",
-                  ("filing", "algorithm", "platforms", "reason"))
+        t = table(N_("orphan filings (never launched where they name: handle each on its own)"),
+                  (N_("filing"), N_("algorithm"), N_("platforms"), N_("reason")))
         for o in plan.orphans:
             t.add_row(cell(o.filing), cell(o.algorithm), cell(", ".join(o.platforms)),
                       cell(o.reason))
         out.print(t)
     if plan.kept:
-        t = table("kept (must not be cancelled)", ("filing", "algorithm", "reason"))
+        t = table(N_("kept (must not be cancelled)"), (N_("filing"), N_("algorithm"),
+                                                       N_("reason")))
         for k in plan.kept:
             t.add_row(cell(k.filing), cell(k.algorithm), cell(k.reason))
         out.print(t)
     if not (plan.batches or plan.singles or plan.changes or plan.kept or plan.orphans):
-        out.print("nothing to cancel or change")
+        out.print(_("nothing to cancel or change"))
     for w in plan.warnings:
-        out.print(f"[yellow]warning[/]: {cell(w)}")
+        out.print(_("[yellow]warning[/]: {message}").format(message=cell(w)))
 
 
 @click.command("plan-cancel",

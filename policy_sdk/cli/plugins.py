@@ -5,12 +5,14 @@ Also home of the plugin options other commands share (``--plugin``, ``-p no:NAME
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from policy_sdk.cli.params import Choice
 from policy_sdk.errors import PolicySdkError
@@ -31,34 +33,133 @@ def disabled_names(values: Iterable[str]) -> list[str]:
     return out
 
 
+def split_plugin_args(values: Iterable[str]) -> tuple[list[str], list[str]]:
+    """``-p`` values, as pytest reads them: ``no:NAME`` disables NAME, any other NAME
+    loads it (an installed plugin's name, or a module / ``module:object``).
+    Returns ``(to load, to disable)``."""
+    load: list[str] = []
+    disable: list[str] = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            if part.startswith("no:"):
+                if part[3:].strip():
+                    disable.append(part[3:].strip())
+            elif part:
+                load.append(part)
+    return load, disable
+
+
+def _apply_defaults(kwargs: dict[str, Any], config: Any) -> None:
+    """Give the command's own options the configured values where the command line left
+    them at their defaults: ``--format``, ``--calendar``, ``--strict``; and add the
+    configured extra policy paths to ``--policy`` / the policy arguments."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return
+    params = {p.name: p for p in ctx.command.params}
+
+    def defaulted(name: str) -> bool:
+        source = ctx.get_parameter_source(name)
+        return name in kwargs and source in (None, ParameterSource.DEFAULT,
+                                             ParameterSource.DEFAULT_MAP)
+
+    fmt = config["format"]
+    for name in ("fmt", "format_"):
+        if fmt is not None and defaulted(name):
+            choices = getattr(params[name].type, "choices", None)
+            if choices is None or fmt in choices:
+                kwargs[name] = fmt
+    if config["calendar"] is not None and defaulted("calendar_file"):
+        kwargs["calendar_file"] = config["calendar"]
+    if config["strict"] and defaulted("strict"):
+        kwargs["strict"] = True
+    extra = list(config["policies"])
+    if extra and "policies" in kwargs:
+        given = list(kwargs["policies"] or ())
+        if not given and ctx.command.name in ("check", "validate"):
+            from policy_sdk.resources import default_policies_dir
+
+            given = [str(default_policies_dir())]  # extras come on top of the default pack
+        kwargs["policies"] = (*given, *(p for p in extra if p not in given))
+
+
 def plugin_options(func: F) -> F:
-    """Add ``--plugin MODULE:OBJ`` (repeatable), ``-p/--disable NAME`` (``-p no:NAME``)
-    and ``--no-entrypoints`` to a click command."""
-    func = click.option(
+    """Add the plugin options every command shares, in one place:
+
+    ``--plugin MODULE[:OBJ]`` (repeatable), ``-p NAME`` / ``-p no:NAME`` (load or
+    disable, as in pytest), ``--disable NAME``, ``--no-entrypoints`` and
+    ``--traceback`` (show a failing plugin's traceback). The command receives the
+    merged ``plugin``, ``disable`` and ``no_entrypoints`` values, with the project
+    configuration (:mod:`policy_sdk.config`) applied beneath the command line.
+    """
+
+    @functools.wraps(func)
+    def with_plugins(*args: Any, plugin: tuple[str, ...] = (), disable: tuple[str, ...] = (),
+                     pytest_style: tuple[str, ...] = (), no_entrypoints: bool = False,
+                     show_traceback: bool = False, **kwargs: Any) -> Any:
+        from policy_sdk.config import apply_plugin_config
+        from policy_sdk.plugins.faults import SHOW_TRACEBACKS, TIME_LIMIT
+
+        load, blocked = split_plugin_args(pytest_style)
+        try:
+            settings = apply_plugin_config(
+                plugins=(*plugin, *load), disabled=(*disabled_names(disable), *blocked),
+                no_entrypoints=no_entrypoints)
+        except PolicySdkError as err:
+            click.echo(err.render(), err=True)
+            sys.exit(2)
+        _apply_defaults(kwargs, settings.config)
+        verbose = bool(kwargs.get("verbose"))  # `test -v` shows tracebacks too
+        tokens = (SHOW_TRACEBACKS.set(show_traceback or verbose or settings.traceback),
+                  TIME_LIMIT.set(settings.plugin_timeout))
+        try:
+            return func(*args, plugin=settings.plugins, disable=settings.disabled,
+                        no_entrypoints=settings.no_entrypoints, **kwargs)
+        finally:
+            TIME_LIMIT.reset(tokens[1])
+            SHOW_TRACEBACKS.reset(tokens[0])
+
+    wrapped: Any = with_plugins
+    wrapped = click.option(
+        "--traceback",
+        "show_traceback",
+        is_flag=True,
+        help="when a plugin fails, also show its Python traceback (as `-v` does where a "
+        "command has it)",
+    )(wrapped)
+    wrapped = click.option(
         "--no-entrypoints",
         "no_entrypoints",
         is_flag=True,
         help="load no installed plugins, not even the platform types that come with "
         "policy-sdk (app, mini_program, …): only the built-in core and --plugin ones",
-    )(func)
-    func = click.option(
-        "-p",
+    )(wrapped)
+    wrapped = click.option(
         "--disable",
         "disable",
         multiple=True,
-        metavar="no:NAME",
-        help="do not load the installed plugin NAME, written `-p no:NAME` or "
-        "`--disable NAME` (repeatable; `policy-sdk plugins` lists the names)",
-    )(func)
-    func = click.option(
+        metavar="NAME",
+        help="do not load the installed plugin NAME (repeatable; `policy-sdk plugins` "
+        "lists the names)",
+    )(wrapped)
+    wrapped = click.option(
+        "-p",
+        "pytest_style",
+        multiple=True,
+        metavar="NAME|no:NAME",
+        help="`-p no:NAME` does not load the plugin NAME; `-p NAME` loads it "
+        "(an installed plugin's name, or a module) (repeatable)",
+    )(wrapped)
+    wrapped = click.option(
         "--plugin",
         "plugin",
         multiple=True,
         metavar="MODULE[:OBJ]",
         help="also load this plugin: an importable module, or an object in it "
         "(repeatable)",
-    )(func)
-    return func
+    )(wrapped)
+    return wrapped  # type: ignore[no-any-return]
 
 
 def _info_dict(info: Any) -> dict[str, Any]:
@@ -74,6 +175,8 @@ def _info_dict(info: Any) -> dict[str, Any]:
         "strategies": list(info.strategies),
         "functions": list(info.functions),
         "reporters": list(info.reporters),
+        "extends": list(info.extends),
+        "obligation_kinds": list(info.obligation_kinds),
     }
 
 
@@ -106,7 +209,13 @@ def registry_to_dict(registry: Any, rule_ids: dict[str, list[str]] | None = None
                 "note": caps.note,
             },
         }
-    return {"plugins": plugins, "platform_types": types_}
+    kinds = {
+        name: {"description": kind.description,
+               "keys": [{"name": k.name, "type": k.type, "description": k.description}
+                        for k in kind.keys]}
+        for name, kind in registry.obligation_kinds.items()
+    }
+    return {"plugins": plugins, "platform_types": types_, "obligation_kinds": kinds}
 
 
 def _rule_ids(registry: Any) -> dict[str, list[str]]:
@@ -147,6 +256,8 @@ def _render_text(registry: Any, rule_ids: dict[str, list[str]]) -> None:
             _lines([
                 ("from", info.where),
                 ("platform types", info.platform_types),
+                ("refines", info.extends),
+                ("obligation kinds", info.obligation_kinds),
                 ("rules", sorted(rule_ids.get(info.name, []))),
                 ("strategies", info.strategies),
                 ("functions", info.functions),

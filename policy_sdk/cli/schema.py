@@ -15,7 +15,7 @@ from policy_sdk.errors import PolicySdkError
 
 
 @click.command("schema", short_help="Print the JSON Schema of facts files (for editors).")
-@click.option("--output", "-o", "output", type=SafePath(dir_okay=False),
+@click.option("--output", "-o", "output", type=SafePath(dir_okay=False), metavar="FILE",
               help="write the schema to FILE (default: print it)")
 @plugin_options
 def schema(output: str | None, plugin: Sequence[str], disable: Sequence[str],

@@ -15,6 +15,7 @@ import click
 
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import Diagnostic, PolicySdkError
+from policy_sdk.i18n import N_, _, plural
 
 
 @click.command("validate", short_help="Check policy files without running them.")
@@ -69,16 +70,19 @@ def validate(policies: Sequence[str], facts_file: str | None, no_plugin_rules: b
         for d in errors:
             click.echo(d.render(), err=True)
         n = sum(1 for d in errors if d.level == "error")
-        click.echo(f"{n} error{'s' if n != 1 else ''}", err=True)
+        click.echo(plural(n, N_("{count} error"), N_("{count} errors")), err=True)
         sys.exit(2)
     w = len(warnings)
-    facts_note = f" and `{facts_file}`" if facts_file else ""
+    facts_note = _(" and `{file}`").format(file=facts_file) if facts_file else ""
     from policy_sdk.cli._output import emit
 
-    emit(f"ok: {rules} rule{'s' if rules != 1 else ''} in {len(files)} "
-          f"file{'s' if len(files) != 1 else ''}{facts_note}, "
-          f"{w} warning{'s' if w != 1 else ''}"
-          + (f"; {plugin_rules} plugin rule{'s' if plugin_rules != 1 else ''} checked"
-             if plugin_rules else ""))
+    emit(_("ok: {rules} in {files}{facts}, {warnings}").format(
+        rules=plural(rules, N_("{count} rule"), N_("{count} rules")),
+        files=plural(len(files), N_("{count} file"), N_("{count} files")),
+        facts=facts_note,
+        warnings=plural(w, N_("{count} warning"), N_("{count} warnings")))
+         + (_("; {rules} checked").format(rules=plural(
+             plugin_rules, N_("{count} plugin rule"), N_("{count} plugin rules")))
+            if plugin_rules else ""))
     sys.exit(0)
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from policy_sdk._gc import gc_paused
 from policy_sdk.engine.context import Context
+from policy_sdk.engine.localized import rule_texts
 from policy_sdk.engine.report import Report, RuleInfo
 from policy_sdk.engine.rules import CompiledRule
 from policy_sdk.engine.source import EngineFindings
@@ -101,8 +102,7 @@ def evaluate_rules(
     with gc_paused():
         outcomes = tuple(rule.run(ctx) for rule in rules)
     infos = tuple(
-        RuleInfo(r.id, r.severity, r.message, r.citation, r.remedy, r.interpretation,
-                 r.origin, r.span)
+        RuleInfo(r.id, r.severity, *rule_texts(r.rule, r.id), r.origin, r.span)
         for r in sorted(rules, key=lambda r: r.id)
     )
     return Report(as_of=as_of, rules=infos, source=EngineFindings(outcomes, ctx, schema),

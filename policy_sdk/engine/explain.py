@@ -40,24 +40,29 @@ from policy_sdk.engine.finding import (
     Status,
     row_from_init,
 )
+from policy_sdk.engine.localized import rule_texts
 from policy_sdk.engine.rules import CompiledRule, Outcome
 from policy_sdk.errors import EvaluationError
 from policy_sdk.facts.derived import FilingState
 from policy_sdk.facts.model import LIVE_FILING_STATUSES
 from policy_sdk.facts.schema import Schema
+from policy_sdk.i18n import N_, _
 from policy_sdk.validate.names import Resolved
 
+# Explanations are written in the language of the evaluation: each text below is marked
+# (N_) and translated (_) once per rule and evaluation, where an explainer is set up,
+# never per finding (and never in what is cached per compiled rule).
+
 #: the note on reusable materials, around the platform's name
-REUSE_HEAD = (
+REUSE = N_(
     "`{algorithm}` already holds a filing on {others}: its core materials — the algorithm "
-    "description and the self-assessment report (算法安全自评估报告) — can be reused; only "
-    "the usage scenario and the user-interaction description of `"
+    "description and the algorithm security self-assessment report — can be reused; only "
+    "the usage scenario and the user-interaction description of `{platform}` need adapting."
 )
-REUSE_TAIL = "` need adapting."
-NOT_APPLICABLE = "the rule does not apply here (its `where` condition does not hold)"
-CONDITION_HOLDS = "the required condition holds"
-CONDITION_FAILS = "the required condition does not hold"
-FORBIDDEN = "this is forbidden wherever the rule applies"
+NOT_APPLICABLE = N_("the rule does not apply here (its `where` condition does not hold)")
+CONDITION_HOLDS = N_("the required condition holds: `{condition}`")
+CONDITION_FAILS = N_("the required condition does not hold: `{condition}`")
+FORBIDDEN = N_("this is forbidden wherever the rule applies")
 
 Key = tuple[str | None, str | None, str | None]
 Line = Callable[[Any], str]  # scope item -> one explanation line
@@ -84,7 +89,8 @@ class FindingMaker:
                         if rule.scope in ("platform", "deployment") else None)
         self._platforms = rule.scope == "filing"  # per-filing findings name them
         #: the fields every finding of the rule has
-        self._shared = (rule.id, rule.severity, rule.message, rule.citation, rule.origin,
+        texts = rule_texts(rule.rule, rule.id)  # in the language of this evaluation
+        self._shared = (rule.id, rule.severity, texts.message, texts.citation, rule.origin,
                         rule.span)
         self._explainer: _Explainer | None = None
         self._lock = threading.Lock()
@@ -156,8 +162,9 @@ class _Explainer:
     to read and word each fact its conditions read, the records it looks for, its
     deadline's wording, its remedy, where its scope keys stand in the facts."""
 
-    __slots__ = ("_condition", "_ctx", "_deadline", "_ensure", "_records", "_remedy",
-                 "_required", "_rule", "_where", "locate")
+    __slots__ = ("_condition", "_ctx", "_deadline", "_ensure", "_forbidden",
+                 "_not_applicable", "_records", "_remedy", "_remedy_text", "_required", "_rule",
+                 "_where", "locate")
 
     def __init__(self, rule: CompiledRule, ctx: Context, schema: Schema) -> None:
         self._rule = rule
@@ -168,13 +175,18 @@ class _Explainer:
         self._ensure = isinstance(rule.statement, ast.Ensure)
         self._condition = _all_lines(
             [_fact_line(found, rule.scope, ctx) for found in setup.condition])
-        self._required = setup.required
+        shown = setup.condition_text
+        self._required = (_(CONDITION_HOLDS).format(condition=shown),
+                          _(CONDITION_FAILS).format(condition=shown))
+        self._not_applicable = _(NOT_APPLICABLE)
+        self._forbidden = _(FORBIDDEN)
+        self._remedy_text = rule_texts(rule.rule, rule.id).remedy
         self._records = (
             _RecordLines(rule, ctx) if rule.verb != "ensure" and rule.kind is not None else None
         )
         self._deadline = _DeadlineLine(rule, ctx) if rule.deadline is not None else None
         self._remedy = (
-            _Remedy(rule.remedy, ctx) if rule.kind == "filing" and rule.verb == "require"
+            _Remedy(self._remedy_text, ctx) if rule.kind == "filing" and rule.verb == "require"
             else None
         )
 
@@ -182,7 +194,7 @@ class _Explainer:
         self, item: Any, key: Key, due: dt.date | None, status: str
     ) -> tuple[str | None, list[str]]:
         """(remedy, explanation lines) of a finding."""
-        remedy = self._rule.remedy
+        remedy = self._remedy_text
         lines = self._where(item)
         if status == "violated" or status == "pending":
             if self._remedy is not None and key[0] is not None and key[1] is not None:
@@ -193,11 +205,11 @@ class _Explainer:
             elif self._records is not None:
                 self._records(item, key, True, lines)
             elif status == "violated":
-                lines.append(FORBIDDEN)
+                lines.append(self._forbidden)
             if self._deadline is not None:
                 lines.append(self._deadline(item, due, status))
         elif status == "not_applicable":
-            lines.append(NOT_APPLICABLE)
+            lines.append(self._not_applicable)
         elif self._ensure:
             lines += self._condition(item)
             lines.append(self._required[0] if status == "satisfied" else self._required[1])
@@ -264,8 +276,8 @@ class RuleSetup:
     #: the facts the `where` (and an `ensure` condition) read, resolved, in reading order
     where: tuple[Resolved, ...]
     condition: tuple[Resolved, ...]
-    #: an `ensure`'s lines for a condition that holds and one that does not
-    required: tuple[str, str]
+    #: an `ensure`'s condition as policies write it (its lines are worded per language)
+    condition_text: str
 
 
 _SETUPS: weakref.WeakKeyDictionary[CompiledRule, RuleSetup] = weakref.WeakKeyDictionary()
@@ -278,15 +290,14 @@ def rule_setup(rule: CompiledRule, schema: Schema) -> RuleSetup:
     if found is not None:
         return found
     statement = rule.statement
-    required = ("", "")
+    shown = ""
     condition: tuple[Resolved, ...] = ()
     if isinstance(statement, ast.Ensure):
         from policy_sdk.syntax.formatter import format_expr
 
         shown = format_expr(statement.condition)
-        required = (f"{CONDITION_HOLDS}: `{shown}`", f"{CONDITION_FAILS}: `{shown}`")
         condition = _facts_read(statement.condition, rule.scope, schema)
-    found = RuleSetup(_facts_read(statement.where, rule.scope, schema), condition, required)
+    found = RuleSetup(_facts_read(statement.where, rule.scope, schema), condition, shown)
     with _SETUPS_LOCK:
         _SETUPS[rule] = found
     return found
@@ -360,10 +371,11 @@ class _Remedy:
     platforms can be reused. The text up to the platform's name is made once per
     algorithm."""
 
-    __slots__ = ("_filed", "_heads", "_remedy")
+    __slots__ = ("_filed", "_heads", "_remedy", "_reuse", "_tail")
 
     def __init__(self, remedy: str | None, ctx: Context) -> None:
         self._remedy = remedy
+        self._reuse, _p, self._tail = _(REUSE).partition("{platform}")
         self._filed = ctx.filed_platforms()  # algorithm -> platforms of its live filings
         #: algorithm -> (its filed platforms, the text for a platform not among them)
         self._heads: dict[str, tuple[frozenset[str], str | None]] = {}
@@ -378,13 +390,14 @@ class _Remedy:
         if platform in filed:  # named by a filing that does not count (`with`, `distinct`)
             others = [p for p in self._filed[algorithm] if p != platform]
             head = self._head(algorithm, others)
-        return self._remedy if head is None else f"{head}{platform}{REUSE_TAIL}"
+        return self._remedy if head is None else f"{head}{platform}{self._tail}"
 
     def _head(self, algorithm: str, others: Sequence[str]) -> str | None:
         if not others:
             return None
-        note = REUSE_HEAD.format(algorithm=algorithm, others=", ".join(f"`{p}`" for p in others))
-        return f"{self._remedy} {note}" if self._remedy else note
+        note = self._reuse.format(algorithm=algorithm,
+                                  others=_(", ").join(f"`{p}`" for p in others))
+        return _("{remedy} {note}").format(remedy=self._remedy, note=note) if self._remedy else note
 
 
 # --- facts the conditions read ---------------------------------------------------------
@@ -434,13 +447,14 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
     read = reader(found.attribute, ctx)
     if binding == "organization":  # the same line for every item
         org = ctx.organization
-        line = f"organization {name} = {render(None if org is None else read(org))}"
+        line = f"{_('organization')} {name} = {render(None if org is None else read(org))}"
         return lambda item: line
     if binding in ("algorithm", "platform") and ACCESS[scope].get(binding) != "self":
         # looked up by the item's algorithm (platform) id: one line per id, cached
         table: Mapping[str, Any] = ctx.algorithms if binding == "algorithm" else ctx.platforms
         get_id = attrgetter(binding)
         by_id: dict[str | None, str] = {}
+        word = _(_ENTITY_WORDS[binding])
 
         def looked_up(item: Any) -> str:
             key = get_id(item)
@@ -448,7 +462,7 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
             if text is None:
                 entity = table.get(key)
                 value = None if entity is None else read(entity)
-                text = by_id[key] = f"{binding} `{key}` {name} = {render(value)}"
+                text = by_id[key] = f"{word} `{key}` {name} = {render(value)}"
             return text
 
         return looked_up
@@ -458,7 +472,7 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
             and (binding, attribute.name) in _BY_STATUS:
         # value and the stored fact behind it are the item's status: that part of the
         # line is made once per status
-        status_why = _BY_STATUS[binding, attribute.name]
+        status_why = _by_status(binding, attribute.name)
         said: dict[str, str] = {}
 
         def by_status(item: Any) -> str:
@@ -475,23 +489,33 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
     return lambda item: f"{label(item)} {name} = {render(read(item))}{why(item)}"
 
 
+#: the entities an explanation names, as words (translated where used)
+_ENTITY_WORDS: dict[str, str] = {"algorithm": N_("algorithm"), "platform": N_("platform")}
+
+
 def _label(binding: str) -> Callable[[Any], str]:
     """How an explanation names the item itself (the entity ``binding`` is bound to)."""
     if binding == "deployment":
-        return lambda d: f"deployment of `{d.algorithm}` on `{d.platform}`"
+        on = _("deployment of `{algorithm}` on `{platform}`")
+        return lambda d: on.format(algorithm=d.algorithm, platform=d.platform)
     if binding == "algorithm":
-        return lambda a: f"algorithm `{a.id}`"
+        algorithm = _("algorithm `{id}`")
+        return lambda a: algorithm.format(id=a.id)
     if binding == "filing":
-        return lambda f: f"filing `{f.number}`"
+        filing = _("filing `{number}`")
+        return lambda f: filing.format(number=f.number)
     return lambda item: binding  # pragma: no cover - the scopes bind no other item
 
 
-#: computed attributes that are a function of the item's status, and the stored fact
-#: an explanation gives for them
-_BY_STATUS: dict[tuple[str, str], Line] = {
-    ("deployment", "running"): lambda d: f" (status = {d.status})",
-    ("filing", "live"): lambda f: f" (status = {f.status})",
-}
+#: computed attributes that are a function of the item's status (the stored fact an
+#: explanation gives for them)
+_BY_STATUS: frozenset[tuple[str, str]] = frozenset({("deployment", "running"),
+                                                    ("filing", "live")})
+
+
+def _by_status(binding: str, name: str) -> Line:
+    status = _(" (status = {status})")
+    return lambda item: status.format(status=item.status)
 
 
 def _why(found: Resolved, ctx: Context) -> Line | None:
@@ -500,7 +524,7 @@ def _why(found: Resolved, ctx: Context) -> Line | None:
     if not attribute.computed:
         return None
     if (found.binding, attribute.name) in _BY_STATUS:
-        return _BY_STATUS[found.binding, attribute.name]
+        return _by_status(found.binding, attribute.name)
     if found.binding == "filing":
         states = ctx.filing_states()
         deployments = ctx.deployments_by_algorithm()
@@ -524,30 +548,38 @@ def _stopped_and_running(
 ) -> str:
     if state is None:
         return ""
-    stopped = ", ".join(
-        f"{p} on {render(deployments[algorithm][p].stopped_on)}"
+    on = _("{platform} on {date}")
+    stopped = _(", ").join(
+        on.format(platform=p, date=render(deployments[algorithm][p].stopped_on))
         for p in state.stopped_platforms
     )
-    running = ", ".join(state.running_platforms)
+    running = _(", ").join(state.running_platforms)
     # the changes a `filing_change` record covers (one per stop day; docs/semantics.md §7)
+    change = _("; change for the stop of {stopped_on} recorded on {changed_on}")
     recorded = "".join(
-        f"; change for the stop of {render(e.on)} recorded on {render(e.changed_on)}"
+        change.format(stopped_on=render(e.on), changed_on=render(e.changed_on))
         for e in state.changes if e.changed_on is not None
     )
-    return f" (stopped: {stopped or 'none'}; running: {running or 'none'}{recorded})"
+    return _(" (stopped: {stopped}; running: {running}{recorded})").format(
+        stopped=stopped or _("none"), running=running or _("none"), recorded=recorded)
 
 
 # --- records looked for ------------------------------------------------------------------
 
 
 #: a scope key as an explanation names it, by scope (its parts: ``rules.KEY_PARTS``)
-_KEY_WORDS: dict[str, Callable[[Key], str]] = {
-    "platform": lambda key: f"algorithm `{key[0]}`, platform `{key[1]}`",
-    "deployment": lambda key: f"algorithm `{key[0]}`, platform `{key[1]}`",
-    "algorithm": lambda key: f"algorithm `{key[0]}`",
-    "filing": lambda key: f"algorithm `{key[0]}`, filing `{key[2]}`",
-    "organization": lambda key: "the organization",
+_KEY_WORDS: dict[str, str] = {
+    "platform": N_("algorithm `{algorithm}`, platform `{platform}`"),
+    "deployment": N_("algorithm `{algorithm}`, platform `{platform}`"),
+    "algorithm": N_("algorithm `{algorithm}`"),
+    "filing": N_("algorithm `{algorithm}`, filing `{filing}`"),
+    "organization": N_("the organization"),
 }
+
+
+def _key_words(scope: str) -> Callable[[Key], str]:
+    words = _(_KEY_WORDS[scope])
+    return lambda key: words.format(algorithm=key[0], platform=key[1], filing=key[2])
 
 
 class _RecordLines:
@@ -555,19 +587,21 @@ class _RecordLines:
     looked for and what it found."""
 
     __slots__ = ("_alone", "_candidates", "_ctx", "_keep", "_key_words", "_kind", "_none",
-                 "_per_algorithm", "_rule", "_unmatched_when_failing", "_with_note")
+                 "_per_algorithm", "_rule", "_unmatched_when_failing", "_with")
 
     def __init__(self, rule: CompiledRule, ctx: Context) -> None:
         assert rule.kind is not None
         self._rule = rule
         self._ctx = ctx
         self._kind = rule.kind
-        self._key_words = _KEY_WORDS[rule.scope]
+        self._key_words = _key_words(rule.scope)
         self._candidates: Callable[[Any], Sequence[Any]] | None = None  # made when needed
         self._keep = _made(ctx, rule.with_) if rule.with_ is not None else None
-        self._with_note = " satisfying the `with` condition" if rule.with_ is not None else ""
-        self._none = f"no `{rule.kind}` record{self._with_note} covers "
-        self._alone = " alone" if rule.distinct else ""
+        self._with = rule.with_ is not None
+        self._none = (_("no `{kind}` record satisfying the `with` condition covers {subject}")
+                      if self._with else _("no `{kind}` record covers {subject}")
+                      ).replace("{kind}", rule.kind)
+        self._alone = rule.distinct
         #: a failing `require` without `with` matched no record: nothing to look up
         self._unmatched_when_failing = rule.verb == "require" and rule.with_ is None
         #: algorithm -> its filings, and the text around a platform's name in the line
@@ -602,24 +636,28 @@ class _RecordLines:
                 matched = [r for r in candidates if keep(item, r) is True]
         if self._kind == "filing":
             if matched:
+                found_filing = _("found: live filing `{number}` of `{algorithm}` naming "
+                                 "{platforms}")
                 lines.extend([
-                    f"found: live filing `{f.number}` of `{f.algorithm}` naming "
-                    + ", ".join(f"`{p}`" for p in f.platforms)
+                    found_filing.format(number=f.number, algorithm=f.algorithm,
+                                        platforms=_(", ").join(f"`{p}`" for p in f.platforms))
                     for f in sorted(matched, key=lambda f: f.number)
                 ])
             else:
                 self._missing_filing(key, len(candidates), lines)
             return
         if matched:
+            found_record = _("found: `{kind}` record").format(kind=self._kind)
             lines.extend([
-                f"found: `{self._kind}` record" + _record_parts(r)
+                found_record + _record_parts(r)
                 for r in sorted(matched, key=lambda r: (r.algorithm or "", r.platform or "",
                                                         r.filing or "", render(r.on)))
             ])
             return
-        line = self._none + self._key_words(key)
+        line = self._none.format(subject=self._key_words(key))
         if self._keep is not None and candidates:
-            line += f" ({len(candidates)} record(s) cover it but fail the `with` condition)"
+            line += _(" ({count} record(s) cover it but fail the `with` condition)").format(
+                count=len(candidates))
         lines.append(line)
 
     def _missing_filing(self, key: Key, n_candidates: int, out: list[str]) -> None:
@@ -630,7 +668,8 @@ class _RecordLines:
                                  lambda: {x.number: x for x in ctx.facts.filings})
             f = by_number.get(filing)
             status = f.status if f is not None else "unknown"
-            out.append(f"filing `{filing}` is not live (status = {status})")
+            out.append(_("filing `{number}` is not live (status = {status})").format(
+                number=filing, status=status))
             return
         found = self._per_algorithm.get(algorithm)
         if found is None:
@@ -639,11 +678,15 @@ class _RecordLines:
         if platform is not None:
             out.append(f"{head}{platform}{tail}")
         elif algorithm is not None:
-            out.append(f"no live filing of `{algorithm}`{self._with_note}{filings.named}")
+            out.append((_("no live filing of `{algorithm}` satisfies the `with` condition")
+                        if self._with else _("no live filing of `{algorithm}`")
+                        ).format(algorithm=algorithm) + filings.named)
         else:
-            out.append(f"no live filing{self._with_note}{filings.named}")
+            out.append((_("no live filing satisfies the `with` condition") if self._with
+                        else _("no live filing")) + filings.named)
         if self._keep is not None and n_candidates:
-            out.append(f"{n_candidates} live filing(s) cover it but fail the `with` condition")
+            out.append(_("{count} live filing(s) cover it but fail the `with` "
+                         "condition").format(count=n_candidates))
         if platform is not None:
             if platform in filings.dead:
                 out.extend(filings.dead_lines(platform))
@@ -653,10 +696,17 @@ class _RecordLines:
 
     def _algorithm_filings(self, algorithm: str | None) -> tuple[_AlgorithmFilings, str, str]:
         filings = _AlgorithmFilings(self._ctx, algorithm)
+        if self._alone:  # `distinct`
+            line = (_("no live filing of `{algorithm}` satisfying the `with` condition names "
+                      "platform `{platform}` alone") if self._with else
+                    _("no live filing of `{algorithm}` names platform `{platform}` alone"))
+        else:
+            line = (_("no live filing of `{algorithm}` satisfying the `with` condition names "
+                      "platform `{platform}`") if self._with else
+                    _("no live filing of `{algorithm}` names platform `{platform}`"))
+        head, _p, tail = line.partition("{platform}")
         found = self._per_algorithm[algorithm] = (
-            filings,
-            f"no live filing of `{algorithm}`{self._with_note} names platform `",
-            f"`{self._alone}{filings.named}",
+            filings, head.format(algorithm=algorithm), tail + filings.named,
         )
         return found
 
@@ -682,8 +732,9 @@ class _AlgorithmFilings:
         self.named = ""  # what follows the first line
         if algorithm is not None:
             self.named = (
-                f"; live filings of `{algorithm}` name: {', '.join(named)}" if named
-                else f"; `{algorithm}` has no live filing"
+                _("; live filings of `{algorithm}` name: {platforms}").format(
+                    algorithm=algorithm, platforms=_(", ").join(named)) if named
+                else _("; `{algorithm}` has no live filing").format(algorithm=algorithm)
             )
 
     def dead_lines(self, platform: str) -> list[str]:
@@ -694,22 +745,26 @@ class _AlgorithmFilings:
         out = []
         for number in sorted(numbers):
             f = next(x for x in self._mine if x.number == number)
-            out.append(f"filing `{number}` names `{platform}` but is {f.status}")
+            out.append(_("filing `{number}` names `{platform}` but is {status}").format(
+                number=number, platform=platform, status=f.status))
         return out
 
     def shared_lines(self, platform: str) -> list[str]:
         """Live filings naming ``platform`` together with others (for `distinct`)."""
         shared = sorted(f.number for f in self._live if platform in f.platforms)
-        return [f"live filing `{number}` names `{platform}` together with others"
-                for number in shared]
+        together = _("live filing `{number}` names `{platform}` together with others")
+        return [together.format(number=number, platform=platform) for number in shared]
 
 
 def _record_parts(r: Any) -> str:
-    parts = [f"{p} `{getattr(r, p)}`" for p in ("algorithm", "platform", "filing")
-             if getattr(r, p) is not None]
+    parts = [f"{_(p)} `{getattr(r, p)}`" for p in _RECORD_PARTS if getattr(r, p) is not None]
     if r.on is not None:
-        parts.append(f"on {r.on.isoformat()}")
-    return f" ({', '.join(parts)})" if parts else " (covering everything)"
+        parts.append(_("on {date}").format(date=r.on.isoformat()))
+    return (_(" ({parts})").format(parts=_(", ").join(parts)) if parts
+            else _(" (covering everything)"))
+
+
+_RECORD_PARTS = (N_("algorithm"), N_("platform"), N_("filing"))
 
 
 def _made(ctx: Context, compiled: Compiled) -> Getter:
@@ -723,31 +778,36 @@ def _made(ctx: Context, compiled: Compiled) -> Getter:
 
 #: added to the deadline line of a due day counted through a year the calendar does not
 #: know (``Finding.provisional`` reads it)
-PROVISIONAL: Final = (" (provisional: the calendar does not know that year, so it counts "
-                      "Monday to Friday without the holidays whose dates move; see "
-                      "docs/calendar.md)")
+PROVISIONAL: Final = N_(" (provisional: the calendar does not know that year, so it counts "
+                         "Monday to Friday without the holidays whose dates move; see "
+                         "docs/calendar.md)")
 
 
 #: added after PROVISIONAL when the official calendar could still change the status
-UNDECIDED: Final = ("; so close to the as-of date that the official calendar may decide "
-                    "otherwise: undecided until the notice is supplied")
+UNDECIDED: Final = N_("; so close to the as-of date that the official calendar may decide "
+                      "otherwise: undecided until the notice is supplied")
 
 
 class _DeadlineLine:
     """``(item, due, status) -> line``: how the due date was counted (cached per anchor)."""
 
     __slots__ = ("_amount", "_anchor", "_anchor_name", "_as_of", "_by_start", "_calendar",
-                 "_null", "_provisional")
+                 "_null", "_provisional", "_words")
 
     def __init__(self, rule: CompiledRule, ctx: Context) -> None:
         deadline = rule.deadline
         assert deadline is not None
-        unit = "working days" if deadline.working else "days"
-        self._amount = f"{deadline.amount} {unit}"
+        amount = _("{amount} working days") if deadline.working else _("{amount} days")
+        self._amount = amount.format(amount=deadline.amount)
         self._anchor_name = deadline.node.anchor.dotted
         self._anchor = _made(ctx, deadline.anchor)
         self._as_of = ctx.as_of.isoformat()
-        self._null = f"{self._anchor_name} is null, so the {self._amount} cannot be counted"
+        self._null = _("{anchor} is null, so the {amount} cannot be counted").format(
+            anchor=self._anchor_name, amount=self._amount)
+        self._words = (
+            _("due {due}: {amount} after {anchor} {start}; as of {as_of} it is still pending"),
+            _("due {due}: {amount} after {anchor} {start}; as of {as_of} it is overdue"),
+        )
         self._by_start: dict[tuple[object, dt.date, str], str] = {}
         self._provisional = ctx.provisional_dues()
         self._calendar = ctx.calendar
@@ -759,12 +819,10 @@ class _DeadlineLine:
         key = (start, due, status)
         line = self._by_start.get(key)
         if line is None:
-            line = self._by_start[key] = (
-                f"due {due.isoformat()}: {self._amount} after {self._anchor_name} "
-                f"{render(start)}; as of {self._as_of} it is "
-                + ("still pending" if status == "pending" else "overdue")
-                + (self._provisional_note(due, status) if due in self._provisional else "")
-            )
+            line = self._by_start[key] = self._words[status != "pending"].format(
+                due=due.isoformat(), amount=self._amount, anchor=self._anchor_name,
+                start=render(start), as_of=self._as_of,
+            ) + (self._provisional_note(due, status) if due in self._provisional else "")
         return line
 
     def _provisional_note(self, due: dt.date, status: str) -> str:
@@ -777,5 +835,5 @@ class _DeadlineLine:
             close = calendar.add_workdays(as_of, 2, provisional=True) >= due
         else:
             close = calendar.add_workdays(due, 6, provisional=True) >= as_of
-        return PROVISIONAL + (UNDECIDED if close else "")
+        return _(PROVISIONAL) + (_(UNDECIDED) if close else "")
 

@@ -45,6 +45,11 @@ STATUSES: Final[tuple[Status, ...]] = ("violated", "pending", "satisfied", "not_
 #: (remedy, explanation, facts path, facts line, working days left)
 Details = tuple[str | None, tuple[str, ...], str | None, int | None, int | None]
 
+#: how a deadline line says it was counted provisionally, in each language
+#: (explain.PROVISIONAL; tests/i18n checks the Chinese translation starts so)
+PROVISIONAL_MARKS: tuple[str, ...] = (
+    " (provisional: the calendar does not know that year", "（暂定：日历尚未收录该年份")
+
 
 class FindingDetails(Protocol):
     """Works out the costly parts of a finding when one of them is first read."""
@@ -146,8 +151,7 @@ class Finding:
         not know (Monday to Friday without the moving holidays; docs/calendar.md): its
         deadline line says so."""
         return self.deadline is not None and any(
-            " (provisional: the calendar does not know that year" in line
-            for line in self.explanation
+            mark in line for line in self.explanation for mark in PROVISIONAL_MARKS
         )
 
     def _read(self) -> None:

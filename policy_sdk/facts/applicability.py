@@ -32,6 +32,7 @@ import attrs
 
 from policy_sdk.errors import Diagnostic, FactsError
 from policy_sdk.facts.model import Facts
+from policy_sdk.i18n import N_, _, plural
 
 __all__ = [
     "contradicting_types",
@@ -44,17 +45,17 @@ __all__ = [
 
 
 def _types(types: Sequence[str]) -> str:
-    return ", ".join(f"`{t}`" for t in types)
+    return _(", ").join(f"`{t}`" for t in types)
 
 
 def missing_public_opinion() -> tuple[str, str, str]:
     """(code, message, help) for an organization without ``public_opinion``."""
     return (
         "missing-public-opinion",
-        "`public_opinion` is not given: read as `false`, so the filing rules "
-        "(Art. 24) and the security assessment do not apply to any algorithm",
-        "say `public_opinion: true` if the services have public-opinion attributes or "
-        "social-mobilization capacity (具有舆论属性或者社会动员能力), `false` if not",
+        _("`public_opinion` is not given: read as `false`, so the filing rules "
+          "(Art. 24) and the security assessment do not apply to any algorithm"),
+        _("say `public_opinion: true` if the services have public-opinion attributes or "
+          "social-mobilization capacity, `false` if not"),
     )
 
 
@@ -66,29 +67,29 @@ def reads_uses_recommendation(types: Sequence[str]) -> bool:
 def missing_uses_recommendation(algorithm: str, types: Sequence[str]) -> tuple[str, str, str]:
     """(code, message, help) for an algorithm without ``uses_recommendation``."""
     if types:
-        message = (
-            f"algorithm `{algorithm}` does not say `uses_recommendation`: read as `true`, "
-            f"because its types ({_types(types)}) are algorithm recommendation technology "
-            "(Art. 2)"
-        )
+        message = _(
+            "algorithm `{algorithm}` does not say `uses_recommendation`: read as `true`, "
+            "because its types ({types}) are algorithm recommendation technology (Art. 2)"
+        ).format(algorithm=algorithm, types=_types(types))
     else:
-        message = (
-            f"algorithm `{algorithm}` says neither `uses_recommendation` nor `types`: read as "
+        message = _(
+            "algorithm `{algorithm}` says neither `uses_recommendation` nor `types`: read as "
             "not using recommendation, so no recommendation rule applies to it"
-        )
+        ).format(algorithm=algorithm)
     return ("missing-uses-recommendation", message,
-            "set `uses_recommendation: true` or `false` (and its Art. 2 `types`)")
+            _("set `uses_recommendation: true` or `false` (and its Art. 2 `types`)"))
 
 
 def contradicting_types(algorithm: str, types: Sequence[str]) -> tuple[str, str, str]:
     """(code, message, help) for Art. 2 types with ``uses_recommendation: false``."""
     return (
         "types-contradict-recommendation",
-        f"algorithm `{algorithm}` has Art. 2 types ({_types(types)}) but "
-        "`uses_recommendation: false`: every Art. 2 type is algorithm recommendation "
-        "technology, yet the recommendation rules are switched off for it",
-        "set `uses_recommendation: true`, or remove the types if the algorithm serves no "
-        "users",
+        _("algorithm `{algorithm}` has Art. 2 types ({types}) but "
+          "`uses_recommendation: false`: every Art. 2 type is algorithm recommendation "
+          "technology, yet the recommendation rules are switched off for it").format(
+            algorithm=algorithm, types=_types(types)),
+        _("set `uses_recommendation: true`, or remove the types if the algorithm serves no "
+          "users"),
     )
 
 
@@ -98,11 +99,12 @@ def later_dates(count: int) -> Diagnostic | None:
         return None
     return Diagnostic(
         "dates-after-as-of",
-        f"{count} date{'s' if count != 1 else ''} in the facts "
-        f"{'are' if count != 1 else 'is'} after the as-of date and treated as not yet "
-        "happened (launches, stops, filings, records)",
+        plural(count, N_("{count} date in the facts is after the as-of date and treated as "
+                         "not yet happened (launches, stops, filings, records)"),
+               N_("{count} dates in the facts are after the as-of date and treated as not "
+                  "yet happened (launches, stops, filings, records)")),
         level="warning",
-        help="pass `--as-of` a later day to judge them",
+        help=_("pass `--as-of` a later day to judge them"),
     )
 
 
@@ -117,11 +119,12 @@ def provisional_years(years: Sequence[int]) -> list[Diagnostic]:
     return [
         Diagnostic(
             "calendar-provisional",
-            f"deadlines in {y} are provisional: the working-day calendar does not know {y} "
-            "yet, so they count Monday to Friday without the holidays whose dates move",
+            _("deadlines in {year} are provisional: the working-day calendar does not know "
+              "{year} yet, so they count Monday to Friday without the holidays whose dates "
+              "move").format(year=y),
             level="warning",
-            help=f"supply the State Council's holiday notice for {y} as a calendar file "
-            "(`--calendar FILE`; see docs/calendar.md)",
+            help=_("supply the State Council's holiday notice for {year} as a calendar file "
+                   "(`--calendar FILE`; see docs/calendar.md)").format(year=y),
         )
         for y in sorted(set(years))
     ]

@@ -19,25 +19,29 @@ __all__ = ["build_schema"]
 def build_schema(
     platform_types: Mapping[str, PlatformTypeSpec], facts: Facts | None = None
 ) -> Schema:
-    """The core schema, plus the ``platform`` attributes the platform types add, plus the
-    custom attributes and obligation kinds ``facts`` declares in its ``schema:`` section.
+    """The core schema, plus the ``platform`` attributes the platform types add (one per
+    name: attributes are scoped to their type, and a policy reading ``platform.vendor``
+    sees the types' common type, see
+    :func:`policy_sdk.plugins.registry.merge_platform_attributes`), plus the obligation
+    kinds plugins bring, plus the custom attributes and obligation kinds ``facts``
+    declares in its ``schema:`` section.
 
     ``platform.type`` gets the platform type names as its closed set of values, so a
     policy comparing it with a misspelled type is caught. The result does not depend on
     the order of ``platform_types``.
     """
+    from policy_sdk.plugins.registry import merge_platform_attributes
+
     plugin: dict[str, Attribute] = {}
     refined: dict[str, set[str]] = {}  # core attribute -> values platform types allow
-    for name in sorted(platform_types):
-        for attribute in platform_types[name].attributes:
-            if attribute.entity != "platform":
-                continue
-            if CORE_SCHEMA.get("platform", attribute.name) is not None:
-                if attribute.enum:
-                    refined.setdefault(attribute.name, set()).update(attribute.enum)
-            elif attribute.name not in plugin:
-                origin = attribute.origin if attribute.origin != "core" else f"plugin:{name}"
-                plugin[attribute.name] = attrs.evolve(attribute, origin=origin)
+    for attribute in merge_platform_attributes(platform_types):
+        if attribute.entity != "platform":
+            continue
+        if CORE_SCHEMA.get("platform", attribute.name) is not None:
+            if attribute.enum:
+                refined.setdefault(attribute.name, set()).update(attribute.enum)
+        else:
+            plugin[attribute.name] = attribute
     type_attr = CORE_SCHEMA.get("platform", "type")
     assert type_attr is not None
     extra: list[Attribute] = [attrs.evolve(type_attr, enum=tuple(sorted(platform_types)))]
@@ -48,7 +52,7 @@ def build_schema(
         if core.enum is None:
             extra.append(attrs.evolve(core, enum=tuple(sorted(refined[attr_name]))))
     extra.extend(plugin[k] for k in sorted(plugin))
-    schema = CORE_SCHEMA.extended(extra)
+    schema = _with_plugin_kinds(CORE_SCHEMA.extended(extra), platform_types)
     if facts is None:
         return schema
     declared = [
@@ -58,3 +62,18 @@ def build_schema(
         if schema.get(d.entity, d.name) is None
     ]
     return schema.extended(declared).with_kinds(facts.kinds)
+
+
+def _with_plugin_kinds(schema: Schema, platform_types: Mapping[str, PlatformTypeSpec]) -> Schema:
+    """``schema`` knowing the obligation kinds (and their record keys) plugins bring; they
+    travel with a registry's platform types (:class:`~policy_sdk.plugins.PlatformTypes`)."""
+    kinds = getattr(platform_types, "obligation_kinds", None) or {}
+    if not kinds:
+        return schema
+    keys: dict[str, Attribute] = {}
+    for name in sorted(kinds):
+        for key in kinds[name].keys:
+            if schema.get("record", key.name) is None:
+                keys.setdefault(key.name, attrs.evolve(
+                    key, origin=key.origin if key.origin != "core" else f"kind:{name}"))
+    return schema.extended(keys[k] for k in sorted(keys)).with_kinds(kinds)

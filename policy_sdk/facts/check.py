@@ -50,6 +50,7 @@ from policy_sdk.facts.values import (
     suggest,
     unknown_id_help,
 )
+from policy_sdk.i18n import _
 
 if TYPE_CHECKING:
     from policy_sdk.plugins.specs import PlatformTypeSpec
@@ -105,9 +106,10 @@ class Checker(ValueChecks):
             raise FactsError(self.errors)
         for key in doc:
             if key not in _TOP_KEYS:
-                self.error(str(key), "unknown-key", f"unknown section `{key}`",
+                self.error(str(key), "unknown-key", _("unknown section `{key}`").format(key=key),
                            did_you_mean(str(key), _TOP_KEYS)
-                           or f"the sections are {listed(_TOP_KEYS)}")
+                           or _("the sections are {sections}").format(
+                               sections=listed(_TOP_KEYS)))
         self.schema_section(doc.get("schema"))
         organization = self.organization(doc)
         algorithms = self.algorithms(self.entries(doc, "algorithms"))
@@ -176,7 +178,8 @@ class Checker(ValueChecks):
                     else:
                         declared.append(name)
                 self.kinds = tuple(sorted(declared))
-                self.all_kinds = frozenset(RECORD_KINDS) | frozenset(declared)
+                self.all_kinds = (frozenset(RECORD_KINDS) | self.plugin_kinds
+                                  | frozenset(declared))
         for entity in ENTITIES:
             decls = section.get(entity)
             if decls is None:
@@ -244,8 +247,9 @@ class Checker(ValueChecks):
     def organization(self, doc: Mapping[str, Any]) -> Organization | None:
         raw = doc.get("organization")
         if raw is None:
-            self.error("organization", "missing", "the facts need an `organization` section",
-                       "e.g. `organization: {name: 示例科技有限公司, role: provider}`")
+            self.error("organization", "missing", _("the facts need an `organization` section"),
+                       _("e.g. `{example}`").format(
+                           example="organization: {name: 示例科技有限公司, role: provider}"))
             return None
         item = self.mapping(raw, "organization", "the organization")
         if item is None:
@@ -342,10 +346,10 @@ class Checker(ValueChecks):
                 ptype = None
             else:
                 self.error(f"{path}.type", "unknown-platform-type",
-                           f"unknown platform type `{ptype}`; known types: "
-                           f"{listed(self.canonical_types)}",
+                           _("unknown platform type `{type}`; known types: {types}").format(
+                               type=ptype, types=listed(self.canonical_types)),
                            suggest(ptype, known_types)
-                           or "a plugin may provide it: see `policy-sdk plugins`")
+                           or _("a plugin may provide it: see `policy-sdk plugins`"))
                 ptype = None
             fields: dict[str, Any] = {}
             ok = True
@@ -441,8 +445,9 @@ class Checker(ValueChecks):
             key = (alg, plat)
             if key in seen:
                 self.error(f"deployments[{i}]", "duplicate",
-                           f"`{alg}` on `{plat}` is listed twice (also deployments[{seen[key]}])",
-                           "one deployment per algorithm and platform")
+                           _("`{algorithm}` on `{platform}` is listed twice (also {where})").format(
+                               algorithm=alg, platform=plat, where=f"deployments[{seen[key]}]"),
+                           _("one deployment per algorithm and platform"))
                 continue
             seen[key] = i
             if so is not None:
@@ -515,7 +520,7 @@ class Checker(ValueChecks):
                 named = self.platform_list(several, f"{path}.platforms", plat_ids)
             else:
                 self.error(f"{path}.platforms", "missing",
-                           "a filing needs `platform` (one) or `platforms` (a list)")
+                           _("a filing needs `platform` (one) or `platforms` (a list)"))
             status = item.get("status")
             status = "active" if status is None else self.enum_value(
                 status, f"{path}.status", FILING_STATUSES, "filing status")
@@ -599,7 +604,8 @@ class Checker(ValueChecks):
             if on is not None:
                 on = self.date_value(on, f"{path}.on")
                 ok = ok and on is not None
-            extra = self.extras("record", item, core, path)
+            extra = self.extras("record", item, core, path,
+                                kind=kind if isinstance(kind, str) else None)
             if ok:
                 assert isinstance(kind, str)
                 out.append(Record(kind, parts["algorithm"], parts["platform"], parts["filing"],

@@ -51,11 +51,14 @@ def facts_json_schema(platform_types: Mapping[str, PlatformTypeSpec]) -> dict[st
     """JSON Schema of a facts file whose platforms may have ``platform_types``
     (canonical names and their aliases)."""
     type_names = sorted({*platform_types, *(a for s in platform_types.values() for a in s.aliases)})
+    from policy_sdk.plugins.registry import merge_platform_attributes
+
+    # attributes are scoped to their platform type; one property per name, whose schema
+    # accepts what the types declaring it accept together (the loader checks per type)
     plugin_props: dict[str, Any] = {}
-    for name in sorted(platform_types):
-        for attribute in platform_types[name].attributes:
-            plugin_props.setdefault(attribute.name, _value_schema(attribute.type, attribute.enum,
-                                                                  attribute.description))
+    for attribute in merge_platform_attributes(platform_types):
+        plugin_props[attribute.name] = _value_schema(attribute.type, attribute.enum,
+                                                     attribute.description)
     platform_props: dict[str, Any] = {
         "id": _TEXT,
         "type": {"enum": type_names, "description": "platform type (from plugins)"},

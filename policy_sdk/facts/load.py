@@ -32,6 +32,7 @@ from policy_sdk.facts.check import check_document
 from policy_sdk.facts.model import Facts
 from policy_sdk.facts.read import MAX_DEPTH, MAX_FACTS_BYTES, MAX_YAML_NODES, Format, fail
 from policy_sdk.facts.values import MAX_ERRORS, describe
+from policy_sdk.i18n import _, os_reason
 
 if TYPE_CHECKING:
     from policy_sdk.plugins.specs import PlatformTypeSpec
@@ -168,7 +169,8 @@ def _load_file(source: str | os.PathLike[str], specs: Mapping[str, PlatformTypeS
         # decoded at once: the bytes are not kept alive while the text is parsed
         text = read.decode(path.read_bytes(), file)
     except OSError as exc:
-        raise fail("io", f"cannot read `{file}`: {exc.strerror or exc}", file) from None
+        raise fail("io", _("cannot read `{file}`: {reason}").format(
+            file=file, reason=os_reason(exc)), file) from None
     except ValueError:  # a NUL in the path
         raise fail("io", f"cannot read `{file!r}`: the path contains a NUL character",
                    file) from None

@@ -316,12 +316,23 @@ def _parse_json(text: str, file: str) -> Any:
                    help="each key appears once in an object; remove one of them") from None
     except json.JSONDecodeError as exc:
         help = None
-        before = text[:exc.pos].rstrip()
-        if before.endswith(",") and text[exc.pos:exc.pos + 1] in ("}", "]"):
-            help = (f"remove the comma before `{text[exc.pos]}`: JSON allows no comma "
+        message, pos = exc.msg, exc.pos
+        if message.startswith("Illegal trailing comma"):
+            # Python 3.13 names a trailing comma itself, at the comma; say what earlier
+            # versions say, at the bracket, so the message does not depend on the Python
+            end = text.find("}" if "object" in message else "]", pos)
+            if end != -1 and not text[pos + 1:end].strip():
+                pos = end
+                message = ("Expecting property name enclosed in double quotes"
+                           if text[end] == "}" else "Expecting value")
+        before = text[:pos].rstrip()
+        if before.endswith(",") and text[pos:pos + 1] in ("}", "]"):
+            help = (f"remove the comma before `{text[pos]}`: JSON allows no comma "
                     "after the last item")
-        raise fail("malformed", f"malformed JSON: {exc.msg.lower()}", file,
-                   line=exc.lineno, column=exc.colno, text=text, help=help) from None
+        line = text.count("\n", 0, pos) + 1
+        column = pos - text.rfind("\n", 0, pos)
+        raise fail("malformed", f"malformed JSON: {message.lower()}", file,
+                   line=line, column=column, text=text, help=help) from None
     except RecursionError:
         raise fail("too-deep", f"the facts file is nested deeper than {MAX_DEPTH} levels",
                    file) from None

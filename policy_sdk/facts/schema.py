@@ -28,9 +28,14 @@ ENTITIES: Final = ("organization", "algorithm", "platform", "deployment", "filin
 class Attribute:
     """One attribute of one entity."""
 
+    #: the entity it belongs to: `platform` for a platform type's attributes, `record`
+    #: for an obligation kind's keys
     entity: str
+    #: a lowercase identifier (`vendors`)
     name: str
+    #: `string`, `number`, `boolean`, `date`, `list` or `any`
     type: AttrType
+    #: what it means, for people (a plugin's must not be empty)
     description: str = ""
     #: allowed values for a string (or the items of a list), if closed
     enum: tuple[str, ...] | None = None

@@ -19,6 +19,7 @@ from policy_sdk.facts.model import NO_EXTRA, AttributeDecl
 from policy_sdk.facts.read import Locator
 from policy_sdk.facts.schema import CORE_SCHEMA, ENTITIES, RECORD_KINDS, Attribute
 from policy_sdk.facts.yaml12 import BAD_TEXT, bad_text_message
+from policy_sdk.i18n import N_, _
 
 if TYPE_CHECKING:
     from policy_sdk.plugins.specs import PlatformTypeSpec
@@ -27,7 +28,7 @@ MAX_ERRORS: Final = 1000
 """Errors reported for one file; beyond this a last diagnostic says how many more."""
 
 DATE_TEXT: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DATE_EXAMPLE = "a date like 2026-03-02"
+_DATE_EXAMPLE = N_("a date like 2026-03-02")
 _EMPTY: Final = NO_EXTRA
 
 #: what people write for a value that has a name of its own here
@@ -44,10 +45,10 @@ def suggest(value: str, candidates: Iterable[str]) -> str | None:
     known = sorted(set(candidates))
     folded = [c for c in known if c.casefold() == value.casefold()]
     if folded:
-        return f"did you mean `{folded[0]}`?"
+        return _("did you mean `{word}`?").format(word=folded[0])
     other = _SYNONYMS.get(value.casefold())
     if other is not None and other in known:
-        return f"did you mean `{other}`?"
+        return _("did you mean `{word}`?").format(word=other)
     return did_you_mean(value, known)
 
 
@@ -80,9 +81,18 @@ _COMPUTED: Final[dict[str, frozenset[str]]] = {
     for e in ENTITIES
 }
 _KEY_CODES: Final = frozenset({"unknown-attribute", "computed-attribute", "unknown-key"})
-_ARTICLE: Final = {"organization": "the organization", "algorithm": "an algorithm",
-                   "platform": "a platform", "deployment": "a deployment",
-                   "filing": "a filing", "record": "a record"}
+_ARTICLE: Final = {"organization": N_("the organization"), "algorithm": N_("an algorithm"),
+                   "platform": N_("a platform"), "deployment": N_("a deployment"),
+                   "filing": N_("a filing"), "record": N_("a record")}
+#: the nouns callers name what they read with (translated where shown)
+NOUNS: Final = (N_("an attribute declaration"), N_("deployment status"), N_("filing status"),
+                N_("algorithm type"), N_("attribute type"), N_("role"), N_("value"),
+                N_("the schema section"), N_("an obligation kind"), N_("a platform type"))
+
+
+#: the noun of ``unique_key``'s message, by the noun its caller gives
+_LISTED: Final = {"an algorithm": N_("algorithm"), "a platform": N_("platform"),
+                  "a filing": N_("filing")}
 
 
 class ValueChecks:
@@ -110,7 +120,13 @@ class ValueChecks:
         self.canonical_types = tuple(sorted(specs))
         self.declared: dict[str, dict[str, AttributeDecl]] = {e: {} for e in ENTITIES}
         self.kinds: tuple[str, ...] = ()
-        self.all_kinds: frozenset[str] = frozenset(RECORD_KINDS)
+        # obligation kinds plugins bring travel with a registry's platform types
+        plugin_kinds: Mapping[str, Any] = getattr(specs, "obligation_kinds", None) or {}
+        self.plugin_kinds: frozenset[str] = frozenset(plugin_kinds)
+        #: kind -> record keys a plugin's kind allows
+        self.kind_keys: dict[str, dict[str, Attribute]] = {
+            k: {a.name: a for a in plugin_kinds[k].keys} for k in sorted(plugin_kinds)}
+        self.all_kinds: frozenset[str] = frozenset(RECORD_KINDS) | self.plugin_kinds
 
     # -- reporting ------------------------------------------------------------------
 
@@ -127,7 +143,8 @@ class ValueChecks:
                                source_line=source))
 
     def wrong(self, path: str, expected: str, value: Any) -> None:
-        self.error(path, "type", f"expected {expected}, got {describe(value)}")
+        self.error(path, "type", _("expected {expected}, got {value}").format(
+            expected=_(expected), value=describe(value)))
 
     # -- typed readers -------------------------------------------------------------------------
 
@@ -167,8 +184,9 @@ class ValueChecks:
                 try:
                     day = dt.date.fromisoformat(value)
                 except ValueError:
-                    self.error(path, "date",
-                               f"`{value}` is not a real day; expected {_DATE_EXAMPLE}")
+                    self.error(path, "date", _("`{value}` is not a real day; expected "
+                                               "{example}").format(value=value,
+                                                                   example=_(_DATE_EXAMPLE)))
                     return None
                 self.dates[value] = day
                 return day
@@ -181,10 +199,10 @@ class ValueChecks:
                 if a == value:
                     return a
         if value.__class__ is not str:
-            self.wrong(path, f"one of {listed(allowed)}", value)
+            self.wrong(path, _("one of {values}").format(values=listed(allowed)), value)
             return None
-        self.error(path, "enum", f"unknown {what} `{value}`; expected one of {listed(allowed)}",
-                   suggest(value, allowed))
+        self.error(path, "enum", _("unknown {what} `{value}`; expected one of {values}").format(
+            what=_(what), value=value, values=listed(allowed)), suggest(value, allowed))
         return None
 
     def names_list(self, value: Any, path: str, allowed: Sequence[str] | None,
@@ -201,7 +219,7 @@ class ValueChecks:
             if got is None:
                 ok = False
             elif got in out:
-                self.error(p, "duplicate", f"`{got}` is listed twice")
+                self.error(p, "duplicate", _("`{value}` is listed twice").format(value=got))
                 ok = False
             else:
                 out.append(got)
@@ -233,20 +251,22 @@ class ValueChecks:
             return None
         text = self.text_value(value, f"{path}.{key}")
         if text is not None and text in first:
-            what = noun.split(" ", 1)[1]
             section = path.split("[", 1)[0]
             self.error(f"{path}.{key}", "duplicate",
-                       f"{what} `{text}` is listed twice (also {section}[{first[text]}])")
+                       _("{what} `{value}` is listed twice (also {where})").format(
+                           what=_(_LISTED[noun]) if noun in _LISTED else noun.split(" ", 1)[1],
+                           value=text, where=f"{section}[{first[text]}]"))
             return None
         return text
 
     def missing(self, path: str, key: str, what: str) -> None:
-        self.error(f"{path}.{key}", "missing", f"{what} needs `{key}`")
+        self.error(f"{path}.{key}", "missing",
+                   _("{what} needs `{key}`").format(what=_(what), key=key))
 
     # -- extras: attributes beyond the core ---------------------------------------------
 
     def extras(self, entity: str, item: Mapping[str, Any], core: frozenset[str], path: str,
-               platform_type: str | None = None) -> Mapping[str, Any]:
+               platform_type: str | None = None, kind: str | None = None) -> Mapping[str, Any]:
         if item.keys() <= core:  # the common case: nothing beyond the core
             return _EMPTY
         out: dict[str, Any] = {}
@@ -260,6 +280,12 @@ class ValueChecks:
             decl = declared.get(key)
             if decl is not None:
                 got = self.custom_value(value, p, decl.type, decl.enum)
+                if got is not None:
+                    out[key] = got
+                continue
+            kind_key = self.kind_keys.get(kind or "", {}).get(key) if entity == "record" else None
+            if kind_key is not None:  # a key a plugin's obligation kind allows
+                got = self.custom_value(value, p, kind_key.type, kind_key.enum)
                 if got is not None:
                     out[key] = got
                 continue
@@ -286,19 +312,23 @@ class ValueChecks:
             if entity == "platform" and platform_type is not None:
                 known |= set(self.type_attrs.get(platform_type, {}))
             hint = did_you_mean(key, known)
+            unknown = _("unknown attribute `{key}` of {entity}").format(
+                key=key, entity=_(_ARTICLE[entity]))
             if isinstance(value, Mapping):  # no declaration would accept it
-                advice = ("an attribute of your own holds text, a number, true or false, a "
-                          "date or a list; not a nested mapping")
-                self.error(p, "unknown-attribute",
-                           f"unknown attribute `{key}` of {_ARTICLE[entity]}",
-                           f"{hint} Otherwise, {advice}" if hint else advice)
+                advice = _("an attribute of your own holds text, a number, true or false, a "
+                           "date or a list; not a nested mapping")
+                self.error(p, "unknown-attribute", unknown,
+                           _("{hint} Otherwise, {advice}").format(hint=hint, advice=advice)
+                           if hint else advice)
                 continue
             declaration = f"`{entity}: [{{name: {key}, type: {type_word(value)}}}]`"
-            self.error(p, "unknown-attribute",
-                       f"unknown attribute `{key}` of {_ARTICLE[entity]}",
-                       f"{hint} If `{key}` is an attribute of your own, declare it under "
-                       f"`schema:` as {declaration}" if hint
-                       else f"declare a custom attribute under `schema:` as {declaration}")
+            self.error(p, "unknown-attribute", unknown,
+                       _("{hint} If `{key}` is an attribute of your own, declare it under "
+                         "`schema:` as {declaration}").format(hint=hint, key=key,
+                                                             declaration=declaration)
+                       if hint else
+                       _("declare a custom attribute under `schema:` as {declaration}").format(
+                           declaration=declaration))
         return out or _EMPTY
 
     def custom_value(self, value: Any, path: str, type_: str,
@@ -332,7 +362,8 @@ class ValueChecks:
         elif value.__class__ is not str:
             self.wrong(p, f"the id of {'an' if what == 'algorithm' else 'a'} {what}", value)
         else:
-            self.error(p, "unknown-reference", f"unknown {what} `{value}`",
+            self.error(p, "unknown-reference",
+                       _("unknown {what} `{value}`").format(what=_(what), value=value),
                        unknown_id_help(value, known, what))
 
     def platform_list(self, value: Any, path: str,
@@ -341,7 +372,7 @@ class ValueChecks:
             self.wrong(path, "a list of platform ids", value)
             return None
         if not value:
-            self.error(path, "empty", "a filing names at least one platform")
+            self.error(path, "empty", _("a filing names at least one platform"))
             return None
         try:  # the common case at C speed: known ids, each once
             named = tuple(map(known.__getitem__, value))
@@ -372,7 +403,7 @@ class ValueChecks:
 
 def listed(items: Iterable[str]) -> str:
     """Items as a message lists them: `a`, `b`, `c`."""
-    return ", ".join(f"`{x}`" for x in items)
+    return _(", ").join(f"`{x}`" for x in items)
 
 
 def unknown_id_help(value: str, known: Iterable[str], what: str) -> str:
@@ -381,11 +412,12 @@ def unknown_id_help(value: str, known: Iterable[str], what: str) -> str:
     if hint is not None:
         return hint
     ids = sorted(known)
-    where = f"it must be the `id` of an entry under `{what}s:`"
+    where = _("it must be the `id` of an entry under `{section}`").format(section=f"{what}s:")
     if not ids:
-        return f"{where}; there are none"
-    more = f", … ({len(ids) - _SHOWN_IDS} more)" if len(ids) > _SHOWN_IDS else ""
-    return f"{where}: {listed(ids[:_SHOWN_IDS])}{more}"
+        return _("{where}; there are none").format(where=where)
+    more = (_(", … ({count} more)").format(count=len(ids) - _SHOWN_IDS)
+            if len(ids) > _SHOWN_IDS else "")
+    return _("{where}: {ids}{more}").format(where=where, ids=listed(ids[:_SHOWN_IDS]), more=more)
 
 
 def type_word(value: Any) -> str:

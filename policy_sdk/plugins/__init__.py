@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from policy_sdk.plugins.hookspecs import hookimpl
 from policy_sdk.plugins.manager import (
+    PlatformTypes,
     PluginInfo,
     Registry,
     default_registry,
     load_registry,
     parse_plugin_rules,
 )
+from policy_sdk.plugins.registrar import Registrar
 from policy_sdk.plugins.specs import (
     CancellationCapabilities,
     CancellationStrategy,
     FunctionSpec,
+    ObligationKindSpec,
     PlatformTypeSpec,
     ReporterSpec,
     RuleSource,
@@ -25,8 +28,11 @@ __all__ = [
     "CancellationCapabilities",
     "CancellationStrategy",
     "FunctionSpec",
+    "ObligationKindSpec",
     "PlatformTypeSpec",
+    "PlatformTypes",
     "PluginInfo",
+    "Registrar",
     "Registry",
     "ReporterSpec",
     "RuleSource",

@@ -27,13 +27,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from policy_sdk.plugins.hookspecs import hookimpl
-from policy_sdk.plugins.specs import (
-    CancellationStrategy,
-    FunctionSpec,
-    PlatformTypeSpec,
-    ReporterSpec,
-    RuleSource,
-)
+from policy_sdk.plugins.registrar import Registrar
+from policy_sdk.plugins.specs import CancellationStrategy, FunctionSpec, ReporterSpec
 
 
 def count(items: Sequence[Any] | None) -> int:
@@ -75,31 +70,14 @@ def _optional_module(name: str) -> Any:
         raise
 
 
-@hookimpl
-def policy_sdk_register_platform_types() -> list[PlatformTypeSpec]:
-    return []  # platform types come from the first-party plugins (policy_sdk_platforms)
-
-
-@hookimpl
-def policy_sdk_register_rules() -> list[RuleSource]:
-    return []  # the core rules are the default policy pack (policies/), not plugin rules
-
-
-@hookimpl
-def policy_sdk_register_functions() -> list[FunctionSpec]:
-    return list(FUNCTIONS)
-
-
-@hookimpl
-def policy_sdk_register_cancellation_strategies() -> list[CancellationStrategy]:
+def _strategies() -> list[CancellationStrategy]:
     module = _optional_module("policy_sdk.cancellation.strategies")
     if module is None:
         return []
     return [module.BatchStrategy(), module.SingleStrategy()]
 
 
-@hookimpl
-def policy_sdk_register_reporters() -> list[ReporterSpec]:
+def _reporters() -> list[ReporterSpec]:
     module = _optional_module("policy_sdk.engine.reporters")
     if module is None:
         return []
@@ -107,3 +85,15 @@ def policy_sdk_register_reporters() -> list[ReporterSpec]:
     if isinstance(reporters, Mapping):
         return list(reporters.values())
     return list(reporters)
+
+
+@hookimpl
+def policy_sdk_register(register: Registrar) -> None:
+    # platform types come from the first-party plugins (policy_sdk_platforms); the core
+    # rules are the default policy pack (policies/), not plugin rules
+    for function in FUNCTIONS:
+        register.add_function(function)
+    for strategy in _strategies():
+        register.add_strategy(strategy)
+    for reporter in _reporters():
+        register.add_reporter(reporter)

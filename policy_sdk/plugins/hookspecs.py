@@ -1,31 +1,36 @@
 """The hooks a policy-sdk plugin can implement.
 
-A plugin is a module or object with functions named like the hooks below,
-decorated with :data:`hookimpl`::
+A plugin is a module or object with a function ``policy_sdk_register(register)``,
+decorated with :data:`hookimpl`, that calls the registrar's ``add_*`` / ``extend_*``
+methods (:class:`~policy_sdk.plugins.registrar.Registrar`)::
 
     from policy_sdk.plugins import hookimpl
     from policy_sdk.plugins.specs import PlatformTypeSpec
 
     @hookimpl
-    def policy_sdk_register_platform_types():
-        return [PlatformTypeSpec(name="quick_app", description="快应用")]
+    def policy_sdk_register(register):
+        register.add_platform_type(PlatformTypeSpec(name="quick_app", description="快应用"))
 
 and is found through the ``policy_sdk`` entry-point group (``pyproject.toml``)::
 
     [project.entry-points.policy_sdk]
     quick_app = "policy_sdk_quickapp"
 
-Every ``policy_sdk_register_*`` hook contributes: it is called once per
-:class:`~policy_sdk.Engine`, on every plugin that implements it, and returns a
-list; the engine merges the lists (in plugin-name order, so the result does not
-depend on load order). No hook here is ``firstresult``: no single plugin decides
-alone. Hooks take no arguments and must not have side effects.
+The hook is called once per :class:`~policy_sdk.Engine`, on every plugin; each
+registrar call is checked on the spot and knows the calling plugin; the loader then
+merges every plugin's contributions by order-independent rules. No hook here is
+``firstresult``: no single plugin decides alone. Hooks must not have side effects.
+
+Deprecated (kept for one release, each use warns with a ``DeprecationWarning``): the
+zero-argument ``policy_sdk_register_*`` hooks below, which return lists. Their items
+pass through the same registrar methods, so they are checked the same way.
 """
 
 from __future__ import annotations
 
 import pluggy
 
+from policy_sdk.plugins.registrar import Registrar
 from policy_sdk.plugins.specs import (
     CancellationStrategy,
     FunctionSpec,
@@ -38,6 +43,25 @@ PROJECT_NAME = "policy_sdk"
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def policy_sdk_register(register: Registrar) -> None:
+    """Contribute to policy-sdk through ``register`` (a
+    :class:`~policy_sdk.plugins.registrar.Registrar`).
+
+    Called once when an engine is built, on every plugin. Call, as often as needed:
+
+    * ``register.add_platform_type(PlatformTypeSpec(...))``
+    * ``register.extend_platform_type("mini_program", values={"host": ("qq",)}, ...)``
+    * ``register.add_rules(RuleSource(...))``
+    * ``register.add_obligation_kind(ObligationKindSpec(...))``
+    * ``register.add_function(FunctionSpec(...))``
+    * ``register.add_strategy(strategy)``
+    * ``register.add_reporter(ReporterSpec(...))``
+
+    Return nothing. A bad argument raises ``PluginError`` naming the plugin at once.
+    """
 
 
 @hookspec

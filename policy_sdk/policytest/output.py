@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from policy_sdk.i18n import N_, _, plural
 from policy_sdk.policytest.runner import RunResult
 
 
@@ -24,18 +25,18 @@ def render(result: RunResult, *, coverage: bool = True, verbose: bool = False) -
             for r in result.results
             if r.file == f
         )
-        broken = any(path == f for path, _ in result.errors)
+        broken = any(path == f for path, _error in result.errors)
         lines.append(f"{f} {marks}{'E' if broken else ''}".rstrip())
         if verbose:
             for r in result.results:
                 if r.file == f:
-                    word = "PASSED" if r.passed else ("ERROR" if r.error else "FAILED")
+                    word = _("PASSED") if r.passed else (_("ERROR") if r.error else _("FAILED"))
                     lines.append(f"  {word} {r.case.name}")
 
     failures = [r for r in result.results if not r.passed]
     if failures or result.errors:
         lines.append("")
-        lines.append("failures" if failures else "errors")
+        lines.append(_("failures") if failures else _("errors"))
         for r in failures:
             lines.append("")
             lines.append(f"--- {r.title}")
@@ -45,15 +46,14 @@ def render(result: RunResult, *, coverage: bool = True, verbose: bool = False) -
                 lines.extend("  " + line for line in r.diff)
         for path, error in result.errors:
             lines.append("")
-            lines.append(f"--- {path}: cannot run this file")
+            lines.append("--- " + _("{path}: cannot run this file").format(path=path))
             lines.extend("  " + line for line in error.render().splitlines())
 
     if coverage and result.coverage:
         complete = sum(c.complete for c in result.coverage)
         lines.append("")
-        lines.append(
-            f"rule coverage: {complete} of {len(result.coverage)} rules fully covered"
-        )
+        lines.append(_("rule coverage: {complete} of {count} rules fully covered").format(
+            complete=complete, count=len(result.coverage)))
         for c in result.coverage:
             missing = c.missing()
             if not missing:
@@ -68,10 +68,11 @@ def render(result: RunResult, *, coverage: bool = True, verbose: bool = False) -
         # cases that could not run count as neither passed nor failed: say so
         parts = []
         if errored:
-            parts.append(f"{errored} case{'s' if errored != 1 else ''}")
+            parts.append(plural(errored, N_("{count} case"), N_("{count} cases")))
         if result.errors:
-            n = len(result.errors)
-            parts.append(f"{n} file{'s' if n != 1 else ''}")
-        lines.append(f"{' and '.join(parts)} could not run (bad input, shown above)")
-    lines.append(f"{result.passed} passed, {result.failed} failed")
+            parts.append(plural(len(result.errors), N_("{count} file"), N_("{count} files")))
+        lines.append(_("{what} could not run (bad input, shown above)").format(
+            what=_(" and ").join(parts)))
+    lines.append(_("{passed} passed, {failed} failed").format(passed=result.passed,
+                                                             failed=result.failed))
     return "\n".join(lines)

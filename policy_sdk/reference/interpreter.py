@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import attrs
 
 from policy_sdk import ast
+from policy_sdk.engine.localized import rule_texts
 from policy_sdk.engine.report import Finding, Status
 from policy_sdk.errors import Diagnostic, EvaluationError, ValidationError
 from policy_sdk.facts.model import Algorithm, Deployment, Facts, Filing, Platform
@@ -589,6 +590,7 @@ def evaluate_reference(
         for rule_id, rule in ast.rule_ids(module):  # §6 ids
             statement = rule.statement
             scope = statement.scope.name
+            texts = rule_texts(rule, rule_id)  # the rule's own texts in the current language
             for key in _keys(scope, facts):
                 env = _Env(scope, key.bound, facts, full, impls, rule=rule_id, trace=trace)
                 status, due = _decide(statement, key, env, calendar, as_of)
@@ -600,9 +602,9 @@ def evaluate_reference(
                         algorithm=key.algorithm,
                         platform=key.platform,
                         filing=key.filing,
-                        message=rule.title or rule_id,
-                        citation=rule.citation,
-                        remedy=rule.remedy,
+                        message=texts.message,
+                        citation=texts.citation,
+                        remedy=texts.remedy,
                         deadline=due,
                         origin=origin,
                         span=rule.span,

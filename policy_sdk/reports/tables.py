@@ -28,11 +28,15 @@ def console(*, file: Any = None, columns: int | None = None) -> Any:
 
 
 def table(title: str, columns: Sequence[str], **options: Any) -> Any:
+    """A table whose title and column headings are shown in the current language (the
+    callers mark them with ``N_``; a title made with user text stays as it is)."""
     from rich.table import Table
 
-    t = Table(title=title, title_justify="left", **options)
+    from policy_sdk.i18n import _
+
+    t = Table(title=_(title), title_justify="left", **options)
     for col in columns:
-        t.add_column(col, overflow="fold")
+        t.add_column(_(col) if col else col, overflow="fold")
     return t
 
 

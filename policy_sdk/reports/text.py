@@ -22,6 +22,8 @@ import re
 from collections.abc import Mapping
 from typing import IO, Any, Final
 
+from policy_sdk.i18n import N_, _, get_language
+
 _SHOWN: Final = ("violated", "pending")
 _ALL: Final = ("violated", "pending", "satisfied", "not_applicable")
 
@@ -31,6 +33,48 @@ STYLE: Final[Mapping[str, str]] = {
     "satisfied": "green",
     "not_applicable": "dim",
 }
+
+#: how each status is shown in the text (translated where shown)
+STATUS_WORDS: Final[Mapping[str, str]] = {
+    "violated": N_("violated"),
+    "pending": N_("pending"),
+    "satisfied": N_("satisfied"),
+    "not_applicable": N_("not_applicable"),
+    "waived": N_("waived"),
+}
+
+
+class Words:
+    """The words of one text report in the current language, looked up once."""
+
+    def __init__(self) -> None:
+        self.zh = get_language() == "zh"
+        self.status = {k: self.pad(_(v), 14) for k, v in STATUS_WORDS.items()}
+        self.advisory = _(" [advisory]")
+        self.due = _(" (due {date})")
+        self.due_provisional = _(" (due {date}, provisional)")
+        self.basis = _("basis:")
+        self.remedy = _("remedy:")
+        #: between a label and its text: none after a full-width colon
+        self.sep = "" if self.zh else " "
+        self.algorithm = _("algorithm {name}")
+        self.filing = _("filing {number}")
+        self.algorithm_filing = _("{algorithm} filing {number}")
+
+    def pad(self, word: str, width: int) -> str:
+        """``word`` padded to ``width`` terminal cells (a Chinese character takes two)."""
+        from policy_sdk.errors import display_width
+
+        return word + " " * max(0, width - display_width(word))
+
+    def head(self, head: str) -> str:
+        """A group heading as it is shown (:func:`heads` gives the keys)."""
+        if head.startswith("platform "):
+            return _("platform {name}").format(name=head[len("platform "):])
+        return _(head)
+
+
+HEADS: Final = (N_("filings"), N_("algorithms"), N_("organization"))
 
 #: C0 and C1 controls, DEL, and the bidirectional overrides/isolates that reorder text
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
@@ -56,10 +100,11 @@ def safe(text: str) -> str:
 
 def summary_line(report: Any) -> str:
     c = report.counts
-    return (
-        f"{c.get('violated', 0)} violated, {c.get('pending', 0)} pending, "
-        f"{c.get('satisfied', 0)} satisfied, {c.get('not_applicable', 0)} not applicable "
-        f"(as of {report.as_of.isoformat()})"
+    return _("{violated} violated, {pending} pending, {satisfied} satisfied, "
+             "{not_applicable} not applicable (as of {as_of})").format(
+        violated=c.get("violated", 0), pending=c.get("pending", 0),
+        satisfied=c.get("satisfied", 0), not_applicable=c.get("not_applicable", 0),
+        as_of=report.as_of.isoformat(),
     )
 
 
@@ -90,44 +135,46 @@ def _groups(report: Any, include_all: bool, severity: str | None
     ]
 
 
-def _subject(f: Any) -> str:
-    return " ".join(
-        x for x in (
-            f"algorithm {f.algorithm}" if f.algorithm and f.platform is None
-            and f.filing is None else (f.algorithm or ""),
-            f"filing {f.filing}" if f.filing else "",
-        ) if x
-    )
+def _subject(f: Any, words: Words) -> str:
+    if f.algorithm and f.platform is None and f.filing is None:
+        return words.algorithm.format(name=f.algorithm)
+    if f.filing:
+        if f.algorithm:
+            return words.algorithm_filing.format(algorithm=f.algorithm, number=f.filing)
+        return words.filing.format(number=f.filing)
+    return f.algorithm or ""
 
 
 #: one line as (text, style or None) parts
 Line = list[tuple[str, str | None]]
 
 
-def _due(f: Any) -> str:
+def _due(f: Any, words: Words) -> str:
     """`` (due DAY)``; ``, provisional`` when counted through a year the calendar does
     not know (docs/calendar.md)."""
     if not f.deadline:
         return ""
-    provisional = ", provisional" if getattr(f, "provisional", False) else ""
-    return f" (due {f.deadline.isoformat()}{provisional})"
+    if getattr(f, "provisional", False):
+        return words.due_provisional.format(date=f.deadline.isoformat())
+    return words.due.format(date=f.deadline.isoformat())
 
 
-def finding_lines(f: Any) -> list[Line]:
+def finding_lines(f: Any, words: Words | None = None) -> list[Line]:
     """The lines of one finding, as styled parts (user text made :func:`safe`)."""
-    due = _due(f)
-    advisory = " [advisory]" if f.severity == "advisory" else ""
+    w = Words() if words is None else words
+    due = _due(f, w)
+    advisory = w.advisory if f.severity == "advisory" else ""
     out: list[Line] = [[
-        ("  ", None), (f"{f.status:<14}", STYLE[f.status]),
-        (f" {safe(f.rule)}{advisory}  {safe(_subject(f))}{due}", None),
+        ("  ", None), (w.status.get(f.status) or f"{f.status:<14}", STYLE.get(f.status)),
+        (f" {safe(f.rule)}{advisory}  {safe(_subject(f, w))}{due}", None),
     ]]
     out.append([(f"      {safe(f.message)}", None)])
     if f.citation:
-        out.append([("      ", None), ("basis:", "dim"), (f" {safe(f.citation)}", None)])
+        out.append([("      ", None), (w.basis, "dim"), (w.sep + safe(f.citation), None)])
     for line in f.explanation:
         out.append([("      ", None), ("-", "dim"), (f" {safe(line)}", None)])
     if f.remedy and f.status in _SHOWN:
-        out.append([("      ", None), ("remedy:", "dim"), (f" {safe(f.remedy)}", None)])
+        out.append([("      ", None), (w.remedy, "dim"), (w.sep + safe(f.remedy), None)])
     return out
 
 
@@ -156,8 +203,8 @@ def _clean(text: str, lines: int) -> bool:
     return not any(p.search(data) for p in _UNSAFE_UTF8)
 
 
-def _safe_block(f: Any) -> str:
-    return "".join(_plain_line(parts) + "\n" for parts in finding_lines(f))
+def _safe_block(f: Any, words: Words) -> str:
+    return "".join(_plain_line(parts) + "\n" for parts in finding_lines(f, words))
 
 
 class _Blocks:
@@ -174,8 +221,9 @@ class _Blocks:
       under.
     """
 
-    def __init__(self, out: list[str]) -> None:
+    def __init__(self, out: list[str], words: Words) -> None:
         self.out = out
+        self.words = words
         self.dirty = False
         self.fresh: list[str] = []
         self.fresh_lines = 0
@@ -189,12 +237,13 @@ class _Blocks:
         if done is not None:
             self.out += done
             return
+        words = self.words
         key = (f.message, f.citation)
         middle = self._middles.get(key)
         if middle is None:
             middle = "      " + f.message + "\n"
             if f.citation:
-                middle += "      basis: " + f.citation + "\n"
+                middle += "      " + words.basis + words.sep + f.citation + "\n"
             self._middles[key] = middle
             if _UNSAFE.search(f.message) or (f.citation and _UNSAFE.search(f.citation)):
                 self.dirty = True
@@ -202,19 +251,23 @@ class _Blocks:
         if f.remedy and f.status in _SHOWN:
             remedy = self._remedies.get(f.remedy, "")
             if not remedy:
-                remedy = self._remedies[f.remedy] = "      remedy: " + f.remedy + "\n"
+                remedy = self._remedies[f.remedy] = (
+                    "      " + words.remedy + words.sep + f.remedy + "\n")
                 if _UNSAFE.search(f.remedy):
                     self.dirty = True
-        if f.algorithm and f.platform is None and f.filing is None:
+        if words.zh:
+            subject = _subject(f, words)
+        elif f.algorithm and f.platform is None and f.filing is None:
             subject = "algorithm " + f.algorithm
         elif f.filing:
             subject = (f.algorithm + " filing " if f.algorithm else "filing ") + f.filing
         else:
             subject = f.algorithm or ""
-        advisory = " [advisory]" if f.severity == "advisory" else ""
-        due = _due(f)
+        advisory = words.advisory if f.severity == "advisory" else ""
+        due = _due(f, words)
         lines = f.explanation
-        first = f"  {f.status:<14} {f.rule}{advisory}  {subject}{due}\n"
+        status = words.status.get(f.status) or f"{f.status:<14}"
+        first = f"  {status} {f.rule}{advisory}  {subject}{due}\n"
         explained = ("      - " + "\n      - ".join(lines) + "\n") if lines else ""
         self.fresh += (first, explained)
         self.fresh_lines += 1 + len(lines)
@@ -229,21 +282,22 @@ def _plain(report: Any, include_all: bool, severity: str | None, fast: bool
     """The text, and (fast: written as it is) whether it is as :func:`safe` would
     make it."""
     findings, groups = _groups(report, include_all, severity)
+    words = Words()
     out: list[str] = []
-    blocks = _Blocks(out)
+    blocks = _Blocks(out, words)
     for head, members in groups:
         if fast:
             blocks.dirty = blocks.dirty or _UNSAFE.search(head) is not None
-            out.append(head + "\n")
+            out.append(words.head(head) + "\n")
             write = blocks.write
             for f in members:
                 write(f)
         else:
-            out.append(safe(head) + "\n")
-            out += map(_safe_block, members)
+            out.append(safe(words.head(head)) + "\n")
+            out += (_safe_block(f, words) for f in members)
         out.append("\n")
     if not findings:
-        out.append("no findings to show\n")
+        out.append(_("no findings to show") + "\n")
     out.append(summary_line(report) + "\n")
     clean = fast and not blocks.dirty and _clean("".join(blocks.fresh), blocks.fresh_lines)
     return "".join(out), clean
@@ -272,14 +326,15 @@ def rich_text(report: Any, *, include_all: bool = False, severity: str | None = 
                       highlight=False, soft_wrap=True, emoji=False, markup=False,
                       color_system="standard" if color else None)
     findings, groups = _groups(report, include_all, severity)
+    words = Words()
     for head, members in groups:
-        console.print(Text(safe(head), style="bold"))
+        console.print(Text(safe(words.head(head)), style="bold"))
         for f in members:
-            for parts in finding_lines(f):
+            for parts in finding_lines(f, words):
                 console.print(Text.assemble(*((t, s or "") for t, s in parts)))
         console.print()
     if not findings:
-        console.print("no findings to show")
+        console.print(_("no findings to show"))
     console.print(Text(summary_line(report), style="bold"))
     return buffer.getvalue()
 

@@ -20,7 +20,9 @@ from typing import Any
 
 from policy_sdk import ast
 from policy_sdk.errors import Diagnostic, Span, did_you_mean
+from policy_sdk.i18n import _
 from policy_sdk.syntax._lark_tables import Production
+from policy_sdk.syntax.expected import one_of
 from policy_sdk.syntax.hints import deadline_problem
 from policy_sdk.syntax.lexer import Tok
 
@@ -70,10 +72,19 @@ def _unescape(token: str) -> str:
 class _Meta:
     """A metadata line on its way into a Rule (plain class: made 30,000 times a file)."""
 
-    __slots__ = ("key", "span", "value")
+    __slots__ = ("en", "key", "span", "value")
 
-    def __init__(self, key: str, value: str, span: Span) -> None:
-        self.key, self.value, self.span = key, value, span
+    def __init__(self, key: str, value: str, span: Span, en: str | None = None) -> None:
+        self.key, self.value, self.span, self.en = key, value, span, en
+
+
+class _English:
+    """``en "English"`` after a text, on its way into a Rule or Policy."""
+
+    __slots__ = ("span", "value")
+
+    def __init__(self, value: str, span: Span) -> None:
+        self.value, self.span = value, span
 
 
 class _Clause:
@@ -100,10 +111,15 @@ class _Build:
     def policy(ch: list[Any]) -> ast.Policy:
         kw, name, *rest, rbrace = ch
         title: str | None = None
-        if rest[0][0] == "STRING":
+        title_en: str | None = None
+        if type(rest[0]) is tuple and rest[0][0] == "STRING":
             title = _unescape(rest[0][1])
             rest = rest[1:]
-        return ast.Policy(name=name, title=title, rules=tuple(rest[1:]), span=_between(kw, rbrace))
+            if type(rest[0]) is _English:
+                title_en = rest[0].value
+                rest = rest[1:]
+        return ast.Policy(name=name, title=title, rules=tuple(rest[1:]),
+                          span=_between(kw, rbrace), title_en=title_en)
 
     @staticmethod
     def rule(ch: list[Any]) -> ast.Rule:
@@ -111,17 +127,23 @@ class _Build:
         name = name_tok[1]
         fields: dict[str, Any] = {}
         spans: list[tuple[str, Span]] = []
-        if rest[0][0] == "STRING":
+        if type(rest[0]) is tuple and rest[0][0] == "STRING":
             fields["title"] = _unescape(rest[0][1])
             rest = rest[1:]
+            if type(rest[0]) is _English:
+                fields["title_en"] = rest[0].value
+                rest = rest[1:]
         meta: _Meta
         for meta in rest[1:]:
             if meta.key in fields:
                 _report(
-                    meta.span, "duplicate-meta", f"`{meta.key}` is given twice in rule `{name}`"
+                    meta.span, "duplicate-meta",
+                    _("`{key}` is given twice in rule `{rule}`").format(key=meta.key, rule=name),
                 )
             else:
                 fields[meta.key] = meta.value
+                if meta.en is not None:
+                    fields[meta.key + "_en"] = meta.en
                 spans.append((meta.key, meta.span))
         return ast.Rule(
             name=name,
@@ -137,8 +159,15 @@ class _Build:
         return ast.Rule(name=None, statement=statement, span=statement.span)
 
     @staticmethod
-    def meta_string(ch: list[Tok]) -> _Meta:
+    def meta_string(ch: list[Any]) -> _Meta:
+        if len(ch) == 3:
+            en: _English = ch[2]
+            return _Meta(ch[0][1], _unescape(ch[1][1]), _between(ch[0], en), en.value)
         return _Meta(ch[0][1], _unescape(ch[1][1]), _between(ch[0], ch[1]))
+
+    @staticmethod
+    def english(ch: list[Tok]) -> _English:
+        return _English(_unescape(ch[1][1]), _between(ch[0], ch[1]))
 
     @staticmethod
     def meta_severity(ch: list[Tok]) -> _Meta:
@@ -147,8 +176,8 @@ class _Build:
             _report(
                 _tok_span(ch[1]),
                 "unknown-severity",
-                f"unknown severity `{value}`; expected "
-                + " or ".join(f"`{s}`" for s in ast.SEVERITIES),
+                _("unknown severity `{value}`; expected {severities}").format(
+                    value=value, severities=_(" or ").join(f"`{s}`" for s in ast.SEVERITIES)),
                 did_you_mean(value, ast.SEVERITIES),
             )
         return _Meta("severity", value, _between(ch[0], ch[1]))
@@ -204,9 +233,8 @@ class _Build:
             _report(
                 span,
                 "unknown-scope",
-                f"unknown scope `per {name}`; expected "
-                + ", ".join(f"`per {s}`" for s in ast.SCOPES[:-1])
-                + f" or `per {ast.SCOPES[-1]}`",
+                _("unknown scope `per {name}`; expected {scopes}").format(
+                    name=name, scopes=one_of([f"`per {s}`" for s in ast.SCOPES])),
                 did_you_mean(name, ast.SCOPES),
             )
         return _Clause("scope", ast.Ident(name, span))
@@ -295,8 +323,8 @@ class _Build:
             _report(
                 _tok_span(ch[0]),
                 "bad-date",
-                f"`{text}` is not a date in the calendar",
-                "dates are written year-month-day, e.g. `2026-03-01`",
+                _("`{text}` is not a date in the calendar").format(text=text),
+                _("dates are written year-month-day, e.g. `2026-03-01`"),
             )
             value = None
         return ast.Literal(value, _tok_span(ch[0]))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from policy_sdk.i18n import N_, _
+
 _EXPRESSION_START = frozenset(
     {"NAME", "PATH", "STRING", "NUMBER", "DATE", "TRUE", "FALSE", "NULL", "LPAR", "LSQB", "NOT"}
 )
@@ -17,14 +19,14 @@ _ITEM_START = frozenset({"RULE", "REQUIRE", "FORBID", "ENSURE"})
 _STATEMENT_START = frozenset({"REQUIRE", "FORBID", "ENSURE"})
 _META = frozenset({"SEVERITY", "TITLE", "CITATION", "REMEDY", "INTERPRETATION"})
 
-_WORDS: dict[str, str] = {
-    "NAME": "a name",
-    "PATH": "a dotted name",
-    "STRING": 'a string in double quotes (`"…"`)',
-    "NUMBER": "a number",
-    "DATE": "a date such as `2026-03-01`",
-    "COMP_OP": "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
-    "$END": "end of file",
+_WORDS: dict[str, str] = {  # translated where used
+    "NAME": N_("a name"),
+    "PATH": N_("a dotted name"),
+    "STRING": N_('a string in double quotes (`"…"`)'),
+    "NUMBER": N_("a number"),
+    "DATE": N_("a date such as `2026-03-01`"),
+    "COMP_OP": N_("a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)"),
+    "$END": N_("end of file"),
     "LPAR": "`(`",
     "RPAR": "`)`",
     "LSQB": "`[`",
@@ -48,36 +50,41 @@ def describe_expected(expected: Iterable[str]) -> str:
     parts: list[str] = []
     tail: list[str] = []
     if {"NAME", "STRING", "NUMBER", "LPAR"} <= left:
-        parts.append("an expression")
+        parts.append(_("an expression"))
         left -= _EXPRESSION_START
     if {"COMP_OP", "AND"} <= left:
-        parts.append("an operator (`and`, `or`, `==`, `in`, …)")
+        parts.append(_("an operator (`and`, `or`, `==`, `in`, …)"))
         left -= _OPERATORS | {"NOT", "DOT", "LPAR"}
     if left >= _META:
-        parts.append("metadata (`severity`, `citation`, `remedy`, …)")
+        parts.append(_("metadata (`severity`, `citation`, `remedy`, …)"))
         left -= _META
     if left >= _ITEM_START:
-        tail.append("a new rule or policy" if "POLICY" in left else "a new rule")
+        tail.append(_("a new rule or policy") if "POLICY" in left else _("a new rule"))
         left -= _ITEM_START | {"POLICY"}
     elif left >= _STATEMENT_START:
-        tail.append("a statement (`require`, `forbid` or `ensure`)")
+        tail.append(_("a statement (`require`, `forbid` or `ensure`)"))
         left -= _STATEMENT_START
     rank = {t: i for i, t in enumerate(_ORDER)}
     for t in sorted(left - {"$END"}, key=lambda t: (rank.get(t, len(rank)), t)):
         parts.append(_word(t))
     parts += tail
     if "$END" in left:
-        parts.append(_WORDS["$END"])
+        parts.append(_(_WORDS["$END"]))
     if not parts:  # pragma: no cover - the tables always expect something
-        return "something else"
+        return _("something else")
+    return one_of(parts)
+
+
+def one_of(parts: list[str]) -> str:
+    """``a, b or c`` (``a、b 或 c``)."""
     if len(parts) == 1:
         return parts[0]
-    return ", ".join(parts[:-1]) + " or " + parts[-1]
+    return _("{items} or {last}").format(items=_(", ").join(parts[:-1]), last=parts[-1])
 
 
 def _word(terminal: str) -> str:
     if terminal in _WORDS:
-        return _WORDS[terminal]
+        return _(_WORDS[terminal])
     return f"`{terminal.lower()}`"
 
 
@@ -85,9 +92,10 @@ def describe_token(tok: tuple[str, str, int, int, int]) -> str:
     """What was found, for "unexpected …"."""
     typ, value = tok[0], tok[1]
     if typ == "$END":
-        return "end of file"
+        return _("end of file")
     if typ == "STRING":
-        return f"string {value}" if len(value) <= 30 else f'string {value[:27]}…"'
+        shown = value if len(value) <= 30 else f'{value[:27]}…"'
+        return _("string {string}").format(string=shown)
     return f"`{value}`"
 
 

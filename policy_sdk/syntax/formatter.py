@@ -183,10 +183,17 @@ def _start_only(span: Span) -> Span:
 _META_ORDER = ("severity", "citation", "remedy", "interpretation")
 
 
+def _text(value: str | None, en: str | None) -> str:
+    """`` "text"``, `` "中文" en "English"`` or nothing."""
+    if value is None:
+        return ""
+    return f" {_quote(value)}" + (f" en {_quote(en)}" if en is not None else "")
+
+
 def _rule(rule: ast.Rule, depth: int) -> list[_Line]:
     if rule.name is None:
         return _statement(rule.statement, depth)
-    head = f"rule {rule.name}" + (f" {_quote(rule.title)}" if rule.title is not None else "")
+    head = f"rule {rule.name}" + _text(rule.title, rule.title_en)
     span = rule.span
     lines = [_Line(depth, head + " {", _lines_of(span and _start_only(span)), item_start=True)]
     meta_spans = dict(rule.meta_spans)
@@ -194,7 +201,7 @@ def _rule(rule: ast.Rule, depth: int) -> list[_Line]:
         value = getattr(rule, key)
         if value is None:
             continue
-        text = value if key == "severity" else _quote(value)
+        text = value if key == "severity" else _text(value, getattr(rule, key + "_en"))[1:]
         lines.append(_Line(depth + 1, f"{key} {text}", _lines_of(meta_spans.get(key))))
     lines += _statement(rule.statement, depth + 1)
     end = _lines_of(span and Span(span.file, span.end_line, 0, span.end_line, 0))
@@ -240,9 +247,7 @@ def _gap(before: Span | None, after: Span | None, comment_lines: set[int]) -> bo
 
 
 def _policy(policy: ast.Policy, depth: int, comment_lines: set[int]) -> list[_Line]:
-    head = f"policy {policy.name}" + (
-        f" {_quote(policy.title)}" if policy.title is not None else ""
-    )
+    head = f"policy {policy.name}" + _text(policy.title, policy.title_en)
     span = policy.span
     lines = [_Line(depth, head + " {", _lines_of(span and _start_only(span)), item_start=True)]
     lines += _items(policy.rules, depth + 1, comment_lines)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import attrs
 
 from policy_sdk.errors import Diagnostic
+from policy_sdk.i18n import _
 from policy_sdk.syntax.lexer import FULL_WIDTH, Tok
 
 __all__ = ["META_WORDS", "deadline_problem", "lexical_hint", "syntax_help"]
@@ -29,8 +30,12 @@ _MORE_FULL_WIDTH = {"：": ":", "；": ";", "、": ",", "‘": "'", "’": "'", 
 
 
 def _char_name(char: str) -> str:
+    from policy_sdk.i18n import get_language
+
     name = unicodedata.name(char, "").lower()
     name = name.replace("fullwidth ", "full-width ").replace("ideographic ", "full-width ")
+    if get_language() == "zh":  # Unicode's names are English: say what kind it is
+        return "全角字符" if "full-width" in name or char.isspace() else "字符"
     return name or f"character U+{ord(char):04X}"
 
 
@@ -41,22 +46,24 @@ def lexical_hint(tok: Tok) -> Diagnostic:
         return d
     value = tok[1]
     if value == "=":
-        return attrs.evolve(d, message="unexpected `=`: it is not an operator",
-                            help="compare with `==` (or `!=`, `<`, `<=`, `>`, `>=`): "
-                            'write `platform.type == "app"`')
+        return attrs.evolve(d, message=_("unexpected `=`: it is not an operator"),
+                            help=_("compare with `==` (or `!=`, `<`, `<=`, `>`, `>=`): "
+                                   'write `platform.type == "app"`'))
     meant = FULL_WIDTH.get(value) or _MORE_FULL_WIDTH.get(value)
     if meant is None:
         return d
     code_point = f"U+{ord(value):04X}"
     if value.isspace():
-        return attrs.evolve(d, message=f"unexpected {_char_name(value)} ({code_point})",
-                            help="use an ASCII space outside strings (switch the input "
-                            "method to half-width)")
-    help = f"use the ASCII `{meant}` outside strings"
+        return attrs.evolve(d, message=_("unexpected {name} ({code_point})").format(
+                                name=_char_name(value), code_point=code_point),
+                            help=_("use an ASCII space outside strings (switch the input "
+                                   "method to half-width)"))
+    help = _("use the ASCII `{char}` outside strings").format(char=meant)
     if meant == ":":
-        help = ("the policy language has no `:`; metadata is written `title \"…\"`, "
-                "without a colon (and outside strings, use ASCII punctuation)")
-    return attrs.evolve(d, message=f"unexpected {_char_name(value)} `{value}` ({code_point})",
+        help = _("the policy language has no `:`; metadata is written `title \"…\"`, "
+                 "without a colon (and outside strings, use ASCII punctuation)")
+    return attrs.evolve(d, message=_("unexpected {name} `{char}` ({code_point})").format(
+                            name=_char_name(value), char=value, code_point=code_point),
                         help=help)
 
 
@@ -64,15 +71,16 @@ def syntax_help(tok: Tok, expected: Iterable[str]) -> str | None:
     """Help for an unexpected token that says more than "did you mean", or None."""
     expected = set(expected)
     if tok[0] == "NAME" and tok[1] in META_WORDS and "RBRACE" in expected:
-        return ("metadata (`title`, `severity`, `citation`, `remedy`, `interpretation`) "
-                "goes first in a rule, before its `require`, `forbid` or `ensure`")
+        return _("metadata (`title`, `severity`, `citation`, `remedy`, `interpretation`) "
+                 "goes first in a rule, before its `require`, `forbid` or `ensure`")
     return None
 
 
 def deadline_problem(text: str) -> tuple[str, str]:
     """``(message, help)`` for a deadline amount that is not a whole number of days."""
     if text.startswith("-"):
-        return (f"a deadline cannot be negative (`{text}`)",
-                "count the days after the anchor: `within 3 days of …`; for a date "
-                "before it, compare dates in a `where` condition")
-    return (f"a deadline counts whole days, not `{text}`", "write a whole number such as `10`")
+        return (_("a deadline cannot be negative (`{amount}`)").format(amount=text),
+                _("count the days after the anchor: `within 3 days of …`; for a date "
+                  "before it, compare dates in a `where` condition"))
+    return (_("a deadline counts whole days, not `{amount}`").format(amount=text),
+            _("write a whole number such as `10`"))

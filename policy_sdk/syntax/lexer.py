@@ -30,6 +30,7 @@ from typing import Any
 
 from policy_sdk import ast
 from policy_sdk.errors import Diagnostic, Span
+from policy_sdk.i18n import _
 from policy_sdk.syntax._lark_tables import Terminal
 
 MAX_NESTING = 100
@@ -294,10 +295,10 @@ class Lexer:
     def _too_deep(file: str, line: int, column: int, value: str) -> Diagnostic:
         return Diagnostic(
             code="too-deep",
-            message=f"expression nested deeper than {MAX_NESTING} levels "
-            "(parentheses, brackets and `not` count)",
+            message=_("expression nested deeper than {levels} levels (parentheses, brackets "
+                      "and `not` count)").format(levels=MAX_NESTING),
             span=Span(file, line, column, line, column + len(value)),
-            help="split the condition into simpler parts",
+            help=_("split the condition into simpler parts"),
         )
 
     def _error(
@@ -313,25 +314,28 @@ class Lexer:
                 escape = text[bad : bad + 2].rstrip("\n")
                 column += bad - start
                 width = len(escape)
-                code, message = "bad-escape", f"unknown escape `{escape}` in a string"
-                help = 'strings know `\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash'
+                code = "bad-escape"
+                message = _("unknown escape `{escape}` in a string").format(escape=escape)
+                help = _('strings know `\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a '
+                         "backslash")
             else:
                 width = max(1, len(value))
-                code, message = "unterminated-string", "string is not closed on this line"
-                help = 'add the closing `"`; use `\\n` for a line break inside a string'
+                code, message = "unterminated-string", _("string is not closed on this line")
+                help = _('add the closing `"`; use `\\n` for a line break inside a string')
         elif kind == "BADNUMBER":
             width = len(value)
-            code, message = "bad-number", f"`{value}` is not a number"
-            help = "numbers look like `10`, `-3` or `2.5`; dates like `2026-03-01`"
+            code, message = "bad-number", _("`{value}` is not a number").format(value=value)
+            help = _("numbers look like `10`, `-3` or `2.5`; dates like `2026-03-01`")
         else:
             code = "unexpected-character"
             if value in FULL_WIDTH:
-                message = f"unexpected full-width character `{value}`"
-                help = f"use the ASCII `{FULL_WIDTH[value]}` outside strings"
+                message = _("unexpected full-width character `{char}`").format(char=value)
+                help = _("use the ASCII `{char}` outside strings").format(char=FULL_WIDTH[value])
             elif value.isprintable() and not value.isspace():
-                message = f"unexpected character `{value}`"
+                message = _("unexpected character `{char}`").format(char=value)
             else:
-                message = f"unexpected character U+{ord(value):04X}"
+                message = _("unexpected character {code_point}").format(
+                    code_point=f"U+{ord(value):04X}")
         return Diagnostic(
             code=code,
             message=message,

@@ -36,6 +36,7 @@ import attrs
 from policy_sdk import ast
 from policy_sdk._gc import gc_paused
 from policy_sdk.errors import Diagnostic, PolicySyntaxError, Span, did_you_mean
+from policy_sdk.i18n import _, os_reason
 from policy_sdk.syntax._lark_tables import LarkTables, Production, lark_tables
 from policy_sdk.syntax.builders import building, reduce_action
 from policy_sdk.syntax.expected import describe_expected, describe_token, keyword_candidates
@@ -281,7 +282,8 @@ class _Run:
             for k in self.g.actions[stack[-1]]
             if (k.isupper() or k == "$END") and self._accepts(k, stack)
         ]
-        message = f"unexpected {describe_token(tok)}; expected {describe_expected(expected)}"
+        message = _("unexpected {found}; expected {expected}").format(
+            found=describe_token(tok), expected=describe_expected(expected))
         help = syntax_help(tok, expected)
         if help is not None:
             pass
@@ -292,7 +294,8 @@ class _Run:
         elif tok[0] == "LPAR" and self.values and type(self.values[-1]) is tuple:
             before = self.values[-1]
             if before[0] == "PATH":
-                help = f"only plain names can be called; `{before[1]}` is an attribute path"
+                help = _("only plain names can be called; `{path}` is an attribute "
+                         "path").format(path=before[1])
         width = max(1, len(tok[1]))
         span = Span(self.file, tok[3], tok[4], tok[3], tok[4] + width)
         self.diagnostics.append(Diagnostic(code="syntax", message=message, span=span, help=help))
@@ -313,10 +316,9 @@ class _Run:
         closers = {"LBRACE": "}", "LPAR": ")", "LSQB": "]"}
         for value in reversed(self.values):
             if type(value) is tuple and value[0] in closers:
-                return (
-                    f"the `{value[1]}` at line {value[3]}, column {value[4]} "
-                    f"is never closed with `{closers[value[0]]}`"
-                )
+                return _("the `{open}` at line {line}, column {column} is never closed "
+                         "with `{close}`").format(open=value[1], line=value[3],
+                                                  column=value[4], close=closers[value[0]])
         return None
 
     def _recover(self, tok: Tok, tokens: Iterator[Tok]) -> tuple[Any] | None:
@@ -378,10 +380,11 @@ def _decode(data: bytes, file: str) -> str:
             [
                 Diagnostic(
                     code="encoding",
-                    message=f"policy files must be UTF-8; byte {exc.start} "
-                    f"(line {line}, column {column}) is not valid UTF-8",
+                    message=_("policy files must be UTF-8; byte {byte} (line {line}, "
+                              "column {column}) is not valid UTF-8").format(
+                        byte=exc.start, line=line, column=column),
                     file=file,
-                    help="save the file as UTF-8",
+                    help=_("save the file as UTF-8"),
                 )
             ]
         ) from None
@@ -428,7 +431,7 @@ def _parse(text: str | bytes, file: str, *, stepwise: bool) -> ast.Module:
     except _TooMany:
         fatal = Diagnostic(
             code="too-many-errors",
-            message=f"too many errors; stopped after {MAX_DIAGNOSTICS}",
+            message=_("too many errors; stopped after {count}").format(count=MAX_DIAGNOSTICS),
             file=file,
         )
     diagnostics = run.diagnostics + ([fatal] if fatal else [])
@@ -444,7 +447,7 @@ def _with_source_lines(diagnostics: list[Diagnostic], text: str) -> list[Diagnos
             *diagnostics[:MAX_DIAGNOSTICS],
             Diagnostic(
                 code="too-many-errors",
-                message=f"too many errors; stopped after {MAX_DIAGNOSTICS}",
+                message=_("too many errors; stopped after {count}").format(count=MAX_DIAGNOSTICS),
                 file=diagnostics[0].span.file if diagnostics[0].span else None,
             ),
         ]
@@ -504,7 +507,8 @@ def parse_file(path: str | FsPath, name: str | None = None) -> ast.Module:
         data = p.read_bytes()
     except OSError as exc:
         raise PolicySyntaxError(
-            [Diagnostic(code="io", message=f"cannot read `{p}`: {exc.strerror}", file=str(p))]
+            [Diagnostic(code="io", message=_("cannot read `{file}`: {reason}").format(
+                file=p, reason=os_reason(exc)), file=str(p))]
         ) from None
     except ValueError:  # e.g. a NUL in the path: no file can have that name
         shown = str(p).replace("\x00", "\\0")

@@ -9,7 +9,8 @@
         check_plugin(policy_sdk_quickapp)
 
 It loads the plugin next to the built-in ``core`` plugin only (no installed
-plugins), then checks, and reports *every* problem at once as an ``AssertionError``:
+plugins; a plugin that refines an installed plugin's platform type is loaded beside
+the installed plugins), then checks, and reports *every* problem at once as an ``AssertionError``:
 
 * each hook returns a list of the right kind and the plugin loads without a
   ``PluginError`` (unknown hook names, duplicates, hooks that raise …);
@@ -34,10 +35,10 @@ import inspect
 import random
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from policy_sdk import ast
-from policy_sdk.errors import PolicySdkError
+from policy_sdk.errors import Diagnostic, PolicySdkError
 from policy_sdk.facts.schema import ATTR_TYPES, Attribute, Schema
 from policy_sdk.plugins.manager import (
     CORE_PLUGIN,
@@ -52,6 +53,9 @@ from policy_sdk.plugins.specs import (
     PlatformTypeSpec,
     Proposal,
 )
+
+if TYPE_CHECKING:
+    from policy_sdk.engine.report import Finding
 
 __all__ = ["check_plugin", "run_plugin_rules", "sample_facts_document"]
 
@@ -76,9 +80,16 @@ def check_plugin(plugin: object | str, *, as_of: dt.date = AS_OF) -> None:
     """
     problems: list[str] = []
     try:
-        registry = load_registry(plugins=[plugin], load_entrypoints=False)
+        try:
+            registry = load_registry(plugins=[plugin], load_entrypoints=False)
+        except PolicySdkError as exc:
+            if not exc.diagnostics or any(d.code != "plugin-unknown-platform-type"
+                                          for d in exc.diagnostics):
+                raise
+            # it refines platform types of installed plugins: check it beside them
+            registry = load_registry(plugins=[plugin])
     except PolicySdkError as exc:
-        _fail(plugin, [d.render() for d in exc.diagnostics])
+        _fail(plugin, [_load_problem(d) for d in exc.diagnostics])
         return  # pragma: no cover - _fail raises
     try:
         name = _plugin_name(plugin, registry)
@@ -87,7 +98,7 @@ def check_plugin(plugin: object | str, *, as_of: dt.date = AS_OF) -> None:
         raise
     info = registry.plugin(name)
     if not any((info.platform_types, info.rules, info.strategies, info.functions,
-                info.reporters)):
+                info.reporters, info.extends, info.obligation_kinds)):
         problems.append("it contributes nothing: no hook returned anything")
 
     own_types = {t: registry.platform_types[t] for t in info.platform_types}
@@ -109,6 +120,15 @@ def check_plugin(plugin: object | str, *, as_of: dt.date = AS_OF) -> None:
         problems.extend(_check_evaluation(plugin, registry, name, modules, own_types, as_of))
     if problems:
         _fail(plugin, problems)
+
+
+def _load_problem(diagnostic: Diagnostic) -> str:
+    """A load-time diagnostic as a line of the list: a bad spec by its problem alone."""
+    marker = " with a bad value: "
+    if diagnostic.code == "plugin-bad-spec" and marker in diagnostic.message:
+        text = diagnostic.message.split(marker, 1)[1]
+        return text + (f"\n    help: {diagnostic.help}" if diagnostic.help else "")
+    return diagnostic.render()
 
 
 def _fail(plugin: object, problems: Sequence[str]) -> None:
@@ -466,14 +486,17 @@ def run_plugin_rules(
     facts: Mapping[str, Any] | Any,
     *,
     as_of: dt.date | str,
-    load_entrypoints: bool = False,
-) -> list[Any]:
+    load_entrypoints: bool = True,
+) -> list[Finding]:
     """The findings of ``plugin``'s own rules on ``facts`` (a facts document or ``Facts``).
 
-    The plugin is loaded with the core plugin (and the installed ones when
-    ``load_entrypoints``), so ``facts`` may use its platform types. Evaluation goes
+    The plugin is loaded with the core plugin and the installed ones (the first-party
+    ``app``, ``mini_program`` … too), so ``facts`` may use its platform types and the
+    installed ones; ``load_entrypoints=False`` loads it beside ``core`` only (e.g. a
+    demo plugin that declares a type an installed plugin declares too). Evaluation goes
     through :class:`policy_sdk.Engine` when it is available, else through the
-    reference interpreter (the same semantics, slowly).
+    reference interpreter (the same semantics, slowly). Returns typed findings
+    (:class:`policy_sdk.engine.report.Finding`: ``rule``, ``status``, ``platform`` …).
     """
     when = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
     registry = load_registry(plugins=[plugin], load_entrypoints=load_entrypoints)

@@ -10,6 +10,13 @@ on or after the launch), some filings name several platforms, statuses are mixed
 ``facts_models()`` draws the same documents loaded with
 :func:`policy_sdk.facts.load_facts`.
 
+``platform_types`` is a list of type names (looked up among the installed plugins) or a
+mapping of specs such as ``registry.platform_types``; every attribute a type declares
+(``vendors`` of ``quick_app``, ``host`` of ``mini_program`` …) is filled in on some
+platforms with values its declaration allows. Dates are drawn only in years the
+calendar knows (``calendar``, default: the built-in one), ending a month before the
+last known year does, so every deadline computed from them is known too.
+
 Usage in a property test::
 
     from hypothesis import given
@@ -22,7 +29,7 @@ Usage in a property test::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
@@ -36,8 +43,12 @@ from policy_sdk.facts.schema import RECORD_KINDS
 
 if TYPE_CHECKING:
     from policy_sdk.facts.model import Facts
+    from policy_sdk.facts.schema import Attribute
+    from policy_sdk.plugins.specs import PlatformTypeSpec
+    from policy_sdk.workdays import WorkdayCalendar
 
-__all__ = ["FIRST_PARTY_PLATFORM_TYPES", "facts_documents", "facts_models", "filing_numbers"]
+__all__ = ["FIRST_PARTY_PLATFORM_TYPES", "facts_documents", "facts_models", "filing_numbers",
+           "last_known_day"]
 
 FIRST_PARTY_PLATFORM_TYPES: tuple[str, ...] = ("app", "mini_program", "official_account", "website")
 
@@ -53,7 +64,50 @@ _MAX_DAY = dt.date(2027, 12, 31)
 
 
 def _dates(lo: dt.date = _MIN_DAY, hi: dt.date = _MAX_DAY) -> st.SearchStrategy[dt.date]:
-    return st.dates(min_value=lo, max_value=hi)
+    return st.dates(min_value=lo, max_value=max(lo, hi))
+
+
+def last_known_day(calendar: WorkdayCalendar | None = None) -> dt.date:
+    """The last day drawn: Nov 30 of the last year ``calendar`` knows in a row from 2022
+    (deadlines run up to a few weeks later and stay in a known year)."""
+    if calendar is None:
+        from policy_sdk.workdays import default_calendar
+
+        calendar = default_calendar()
+    year = _MIN_DAY.year
+    while calendar.known(year + 1) and year < 9000:
+        year += 1
+    return dt.date(year, 11, 30)
+
+
+def _specs(platform_types: Sequence[str] | Mapping[str, PlatformTypeSpec]
+           ) -> tuple[tuple[str, ...], dict[str, tuple[Attribute, ...]]]:
+    if isinstance(platform_types, Mapping):
+        return tuple(sorted(platform_types)), {
+            name: tuple(spec.attributes) for name, spec in platform_types.items()}
+    names = tuple(platform_types)
+    try:
+        from policy_sdk.facts.load import platform_type_specs
+
+        specs = platform_type_specs(names)
+    except Exception:  # a type no installed plugin declares: no attributes to draw
+        return names, {}
+    return names, {name: tuple(spec.attributes) for name, spec in specs.items()}
+
+
+def _attribute_value(attribute: Attribute, dates: st.SearchStrategy[dt.date]
+                     ) -> st.SearchStrategy[Any]:
+    if attribute.enum:
+        one = st.sampled_from(attribute.enum)
+        return st.lists(one, min_size=1, max_size=3, unique=True) if attribute.type == "list" \
+            else one
+    return {
+        "string": st.sampled_from(("样例", "sample", "示例-1")),
+        "number": st.integers(0, 1000),
+        "boolean": st.booleans(),
+        "date": dates,
+        "list": st.lists(st.sampled_from(("a", "b", "c")), min_size=1, max_size=3, unique=True),
+    }.get(attribute.type, st.sampled_from(("sample",)))
 
 
 def filing_numbers() -> st.SearchStrategy[str]:
@@ -72,14 +126,21 @@ def _ids(pool: Sequence[str], n: int) -> list[str]:
 @st.composite
 def facts_documents(
     draw: st.DrawFn,
-    platform_types: Sequence[str] = FIRST_PARTY_PLATFORM_TYPES,
+    platform_types: Sequence[str] | Mapping[str, PlatformTypeSpec] = FIRST_PARTY_PLATFORM_TYPES,
     *,
+    calendar: WorkdayCalendar | None = None,
     max_algorithms: int = 4,
     max_platforms: int = 4,
     max_filings: int = 6,
     max_records: int = 5,
 ) -> dict[str, Any]:
     """A valid facts document (a plain dict) as a YAML or JSON facts file would hold."""
+    type_names, type_attributes = _specs(platform_types)
+    last = last_known_day(calendar)
+
+    def _dates(lo: dt.date = _MIN_DAY, hi: dt.date = last) -> st.SearchStrategy[dt.date]:
+        return st.dates(min_value=min(lo, hi), max_value=hi)
+
     n_alg = draw(st.integers(1, max(1, max_algorithms)))
     n_plat = draw(st.integers(1, max(1, max_platforms)))
     alg_ids = _ids(draw(st.permutations(_ALGORITHM_NAMES)), n_alg)
@@ -105,12 +166,15 @@ def facts_documents(
 
     platforms: list[dict[str, Any]] = []
     for pid in plat_ids:
-        ptype = draw(st.sampled_from(tuple(platform_types)))
+        ptype = draw(st.sampled_from(type_names))
         plat: dict[str, Any] = {"id": pid, "type": ptype}
         if draw(st.booleans()):
             plat["name"] = f"{pid} 产品"
-        if ptype == "mini_program" and draw(st.booleans()):
+        if ptype not in type_attributes and ptype == "mini_program" and draw(st.booleans()):
             plat["host"] = draw(st.sampled_from(_HOSTS))
+        for attribute in type_attributes.get(ptype, ()):
+            if draw(st.booleans()):  # the type's own attributes, sometimes left out
+                plat[attribute.name] = draw(_attribute_value(attribute, _dates()))
         if draw(st.integers(0, 5)) == 0:
             plat["batch_cancellation"] = draw(st.booleans())
         if draw(st.integers(0, 5)) == 0:
@@ -175,12 +239,14 @@ def facts_documents(
 
 
 def facts_models(
-    platform_types: Sequence[str] = FIRST_PARTY_PLATFORM_TYPES, **sizes: int
+    platform_types: Sequence[str] | Mapping[str, PlatformTypeSpec] = FIRST_PARTY_PLATFORM_TYPES,
+    **sizes: Any,
 ) -> st.SearchStrategy[Facts]:
     """:func:`facts_documents` loaded with :func:`policy_sdk.facts.load_facts`."""
     from policy_sdk.facts.load import load_facts, platform_type_specs
 
-    specs = platform_type_specs(platform_types)
+    specs = (platform_types if isinstance(platform_types, Mapping)
+             else platform_type_specs(platform_types))
     return facts_documents(platform_types, **sizes).map(
         lambda doc: load_facts(doc, platform_types=specs)
     )

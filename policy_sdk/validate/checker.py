@@ -36,6 +36,7 @@ import attrs
 from policy_sdk import ast
 from policy_sdk.errors import Diagnostic, Level, Span, ValidationError, did_you_mean
 from policy_sdk.facts.schema import Schema
+from policy_sdk.i18n import _
 from policy_sdk.plugins.specs import FunctionSpec
 from policy_sdk.validate.names import NameProblem, resolve
 
@@ -149,18 +150,20 @@ class _Checker:
             if first is None:
                 seen[rule_id] = rule
             elif rule.name is not None or first.name is not None:
-                where = f" (first at line {first.span.line})" if first.span is not None else ""
-                self.report("duplicate-rule", f"duplicate rule id `{rule_id}`{where}", rule.span,
-                            "give each rule its own name")
+                where = (_(" (first at line {line})").format(line=first.span.line)
+                         if first.span is not None else "")
+                self.report("duplicate-rule", _("duplicate rule id `{id}`{where}").format(
+                    id=rule_id, where=where), rule.span, _("give each rule its own name"))
             self.rule(rule)
 
     def rule(self, rule: ast.Rule) -> None:
         st = rule.statement
         scope = st.scope.name
         if scope not in ast.SCOPES:
-            self.report("unknown-scope", f"unknown scope `{scope}`", st.scope.span,
-                        did_you_mean(scope, ast.SCOPES)
-                        or "scopes are " + ", ".join(f"`{s}`" for s in ast.SCOPES))
+            self.report("unknown-scope", _("unknown scope `{scope}`").format(scope=scope),
+                        st.scope.span, did_you_mean(scope, ast.SCOPES)
+                        or _("scopes are {scopes}").format(
+                            scopes=_(", ").join(f"`{s}`" for s in ast.SCOPES)))
             return
         if isinstance(st, ast.Require):
             kind_ok = self.kind(st.kind)
@@ -196,9 +199,9 @@ class _Checker:
     def kind(self, kind: ast.Ident) -> bool:
         if kind.name in self.schema.kinds:
             return True
-        self.report("unknown-kind", f"unknown obligation kind `{kind.name}`", kind.span,
-                    did_you_mean(kind.name, self.schema.kinds)
-                    or "declare it in the facts file under `schema: {kinds: [...]}`")
+        self.report("unknown-kind", _("unknown obligation kind `{kind}`").format(kind=kind.name),
+                    kind.span, did_you_mean(kind.name, self.schema.kinds)
+                    or _("declare it in the facts file under `schema: {{kinds: [...]}}`"))
         return False
 
     def deadline(self, deadline: ast.Deadline, scope: str) -> None:
@@ -285,10 +288,11 @@ class _Checker:
         spec = self.functions.get(e.name)
         arg_types = [self.expr(a, scope, rk) for a in e.args]
         if spec is None:
-            self.report("unknown-function", f"unknown function `{e.name}`", e.span,
-                        did_you_mean(e.name, self.functions)
-                        or ("functions here: " + ", ".join(f"`{n}`" for n in sorted(self.functions))
-                            if self.functions else "no plugin registers functions"))
+            self.report("unknown-function", _("unknown function `{name}`").format(name=e.name),
+                        e.span, did_you_mean(e.name, self.functions)
+                        or (_("functions here: {names}").format(
+                            names=_(", ").join(f"`{n}`" for n in sorted(self.functions)))
+                            if self.functions else _("no plugin registers functions")))
             return None
         if len(e.args) != len(spec.params):
             n = len(spec.params)
@@ -362,8 +366,9 @@ class _Checker:
             assert isinstance(lit.value, str)
             if lit.value not in t.enum:
                 self.report("unknown-value",
-                            f'`"{lit.value}"` is never a value of `{t.owner}`; it is one of '
-                            + ", ".join(f"`{v}`" for v in t.enum),
+                            _('`"{value}"` is never a value of `{owner}`; it is one of '
+                              "{values}").format(value=lit.value, owner=t.owner,
+                                                 values=_(", ").join(f"`{v}`" for v in t.enum)),
                             lit.span, did_you_mean(lit.value, t.enum))
 
     def in_(self, e: ast.In, scope: str, rk: str | None) -> None:

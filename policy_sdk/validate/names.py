@@ -14,6 +14,7 @@ import attrs
 from policy_sdk.ast import Path
 from policy_sdk.errors import did_you_mean
 from policy_sdk.facts.schema import Attribute, Schema
+from policy_sdk.i18n import _
 
 #: entities bound in conditions, by scope, in lookup order
 BOUND: Final[dict[str, tuple[str, ...]]] = {
@@ -67,7 +68,8 @@ def resolve(
         if len(parts) > 2:
             return NameProblem(
                 "unknown-attribute",
-                f"`{path.dotted}` goes too deep: attributes have no attributes",
+                _("`{path}` goes too deep: attributes have no attributes").format(
+                    path=path.dotted),
             )
         head, attr = parts
         if record_kind is not None and head == record_kind:
@@ -78,15 +80,16 @@ def resolve(
         if found is None:
             return NameProblem(
                 "unknown-attribute",
-                f"`{head}` has no attribute `{attr}`",
+                _("`{name}` has no attribute `{attribute}`").format(name=head, attribute=attr),
                 did_you_mean(attr, schema.names(entity)),
             )
         return Resolved(binding, found)
     if len(parts) >= 2:
         return NameProblem(
             "unknown-name",
-            f"unknown name `{parts[0]}` in `{path.dotted}`; here you can use "
-            + ", ".join(f"`{n}`" for n in names),
+            _("unknown name `{name}` in `{path}`; here you can use {names}").format(
+                name=parts[0], path=path.dotted,
+                names=_(", ").join(f"`{n}`" for n in names)),
             did_you_mean(parts[0], names),
         )
     (name,) = parts
@@ -103,15 +106,15 @@ def resolve(
     if len(hits) > 1:
         return NameProblem(
             "ambiguous-name",
-            f"`{name}` is ambiguous here: it could be "
-            + " or ".join(f"`{b}.{name}`" for b, _ in hits),
-            f"write `{hits[0][0]}.{name}`",
+            _("`{name}` is ambiguous here: it could be {choices}").format(
+                name=name, choices=_(" or ").join(f"`{b}.{name}`" for b, _a in hits)),
+            _("write `{path}`").format(path=f"{hits[0][0]}.{name}"),
         )
     candidates = {n for b in names for n in schema.names(_entity_of(b, record_kind))}
     candidates |= set(names)
     return NameProblem(
         "unknown-name",
-        f"unknown name `{name}`",
+        _("unknown name `{name}`").format(name=name),
         did_you_mean(name, candidates),
     )
 

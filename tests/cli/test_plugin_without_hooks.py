@@ -15,7 +15,7 @@ FACTS = ["--facts", str(ROOT / "examples" / "company.yaml"), "--as-of", "2026-11
 
 MESSAGE = ("plugin:os: error[plugin-no-hooks]: plugin `os` (module `os`) implements none of "
            "the policy-sdk hooks, so it would contribute nothing")
-HELP = ("  help: a plugin implements at least one `policy_sdk_register_*` hook, marked "
+HELP = ("  help: a plugin implements the `policy_sdk_register(register)` hook, marked "
         "`@hookimpl`; the hooks are documented in `policy_sdk.plugins.hookspecs` and "
         "docs/plugins.md")
 

@@ -90,7 +90,7 @@ def test_feed_rec_filed_on_app_only(report: Report) -> None:
     assert "due 2026-03-16" in text
     # seed 000: the App filing's core materials are reusable
     assert mini.remedy is not None
-    assert "算法安全自评估报告" in mini.remedy
+    assert "self-assessment report" in mini.remedy
     assert "`main-app`" in mini.remedy
     assert "usage scenario" in mini.remedy
     assert mini.citation == "《互联网信息服务算法推荐管理规定》第二十四条第一款"

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 
 # what may stay as it is in any language: `quoted` input, --options, file names and
-# paths, ids with - _ . / @, citations in 《》, numbers and dates
+# paths, ids with - _ . / @, citations in 《》, numbers and dates, diagnostic codes
+# ([unknown-name]) and data paths (deployments[3].platform)
 _KEEP = re.compile(
-    r"`[^`]*`|《[^》]*》|'[^']*'|\"[^\"]*\"|--?[\w-]+|\[[a-z|]+\]|[\w.-]*[/@][\w./@-]*"
+    r"`[^`]*`|《[^》]*》|'[^']*'|\"[^\"]*\"|--?[\w-]+|\[[a-z|-]+\]|[\w.-]*[/@][\w./@-]*"
+    # a data path in a facts file: deployments[3].platform
+    r"|\b[a-z_]+(?:\[\d+\])+(?:\.\w+(?:\[\d+\])*)*"
     r"|\b[\w-]+\.(?:ya?ml|json|policy|toml|html|csv|xlsx|sarif)\b|\b\w*[_\d]\w*\b"
 )
 _WORD = re.compile(r"\b[A-Za-z]{2,}\b")

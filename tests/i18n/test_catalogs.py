@@ -107,3 +107,12 @@ def test_the_language_is_per_context() -> None:
     for t in threads:
         t.join()
     assert seen == {"zh": "Usage:zh", "en": "Usage:en"}
+
+
+def test_a_provisional_deadline_is_recognised_in_chinese_too() -> None:
+    from policy_sdk.engine.explain import PROVISIONAL
+    from policy_sdk.engine.finding import PROVISIONAL_MARKS
+
+    english, chinese = PROVISIONAL_MARKS
+    assert PROVISIONAL.startswith(english)
+    assert i18n.catalog("zh")[PROVISIONAL].startswith(chinese)

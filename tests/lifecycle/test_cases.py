@@ -89,8 +89,7 @@ def test_a_second_stop_needs_a_change_of_its_own() -> None:
     day = dt.date(2026, 11, 20)
     f = finding(facts, CHANGE, day)
     assert (f.status, f.deadline) == ("violated", dt.date(2026, 10, 26))
-    assert f.message == ("备案仍列有算法已下线的平台，应办理变更 (a filing still names a platform "
-                         "where its algorithm has stopped)")
+    assert f.message == "a filing still names a platform where its algorithm has stopped"
     assert f.explanation[2:] == (
         f"filing `{N}` change_due = true (stopped: oa on 2026-10-12, web on 2026-03-02; "
         "running: app; change for the stop of 2026-03-02 recorded on 2026-03-10)",

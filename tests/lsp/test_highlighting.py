@@ -23,7 +23,7 @@ SHIPPED = sorted(
 )
 # keywords that are never plain names (the grammar's header lists the soft ones)
 SOFT = {"distinct", "working", "day", "days", "of", "severity", "title", "citation",
-        "remedy", "interpretation"}
+        "remedy", "interpretation", "en"}
 HARD = set(grammar_keywords()) - SOFT
 
 

@@ -48,7 +48,7 @@ def test_core_strategies_come_from_the_cancellation_package() -> None:
 
 
 def test_core_reporters_follow_the_engine_when_present() -> None:
-    reporters = builtin.policy_sdk_register_reporters()
+    reporters = builtin._reporters()
     try:
         from policy_sdk.engine.reporters import BUILTIN_REPORTERS
     except ModuleNotFoundError:
@@ -63,5 +63,7 @@ def test_core_reporters_follow_the_engine_when_present() -> None:
 
 
 def test_core_contributes_no_platform_types_or_rules() -> None:
-    assert builtin.policy_sdk_register_platform_types() == []
-    assert builtin.policy_sdk_register_rules() == []
+    core = load_registry(load_entrypoints=False).plugin("core")
+    assert core.platform_types == ()
+    assert core.rules == ()
+    assert core.functions == ("count", "days_between", "starts_with")

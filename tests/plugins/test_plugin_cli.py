@@ -48,12 +48,31 @@ def test_text_is_a_table(capsys: pytest.CaptureFixture[str]) -> None:
         assert word in out
 
 
-@pytest.mark.parametrize("args", [["-p", "no:website"], ["--disable", "website"],
-                                  ["-p", "website"]])
+@pytest.mark.parametrize("args", [["-p", "no:website"], ["--disable", "website"]])
 def test_disable_a_plugin(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
     data = _json(capsys, *args)
     assert "website" not in _names(data)
     assert "website" not in data["platform_types"]  # type: ignore[operator]
+
+
+def test_dash_p_name_loads_the_plugin_as_in_pytest(capsys: pytest.CaptureFixture[str]) -> None:
+    # an installed plugin's name loads it, even with --no-entrypoints
+    data = _json(capsys, "--no-entrypoints", "-p", "website")
+    assert _names(data) == ["core", "website"]
+    # a module loads it too
+    data = _json(capsys, "--no-entrypoints", "-p", "policy_sdk_platforms.app")
+    assert _names(data) == ["core", "policy_sdk_platforms.app"]
+
+
+def test_dash_p_with_an_unknown_name_shows_both_spellings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["plugins", "-p", "websight"]) == 2
+    err = capsys.readouterr().err
+    assert "plugin `websight` cannot be loaded: no module named `websight`" in err
+    assert ("help: did you mean `website`? `-p websight` loads a plugin: an installed "
+            "plugin's name or a module; to disable the plugin `websight`, write "
+            "`-p no:websight`") in err
 
 
 def test_no_entrypoints_and_an_explicit_plugin(capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,6 +20,11 @@ from policy_sdk.plugins.specs import (
 )
 from policy_sdk.testing import check_plugin
 
+# these tests drive the deprecated list-returning hooks on purpose (they still work
+# for one release); the warning each use gives is tested in test_plugin_hardening.py
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:plugin .* deprecated. implement .policy_sdk_register:DeprecationWarning")
+
 
 def _problems(plugin: object) -> str:
     with pytest.raises(AssertionError) as info:
@@ -73,10 +78,12 @@ def test_names_descriptions_and_arity_are_checked() -> None:
         "platform type `TV App` has no description",
         "platform type `TV App`: alias ` tv` is empty or has surrounding spaces",
         "platform type `TV App`: alias `电视` is given twice",
-        "platform type `TV App`: basis `law` must be made of S, P and I (e.g. `S/P`)",
-        "platform type `TV App`: attribute `Channel` is not a lowercase identifier",
+        "platform type `TV App`: basis `law` must be made of S, P and I\n    help: e.g. `S/P`",
+        "platform type `TV App`: attribute `Channel`: the name must be a lowercase identifier "
+        "like `vendor`\n    help: write `channel`",
         "platform type `TV App`: attribute `Channel` has no description",
-        "function `Twice`: the name must be a lowercase identifier",
+        "function `Twice`: the name must be a lowercase identifier like `host_is`\n"
+        "    help: write `twice`",
         "function `Twice`: its implementation does not take 1 arguments",
         "reporter name `My Format` is not a lowercase name",
         "reporter `My Format` has no callable `render`",

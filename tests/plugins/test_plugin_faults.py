@@ -14,6 +14,11 @@ from policy_sdk.plugins.specs import (
     RuleSource,
 )
 
+# these tests drive the deprecated list-returning hooks on purpose (they still work
+# for one release); the warning each use gives is tested in test_plugin_hardening.py
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:plugin .* deprecated. implement .policy_sdk_register:DeprecationWarning")
+
 
 def _load(*plugins: object) -> object:
     return load_registry(plugins=list(plugins), load_entrypoints=False)
@@ -133,17 +138,17 @@ def test_a_platform_type_declared_by_two_plugins() -> None:
     exc = _error(Quick2(), Quick1())  # order given does not change who is blamed
     assert exc.code == "plugin-duplicate"
     assert [d.message for d in exc.diagnostics] == [
-        "plugin `quick_two` declares platform type `quick_app` in hook "
-        "`policy_sdk_register_platform_types`, already declared by plugin `quick_one`"
+        "plugins `quick_one` and `quick_two` both declare platform type `quick_app`"
     ]
-    assert exc.diagnostics[0].help == "disable one of the plugins with `-p no:quick_two`"
+    assert exc.diagnostics[0].help == (
+        "disable one of them: `-p no:quick_one` or `-p no:quick_two`; or have one refine the "
+        "other's with `register.extend_platform_type(...)`")
 
 
 def test_an_alias_declared_twice() -> None:
     exc = _error(AliasClash(), Quick1())
     assert [d.message for d in exc.diagnostics] == [
-        "plugin `quick_one` declares platform type alias `快应用` in hook "
-        "`policy_sdk_register_platform_types`, already declared by plugin `alias_clash` "
+        "plugins `alias_clash` and `quick_one` both declare platform type alias `快应用` "
         "(for `kuai_app`)"
     ]
 
@@ -151,8 +156,7 @@ def test_an_alias_declared_twice() -> None:
 def test_a_platform_type_declared_twice_by_one_plugin() -> None:
     exc = _error(Twice())
     assert [d.message for d in exc.diagnostics] == [
-        "plugin `twice` declares platform type `tv_app` in hook "
-        "`policy_sdk_register_platform_types`, twice"
+        "plugin `twice` declares platform type `tv_app` twice"
     ]
 
 
@@ -166,8 +170,15 @@ def test_a_platform_type_clashing_with_an_installed_one() -> None:
 
     with pytest.raises(PluginError) as info:
         load_registry(plugins=[App()])
-    assert "plugin `my_app` declares platform type `app`" in info.value.diagnostics[0].message
-    assert "already declared by plugin `app`" in info.value.diagnostics[0].message
+    diagnostic = info.value.diagnostics[0]
+    # the third-party newcomer is blamed, never the first-party plugin
+    assert diagnostic.message == "plugins `app` and `my_app` both declare platform type `app`"
+    assert diagnostic.file == "plugin:my_app"
+    assert diagnostic.help == (
+        "`app` comes with policy-sdk (plugin `app`); refine it instead with "
+        "`register.extend_platform_type(...)` in `my_app`, or disable `my_app` with "
+        "`-p no:my_app`")
+    assert "no:app" not in diagnostic.help
 
 
 class Typo:
@@ -216,7 +227,7 @@ def test_a_hook_with_parameters_the_spec_does_not_have() -> None:
     assert exc.code == "plugin-bad-hookimpl"
     assert exc.diagnostics[0].message == (
         "plugin `with_argument` implements hook `policy_sdk_register_reporters` with the wrong "
-        "parameters; the `policy_sdk_register_*` hooks take no arguments"
+        "parameters; `policy_sdk_register_reporters` takes no arguments"
     )
 
 
@@ -232,8 +243,7 @@ def test_a_function_declared_by_two_plugins() -> None:
     with pytest.raises(PluginError) as info:
         load_registry(plugins=[TwoFunctions()], load_entrypoints=False)
     assert info.value.diagnostics[0].message == (
-        "plugin `two_functions` declares function `count` in hook "
-        "`policy_sdk_register_functions`, already declared by plugin `core`"
+        "plugins `core` and `two_functions` both declare function `count`"
     )
     # disabling the core plugin resolves the clash
     registry = load_registry(plugins=[TwoFunctions()], load_entrypoints=False, disabled=["core"])
@@ -258,8 +268,7 @@ class DupStrategy:
 def test_a_strategy_name_declared_twice() -> None:
     exc = _error(DupStrategy())
     assert exc.diagnostics[0].message == (
-        "plugin `dup_strategy` declares cancellation strategy `single` in hook "
-        "`policy_sdk_register_cancellation_strategies`, already declared by plugin `core`"
+        "plugins `core` and `dup_strategy` both declare cancellation strategy `single`"
     )
 
 
@@ -296,8 +305,8 @@ def test_an_attribute_changing_a_core_attribute_type() -> None:
     exc = _error(BadAttribute())
     assert exc.code == "plugin-attribute-conflict"
     assert exc.diagnostics[0].message == (
-        "plugin `bad_attribute` redefines the core attribute `platform.host` as number in hook "
-        "`policy_sdk_register_platform_types`; it is string"
+        "plugin `bad_attribute` redefines the core attribute `platform.host` as number on "
+        "platform type `tv_app`; it is string"
     )
 
 

@@ -25,6 +25,11 @@ from policy_sdk.plugins.specs import FunctionSpec, PlatformTypeSpec, ReporterSpe
 
 FIRST_PARTY = ("app", "mini_program", "official_account", "website")
 
+# these tests drive the deprecated list-returning hooks on purpose (they still work
+# for one release); the warning each use gives is tested in test_plugin_hardening.py
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:plugin .* deprecated. implement .policy_sdk_register:DeprecationWarning")
+
 
 def test_default_registry_has_core_first_party_and_the_installed_example() -> None:
     registry = load_registry()

@@ -450,8 +450,9 @@ def test_a_decision_log_line_replays_to_the_same_result(
         report = json.loads(out)
         counts = {k: v for k, v in report["summary"].items() if k not in ("total", "listed")}
         assert record["summary"] == counts
+        lang = ["--lang", "zh"] if "lang=zh" in query else []  # messages follow the language
         full = json.loads(run_cli(["check", "--facts", str(replayed), "--as-of", AS_OF,
-                                   "--format", "json", "--all"])[1])
+                                   "--format", "json", "--all", *lang])[1])
         # --log-findings: the whole report, every finding; its provenance names the body
         assert record["report"]["meta"].pop("facts") == {
             "file": "<request>", "sha256": record["facts_sha256"]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
 from hypothesis import strategies as st
 from lark import Lark
 
@@ -34,6 +35,7 @@ KEYWORDS = frozenset(
         "citation",
         "remedy",
         "interpretation",
+        "en",
         "per",
         "where",
         "with",
@@ -46,8 +48,9 @@ KEYWORDS = frozenset(
 
 names = (
     st.from_regex(r"[a-z_][a-z0-9_]{0,7}", fullmatch=True)
-    | st.sampled_from(["平台", "类型", "algorithm", "platform", "title", "severity", "days"])
-).filter(lambda n: n not in KEYWORDS - {"title", "severity", "days"})
+    | st.sampled_from(["平台", "类型", "algorithm", "platform", "title", "severity", "days",
+                       "en"])
+).filter(lambda n: n not in KEYWORDS - {"title", "severity", "days", "en"})
 plain_names = names.filter(lambda n: n not in KEYWORDS)
 
 # what a policy string may hold: no control character but tab and line break (written
@@ -135,7 +138,23 @@ named_rules = st.builds(
     citation=optional_text,
     remedy=optional_text,
     interpretation=optional_text,
-)
+    title_en=optional_text,
+    citation_en=optional_text,
+    remedy_en=optional_text,
+    interpretation_en=optional_text,
+).map(lambda r: _english_only_beside_a_text(r))
+
+
+def _english_only_beside_a_text(rule: ast.Rule) -> ast.Rule:
+    return attrs.evolve(
+        rule,
+        title_en=rule.title_en if rule.title is not None else None,
+        citation_en=rule.citation_en if rule.citation is not None else None,
+        remedy_en=rule.remedy_en if rule.remedy is not None else None,
+        interpretation_en=rule.interpretation_en if rule.interpretation is not None else None,
+    )
+
+
 bare_rules = st.builds(ast.Rule, name=st.none(), statement=statements)
 rules = named_rules | bare_rules
 policies = st.builds(
@@ -143,7 +162,8 @@ policies = st.builds(
     name=st.lists(plain_names, min_size=1, max_size=3).map(".".join),
     rules=st.lists(rules, max_size=3).map(tuple),
     title=optional_text,
-)
+    title_en=optional_text,
+).map(lambda p: p if p.title is not None else attrs.evolve(p, title_en=None))
 modules = st.builds(ast.Module, items=st.lists(policies | rules, max_size=4).map(tuple))
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from policy_sdk import ast
 from policy_sdk.errors import PluginError
-from policy_sdk.plugins import hookimpl, load_registry, parse_plugin_rules
+from policy_sdk.plugins import Registrar, hookimpl, load_registry, parse_plugin_rules
 from policy_sdk.plugins.specs import RuleSource
 
 SEED = (
@@ -32,8 +32,8 @@ class FakePlugin:
         self.text = text
 
     @hookimpl
-    def policy_sdk_register_rules(self) -> list[RuleSource]:
-        return [RuleSource(name="fuzzed.policy", text=self.text)]
+    def policy_sdk_register(self, register: Registrar) -> None:
+        register.add_rules(RuleSource(name="fuzzed.policy", text=self.text))
 
 
 def parse_or_plugin_error(text: str) -> list[tuple[str, ast.Module]] | None:

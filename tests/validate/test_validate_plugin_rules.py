@@ -17,9 +17,9 @@ policy_sdk_plugin_name = "typo_rules"
 
 
 @hookimpl
-def policy_sdk_register_rules():
+def policy_sdk_register(register):
     text = 'rule r "r" { citation "x" forbid per platform where platform.type == "smart_tvv" }'
-    return [RuleSource("typo.policy", text)]
+    register.add_rules(RuleSource("typo.policy", text))
 '''
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from importlib import resources
 
 from policy_sdk.facts.schema import Attribute
-from policy_sdk.plugins import hookimpl
+from policy_sdk.plugins import Registrar, hookimpl
 from policy_sdk.plugins.specs import CancellationCapabilities, PlatformTypeSpec, RuleSource
 
 __version__ = "0.1.0"
@@ -53,11 +53,7 @@ RULES_FILE = "quick_app.policy"
 
 
 @hookimpl
-def policy_sdk_register_platform_types() -> list[PlatformTypeSpec]:
-    return [PLATFORM_TYPE]
-
-
-@hookimpl
-def policy_sdk_register_rules() -> list[RuleSource]:
+def policy_sdk_register(register: Registrar) -> None:
+    register.add_platform_type(PLATFORM_TYPE)
     text = resources.files("policy_sdk_quickapp").joinpath(RULES_FILE).read_text(encoding="utf-8")
-    return [RuleSource(name="quick_app.policy", text=text)]
+    register.add_rules(RuleSource(name="quick_app.policy", text=text))
