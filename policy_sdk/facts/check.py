@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from policy_sdk.errors import Diagnostic, FactsError, did_you_mean
 from policy_sdk.facts import applicability, bulk
@@ -81,11 +81,11 @@ def check_document(doc: Any, specs: Mapping[str, PlatformTypeSpec], locator: Loc
     return checker.check(doc)
 
 
-def _entities(by_id: Mapping[str, T]) -> tuple[T, ...]:
+def _entities(by_id: Mapping[str, T]) -> Sequence[T]:
     """The entities of a section in order; the bulk path's columns stay columns (they
     stand for the tuple: :class:`~policy_sdk.facts.rows.Rows`)."""
     if isinstance(by_id, ById):
-        return cast("tuple[T, ...]", by_id.rows)
+        return by_id.rows
     return tuple(by_id.values())
 
 
@@ -378,11 +378,11 @@ class Checker(ValueChecks):
         return out
 
     def deployments(self, items: Sequence[Any], algorithms: Mapping[str, Algorithm],
-                    platforms: Mapping[str, Platform]) -> tuple[Deployment, ...]:
+                    platforms: Mapping[str, Platform]) -> Sequence[Deployment]:
         if self.use_bulk:
             found = bulk.deployments(items, algorithms, platforms, self.dates)
             if found is not None:
-                return cast("tuple[Deployment, ...]", found)  # stands for the tuple
+                return found  # columns, standing for the tuple (facts.rows)
         return self.deployment_rows(items, algorithms, platforms)
 
     def deployment_rows(self, items: Sequence[Any], algorithms: Mapping[str, Algorithm],
