@@ -91,6 +91,8 @@ class Rows(Sequence[T], Generic[T]):
             raise IndexError("index out of range")
         found = self._built.get(i)
         if found is None:
+            if len(self._built) * 4 > n:  # a quarter read one by one: build the rest at once
+                return self.all()[i]
             # setdefault is atomic: two threads reading the row get the same object
             found = self._built.setdefault(i, self._make(i))
             if self._all is not None:  # built all at once meanwhile
