@@ -33,6 +33,7 @@ from policy_sdk.facts.model import (
     Platform,
     Record,
 )
+from policy_sdk.facts.rows import ById, column
 from policy_sdk.facts.schema import Attribute, Schema
 from policy_sdk.plugins.specs import FunctionSpec
 from policy_sdk.validate.names import NameProblem, Resolved, resolve
@@ -399,7 +400,13 @@ def path_getter(found: Resolved, access: Mapping[str, str]) -> Compiled:
         def make_lookup(ctx: Context) -> Getter:
             read = reader(attribute, ctx)
             table: Mapping[str, Any] = ctx.algorithms if by_algorithm else ctx.platforms
-            values = {k: read(v) for k, v in table.items()}  # one read per entity
+            if isinstance(table, ById) and not attribute.computed \
+                    and attribute.name in _FIELDS.get(attribute.entity, ()):
+                # entities the loader kept as columns: the column itself, none built
+                values = dict(zip(table.keys(), column(table.rows, attribute.name),
+                                  strict=True))
+            else:
+                values = {k: read(v) for k, v in table.items()}  # one read per entity
             get = values.get
             if by_algorithm:
                 return lambda item, rec: get(item.algorithm)

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from policy_sdk.engine import columns
 from policy_sdk.errors import Diagnostic, EvaluationError
 from policy_sdk.facts.lifecycle import FilingLifecycle, Lifecycle, facts_as_of, lifecycle
 from policy_sdk.facts.lifecycle import deployments_by_algorithm as _by_algorithm
@@ -24,6 +25,7 @@ from policy_sdk.facts.model import (
     Platform,
     Record,
 )
+from policy_sdk.facts.rows import by_id
 from policy_sdk.workdays import WorkdayCalendar
 
 T = TypeVar("T")
@@ -67,8 +69,9 @@ class Context:
         self.calendar = calendar
         self.functions = functions
         self.organization = facts.organization
-        self.algorithms: dict[str, Algorithm] = {a.id: a for a in facts.algorithms}
-        self.platforms: dict[str, Platform] = {p.id: p for p in facts.platforms}
+        # by id, without building an entity the loader kept as columns (facts.rows)
+        self.algorithms: Mapping[str, Algorithm] = by_id(facts.algorithms)
+        self.platforms: Mapping[str, Platform] = by_id(facts.platforms)
         self._cache: dict[object, Any] = {}
 
     def memo(self, key: object, build: Callable[[], T]) -> T:
@@ -145,6 +148,12 @@ class Context:
             return {a: frozenset(ps) for a, ps in out.items()}
 
         return self.memo(("live_platforms", distinct), build)
+
+    def live_pairs(self, distinct: bool) -> dict[tuple[str, str], None]:
+        """(algorithm, platform) of every platform a live filing names (``distinct``:
+        of the filings naming one platform), from the filings' columns."""
+        return self.memo(("live_pairs", distinct),
+                         lambda: columns.live_pairs(self.facts.filings, distinct))
 
     def live_by_pair(self, distinct: bool) -> dict[tuple[str, str], list[Filing]]:
         def build() -> dict[tuple[str, str], list[Filing]]:

@@ -30,6 +30,7 @@ from typing import Any, Final
 import attrs
 
 from policy_sdk import ast
+from policy_sdk.engine import columns
 from policy_sdk.engine.compile import ACCESS, Compiled, ExprCompiler, Getter, reader
 from policy_sdk.engine.context import Context
 from policy_sdk.engine.finding import (
@@ -73,7 +74,8 @@ class FindingMaker:
     location and working days left are worked out by :meth:`details` when first
     read (by :class:`_Explainer`, set up at most once per maker)."""
 
-    __slots__ = ("_ctx", "_due", "_explainer", "_items", "_key", "_language", "_lock",
+    __slots__ = ("_ctx", "_due", "_explainer", "_items", "_key", "_key_at", "_language",
+                 "_lock",
                  "_platforms", "_rule", "_schema", "_shared")
 
     def __init__(self, outcome: Outcome, ctx: Context, schema: Schema,
@@ -87,6 +89,9 @@ class FindingMaker:
         self._ctx = ctx
         self._schema = schema
         self._key = key_reader(rule.scope)
+        # deployments kept as columns: the key without building the deployment
+        self._key_at = (columns.deployment_keys(self._items)
+                        if rule.scope in ("platform", "deployment") else None)
         self._platforms = rule.scope == "filing"  # per-filing findings name them
         #: the fields every finding of the rule has
         with use_language(self._language):
@@ -105,18 +110,19 @@ class FindingMaker:
         return self._rule.id
 
     def key(self, index: int) -> Key:
+        if self._key_at is not None:
+            return self._key_at(index)
         return self._key(self._items[index])
 
     def __call__(self, index: int, status: Status) -> Finding:
-        item = self._items[index]
-        a, p, n = self._key(item)
+        a, p, n = self.key(index)
         rule_id, severity, message, citation, origin, span = self._shared
         due = self._due.get(index) if status == "violated" or status == "pending" else None
         return Finding(
             rule_id, status, severity, a, p, n, message, citation, UNREAD, due, UNREAD,
             origin, span, UNREAD, UNREAD,
-            tuple(sorted(set(item.platforms))) if self._platforms else (), UNREAD,
-            self, index,
+            tuple(sorted(set(self._items[index].platforms))) if self._platforms else (),
+            UNREAD, self, index,
         )
 
     def row(self, index: int, status: str) -> tuple[Any, ...]:

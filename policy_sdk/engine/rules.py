@@ -20,6 +20,7 @@ from typing import Any, Final
 import attrs
 
 from policy_sdk import ast
+from policy_sdk.engine import columns
 from policy_sdk.engine.compile import ACCESS, Compiled, ExprCompiler, Getter
 from policy_sdk.engine.context import Context
 from policy_sdk.errors import Diagnostic, EvaluationError, Span
@@ -138,7 +139,7 @@ class CompiledRule:
                 assert allowed is not None
                 return [i for i, x in enumerate(items) if x.status in allowed]
             if allowed is None:
-                return [i for i, x in enumerate(items) if by_algorithm[x.algorithm]]
+                return columns.applicable_by_algorithm(items, by_algorithm)
             return [
                 i for i, x in enumerate(items)
                 if by_algorithm[x.algorithm] and x.status in allowed
@@ -169,17 +170,8 @@ class CompiledRule:
             self.kind == "filing"
             and self.with_ is None
             and self.scope in ("platform", "deployment")
-        ):  # the hot path: one dict and one set lookup per deployment
-            filed = ctx.live_platforms(self.distinct).get
-            none: frozenset[str] = frozenset()
-            if applicable is None:
-                return [
-                    i for i, d in enumerate(items) if d.platform not in filed(d.algorithm, none)
-                ]
-            return [
-                i for i in applicable
-                if (d := items[i]).platform not in filed(d.algorithm, none)
-            ]
+        ):  # the hot path: one (algorithm, platform) lookup per deployment, at C speed
+            return columns.unfiled(items, applicable, ctx.live_pairs(self.distinct))
         if self.kind != "filing" and self.with_ is None:
             return _uncovered(ctx.record_index(self.kind or "", KEY_PARTS[self.scope]),
                               self.scope, items, indices)

@@ -107,9 +107,9 @@ class Selection:
             pairs = outcome.with_statuses(set(statuses))
             if not pairs:
                 continue
-            items, key = outcome.items, maker._key
+            key = maker.key
             for i, s in pairs:
-                keys.append("\x00".join(order_key(rule_id, *key(items[i]), s)))
+                keys.append("\x00".join(order_key(rule_id, *key(i), s)))
             self._indexes.extend([i for i, _ in pairs])
             self._statuses.extend([s for _, s in pairs])  # type: ignore[misc]
             self._makers.extend([maker] * len(pairs))

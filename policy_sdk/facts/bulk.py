@@ -8,16 +8,25 @@ and words every problem. Nothing here reports anything.
 
 What is accepted (a subset of what the row checker accepts without a diagnostic):
 
+* algorithms: every row a dict with only core keys; ``id`` plain text (not empty, no
+  NUL or lone surrogate), each once; ``name`` absent or plain text; ``types`` absent or a
+  list of distinct algorithm types; ``uses_recommendation`` true or false (true where
+  types are listed).
+* platforms: every row a dict with only core keys; ``id`` as for algorithms; ``type`` a
+  platform type name or alias (text); ``name``/``host`` absent, one of the values the
+  platform type closes them to, or else plain text; ``batch_cancellation`` and
+  ``item_verification`` true, false or absent.
 * deployments: every row a dict with only core keys; ``algorithm`` and ``platform``
   ids of listed entries; ``status`` one of the deployment statuses (or absent);
   ``launched_on``/``stopped_on`` absent or dates (or text of real dates); a stop date
   exactly on the stopped rows and never before the launch; no (algorithm, platform)
   twice. The algorithm -> platform -> deployment index is built on the way and handed
   to :class:`~policy_sdk.facts.model.Facts`.
-* filings: every row a dict with only core keys and ``platforms`` (not ``platform``);
-  a number of the usual shape, each once; a non-empty list of known, distinct
-  platform ids; a known algorithm; ``status`` a filing status (or absent); ``filed_on``
-  a date (or its text); ``displayed`` true, false or absent.
+* filings: every row a dict with only core keys and either ``platform`` on every row
+  (a known platform id) or ``platforms`` on every row (a non-empty list of known,
+  distinct platform ids); a number of the usual shape, each once; a known algorithm;
+  ``status`` a filing status (or absent); ``filed_on`` a date (or its text);
+  ``displayed`` true, false or absent.
 * records: every row a dict with only core keys; a known kind other than ``filing``;
   ``algorithm``/``platform``/``filing`` absent or known; ``on`` a date (or its text).
 
@@ -31,11 +40,14 @@ import datetime as dt
 import re
 from collections import deque
 from collections.abc import Collection, Mapping, Sequence
-from itertools import compress, repeat
-from operator import attrgetter, itemgetter, setitem
-from typing import Any, Final
+from itertools import compress, islice, repeat
+from operator import attrgetter, is_not, itemgetter, setitem
+from typing import Any, Final, TypeVar
+
+import attrs
 
 from policy_sdk.facts.model import (
+    ALGORITHM_TYPES,
     DEPLOYMENT_STATUSES,
     FILING_STATUSES,
     NO_EXTRA,
@@ -44,20 +56,25 @@ from policy_sdk.facts.model import (
     Filing,
     Platform,
     Record,
-    build_deployments,
 )
-from policy_sdk.facts.schema import CORE_SCHEMA
+from policy_sdk.facts.rows import ById, Rows
+from policy_sdk.facts.schema import CORE_SCHEMA, Attribute
+from policy_sdk.facts.yaml12 import BAD_TEXT
 
-__all__ = ["FILING_NUMBER", "deployments", "filings", "records"]
+__all__ = ["FILING_NUMBER", "algorithms", "build_rows", "deployments", "filings", "platforms",
+           "records"]
 
 FILING_NUMBER: Final = re.compile(r"网信算备[0-9]{21}号")
 """The usual shape of a filing number. Another shape is a warning, never an error:
 exports of the filing system differ."""
 
+_NUMBERS: Final = re.compile(r"(?:网信算备[0-9]{21}号\n)*网信算备[0-9]{21}号")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _GET_ALGORITHM: Final = itemgetter("algorithm")
 _GET_PLATFORM: Final = itemgetter("platform")
+_GET_TYPE: Final = itemgetter("type")
 _ID: Final = attrgetter("id")
+T = TypeVar("T")
 _STATUS_OF: Final = {s: s for s in DEPLOYMENT_STATUSES}
 _FILING_STATUS_OF: Final = {s: s for s in FILING_STATUSES}
 
@@ -67,8 +84,11 @@ def _core(entity: str) -> frozenset[str]:
                      if not a.computed)
 
 
+_ALGORITHM_KEYS: Final = _core("algorithm")
+_PLATFORM_KEYS: Final = _core("platform")
 _DEPLOYMENT_KEYS: Final = _core("deployment")
 _FILING_KEYS: Final = _core("filing")
+_ONE_PLATFORM_FILING_KEYS: Final = (_FILING_KEYS - {"platforms"}) | {"platform"}
 _RECORD_KEYS: Final = _core("record")
 
 
@@ -89,37 +109,224 @@ def day(value: Any, dates: dict[str, dt.date]) -> dt.date:
     raise KeyError(value)
 
 
+_GET_ID: Final = itemgetter("id")
+_GET_NUMBER: Final = itemgetter("number")
+_NONE_TYPE: Final = type(None)
+_TEXT: Final = frozenset({str})
+_DICT: Final = frozenset({dict})
+_BOOL_OR_NONE: Final = frozenset({bool, _NONE_TYPE})
+_BOOL: Final = frozenset({bool})
+_ALGORITHM_TYPE_OF: Final = {t: t for t in ALGORITHM_TYPES}
+_FILING_STATUS_OR_ACTIVE: Final[dict[str | None, str]] = {
+    None: "active", **{s: s for s in FILING_STATUSES}}
+
+
+def build_rows(cls: type[T], columns: Sequence[Sequence[Any]]) -> list[T]:
+    """Instances of the frozen, slotted attrs class ``cls`` from ``columns`` of already
+    validated values, one column per attribute in declaration order (the last,
+    ``extra``, is left out: it is the shared empty mapping on every row).
+
+    The same objects as ``cls(*row)`` row by row, built at C speed: each slot is filled
+    for all rows in one pass over its descriptor. No validation happens here.
+    """
+    slots = _slots(cls)
+    n = len(columns[0]) if columns else 0
+    if len(columns) != len(slots) - 1 or any(len(c) != n for c in columns):
+        raise ValueError("columns of different lengths, or not one per attribute")
+    rows = list(map(object.__new__, repeat(cls, n)))
+    for field, values in zip(slots, (*columns, repeat(NO_EXTRA, n)), strict=True):
+        deque(map(field.__set__, rows, values), maxlen=0)
+    return rows
+
+
+_SLOTS: dict[type, tuple[Any, ...]] = {}
+
+
+def _slots(cls: type) -> tuple[Any, ...]:
+    found = _SLOTS.get(cls)
+    if found is None:
+        found = _SLOTS[cls] = tuple(cls.__dict__[f.name] for f in attrs.fields(cls))
+        if attrs.fields(cls)[-1].name != "extra":
+            raise TypeError(f"{cls.__name__} has no `extra` last")
+    return found
+
+
+def _canonical(by_id: Mapping[str, Any]) -> Mapping[str, str]:
+    """id -> the id as its entry spells it (one string object per id, so later
+    lookups compare by identity); built once per :class:`ById`."""
+    if isinstance(by_id, ById):
+        return by_id.canonical()
+    return {k: k for k in by_id}
+
+
+def _plain_texts(values: Collection[Any]) -> bool:
+    """Whether every value is text the row checker reads without a word: a ``str``,
+    not empty, without NUL or lone surrogates (one C-speed search over all of them)."""
+    return (
+        set(map(type, values)) <= _TEXT
+        and "" not in values
+        and BAD_TEXT.search("".join(values)) is None
+    )
+
+
+def _dict_rows(items: Sequence[Any]) -> bool:
+    return set(map(type, items)) <= _DICT
+
+
+def _ids(items: Sequence[Any]) -> list[str] | None:
+    """The ``id`` of every row: plain text, each once; or None."""
+    ids: list[str] = list(map(_GET_ID, items))
+    if len(set(ids)) != len(ids) or not _plain_texts(ids):
+        return None
+    return ids
+
+
+def algorithms(items: Sequence[Any]) -> ById[Algorithm] | None:
+    """All algorithms by id (as columns, built when read), or None."""
+    if not _dict_rows(items):
+        return None
+    try:
+        ids = _ids(items)
+        names = list(map(dict.get, items, repeat("name")))
+        listed = list(map(dict.get, items, repeat("types")))
+        recommends = list(map(dict.get, items, repeat("uses_recommendation")))
+        if ids is None or not set().union(*items) <= _ALGORITHM_KEYS:
+            return None
+        kinds: list[tuple[str, ...]] = [()] * len(items)
+        for i, value in enumerate(listed):
+            if value is not None:
+                if value.__class__ is not list and value.__class__ is not tuple:
+                    return None
+                if not set(map(type, value)) <= _TEXT:
+                    return None
+                kinds[i] = tuple(map(_ALGORITHM_TYPE_OF.__getitem__, value))
+                if len(set(value)) != len(value):
+                    return None
+    except (KeyError, TypeError):
+        return None
+    given = [n for n in names if n is not None]
+    # `uses_recommendation` on every row (left out, it is read off the types with a
+    # warning), and true where the row lists types (false is a contradiction the
+    # row checks warn about: policy_sdk.facts.applicability)
+    if (not set(map(type, recommends)) <= _BOOL
+            or not all(compress(recommends, kinds))
+            or not (len(given) == 0 or _plain_texts(given))):
+        return None
+    return Rows(Algorithm, (ids, names, kinds, recommends)).by("id")
+
+
+def platforms(
+    items: Sequence[Any], types: Mapping[str, str],
+    type_attrs: Mapping[str, Mapping[str, Attribute]],
+) -> ById[Platform] | None:
+    """All platforms by id (as columns, built when read), or None. ``types``: platform
+    type names and aliases -> the canonical name; ``type_attrs``: canonical name -> the
+    attributes it declares (some close the values of ``name`` or ``host``)."""
+    if not _dict_rows(items):
+        return None
+    try:
+        ids = _ids(items)
+        given_types = list(map(_GET_TYPE, items))
+        if ids is None or not set(map(type, given_types)) <= _TEXT:
+            return None
+        canonical = list(map(types.__getitem__, given_types))
+        columns: list[list[Any]] = [
+            list(map(dict.get, items, repeat(key)))
+            for key in ("name", "host", "batch_cancellation", "item_verification")
+        ]
+        if not set().union(*items) <= _PLATFORM_KEYS:
+            return None
+        for key, values in zip(("name", "host"), columns[:2], strict=True):
+            if values.count(None) == len(values):
+                continue
+            closed = {t: a[key].enum for t, a in type_attrs.items()
+                      if key in a and a[key].enum}
+            if not closed:
+                given = [v for v in values if v is not None]
+                if not _plain_texts(given):
+                    return None
+                continue
+            for ptype, value in set(zip(canonical, values, strict=True)):
+                if value is None:
+                    continue
+                enum = closed.get(ptype)
+                if not (value in enum if enum is not None and value.__class__ is str
+                        else enum is None and _plain_texts((value,))):
+                    return None
+    except (KeyError, TypeError):
+        return None
+    for flags in columns[2:]:
+        if not set(map(type, flags)) <= _BOOL_OR_NONE:
+            return None
+    return Rows(Platform, (ids, canonical, *columns)).by("id")
+
+
+def _no_pair_twice(algs: Sequence[str], plats: Sequence[str],
+                   algorithms: Mapping[str, Algorithm]) -> bool:
+    """Whether no (algorithm, platform) pair is listed twice (``algs``: the
+    algorithms' own id objects, compared by identity)."""
+    n = len(algs)
+    if not n:
+        return True
+    # the usual shape, each algorithm's rows together: one small set per run of rows
+    changes = sum(map(is_not, islice(algs, 1, None), algs))
+    if changes < len(algorithms):  # no more runs than algorithms: maybe one run each
+        starts = [0, *compress(range(1, n), map(is_not, islice(algs, 1, None), algs))]
+    else:
+        starts = []
+    if starts and len(set(map(algs.__getitem__, starts))) == len(starts):
+        ends = [*starts[1:], n]
+        return all(len(set(plats[a:b])) == b - a for a, b in zip(starts, ends, strict=True))
+    # otherwise algorithm -> platforms, filled at C speed (dicts of text only: the
+    # collector never walks them); fewer entries than rows when a pair is seen twice
+    seen: dict[str, dict[str, None]] = {a: {} for a in algorithms}
+    deque(map(setitem, map(seen.__getitem__, algs), plats, repeat(None)), maxlen=0)
+    return sum(map(len, seen.values())) == n
+
+
 def deployments(
     items: Sequence[Any], algorithms: Mapping[str, Algorithm],
     platforms: Mapping[str, Platform], dates: dict[str, dt.date],
-) -> tuple[tuple[Deployment, ...], dict[str, dict[str, Deployment]]] | None:
-    """All deployments and the algorithm -> platform -> deployment index, or None.
+) -> Rows[Deployment] | None:
+    """All deployments (as columns, built when read), or None.
 
-    Each property is checked for all rows in one pass of C calls (``map`` over dicts)
-    and the deployments are built column by column.
+    Each property is checked for all rows in one pass of C calls (``map`` over dicts).
     """
     n = len(items)
+    if not _dict_rows(items):
+        return None
+    keys = set().union(*items)
+    if not keys <= _DEPLOYMENT_KEYS:
+        return None
     try:
+        named_algs = list(map(_GET_ALGORITHM, items))
+        named_plats = list(map(_GET_PLATFORM, items))
+        if not set(map(type, named_algs)) <= _TEXT or not set(map(type, named_plats)) <= _TEXT:
+            return None
         # ids as the algorithm and platform entries spell them: one string object each
-        algs: list[str] = list(map(_ID, map(algorithms.__getitem__,
-                                            map(_GET_ALGORITHM, items))))
-        plats: list[str] = list(map(_ID, map(platforms.__getitem__,
-                                             map(_GET_PLATFORM, items))))
-        statuses = list(map(_STATUS_OF.__getitem__,
-                            map(dict.get, items, repeat("status"), repeat("active"))))
-        launched = list(map(dict.get, items, repeat("launched_on")))
-        stopped = list(map(dict.get, items, repeat("stopped_on")))
-        keys = set().union(*items)
+        # tuples: the columns kept (facts.rows), made once
+        algs: tuple[str, ...] = tuple(map(_canonical(algorithms).__getitem__, named_algs))
+        plats: tuple[str, ...] = tuple(map(_canonical(platforms).__getitem__, named_plats))
+        del named_algs, named_plats
+        # a key no row has is not read row by row
+        statuses: tuple[str, ...] = (
+            tuple(map(_STATUS_OF.__getitem__,
+                      map(dict.get, items, repeat("status"), repeat("active"))))
+            if "status" in keys else ("active",) * n)
+        launched: tuple[Any, ...] = (tuple(map(dict.get, items, repeat("launched_on")))
+                                     if "launched_on" in keys else (None,) * n)
+        stopped: tuple[Any, ...] = (tuple(map(dict.get, items, repeat("stopped_on")))
+                                    if "stopped_on" in keys else (None,) * n)
         days: dict[Any, dt.date | None] = {None: None}
         for value in {*launched, *stopped}:
             if value is not None:
                 days[value] = day(value, dates)
     except (KeyError, TypeError):
         return None
-    if not keys <= _DEPLOYMENT_KEYS:
-        return None
-    launched = list(map(days.__getitem__, launched))
-    stopped = list(map(days.__getitem__, stopped))
+    if launched.count(None) != n:
+        launched = tuple(map(days.__getitem__, launched))
+    if stopped.count(None) != n:
+        stopped = tuple(map(days.__getitem__, stopped))
     # a stop date exactly on the stopped rows, never before the launch
     # (dates are truthy, so `compress` keeps the rows that have one)
     with_stop = list(compress(zip(statuses, launched, stopped, strict=True), stopped))
@@ -127,52 +334,76 @@ def deployments(
         s != "stopped" or (lo is not None and so < lo) for s, lo, so in with_stop
     ):
         return None
-    rows = build_deployments(algs, plats, statuses, launched, stopped)
-    # algorithm -> platform -> deployment, filled at C speed; a key seen twice
-    # leaves fewer entries than rows
-    by_algorithm: dict[str, dict[str, Deployment]] = {a: {} for a in algorithms}
-    deque(map(setitem, map(by_algorithm.__getitem__, algs), plats, rows), maxlen=0)
-    if sum(map(len, by_algorithm.values())) != n:
+    if not _no_pair_twice(algs, plats, algorithms):
         return None  # a duplicate: the row checker says which
-    return tuple(rows), {a: on for a, on in by_algorithm.items() if on}
+    return Rows(Deployment, (algs, plats, statuses, launched, stopped))
 
 
 def filings(
     items: Sequence[Any], algorithms: Mapping[str, Algorithm],
     platforms: Mapping[str, Platform], dates: dict[str, dt.date],
-) -> dict[str, Filing] | None:
-    """All filings by number, or None."""
-    out: dict[str, Filing] = {}
-    alg_ids = {a: a for a in algorithms}
-    plat_ids = {p: p for p in platforms}
-    statuses = _FILING_STATUS_OF
-    try:
-        for raw in items:
-            number = raw["number"]
-            several = raw["platforms"]
-            displayed = raw.get("displayed")
-            if not (
-                number.__class__ is str and number not in out
-                and several.__class__ is list and several
-                and (displayed is None or displayed.__class__ is bool)
-                and raw.keys() <= _FILING_KEYS
-                and FILING_NUMBER.fullmatch(number)
-            ):
-                return None
-            named = tuple(map(plat_ids.__getitem__, several))
-            if len(set(named)) != len(named):
-                return None
-            status = raw.get("status")
-            filed_on = raw.get("filed_on")
-            out[number] = Filing(
-                number, alg_ids[raw["algorithm"]], named,
-                "active" if status is None else statuses[status],
-                None if filed_on is None else day(filed_on, dates),
-                bool(displayed), NO_EXTRA,
-            )
-    except (KeyError, TypeError, AttributeError):
+) -> ById[Filing] | None:
+    """All filings by number (as columns, built when read), or None.
+
+    Column by column, as the deployments: every property is checked for all rows in
+    one pass of C calls."""
+    if not _dict_rows(items):
         return None
-    return out
+    n = len(items)
+    plat_ids = _canonical(platforms)
+    try:
+        numbers: tuple[str, ...] = tuple(map(_GET_NUMBER, items))
+        named_algs = list(map(_GET_ALGORITHM, items))
+        if not set(map(type, named_algs)) <= _TEXT:
+            return None
+        algs = tuple(map(_canonical(algorithms).__getitem__, named_algs))
+        keys = set().union(*items)
+        nothing: tuple[Any, ...] = (None,) * n
+
+        def read(key: str) -> tuple[Any, ...]:  # a key no row has is not read row by row
+            return tuple(map(dict.get, items, repeat(key))) if key in keys else nothing
+
+        single, several = read("platform"), read("platforms")
+        statuses = tuple(map(_FILING_STATUS_OR_ACTIVE.__getitem__, read("status")))
+        filed, shown = read("filed_on"), read("displayed")
+        if several.count(None) == n:  # `platform: id` on every row
+            if not keys <= _ONE_PLATFORM_FILING_KEYS or not set(map(type, single)) <= _TEXT:
+                return None
+            # one shared 1-tuple per platform, not one per filing
+            alone = {p: (p,) for p in platforms}
+            named: Sequence[tuple[str, ...]] = tuple(map(alone.__getitem__, single))
+        elif single.count(None) == n:  # `platforms: [ids]` on every row
+            if not keys <= _FILING_KEYS:
+                return None
+            named = []
+            for value in several:
+                if value.__class__ is not list or not value \
+                        or not set(map(type, value)) <= _TEXT:
+                    return None
+                one = tuple(map(plat_ids.__getitem__, value))
+                if len(set(one)) != len(one):
+                    return None
+                named.append(one)
+        else:
+            return None
+        days: dict[Any, dt.date | None] = {None: None}
+        for value in set(filed):
+            if value is not None:
+                days[value] = day(value, dates)
+    except (KeyError, TypeError):
+        return None
+    # every number of the usual shape (26 characters each: joined by line breaks, the
+    # text is exactly n such lines), and each once
+    if not set(map(type, numbers)) <= _TEXT or not set(map(type, shown)) <= _BOOL_OR_NONE:
+        return None
+    joined = "\n".join(numbers)
+    if (n and (len(joined) != 27 * n - 1 or _NUMBERS.fullmatch(joined) is None)) \
+            or len(set(numbers)) != n:
+        return None
+    if filed.count(None) != n:
+        filed = tuple(map(days.__getitem__, filed))
+    rows = Rows(Filing, (numbers, algs, named, statuses, filed, tuple(map(bool, shown))))
+    return rows.by("number")
 
 
 def records(

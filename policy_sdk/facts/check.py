@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from policy_sdk.errors import Diagnostic, FactsError, did_you_mean
 from policy_sdk.facts import applicability, bulk
@@ -38,6 +38,7 @@ from policy_sdk.facts.model import (
     Record,
 )
 from policy_sdk.facts.read import Locator
+from policy_sdk.facts.rows import ById
 from policy_sdk.facts.schema import CORE_SCHEMA, ENTITIES, RECORD_KINDS
 from policy_sdk.facts.values import (
     _ARTICLE,
@@ -64,6 +65,7 @@ _TOP_KEYS: Final = ("organization", "algorithms", "platforms", "deployments", "f
 _DECL_TYPES: Final = ("string", "number", "boolean", "date", "list")
 _DECL_KEYS: Final = ("name", "type", "description", "enum")
 _STATUS_OF: Final = {s: s for s in DEPLOYMENT_STATUSES}
+T = TypeVar("T")
 
 
 def check_document(doc: Any, specs: Mapping[str, PlatformTypeSpec], locator: Locator,
@@ -77,6 +79,14 @@ def check_document(doc: Any, specs: Mapping[str, PlatformTypeSpec], locator: Loc
     checker = Checker(specs, locator, use_bulk=use_bulk)
     checker.errors.extend(soft)
     return checker.check(doc)
+
+
+def _entities(by_id: Mapping[str, T]) -> Sequence[T]:
+    """The entities of a section in order; the bulk path's columns stay columns (they
+    stand for the tuple: :class:`~policy_sdk.facts.rows.Rows`)."""
+    if isinstance(by_id, ById):
+        return by_id.rows
+    return tuple(by_id.values())
 
 
 class Checker(ValueChecks):
@@ -113,10 +123,10 @@ class Checker(ValueChecks):
                                   key=lambda d: (d.entity, d.name)))
         return Facts(
             organization=organization,
-            algorithms=tuple(algorithms.values()),
-            platforms=tuple(platforms.values()),
+            algorithms=_entities(algorithms),
+            platforms=_entities(platforms),
             deployments=deployments,
-            filings=tuple(filings.values()),
+            filings=_entities(filings),
             records=records,
             attributes=attributes,
             kinds=self.kinds,
@@ -262,7 +272,15 @@ class Checker(ValueChecks):
             return None
         return Organization(name, role, po, extra)
 
-    def algorithms(self, items: Sequence[Any]) -> dict[str, Algorithm]:
+    def algorithms(self, items: Sequence[Any]) -> Mapping[str, Algorithm]:
+        if self.use_bulk:
+            found = bulk.algorithms(items)
+            if found is not None:
+                return found
+        return self.algorithm_rows(items)
+
+    def algorithm_rows(self, items: Sequence[Any]) -> dict[str, Algorithm]:
+        """The algorithms row by row, with a diagnostic for every problem."""
         out: dict[str, Algorithm] = {}
         first: dict[str, int] = {}
         core = frozenset(CORE_KEYS["algorithm"])
@@ -298,7 +316,15 @@ class Checker(ValueChecks):
                     out[aid] = Algorithm(aid)
         return out
 
-    def platforms(self, items: Sequence[Any]) -> dict[str, Platform]:
+    def platforms(self, items: Sequence[Any]) -> Mapping[str, Platform]:
+        if self.use_bulk:
+            found = bulk.platforms(items, self.types, self.type_attrs)
+            if found is not None:
+                return found
+        return self.platform_rows(items)
+
+    def platform_rows(self, items: Sequence[Any]) -> dict[str, Platform]:
+        """The platforms row by row, with a diagnostic for every problem."""
         out: dict[str, Platform] = {}
         first: dict[str, int] = {}
         core = frozenset(CORE_KEYS["platform"])
@@ -351,14 +377,12 @@ class Checker(ValueChecks):
                     pid, ptype or "")
         return out
 
-
     def deployments(self, items: Sequence[Any], algorithms: Mapping[str, Algorithm],
-                    platforms: Mapping[str, Platform]) -> tuple[Deployment, ...]:
+                    platforms: Mapping[str, Platform]) -> Sequence[Deployment]:
         if self.use_bulk:
             found = bulk.deployments(items, algorithms, platforms, self.dates)
             if found is not None:
-                rows, self.by_algorithm = found
-                return rows
+                return found  # columns, standing for the tuple (facts.rows)
         return self.deployment_rows(items, algorithms, platforms)
 
     def deployment_rows(self, items: Sequence[Any], algorithms: Mapping[str, Algorithm],
@@ -446,7 +470,7 @@ class Checker(ValueChecks):
         return tuple(out)
 
     def filings(self, items: Sequence[Any], algorithms: Mapping[str, Algorithm],
-                platforms: Mapping[str, Platform]) -> dict[str, Filing]:
+                platforms: Mapping[str, Platform]) -> Mapping[str, Filing]:
         if self.use_bulk:
             found = bulk.filings(items, algorithms, platforms, self.dates)
             if found is not None:

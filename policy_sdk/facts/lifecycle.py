@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from operator import attrgetter
 from typing import Final
 
 import attrs
@@ -43,6 +42,7 @@ from policy_sdk.facts.model import (
     Filing,
     Record,
 )
+from policy_sdk.facts.rows import column
 
 __all__ = [
     "CANCEL_WORKDAYS",
@@ -86,17 +86,17 @@ class AsOfView:
 
 
 def _later(values: Iterable[dt.date | None], day: dt.date) -> int:
-    return sum(1 for v in values if v is not None and v > day)
+    return sum(map(day.__lt__, filter(None, values)))  # dates are true, None is not
 
 
 def facts_as_of(facts: Facts, as_of: dt.date) -> AsOfView:
     """``facts`` as they stood on ``as_of`` (the same object when nothing is later)."""
     # not cached on the facts: a copy with other filings or records would share the
     # cache (the facts' derived indexes follow the deployments only); one pass is cheap
-    deployments = facts.deployments
-    launched = _later(map(attrgetter("launched_on"), deployments), as_of)
-    stopped = _later(map(attrgetter("stopped_on"), deployments), as_of)
-    filed = _later((f.filed_on for f in facts.filings), as_of)
+    deployments = facts.deployments  # read column by column: no entity built (facts.rows)
+    launched = _later(column(deployments, "launched_on"), as_of)
+    stopped = _later(column(deployments, "stopped_on"), as_of)
+    filed = _later(column(facts.filings, "filed_on"), as_of)
     recorded = _later((r.on for r in facts.records), as_of)
     ignored = launched + stopped + filed + recorded
     if not ignored:

@@ -13,8 +13,10 @@ Read top to bottom, this module is the glossary:
 * :class:`Record` s: evidence of other obligations, by ``kind`` (a security
   assessment, an opt-out switch, …).
 
-Every entity is a frozen, slotted attrs class; collections are tuples. Attributes a
-file carries beyond the core ones are kept in ``extra`` so policies can use them.
+Every entity is a frozen, slotted attrs class; collections are tuples, or (from the
+loader's bulk path) sequences that stand for them and build an entity when it is read
+(:class:`policy_sdk.facts.rows.Rows`). Attributes a file carries beyond the core
+ones are kept in ``extra`` so policies can use them.
 """
 
 from __future__ import annotations
@@ -192,10 +194,10 @@ class Facts:
     """
 
     organization: Organization
-    algorithms: tuple[Algorithm, ...] = ()
-    platforms: tuple[Platform, ...] = ()
-    deployments: tuple[Deployment, ...] = ()
-    filings: tuple[Filing, ...] = ()
+    algorithms: Sequence[Algorithm] = ()
+    platforms: Sequence[Platform] = ()
+    deployments: Sequence[Deployment] = ()
+    filings: Sequence[Filing] = ()
     records: tuple[Record, ...] = ()
     attributes: tuple[AttributeDecl, ...] = ()
     #: obligation kinds the file declares under ``schema: {kinds: [...]}`` (sorted)
@@ -235,7 +237,7 @@ class Facts:
 class _Index:
     """An index and the deployments it was built from."""
 
-    of: tuple[Deployment, ...] = attrs.field(eq=False, repr=False)
+    of: Sequence[Deployment] = attrs.field(eq=False, repr=False)
     value: Any = attrs.field(eq=False, repr=False)
 
 

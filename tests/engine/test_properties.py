@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from typing import TypeVar
 
 import attrs
@@ -43,7 +44,7 @@ def violations(report: Report) -> set[tuple[str, str | None, str | None, str | N
 def shuffled(facts: Facts, seed: int) -> Facts:
     rnd = random.Random(seed)
 
-    def mix(items: tuple[T, ...]) -> tuple[T, ...]:
+    def mix(items: Sequence[T]) -> tuple[T, ...]:
         out = list(items)
         rnd.shuffle(out)
         return tuple(out)

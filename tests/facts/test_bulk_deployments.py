@@ -17,7 +17,7 @@ from policy_sdk.facts import bulk, load_facts
 from policy_sdk.facts.check import Checker, check_document
 from policy_sdk.facts.derived import deployments_by_algorithm
 from policy_sdk.facts.load import default_platform_types
-from policy_sdk.facts.model import Deployment, build_deployments
+from policy_sdk.facts.model import Algorithm, Deployment, build_deployments
 from policy_sdk.facts.read import Locator
 from policy_sdk.testing.strategies import facts_documents
 
@@ -65,11 +65,9 @@ def test_bulk_path_agrees_with_the_row_path(doc: dict[str, Any], data: st.DataOb
     clean = len(rows_loader.errors) + len(rows_loader.warnings) == before
     if found is not None:
         assert clean, "the bulk path accepted rows the row path has something to say about"
-        assert found[0] == rows
-        nested: dict[str, dict[str, Deployment]] = {}
-        for d in rows:
-            nested.setdefault(d.algorithm, {})[d.platform] = d
-        assert found[1] == nested
+        assert [found[i] for i in range(len(found))] == list(rows)  # row by row, when read
+        assert found == rows  # all at once
+        assert all(found[i] is d for i, d in enumerate(found))  # one object per row
     elif clean and all(
         isinstance(r, dict) and r.keys() <= {"algorithm", "platform", "status", "launched_on",
                                                "stopped_on"}
@@ -155,6 +153,37 @@ def test_stop_dates_on_the_wrong_rows_are_noticed_even_when_the_counts_agree() -
 # --- every fast path of the loader against the row-by-row checks ----------------------
 
 _ROW_BREAKS: dict[str, list[tuple[str, Any]]] = {
+    "algorithms": [
+        ("id", ""),
+        ("id", 5),
+        ("id", None),
+        ("id", "a\x00b"),
+        ("name", ""),
+        ("name", 7),
+        ("types", ["personalized_push", "personalized_push"]),
+        ("types", ["personalised_push"]),
+        ("types", "personalized_push"),
+        ("types", [3]),
+        ("uses_recommendation", "true"),
+        ("uses_recommendation", 1),
+        ("color", "blue"),
+    ],
+    "platforms": [
+        ("id", ""),
+        ("id", ["app"]),
+        ("type", "APP"),
+        ("type", "weixin_mini"),
+        ("type", 3),
+        ("type", None),
+        ("host", 5),
+        ("host", ""),
+        ("host", "\ud800"),
+        ("name", ""),
+        ("name", ["x"]),
+        ("batch_cancellation", "yes"),
+        ("item_verification", 0),
+        ("color", "blue"),
+    ],
     "deployments": _BREAKS,
     "filings": [
         ("platforms", ["nowhere"]),
@@ -167,8 +196,12 @@ _ROW_BREAKS: dict[str, list[tuple[str, Any]]] = {
         ("filed_on", "2025-13-01"),
         ("number", "备案123"),
         ("number", ""),
+        ("number", "网信算备000000000000000000001号\n网信算备000000000000000000002号"),
+        ("number", 110108000000001250001),
         ("color", "blue"),
         ("algorithm", None),
+        ("algorithm", 3),
+        ("displayed", 1),
     ],
     "records": [
         ("kind", "filing"),
@@ -195,6 +228,12 @@ def _load(doc: dict[str, Any], fast: bool) -> Any:
 def test_the_fast_paths_load_what_the_row_checks_load(
     doc: dict[str, Any], data: st.DataObject
 ) -> None:
+    # one platform named as `platform: id` on every filing that names one (the
+    # export's shape), or as the generator drew it
+    if data.draw(st.booleans(), label="filings with `platform`"):
+        for row in doc.get("filings") or []:
+            if len(row.get("platforms", ())) == 1:
+                row["platform"] = row.pop("platforms")[0]
     # dates as a JSON file spells them, so the date cache is exercised too
     for section in ("deployments", "filings", "records"):
         for row in doc.get(section) or []:
@@ -267,3 +306,78 @@ def test_the_base_document_is_clean_and_loads_the_same_both_ways() -> None:
     for section in ("filings", "records"):
         repeated[section].append(copy.deepcopy(repeated[section][0]))
     assert _load(repeated, fast=True) == _load(repeated, fast=False)
+
+
+@given(doc=facts_documents(max_filings=6), one_platform=st.booleans())
+def test_the_fast_paths_take_plainly_well_formed_sections(
+    doc: dict[str, Any], one_platform: bool
+) -> None:
+    # not vacuous: a clean generated document takes every fast path, and each builds
+    # what the row checks build
+    filings = doc.get("filings") or []
+    if one_platform:
+        filings = [{**{k: v for k, v in f.items() if k != "platforms"},
+                    "platform": (f.get("platforms") or [f.get("platform")])[0]}
+                   for f in filings]
+    elif any("platform" in f for f in filings) and any("platforms" in f for f in filings):
+        filings = [{**{k: v for k, v in f.items() if k != "platform"},
+                    "platforms": f.get("platforms") or [f["platform"]]} for f in filings]
+    slow = _loader()
+    for row in doc["algorithms"]:  # as the row checks read it, without a warning
+        row["uses_recommendation"] = bool(row.get("types")) or row["uses_recommendation"]
+    algorithms = bulk.algorithms(doc["algorithms"])
+    assert algorithms is not None
+    assert dict(algorithms) == slow.algorithm_rows(doc["algorithms"])
+    assert not slow.warnings
+    loader = _loader()
+    platforms = bulk.platforms(doc["platforms"], loader.types, loader.type_attrs)
+    assert platforms is not None
+    assert dict(platforms) == slow.platform_rows(doc["platforms"])
+    found = bulk.filings(filings, algorithms, platforms, loader.dates)
+    assert found is not None
+    assert dict(found) == slow.filing_rows(filings, algorithms, platforms)
+    assert not slow.errors
+
+
+@given(st.lists(st.tuples(st.text(min_size=1, max_size=3), st.none() | st.text(max_size=3),
+                          st.booleans()), max_size=20))
+def test_build_rows_equals_building_row_by_row(rows: list[tuple[str, str | None, bool]]) -> None:
+    columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[], [], []]
+    built = bulk.build_rows(Algorithm, (columns[0], columns[1], [()] * len(rows), columns[2]))
+    assert built == [Algorithm(i, n, (), r) for i, n, r in rows]
+    with pytest.raises(ValueError, match="different lengths"):
+        bulk.build_rows(Algorithm, (["a"], [None], [()], [True, False]))
+
+
+@pytest.mark.parametrize(("ptype", "host", "accepted"), [
+    ("mini_program", "wechat", True), ("mini_program", "weixin", False),
+    ("app", "weixin", True), ("app", "", False),
+])
+def test_a_host_the_platform_type_closes_is_checked_by_type(
+    ptype: str, host: str, accepted: bool
+) -> None:
+    loader = _loader()
+    items = [{"id": "p", "type": ptype, "host": host}]
+    found = bulk.platforms(items, loader.types, loader.type_attrs)
+    assert (found is not None) == accepted
+    rows = loader.platform_rows(items)
+    assert (not loader.errors) == accepted
+    if found is not None:
+        assert dict(found) == rows
+
+
+@given(pairs=st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from(["p", "q"])),
+                      max_size=12), grouped=st.booleans())
+def test_the_duplicate_pair_check_agrees_with_a_set_of_pairs(
+    pairs: list[tuple[str, str]], grouped: bool
+) -> None:
+    if grouped:  # each algorithm's rows together: the check's quick way
+        pairs.sort(key=lambda pair: pair[0])
+    algs = [a for a, _ in pairs]
+    plats = [p for _, p in pairs]
+    want = len(set(pairs)) == len(pairs)
+    known: dict[str, Any] = dict.fromkeys("abc")
+    assert bulk._no_pair_twice(algs, plats, known) == want
+    # equal ids that are not the same objects give the same answer
+    copies = ["".join(list(a)) for a in algs]
+    assert bulk._no_pair_twice(copies, plats, known) == want

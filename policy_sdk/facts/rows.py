@@ -1,0 +1,233 @@
+"""Entities kept as columns and built when read: the bulk path's result.
+
+A large facts document is read into a million deployments, half a million filings …
+Building them all as objects costs more than everything else the loader does, and
+Python's cyclic garbage collector walks every one of them again and again while more
+are built (plain lists of text and numbers it never walks). Most callers read only a
+few: an evaluation reads the columns it needs, and a report the rows that violate.
+
+:class:`Rows` is an immutable sequence of entities that holds one column per
+attribute and builds an entity the first time it is read, always the same object for
+the same row. It stands for the tuple of its entities: it compares and hashes equal to
+it, slices into tuples and pickles as one. :class:`ById` is the mapping id -> entity
+over such rows.
+
+:func:`policy_sdk.facts.bulk.build_rows` builds all rows at once; the two are
+property-tested to agree (``tests/facts/test_rows.py``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Generic, TypeVar, overload
+
+import attrs
+
+from policy_sdk.facts.model import NO_EXTRA
+
+__all__ = ["ById", "Rows", "by_id", "column"]
+
+T = TypeVar("T")
+
+
+class Rows(Sequence[T], Generic[T]):
+    """The entities of class ``cls`` (a frozen, slotted attrs class whose last
+    attribute is ``extra``) from ``columns``: one sequence of already validated values
+    per attribute before ``extra``, in declaration order; ``extra`` is empty on every
+    row."""
+
+    __slots__ = ("_all", "_built", "_by", "_cls", "_columns", "_lock", "_names", "_setters")
+
+    def __init__(self, cls: type[T], columns: Sequence[Sequence[Any]]) -> None:
+        names = tuple(f.name for f in attrs.fields(cls))  # type: ignore[arg-type]
+        n = len(columns[0]) if columns else 0
+        if names[-1:] != ("extra",) or len(columns) != len(names) - 1 \
+                or any(len(c) != n for c in columns):
+            raise ValueError("columns of different lengths, or not one per attribute")
+        self._cls = cls
+        self._names = names[:-1]
+        # the slots' own setters (the class is frozen: its __setattr__ refuses)
+        self._setters = tuple(cls.__dict__[name].__set__ for name in names)
+        # tuples of text, dates and numbers: the cyclic collector stops tracking them
+        # after its first look, where it would read a list's million items on every
+        # full collection
+        self._columns = tuple(c if c.__class__ is tuple else tuple(c) for c in columns)
+        self._built: dict[int, T] = {}
+        self._by: dict[str, ById[T]] = {}
+        self._all: tuple[T, ...] | None = None
+        self._lock = threading.Lock()
+
+    def by(self, key: str) -> ById[T]:
+        """The rows by their attribute ``key`` (unique: the loader checked), made once."""
+        found = self._by.get(key)
+        if found is None:
+            found = self._by.setdefault(key, ById(self.column(key), self))
+        return found
+
+    def column(self, name: str) -> Sequence[Any]:
+        """The values of attribute ``name``, row by row (read-only)."""
+        return self._columns[self._names.index(name)]
+
+    def __len__(self) -> int:
+        return len(self._columns[0]) if self._columns else 0
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        if self._all is not None:
+            return self._all[index]
+        if isinstance(index, slice):
+            return self.all()[index]
+        n = len(self)
+        i = index.__index__()
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("index out of range")
+        found = self._built.get(i)
+        if found is None:
+            if len(self._built) * 4 > n:  # a quarter read one by one: build the rest at once
+                return self.all()[i]
+            # setdefault is atomic: two threads reading the row get the same object
+            found = self._built.setdefault(i, self._make(i))
+            if self._all is not None:  # built all at once meanwhile
+                return self._all[i]
+        return found
+
+    def _make(self, i: int) -> T:
+        row: T = object.__new__(self._cls)
+        for put, values in zip(self._setters, self._columns, strict=False):
+            put(row, values[i])
+        self._setters[-1](row, NO_EXTRA)
+        return row
+
+    def all(self) -> tuple[T, ...]:
+        """Every entity, as a tuple (built once; rows read before keep their object)."""
+        found = self._all
+        if found is None:
+            from policy_sdk.facts.bulk import build_rows
+
+            with self._lock:
+                found = self._all
+                if found is None:
+                    rows = build_rows(self._cls, self._columns)
+                    for i, row in list(self._built.items()):
+                        rows[i] = row
+                    found = self._all = tuple(rows)
+                    self._built = {}
+        return found
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.all())
+
+    def __reversed__(self) -> Iterator[T]:
+        return reversed(self.all())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.all()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Rows):
+            return self.all() == other.all()
+        if isinstance(other, tuple):
+            return self.all() == other
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self.all())
+
+    def __add__(self, other: object) -> tuple[Any, ...]:
+        if isinstance(other, Rows | tuple):
+            return self.all() + tuple(other)
+        return NotImplemented
+
+    def __radd__(self, other: object) -> tuple[Any, ...]:
+        if isinstance(other, tuple):
+            return other + self.all()
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self.all())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self.all(),))  # pickled as the tuple it stands for
+
+
+def column(rows: Sequence[Any], name: str) -> Sequence[Any]:
+    """The values of attribute ``name`` of every entity of ``rows``: the column itself
+    for :class:`Rows`, without building an entity; read entity by entity otherwise."""
+    if isinstance(rows, Rows):
+        return rows.column(name)
+    return [getattr(r, name) for r in rows]
+
+
+class ById(Mapping[str, T]):
+    """id -> entity over :class:`Rows` (or a tuple), without building an entity to
+    look one up. ``ids`` are the rows' keys, in order, each once. The index is built
+    when first looked up (iterating needs none)."""
+
+    __slots__ = ("_canonical", "_ids", "_index", "rows")
+
+    def __init__(self, ids: Sequence[str], rows: Sequence[T]) -> None:
+        if len(ids) != len(rows):
+            raise ValueError("as many ids as rows")
+        self.rows = rows
+        self._ids = ids
+        self._index: dict[str, int] | None = None
+        self._canonical: dict[str, str] | None = None
+
+    def _lookup(self) -> dict[str, int]:
+        found = self._index
+        if found is None:
+            found = self._index = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        return found
+
+    def canonical(self) -> Mapping[str, str]:
+        """id -> the id object of its row (built once)."""
+        found = self._canonical
+        if found is None:
+            found = self._canonical = {k: k for k in self._ids}
+        return found
+
+    def __getitem__(self, key: str) -> T:
+        return self.rows[self._lookup()[key]]
+
+    def __contains__(self, key: object) -> bool:
+        return key in (self._canonical if self._canonical is not None else self._lookup())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def keys(self) -> Any:
+        return self._lookup().keys()
+
+    def values(self) -> Any:
+        return self._all()  # every entity: built at once, not one by one
+
+    def items(self) -> Any:
+        return zip(self._ids, self._all(), strict=True)
+
+    def _all(self) -> Sequence[T]:
+        rows = self.rows
+        return rows.all() if isinstance(rows, Rows) else rows
+
+
+def by_id(rows: Sequence[T], key: str = "id") -> Mapping[str, T]:
+    """``rows`` by their attribute ``key``: a :class:`ById` over :class:`Rows` (no
+    entity built until looked up; one per rows and key), a dict otherwise. Keys are
+    unique (the loader checked)."""
+    if isinstance(rows, Rows):
+        return rows.by(key)
+    return {getattr(r, key): r for r in rows}

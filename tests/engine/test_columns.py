@@ -1,0 +1,78 @@
+"""The column-wise filing decision (policy_sdk.engine.columns) agrees with its slow
+twins, on facts loaded by the bulk path (columns) and by the row checks (objects)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policy_sdk.engine import columns
+from policy_sdk.facts.check import check_document
+from policy_sdk.facts.load import default_platform_types
+from policy_sdk.facts.read import Locator
+from policy_sdk.facts.rows import Rows
+from policy_sdk.testing.strategies import facts_documents
+
+
+def _both(doc: dict[str, Any]) -> tuple[Any, Any]:
+    specs = default_platform_types()
+    return (check_document(copy.deepcopy(doc), specs, Locator(None)),
+            check_document(copy.deepcopy(doc), specs, Locator(None), use_bulk=False))
+
+
+@given(doc=facts_documents(max_filings=8), one_platform=st.booleans(), data=st.data())
+def test_the_column_decision_agrees_with_the_slow_twins(
+    doc: dict[str, Any], one_platform: bool, data: st.DataObject
+) -> None:
+    if one_platform:  # the filing system's export: one platform per filing
+        for f in doc.get("filings") or []:
+            f["platform"] = (f.pop("platforms", None) or [f.get("platform")])[0]
+    fast, slow = _both(doc)
+    assert fast == slow
+    n = len(slow.deployments)
+    applicable = data.draw(st.none() | st.lists(st.integers(0, max(0, n - 1)), unique=True)
+                           .map(sorted), label="applicable") if n else None
+    holds = {a.id: data.draw(st.booleans(), label=a.id) for a in slow.algorithms}
+    for distinct in (False, True):
+        want = columns.live_pairs_slow(slow.filings, distinct)
+        assert set(columns.live_pairs(fast.filings, distinct)) == want
+        assert set(columns.live_pairs(slow.filings, distinct)) == want
+        expected = columns.unfiled_slow(slow.deployments, applicable, want)
+        assert columns.unfiled(fast.deployments, applicable, want) == expected
+        assert columns.unfiled(slow.deployments, applicable, want) == expected
+    keys = columns.deployment_keys(fast.deployments)
+    if isinstance(fast.deployments, Rows):
+        assert keys is not None
+        assert [keys(i) for i in range(n)] == [(d.algorithm, d.platform, None)
+                                               for d in slow.deployments]
+    assert columns.deployment_keys(slow.deployments) is None
+    expected = columns.applicable_by_algorithm_slow(slow.deployments, holds)
+    assert columns.applicable_by_algorithm(fast.deployments, holds) == expected
+    assert columns.applicable_by_algorithm(slow.deployments, holds.__getitem__) == expected
+
+
+def test_a_clean_document_is_decided_on_its_columns() -> None:
+    doc = {
+        "organization": {"name": "甲公司"},
+        "algorithms": [{"id": "rec", "uses_recommendation": True}, {"id": "ads"}],
+        "platforms": [{"id": "app", "type": "app"}, {"id": "web", "type": "website"}],
+        "deployments": [{"algorithm": a, "platform": p} for a in ("rec", "ads")
+                        for p in ("app", "web")],
+        "filings": [{"number": "网信算备110108000000001250001号", "algorithm": "rec",
+                     "platform": "app"},
+                    {"number": "网信算备110108000000002250001号", "algorithm": "ads",
+                     "platform": "web", "status": "rejected"}],
+    }
+    fast, slow = _both(doc)
+    assert fast == slow
+    assert isinstance(fast.deployments, Rows)
+    assert isinstance(fast.filings, Rows)
+    filed = columns.live_pairs(fast.filings, True)
+    assert set(filed) == {("rec", "app")}
+    assert columns.unfiled(fast.deployments, None, filed) == [1, 2, 3]
+    assert columns.unfiled(fast.deployments, [0, 1], filed) == [1]
+    assert columns.applicable_by_algorithm(fast.deployments, {"rec": True, "ads": False}) \
+        == [0, 1]

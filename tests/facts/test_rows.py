@@ -1,0 +1,96 @@
+"""Rows (entities kept as columns, built when read) stand for the tuple of the
+entities built at once: the lazy twin of ``bulk.build_rows``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policy_sdk.facts.bulk import build_rows
+from policy_sdk.facts.model import Deployment, Filing
+from policy_sdk.facts.rows import ById, Rows, by_id, column
+
+_DEPLOYMENTS = st.lists(st.tuples(st.text(max_size=3), st.text(max_size=3),
+                                  st.sampled_from(["active", "paused", "stopped"]),
+                                  st.none() | st.dates(), st.none() | st.dates()), max_size=12)
+
+
+def _columns(rows: list[tuple[object, ...]], width: int) -> list[list[object]]:
+    return [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+
+
+@given(rows=_DEPLOYMENTS, reads=st.lists(st.integers(-15, 15), max_size=8))
+def test_rows_stand_for_the_tuple_built_at_once(
+    rows: list[tuple[str, str, str, dt.date | None, dt.date | None]], reads: list[int]
+) -> None:
+    columns = _columns(list(rows), 5)
+    lazy = Rows(Deployment, columns)
+    eager = tuple(build_rows(Deployment, columns))
+    assert eager == tuple(Deployment(*r) for r in rows)
+    seen = {}
+    for i in reads:  # some rows read one by one first, in any order
+        if -len(rows) <= i < len(rows):
+            seen[i % len(rows)] = lazy[i]
+            assert lazy[i] == eager[i]
+            assert lazy[i] is seen[i % len(rows)]
+        else:
+            with pytest.raises(IndexError):
+                lazy[i]
+    assert len(lazy) == len(eager)
+    assert lazy == eager
+    assert eager == lazy
+    assert lazy != (*eager, Deployment("x", "y"))
+    assert lazy[1:3] == eager[1:3]
+    assert isinstance(lazy[1:3], tuple)
+    assert list(lazy) == list(eager)
+    assert list(reversed(lazy)) == list(reversed(eager))
+    assert all(lazy[i] is r for i, r in seen.items())  # read before: the same object
+    assert all(lazy[i] is r for i, r in enumerate(lazy))
+    assert lazy + () == eager  # noqa: RUF005 (the operator is what is tested)
+    assert () + lazy == eager  # noqa: RUF005
+    assert pickle.loads(pickle.dumps(lazy)) == eager
+    assert type(pickle.loads(pickle.dumps(lazy))) is tuple
+    assert repr(lazy) == repr(eager)
+    assert list(column(lazy, "platform")) == [d.platform for d in eager]
+    assert column(eager, "status") == [d.status for d in eager]
+    if rows:
+        assert eager[0] in lazy
+        assert lazy.index(eager[-1]) == eager.index(eager[-1])
+
+
+def test_rows_refuse_ragged_columns() -> None:
+    with pytest.raises(ValueError, match="different lengths"):
+        Rows(Deployment, [["a"], ["p", "q"], ["active"], [None], [None]])
+    with pytest.raises(ValueError, match="one per attribute"):
+        Rows(Deployment, [["a"], ["p"]])
+
+
+def test_by_id_looks_up_without_building_the_others() -> None:
+    numbers = ["n1", "n2", "n3"]
+    rows = Rows(Filing, [numbers, ["a"] * 3, [("p",)] * 3, ["active"] * 3, [None] * 3,
+                         [False] * 3])
+    by_number = ById(numbers, rows)
+    assert by_number["n2"] == Filing("n2", "a", ("p",))
+    assert "n3" in by_number
+    assert "n4" not in by_number
+    assert list(by_number) == numbers
+    assert len(by_number) == 3
+    assert by_number["n2"] is rows[1]
+    assert dict(by_number) == {n: Filing(n, "a", ("p",)) for n in numbers}
+    assert list(by_number.values()) == list(rows)
+    assert list(by_number.items()) == list(zip(numbers, rows, strict=True))
+    assert by_id(rows, "number") == by_number
+    assert isinstance(by_id(rows, "number"), ById)
+    assert by_id(tuple(rows), "number") == {n: rows[i] for i, n in enumerate(numbers)}
+    canonical = by_number.canonical()
+    assert canonical == {n: n for n in numbers}
+    assert by_number.canonical() is canonical  # built once
+    assert all(canonical[n] is numbers[i] for i, n in enumerate(numbers))
+    assert rows.by("number") is rows.by("number")  # one per rows and key
+    assert rows.by("number") == by_number
+    with pytest.raises(ValueError, match="as many ids"):
+        ById(numbers[:2], rows)
