@@ -9,11 +9,13 @@ plugins with their versions. The engine's part is worked out once per engine.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import threading
 import weakref
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from policy_sdk.facts.model import Facts
@@ -21,7 +23,8 @@ from policy_sdk.facts.model import Facts
 if TYPE_CHECKING:
     from policy_sdk.api import Engine
 
-__all__ = ["engine_meta", "facts_digest", "report_meta"]
+__all__ = ["engine_meta", "facts_digest", "facts_meta", "plugins_meta", "policy_digest",
+           "report_meta"]
 
 _ENGINES: weakref.WeakKeyDictionary[Engine, dict[str, Any]] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
@@ -67,6 +70,50 @@ def facts_digest(path: str) -> str | None:
     return digest
 
 
+def policy_digest(engine: Engine) -> str:
+    """The digest of the rules ``engine`` runs (hex SHA-256), the one every report's
+    ``meta.policies.sha256`` and the server's ``policy_digest`` (``sha256:`` and this)
+    carry: over each policy source in the engine's order — the policy files, then the
+    rules plugins contribute — its name (``policies/…``, the path as given,
+    ``plugin:NAME``), a NUL, its formatted text (``policy-sdk fmt``'s, comments
+    included) in UTF-8, a NUL. The text that ran, not the bytes on disk: the same for a
+    file, for its module given parsed or after pickling, and for plugin rules that have
+    no file; a change of layout alone is no change of the rules. Each file's own SHA-256
+    (of its bytes, as ``sha256sum`` says) is listed beside it (``file_sha256``)."""
+    return engine_meta(engine)["policies"]["sha256"]  # type: ignore[no-any-return]
+
+
+def _digest_of_rules(engine: Engine) -> str:
+    from policy_sdk.syntax.formatter import format_module
+
+    sha = hashlib.sha256()
+    for module, origin in (*engine.modules, *engine.plugin_modules):
+        sha.update(origin.encode("utf-8", "backslashreplace") + b"\x00")
+        sha.update(format_module(module).encode("utf-8", "backslashreplace") + b"\x00")
+    return sha.hexdigest()
+
+
+def _file_digests(engine: Engine) -> list[dict[str, Any]]:
+    """Each policy file the engine read, by the name its findings give (``origin``),
+    with the SHA-256 of its bytes as they are now (null: it cannot be read any more)."""
+    from policy_sdk.pipeline import DEFAULT_PACK_PREFIX
+    from policy_sdk.resources import default_policies_dir
+
+    pack = default_policies_dir().resolve()
+    paths: dict[str, str] = {}
+    for f in engine.policy_set.files:
+        paths.setdefault(str(f), str(f))
+        with contextlib.suppress(ValueError, OSError):
+            paths.setdefault(DEFAULT_PACK_PREFIX + f.resolve().relative_to(pack).as_posix(),
+                             str(f))
+    out = []
+    for _, origin in engine.modules:
+        path = paths.get(origin)
+        if path is not None:
+            out.append({"file": origin, "sha256": facts_digest(path)})
+    return out
+
+
 def engine_meta(engine: Engine) -> dict[str, Any]:
     """What ``meta`` says about the engine: tool, policies and plugins (made once)."""
     found = _ENGINES.get(engine)
@@ -75,15 +122,7 @@ def engine_meta(engine: Engine) -> dict[str, Any]:
     from policy_sdk import __version__
     from policy_sdk.pipeline import policy_files
     from policy_sdk.resources import default_policies_dir
-    from policy_sdk.syntax.formatter import format_module
 
-    modules = [*engine.modules, *engine.plugin_modules]
-    sha = hashlib.sha256()
-    for module, origin in modules:
-        # the rules as they read (formatted): a change of layout or comments is no
-        # change of the rules
-        sha.update(origin.encode("utf-8", "backslashreplace") + b"\x00")
-        sha.update(format_module(module).encode("utf-8", "backslashreplace") + b"\x00")
     pack_dir = default_policies_dir()
     shipped = {"policies/" + f.relative_to(pack_dir).as_posix() for f in policy_files(pack_dir)}
     files = [origin for _, origin in engine.modules]
@@ -95,11 +134,34 @@ def engine_meta(engine: Engine) -> dict[str, Any]:
             "version": __version__ if is_pack else None,
             "files": files,
             "plugin_rules": [origin for _, origin in engine.plugin_modules],
-            "sha256": sha.hexdigest(),
+            "sha256": _digest_of_rules(engine),
+            "file_sha256": _file_digests(engine),
         },
-        "plugins": [{"name": p.name, "version": p.version}
-                    for p in sorted(engine.registry.plugins, key=lambda p: p.name)],
+        "plugins": plugins_meta(engine.registry.plugins),
     }
     with _LOCK:
         _ENGINES[engine] = found
     return found
+
+
+def plugins_meta(plugins: Iterable[Any]) -> list[dict[str, Any]]:
+    """The loaded plugins as ``meta`` lists them: name, version, distribution, where."""
+    return [{"name": p.name, "version": p.version, "distribution": p.distribution,
+             "where": p.where}
+            for p in sorted(plugins, key=lambda p: p.name)]
+
+
+def facts_meta(facts: Facts, as_of: dt.date, plugins: Iterable[Any] = ()) -> dict[str, Any]:
+    """``meta`` of a result made from the facts alone (an inventory, a cancellation
+    plan): the same keys as :func:`report_meta`, ``policies`` null (no rule ran)."""
+    from policy_sdk import __version__
+
+    source = facts.source
+    return {
+        "organization": facts.organization.name,
+        "as_of": as_of.isoformat(),
+        "facts": None if source is None else {"file": source, "sha256": facts_digest(source)},
+        "tool": {"name": "policy-sdk", "version": __version__},
+        "policies": None,
+        "plugins": plugins_meta(plugins),
+    }

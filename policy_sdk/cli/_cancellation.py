@@ -106,8 +106,7 @@ class Common:
 
         if self.fmt in FILE_FORMATS and loaded is not None:
             with reporting_errors():
-                data = render_cancellation(self.fmt, result, loaded=loaded,
-                                           facts_file=self.facts_file)
+                data = render_cancellation(self.fmt, result, loaded=loaded)
                 emit(data, self.output_file)
         elif self.output_file is not None:
             import contextlib
@@ -177,7 +176,7 @@ def common_options(command: Callable[..., None]) -> Callable[..., None]:
         "calendar_file",
         type=SafePath(dir_okay=False),
         metavar="FILE",
-        help="a calendar file of holidays and adjusted working days (调休) for years the "
+        help="a calendar file of holidays and adjusted working days for years the "
         "built-in calendar does not know yet (default: no file)",
     )(func)
     func = click.option(

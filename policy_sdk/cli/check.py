@@ -18,10 +18,10 @@ from policy_sdk.cli.params import Choice, Date, SafePath, choices_message, fail_
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
 from policy_sdk.i18n import N_, _, plural
-from policy_sdk.reports.cli import output_option
+from policy_sdk.reports.cli import ErrorDocumentCommand, output_option
 
 
-@click.command("check")
+@click.command("check", cls=ErrorDocumentCommand)
 @click.option("--facts", "facts_file", required=True, metavar="FILE",
               help="the facts file: your algorithms, platforms, deployments and filings "
               "(.yaml, .yml or .json)")
@@ -43,7 +43,7 @@ from policy_sdk.reports.cli import output_option
               "and pending)")
 @click.option("--exit-zero", is_flag=True, help="exit 0 even when a mandatory rule is violated")
 @click.option("--calendar", "calendar_file", type=SafePath(dir_okay=False), metavar="FILE",
-              help="a calendar file of holidays and adjusted working days (调休) for years "
+              help="a calendar file of holidays and adjusted working days for years "
               "the built-in calendar does not know yet (default: no file)")
 @click.option("--strict", is_flag=True,
               help="treat facts warnings (e.g. a missing `public_opinion`) as errors: exit 2")
@@ -116,8 +116,7 @@ def check(
             report = engine.evaluate(facts, as_of=day)
             step(_("writing the report"))
             if fmt in FILE_FORMATS:
-                text = render_check(fmt, report, engine=engine, facts=facts,
-                                    facts_file=facts_file, include_all=include_all,
+                text = render_check(fmt, report, facts=facts, include_all=include_all,
                                     severity=severity)
             else:
                 from policy_sdk.reports.text import use_color as want_color

@@ -74,7 +74,7 @@ def example(fmt: str) -> None:
     """Print the example company's facts file.
 
     \b
-    示例科技有限公司: six algorithms on five platforms; its header
+    "示例科技有限公司", six algorithms on five platforms; its header
     lists the findings the default pack gives.
 
     \b

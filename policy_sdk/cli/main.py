@@ -171,12 +171,12 @@ def _split_lang(argv: list[str]) -> tuple[list[str], str | None]:
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--lang", type=click.Choice(["zh", "en"]), expose_value=False, is_eager=True,
               callback=_lang_option,
-              help="the language of messages and reports: zh (简体中文) or en (default: "
+              help="the language of messages and reports: zh (Simplified Chinese) or en (default: "
               "POLICY_SDK_LANG, else zh when the locale is Chinese, else en)")
 @click.version_option(__version__, "-V", "--version", prog_name="policy-sdk",
                       message="%(prog)s %(version)s")
 def cli() -> None:
-    """Check a company's algorithm filings (算法备案) against 《算法推荐管理规定》.
+    """Check a company's algorithm filings against 《算法推荐管理规定》.
 
     \b
     The rules of 《互联网信息服务算法推荐管理规定》 come built in
@@ -185,7 +185,7 @@ def cli() -> None:
     Describe your algorithms, platforms, deployments and filings in a facts file
     (YAML or JSON); then `check` finds what lacks a filing or misses a deadline,
     `inventory` takes stock of the filings, and `plan-cancel` plans cancellations
-    (注销) and changes (变更) when a service stops.
+    and changes when a service stops.
 
     `validate`, `fmt` and `test` are for writing your own policies.
     `policy-sdk COMMAND --help` explains a command.

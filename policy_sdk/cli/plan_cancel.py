@@ -110,7 +110,7 @@ def render_plan(plan: Any) -> None:
 
 
 @click.command("plan-cancel",
-               short_help="Plan cancellations (注销) and changes when a service stops.")
+               short_help="Plan cancellations and changes when a service stops.")
 @common_options
 @click.option(
     "--stop",
@@ -134,10 +134,10 @@ def render_plan(plan: Any) -> None:
     "applications every platform accepts)",
 )
 def plan_cancel(common: Common, stops: tuple[str, ...], on: dt.date | None, strategy: str) -> None:
-    """Plan the cancellation (注销) of filings whose service stops.
+    """Plan the cancellation of filings whose service stops.
 
     Every live filing of a stopped algorithm is cancelled (in a batch or singly),
-    changed (变更: remove the stopped platforms while others still run) or kept; each
+    changed (remove the stopped platforms while others still run) or kept; each
     with its deadline in working days.
     """
     from policy_sdk.cancellation.planner import AUTO, plan_cancellation

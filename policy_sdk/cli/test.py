@@ -24,7 +24,7 @@ from policy_sdk.errors import PolicySdkError
 )
 @click.option("--calendar", "calendar_file", default=None, type=SafePath(dir_okay=False),
               metavar="FILE",
-              help="a calendar file of holidays and adjusted working days (调休) for years "
+              help="a calendar file of holidays and adjusted working days for years "
               "the built-in calendar does not know yet (default: no file)")
 @plugin_options
 @click.option("--no-coverage", is_flag=True, help="do not report rule coverage")

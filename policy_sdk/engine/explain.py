@@ -46,7 +46,7 @@ from policy_sdk.errors import EvaluationError
 from policy_sdk.facts.derived import FilingState
 from policy_sdk.facts.model import LIVE_FILING_STATUSES
 from policy_sdk.facts.schema import Schema
-from policy_sdk.i18n import N_, _
+from policy_sdk.i18n import N_, Language, _, get_language, use_language
 from policy_sdk.validate.names import Resolved
 
 # Explanations are written in the language of the evaluation: each text below is marked
@@ -74,10 +74,14 @@ class FindingMaker:
     location and working days left are worked out by :meth:`details` when first
     read (by :class:`_Explainer`, set up at most once per maker)."""
 
-    __slots__ = ("_ctx", "_due", "_explainer", "_items", "_key", "_key_at", "_lock",
-                 "_platforms", "_rule", "_schema", "_shared")
+    __slots__ = ("_ctx", "_due", "_explainer", "_items", "_key", "_key_at", "_language",
+                 "_lock", "_platforms", "_rule", "_schema", "_shared")
 
-    def __init__(self, outcome: Outcome, ctx: Context, schema: Schema) -> None:
+    def __init__(self, outcome: Outcome, ctx: Context, schema: Schema,
+                 language: Language | None = None) -> None:
+        #: the language of the evaluation: explanations read later (another thread,
+        #: another request) are still written in it
+        self._language = get_language() if language is None else language
         rule = self._rule = outcome.rule
         self._items = outcome.items
         self._due = outcome.due
@@ -89,7 +93,8 @@ class FindingMaker:
                         if rule.scope in ("platform", "deployment") else None)
         self._platforms = rule.scope == "filing"  # per-filing findings name them
         #: the fields every finding of the rule has
-        texts = rule_texts(rule.rule, rule.id)  # in the language of this evaluation
+        with use_language(self._language):
+            texts = rule_texts(rule.rule, rule.id)
         self._shared = (rule.id, rule.severity, texts.message, texts.citation, rule.origin,
                         rule.span)
         self._explainer: _Explainer | None = None
@@ -127,7 +132,7 @@ class FindingMaker:
         rule_id, severity, message, citation, origin, span = self._shared
         due = self._due.get(index) if status == "violated" or status == "pending" else None
         explainer = self._explainer or self._explainer_made()
-        remedy, lines = explainer.explain(item, key, due, status)
+        remedy, lines = self._explained(explainer, item, key, due, status)
         locate = explainer.locate
         facts_path, facts_line = (None, None) if locate is None else locate(index)
         return row_from_init((
@@ -137,11 +142,20 @@ class FindingMaker:
             None if due is None else explainer.working_days_left(due)))
 
     def _explainer_made(self) -> _Explainer:
-        with self._lock:
+        with self._lock, use_language(self._language):
             explainer = self._explainer
             if explainer is None:
                 explainer = self._explainer = _Explainer(self._rule, self._ctx, self._schema)
         return explainer
+
+    def _explained(self, explainer: _Explainer, item: Any, key: Key, due: dt.date | None,
+                   status: str) -> tuple[str | None, list[str]]:
+        """``explainer.explain(…)`` in the evaluation's language (switched to only when
+        the reader's differs)."""
+        if get_language() == self._language:
+            return explainer.explain(item, key, due, status)
+        with use_language(self._language):
+            return explainer.explain(item, key, due, status)
 
     def details(self, index: int, status: str) -> Details:
         """(remedy, explanation, facts path, facts line, working days left) of the
@@ -150,7 +164,7 @@ class FindingMaker:
         item = self._items[index]
         key = self._key(item)
         due = self._due.get(index) if status == "violated" or status == "pending" else None
-        remedy, lines = explainer.explain(item, key, due, status)
+        remedy, lines = self._explained(explainer, item, key, due, status)
         locate = explainer.locate
         facts_path, facts_line = (None, None) if locate is None else locate(index)
         return (remedy, tuple(lines), facts_path, facts_line,
@@ -222,23 +236,31 @@ class _Explainer:
 
 
 def working_days_left(ctx: Context, due: dt.date) -> int | None:
-    """Working days from ``ctx.as_of`` to ``due``: those after as_of up to ``due``
-    (0: due on as_of, or before the next working day); when overdue, minus those after
-    ``due`` up to as_of (at least 1). None when the calendar does not know a year in
-    between. Counted once per distinct due date and evaluation."""
+    """:func:`count_working_days_left` as of ``ctx.as_of``, counted once per distinct
+    due date and evaluation."""
     known: dict[dt.date, int | None] = ctx.memo("working_days_left", dict)
     if due in known:
         return known[due]
-    as_of = ctx.as_of
+    left = known[due] = count_working_days_left(ctx.calendar, ctx.as_of, due)
+    return left
+
+
+def count_working_days_left(calendar: Any, as_of: dt.date, due: dt.date) -> int | None:
+    """The one count of working days left every format shows (``working_days_left``):
+
+    * ``due`` on or after ``as_of``: the working days after ``as_of`` up to and
+      including ``due`` (0: due on ``as_of``, or before the next working day);
+    * ``due`` before ``as_of`` (overdue): minus the working days after ``due`` up to and
+      including ``as_of``, and at least 1 — negative exactly when overdue, so a
+      deadline that passed over a weekend is ``-1``, never 0 ("due today").
+
+    None when the calendar does not know a year in between."""
     try:
         if due >= as_of:
-            left: int | None = _workdays_between(ctx.calendar, as_of, due)
-        else:
-            left = -max(1, _workdays_between(ctx.calendar, due, as_of))
+            return _workdays_between(calendar, as_of, due)
+        return -max(1, _workdays_between(calendar, due, as_of))
     except EvaluationError:
-        left = None
-    known[due] = left
-    return left
+        return None
 
 
 #: id(calendar) -> (the calendar, year -> its working days' ordinals, sorted); calendars

@@ -37,11 +37,11 @@ def render_text(
     report: Report, *, include_all: bool = False, severity: str | None = None,
     color: bool = False, **_: Any,
 ) -> str:
-    """Findings for people, grouped by platform (then algorithm), with a summary line
+    """Findings for people, most urgent first, grouped by platform, with a summary line
     (:mod:`policy_sdk.reports.text`: plain text without colour, rich with it; user text
     never read as markup, control characters shown escaped).
 
-    A per-filing finding is shown under each platform its filing names."""
+    A per-filing finding is shown once, under its filing, with the filing's platforms."""
     from policy_sdk.reports.text import render_text as render
 
     return render(report, include_all=include_all, severity=severity, color=color)
@@ -191,7 +191,7 @@ def _sarif_message(f: Finding) -> str:
 
 
 BUILTIN_REPORTERS: Final[list[ReporterSpec]] = [
-    ReporterSpec("text", render_text, "findings for people, grouped by platform"),
+    ReporterSpec("text", render_text, "findings for people, most urgent first"),
     ReporterSpec("json", render_json, "the JSON report (docs/report.schema.json)"),
     ReporterSpec("sarif", render_sarif, "SARIF 2.1.0 for code-scanning tools"),
 ]

@@ -29,9 +29,13 @@ class EngineFindings:
     severity, a rule) put in the report's order (:func:`order_key` of their keys)
     before any is made, then made as they are iterated."""
 
-    __slots__ = ("_ctx", "_lock", "_makers", "_outcomes", "_schema")
+    __slots__ = ("_ctx", "_language", "_lock", "_makers", "_outcomes", "_schema")
 
     def __init__(self, outcomes: Sequence[Outcome], ctx: Context, schema: Schema) -> None:
+        from policy_sdk.i18n import get_language
+
+        #: the evaluation's language: the findings' texts are written in it when made
+        self._language = get_language()
         self._outcomes = tuple(outcomes)
         self._ctx = ctx
         self._schema = schema
@@ -59,8 +63,9 @@ class EngineFindings:
             with self._lock:
                 makers = self._makers
                 if makers is None:
-                    makers = self._makers = [FindingMaker(o, self._ctx, self._schema)
-                                             for o in self._outcomes]
+                    makers = self._makers = [
+                        FindingMaker(o, self._ctx, self._schema, self._language)
+                        for o in self._outcomes]
         return makers
 
     def select(self, statuses: frozenset[str], severity: str | None,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from policy_sdk.errors import Diagnostic, OutputError
-from policy_sdk.reports.meta import AuditMeta, WorkdayCalendarLike, WorkdaysLeft, urgency_words
+from policy_sdk.reports.meta import AuditMeta, WorkdayCalendarLike, days_left, urgency_words
 from policy_sdk.reports.view import (
     SEVERITY_LABELS,
     STATES,
@@ -61,14 +61,14 @@ def _render(template: str, **context: Any) -> str:
 
 
 def check_html(
-    report: Any, *, meta: AuditMeta, facts: Any, calendar: WorkdayCalendarLike,
-    include_all: bool = False, severity: str | None = None,
+    report: Any, *, facts: Any, include_all: bool = False, severity: str | None = None,
 ) -> str:
-    """The check report: findings by urgency, matrix, timeline."""
+    """The check report: findings by urgency, matrix, timeline; the audit header is the
+    report's ``meta``, the working days left the findings' own."""
     statuses = ("violated", "pending", "satisfied", "not_applicable") if include_all else (
         "violated", "pending")
-    left = WorkdaysLeft(calendar, report.as_of)
-    views = finding_views(report.select(statuses, severity=severity), left, report.as_of)
+    meta = _audit(report.meta, report.as_of)
+    views = finding_views(report.select(statuses, severity=severity), report.as_of)
     matrix = build_matrix(facts, findings=views)
     timeline = build_timeline(report.as_of, (
         (v.deadline, _finding_label(v), v.status, "#" + v.id)
@@ -86,6 +86,16 @@ def check_html(
     )
 
 
+def _audit(meta: Any, as_of: dt.date) -> AuditMeta:
+    """The header of a report's ``meta``; a report made from findings alone has none:
+    then only its date and the tool."""
+    if meta is None:
+        from policy_sdk import __version__
+
+        return AuditMeta(organization=None, as_of=as_of, facts=None, tool_version=__version__)
+    return AuditMeta.from_meta(meta)
+
+
 def _finding_label(v: FindingView) -> str:
     subject = v.filing or "/".join(x for x in (v.algorithm, v.platform) if x) or "-"
     return f"{STATUS_LABELS.get(v.status, v.status)} · {v.rule.rsplit('/', 1)[-1]} · {subject}"
@@ -94,7 +104,7 @@ def _finding_label(v: FindingView) -> str:
 def inventory_html(inv: Any, *, meta: AuditMeta, facts: Any,
                    calendar: WorkdayCalendarLike) -> str:
     """The inventory: matrix (with what is due), due items by urgency, every filing."""
-    left = WorkdaysLeft(calendar, inv.as_of)
+    left = days_left(calendar, inv.as_of)
     overlay: dict[tuple[str, str], tuple[str, str]] = {}
     due: list[dict[str, Any]] = []
     for kind, items in (("due", inv.cancellation_due), ("change", inv.changes_due)):
@@ -118,7 +128,7 @@ def inventory_html(inv: Any, *, meta: AuditMeta, facts: Any,
 def plan_html(plan: Any, *, meta: AuditMeta, facts: Any,
               calendar: WorkdayCalendarLike) -> str:
     """The cancellation plan: batches, singles, changes, kept; matrix of actions."""
-    left = WorkdaysLeft(calendar, plan.as_of)
+    left = days_left(calendar, plan.as_of)
 
     def urgency(deadline: dt.date | None) -> str:
         return urgency_words(left(deadline), deadline, plan.as_of)

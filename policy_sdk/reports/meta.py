@@ -1,22 +1,20 @@
-"""The audit header of a report, and urgency: working days left or overdue.
+"""The audit header of a report, and the words for urgency.
 
-Both are computed here from what a command has at hand (the report, the facts, the
-registry, the calendar). The JSON report's own ``meta`` object and
-``working_days_left`` field (issue 16, items 4-5) belong to the report module; when
-they exist, :func:`audit_meta` and :func:`working_days_left` can be replaced by them.
+Nothing here is computed twice: the header is a view of the report's own ``meta``
+(:func:`policy_sdk.provenance.report_meta`, the JSON report's ``meta`` object; for an
+inventory or a plan, :func:`policy_sdk.provenance.facts_meta`), and the working days
+left are the findings' ``working_days_left``, or — for an inventory's or a plan's
+deadlines, which are not findings — the same count
+(:func:`policy_sdk.engine.explain.count_working_days_left`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import attrs
-
-from policy_sdk.errors import PolicySdkError
 
 
 class WorkdayCalendarLike(Protocol):
@@ -42,7 +40,8 @@ class PluginVersion:
 
 @attrs.frozen
 class AuditMeta:
-    """Who, what, when and with which tools: the report's audit header."""
+    """Who, what, when and with which tools: the report's audit header, as the HTML
+    page and the XLSX ``meta`` sheet show it (made from ``meta``: :meth:`from_meta`)."""
 
     organization: str | None
     as_of: dt.date
@@ -50,143 +49,73 @@ class AuditMeta:
     tool_version: str
     policies: tuple[FileDigest, ...] = ()
     plugins: tuple[PluginVersion, ...] = ()
+    #: SHA-256 of the rules that ran (``meta.policies.sha256``), None when none ran
+    rules_sha256: str | None = None
+    pack_name: str | None = None
     generated_by: str = "policy-sdk"
 
     @property
     def pack(self) -> str:
         """The default pack's version: it ships with the tool."""
-        shipped = [p for p in self.policies if p.kind == "pack"]
-        return f"policy-sdk {self.tool_version}" if shipped else "-"
+        return f"policy-sdk {self.tool_version}" if self.pack_name else "-"
+
+    @classmethod
+    def from_meta(cls, meta: Mapping[str, Any]) -> AuditMeta:
+        """The header of a report's ``meta`` (``docs/report.schema.json``)."""
+        facts = meta.get("facts")
+        policies = meta.get("policies") or {}
+        pack = policies.get("pack")
+        files: list[FileDigest] = [
+            FileDigest(d["file"], d["sha256"], "pack" if pack else "policy")
+            for d in policies.get("file_sha256", ())
+        ]
+        files += [FileDigest(name, None, "plugin") for name in policies.get("plugin_rules", ())]
+        return cls(
+            organization=meta.get("organization"),
+            as_of=dt.date.fromisoformat(meta["as_of"]),
+            facts=FileDigest(facts["file"], facts["sha256"], "facts") if facts else None,
+            tool_version=meta["tool"]["version"],
+            policies=tuple(sorted(files, key=lambda d: (d.kind, d.name))),
+            plugins=tuple(PluginVersion(p["name"], p.get("version"), p.get("where") or "")
+                          for p in meta.get("plugins", ())),
+            rules_sha256=policies.get("sha256"),
+            pack_name=pack,
+        )
 
 
-def sha256_of(path: str | Path) -> str | None:
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except (OSError, ValueError):
-        return None
-    return h.hexdigest()
+def days_left(calendar: WorkdayCalendarLike, as_of: dt.date
+              ) -> Callable[[dt.date | None], int | None]:
+    """``left(deadline)``: the findings' count of working days left
+    (:func:`~policy_sdk.engine.explain.count_working_days_left`) for deadlines that are
+    not findings' (an inventory's, a plan's); None without a deadline."""
+    from policy_sdk.engine.explain import count_working_days_left
 
+    known: dict[dt.date, int | None] = {}
 
-def policy_digests(files: Iterable[str]) -> tuple[FileDigest, ...]:
-    """The policy files of an engine (``engine.modules``' file names): the shipped pack's
-    ``policies/…`` names are read from the installed pack; ``plugin:NAME`` has no file."""
-    out: list[FileDigest] = []
-    pack: Path | None = None
-    for name in files:
-        if name.startswith("plugin:"):
-            out.append(FileDigest(name, None, "plugin"))
-            continue
-        path = Path(name)
-        kind = "policy"
-        if name.startswith("policies/") and not path.exists():
-            if pack is None:
-                from policy_sdk._resources import default_policies_dir
-
-                pack = default_policies_dir()
-            path = pack / name[len("policies/"):]
-            kind = "pack"
-        elif name.startswith("policies/"):
-            from policy_sdk._resources import default_policies_dir
-
-            try:
-                shipped = (default_policies_dir() / name[len("policies/"):]).resolve()
-                kind = "pack" if shipped == path.resolve() else "policy"
-            except (OSError, FileNotFoundError):
-                kind = "policy"
-        out.append(FileDigest(name, sha256_of(path), kind))
-    return tuple(sorted(set(out), key=lambda d: (d.kind, d.name)))
-
-
-def audit_meta(
-    *,
-    as_of: dt.date,
-    facts_file: str | None,
-    facts: Any = None,
-    policy_files: Sequence[str] = (),
-    plugins: Iterable[Any] = (),
-) -> AuditMeta:
-    """The audit header from what a command has: ``facts`` (for the organization's
-    name), the engine's policy file names, the registry's plugin infos."""
-    from policy_sdk import __version__
-
-    org = getattr(getattr(facts, "organization", None), "name", None)
-    return AuditMeta(
-        organization=org if isinstance(org, str) else None,
-        as_of=as_of,
-        facts=FileDigest(facts_file, sha256_of(facts_file), "facts") if facts_file else None,
-        tool_version=__version__,
-        policies=policy_digests(policy_files),
-        plugins=tuple(
-            sorted(
-                (PluginVersion(p.name, p.version, p.where) for p in plugins),
-                key=lambda p: p.name,
-            )
-        ),
-    )
-
-
-# --- urgency ----------------------------------------------------------------------
-
-#: working days counted at most (beyond, the count is not shown)
-_SPAN_LIMIT = 4000
-
-
-class WorkdaysLeft:
-    """``working_days_left(deadline)``: working days from ``as_of`` to ``deadline``
-    (after ``as_of``, up to and including the deadline); negative when overdue (the
-    working days after the deadline up to and including ``as_of``); 0 on the day.
-    None without a deadline, or when the calendar does not know the years between.
-    Memoized per deadline: a report's findings share few deadlines."""
-
-    def __init__(self, calendar: WorkdayCalendarLike, as_of: dt.date) -> None:
-        self._calendar = calendar
-        self._as_of = as_of
-        self._known: dict[dt.date, int | None] = {}
-
-    def __call__(self, deadline: dt.date | None) -> int | None:
+    def left(deadline: dt.date | None) -> int | None:
         if deadline is None:
             return None
-        if deadline in self._known:
-            return self._known[deadline]
-        value = self._count(deadline)
-        self._known[deadline] = value
-        return value
+        if deadline not in known:
+            known[deadline] = count_working_days_left(calendar, as_of, deadline)
+        return known[deadline]
 
-    def _count(self, deadline: dt.date) -> int | None:
-        start, end, sign = (
-            (self._as_of, deadline, 1) if deadline >= self._as_of else (deadline, self._as_of, -1)
-        )
-        span = (end - start).days
-        if span > _SPAN_LIMIT:
-            return None
-        one = dt.timedelta(days=1)
-        n = 0
-        day = start
-        try:
-            for _ in range(span):
-                day += one
-                if self._calendar.is_workday(day):
-                    n += 1
-        except PolicySdkError:
-            return None
-        return sign * n
+    return left
 
 
 def urgency_words(left: int | None, deadline: dt.date | None, as_of: dt.date) -> str:
     """``剩 3 个工作日 (3 working days left)``, ``逾期 12 个工作日 (overdue by 12
-    working days)``, ``今日到期 (due today)``; empty without a deadline."""
+    working days)``, ``今日到期 (due today)``; empty without a deadline. ``left`` is
+    ``working_days_left`` (negative exactly when overdue)."""
     if deadline is None:
         return ""
-    if deadline < as_of and not left:  # passed over a weekend or holiday
-        return "已逾期 (overdue)"
     if left is None:
+        if deadline < as_of:
+            return "已逾期 (overdue)"
         return f"截止 {deadline.isoformat()} (due {deadline.isoformat()})"
-    if left > 0:
-        return f"剩 {left} 个工作日 ({left} working day{'s' if left != 1 else ''} left)"
     if left < 0:
         n = -left
         return f"逾期 {n} 个工作日 (overdue by {n} working day{'s' if n != 1 else ''})"
-    return "今日到期 (due today)"
+    if left == 0:  # due on the as-of date, or before the next working day
+        return "今日到期 (due today)" if deadline == as_of else (
+            "已无剩余工作日 (no working day left)")
+    return f"剩 {left} 个工作日 ({left} working day{'s' if left != 1 else ''} left)"

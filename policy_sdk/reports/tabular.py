@@ -18,7 +18,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
-from policy_sdk.reports.meta import AuditMeta, WorkdayCalendarLike, WorkdaysLeft
+from policy_sdk.reports.meta import AuditMeta, WorkdayCalendarLike, days_left
 
 Row = tuple[Any, ...]
 Sheet = tuple[str, tuple[str, ...], list[Row]]
@@ -32,10 +32,10 @@ _STATUSES: Final = ("violated", "pending", "satisfied", "not_applicable")
 _FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
-def finding_rows(report: Any, calendar: WorkdayCalendarLike, *, include_all: bool = False,
+def finding_rows(report: Any, *, include_all: bool = False,
                  severity: str | None = None) -> list[Row]:
-    """The rows of the findings the JSON report lists, in its order."""
-    left = WorkdaysLeft(calendar, report.as_of)
+    """The rows of the findings the JSON report lists, in its order (with the
+    findings' own ``working_days_left``)."""
     statuses = _STATUSES if include_all else ("violated", "pending")
     rows: list[Row] = []
     for f in report.select(statuses, severity=severity):
@@ -43,7 +43,7 @@ def finding_rows(report: Any, calendar: WorkdayCalendarLike, *, include_all: boo
         platforms = (f.platform,) if f.platform is not None else tuple(f.platforms)
         rows.append((
             f.rule, f.status, f.severity, f.algorithm, f.platform, list(platforms), f.filing,
-            f.message, f.citation, f.remedy, f.deadline, left(f.deadline),
+            f.message, f.citation, f.remedy, f.deadline, f.working_days_left,
             list(f.explanation), f.origin,
             span.file if span else None, span.line if span else None,
             span.column if span else None, f.facts_path, f.facts_line,
@@ -60,7 +60,7 @@ INVENTORY_COLUMNS: Final = (
 
 def inventory_sheets(inv: Any, calendar: WorkdayCalendarLike) -> list[Sheet]:
     """``filings`` (one row per filing, with what is due of it), ``unfiled``, ``orphans``."""
-    left = WorkdaysLeft(calendar, inv.as_of)
+    left = days_left(calendar, inv.as_of)
     due: dict[str, tuple[str, Any]] = {}
     for kind, items in (("cancellation", inv.cancellation_due), ("change", inv.changes_due)):
         for d in items:
@@ -99,7 +99,7 @@ PLAN_COLUMNS: Final = (
 
 def plan_sheets(plan: Any, calendar: WorkdayCalendarLike) -> list[Sheet]:
     """``plan``: one row per filing the plan cancels (batch or single), changes or keeps."""
-    left = WorkdaysLeft(calendar, plan.as_of)
+    left = days_left(calendar, plan.as_of)
     rows: list[Row] = []
     for i, b in enumerate(plan.batches, 1):
         for f in b.filings:
@@ -235,6 +235,7 @@ def _meta_rows(meta: AuditMeta) -> list[tuple[str, Any]]:
         ("facts_sha256", meta.facts.sha256 if meta.facts else None),
         ("tool", f"policy-sdk {meta.tool_version}"),
         ("pack", meta.pack),
+        ("rules_sha256", meta.rules_sha256),
     ]
     rows += [(f"policy ({p.kind})", f"{p.name} sha256:{p.sha256 or '-'}") for p in meta.policies]
     rows += [("plugin", f"{p.name} {p.version or ''} ({p.where})") for p in meta.plugins]

@@ -22,6 +22,7 @@ import re
 from collections.abc import Mapping
 from typing import IO, Any, Final
 
+from policy_sdk.engine.finding import urgency_key
 from policy_sdk.i18n import N_, _, get_language
 
 _SHOWN: Final = ("violated", "pending")
@@ -71,7 +72,7 @@ class Words:
         """A group heading as it is shown (:func:`heads` gives the keys)."""
         if head.startswith("platform "):
             return _("platform {name}").format(name=head[len("platform "):])
-        return _(head)
+        return _(head) if head in HEADS else head  # a filing's heading: made translated
 
 
 HEADS: Final = (N_("filings"), N_("algorithms"), N_("organization"))
@@ -109,12 +110,19 @@ def summary_line(report: Any) -> str:
 
 
 def heads(f: Any) -> list[str]:
-    """The groups a finding is shown in: its platform; each platform its filing names
-    (a per-filing finding concerns all of them); else filings, algorithms, organization."""
+    """The group a finding is shown in: its platform; for a per-filing finding its
+    filing, with the platforms the filing names (one finding, shown once); else
+    filings, algorithms, organization."""
     if f.platform is not None:
         return [f"platform {f.platform}"]
     if f.filing is not None:
-        return [f"platform {p}" for p in f.platforms] or ["filings"]
+        if len(f.platforms) == 1:
+            return [_("filing {number} (platform {platform})").format(
+                number=f.filing, platform=f.platforms[0])]
+        if f.platforms:
+            return [_("filing {number} (platforms {platforms})").format(
+                number=f.filing, platforms=", ".join(f.platforms))]
+        return ["filings"]
     if f.algorithm is not None:
         return ["algorithms"]
     return ["organization"]
@@ -122,17 +130,60 @@ def heads(f: Any) -> list[str]:
 
 def _groups(report: Any, include_all: bool, severity: str | None
             ) -> tuple[tuple[Any, ...], list[tuple[str, list[Any]]]]:
+    """The findings shown, and their groups: findings in the order for people
+    (``Report.by_urgency``: overdue first, then by deadline), each group where its most
+    urgent finding stands, each finding once."""
     findings = report.select(_ALL if include_all else _SHOWN, severity=severity)
     groups: dict[str, list[Any]] = {}
-    for f in findings:
-        for head in heads(f):
-            groups.setdefault(head, []).append(f)
-    order = sorted(groups, key=lambda h: (not h.startswith("platform"), h))
-    return findings, [
-        (head, sorted(groups[head], key=lambda f: (f.algorithm or "", f.filing or "",
-                                                   f.rule, f.status)))
-        for head in order
-    ]
+    for f in sorted(findings, key=urgency_key):
+        groups.setdefault(heads(f)[0], []).append(f)
+    return findings, list(groups.items())
+
+
+def audit_lines(report: Any) -> list[str]:
+    """The audit header, from the report's ``meta`` (as in JSON, SARIF, HTML, XLSX):
+    organization and as-of date, the facts file and its SHA-256, the tool, the policies
+    and their digest, the plugins; then an empty line. Nothing for a report without
+    ``meta`` (made from findings alone)."""
+    meta = report.meta
+    if not meta:
+        return []
+    lines = [_("`{organization}`, as of {as_of}").format(
+        organization=meta.get("organization"), as_of=meta.get("as_of"))]
+    facts = meta.get("facts")
+    if facts:
+        lines.append(_("facts `{file}`, SHA-256 {sha256}").format(
+            file=facts.get("file"), sha256=facts.get("sha256") or "-"))
+    policies = meta.get("policies") or {}
+    tool = meta.get("tool") or {}
+    lines.append(_("policy-sdk {version}, {policies}, rules SHA-256 {sha256}").format(
+        version=tool.get("version"),
+        policies=_("the default pack") if policies.get("pack") else
+        ", ".join(policies.get("files") or ()),
+        sha256=policies.get("sha256") or "-"))
+    plugins = ", ".join(f"{p['name']} {p.get('version') or ''}".strip()
+                        for p in meta.get("plugins") or ())
+    if plugins:
+        lines.append(_("plugins: {plugins}").format(plugins=plugins))
+    return [*lines, ""]
+
+
+def urgency(f: Any) -> str:
+    """`` overdue by 12 working days``, `` 3 working days left``, `` no working day
+    left`` from the finding's ``working_days_left`` (the number JSON carries; negative
+    exactly when overdue); empty without one."""
+    n = f.working_days_left
+    if n is None or f.deadline is None:
+        return ""
+    if n < -1:
+        return " " + _("overdue by {n} working days").format(n=-n)
+    if n == -1:
+        return " " + _("overdue by 1 working day")
+    if n == 0:
+        return " " + _("no working day left")
+    if n == 1:
+        return " " + _("1 working day left")
+    return " " + _("{n} working days left").format(n=n)
 
 
 def _subject(f: Any, words: Words) -> str:
@@ -162,7 +213,7 @@ def _due(f: Any, words: Words) -> str:
 def finding_lines(f: Any, words: Words | None = None) -> list[Line]:
     """The lines of one finding, as styled parts (user text made :func:`safe`)."""
     w = Words() if words is None else words
-    due = _due(f, w)
+    due = _due(f, w) + urgency(f)
     advisory = w.advisory if f.severity == "advisory" else ""
     out: list[Line] = [[
         ("  ", None), (w.status.get(f.status) or f"{f.status:<14}", STYLE.get(f.status)),
@@ -217,8 +268,6 @@ class _Blocks:
       ``fresh`` with the number of lines they should make (``fresh_lines``): a line
       feed in the user's text shows as one more, and one scan of them finds any other
       character to escape;
-    * a per-filing finding's lines are made once for all the platforms it is shown
-      under.
     """
 
     def __init__(self, out: list[str], words: Words) -> None:
@@ -229,14 +278,8 @@ class _Blocks:
         self.fresh_lines = 0
         self._middles: dict[tuple[str, str | None], str] = {}
         self._remedies: dict[str, str] = {}
-        #: id of a finding shown under several platforms -> its pieces
-        self._done: dict[int, tuple[str, ...]] = {}
 
     def write(self, f: Any) -> None:
-        done = self._done.get(id(f))  # a per-filing finding, under another platform
-        if done is not None:
-            self.out += done
-            return
         words = self.words
         key = (f.message, f.citation)
         middle = self._middles.get(key)
@@ -264,17 +307,14 @@ class _Blocks:
         else:
             subject = f.algorithm or ""
         advisory = words.advisory if f.severity == "advisory" else ""
-        due = _due(f, words)
+        due = _due(f, words) + urgency(f)
         lines = f.explanation
         status = words.status.get(f.status) or f"{f.status:<14}"
         first = f"  {status} {f.rule}{advisory}  {subject}{due}\n"
         explained = ("      - " + "\n      - ".join(lines) + "\n") if lines else ""
         self.fresh += (first, explained)
         self.fresh_lines += 1 + len(lines)
-        pieces = (first, middle, explained, remedy)
-        if f.platform is None and len(f.platforms) > 1:
-            self._done[id(f)] = pieces
-        self.out += pieces
+        self.out += (first, middle, explained, remedy)
 
 
 def _plain(report: Any, include_all: bool, severity: str | None, fast: bool
@@ -283,7 +323,7 @@ def _plain(report: Any, include_all: bool, severity: str | None, fast: bool
     make it."""
     findings, groups = _groups(report, include_all, severity)
     words = Words()
-    out: list[str] = []
+    out: list[str] = [safe(line) + "\n" for line in audit_lines(report)]
     blocks = _Blocks(out, words)
     for head, members in groups:
         if fast:
@@ -304,7 +344,8 @@ def _plain(report: Any, include_all: bool, severity: str | None, fast: bool
 
 
 def plain_text(report: Any, *, include_all: bool = False, severity: str | None = None) -> str:
-    """Findings for people, grouped by platform (then algorithm), with a summary line;
+    """Findings for people, most urgent first, grouped by platform or filing, with a
+    summary line;
     no colour, no console. Written as it is first, while what comes from the user is
     checked for a character to escape or a line feed (in one scan of its bytes); only
     a report that has one is written again, escaped (line by line)."""
@@ -327,6 +368,8 @@ def rich_text(report: Any, *, include_all: bool = False, severity: str | None = 
                       color_system="standard" if color else None)
     findings, groups = _groups(report, include_all, severity)
     words = Words()
+    for line in audit_lines(report):
+        console.print(Text(safe(line), style="dim"))
     for head, members in groups:
         console.print(Text(safe(words.head(head)), style="bold"))
         for f in members:

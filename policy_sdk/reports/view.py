@@ -14,7 +14,8 @@ from typing import Any, Final
 
 import attrs
 
-from policy_sdk.reports.meta import WorkdaysLeft, urgency_words
+from policy_sdk.engine.finding import urgency_key as finding_urgency
+from policy_sdk.reports.meta import urgency_words
 
 #: state -> (Chinese label, English label); the cell's text, never colour alone
 STATES: Final[Mapping[str, tuple[str, str]]] = {
@@ -45,7 +46,6 @@ SEVERITY_LABELS: Final[Mapping[str, str]] = {
     "mandatory": "强制 mandatory",
     "advisory": "建议 advisory",
 }
-_STATUS_RANK: Final = {"violated": 0, "pending": 1, "satisfied": 2, "not_applicable": 3}
 
 TIMELINE_DAYS: Final = 60
 
@@ -134,8 +134,9 @@ class FindingView:
 
     @property
     def overdue(self) -> bool:
+        """A violation past its deadline (``working_days_left`` negative)."""
         return self.deadline is not None and self.status == "violated" and bool(
-            self.working_days_left is None or self.working_days_left <= 0
+            self.working_days_left is None or self.working_days_left < 0
         )
 
     @property
@@ -183,39 +184,17 @@ class Timeline:
 # --- findings -----------------------------------------------------------------------
 
 
-def urgency_key(f: FindingView) -> tuple[Any, ...]:
-    """Overdue first (longest overdue first), then violated without a deadline, then
-    by deadline, then the rest; mandatory before advisory; then by ids."""
-    if f.status == "violated" and f.deadline is not None:
-        group = 0
-    elif f.status == "violated":
-        group = 1
-    elif f.deadline is not None:
-        group = 2
-    else:
-        group = 3
-    return (
-        group,
-        f.deadline or dt.date.max,
-        _STATUS_RANK.get(f.status, 9),
-        f.severity != "mandatory",
-        f.rule,
-        f.algorithm or "",
-        f.filing or "",
-        f.platform or "",
-    )
-
-
-def finding_views(findings: Iterable[Any], left: WorkdaysLeft, as_of: dt.date
-                  ) -> tuple[FindingView, ...]:
-    """Findings (``engine.report.Finding``) sorted by urgency, numbered ``f-1``…"""
+def finding_views(findings: Iterable[Any], as_of: dt.date) -> tuple[FindingView, ...]:
+    """Findings (``engine.report.Finding``) in the order for people
+    (:func:`policy_sdk.engine.finding.urgency_key`, as ``Report.by_urgency``), numbered
+    ``f-1``…; the working days left are the findings' own (``working_days_left``)."""
     views = []
-    for f in findings:
+    for i, f in enumerate(sorted(findings, key=finding_urgency), 1):
         platforms = (f.platform,) if f.platform is not None else tuple(f.platforms)
-        n = left(f.deadline)
+        n = f.working_days_left
         views.append(
             FindingView(
-                id="", rule=f.rule, status=f.status, severity=f.severity,
+                id=f"f-{i}", rule=f.rule, status=f.status, severity=f.severity,
                 algorithm=f.algorithm, platform=f.platform, filing=f.filing,
                 platforms=platforms, message=f.message, citation=f.citation,
                 remedy=f.remedy, deadline=f.deadline, working_days_left=n,
@@ -224,8 +203,7 @@ def finding_views(findings: Iterable[Any], left: WorkdaysLeft, as_of: dt.date
                 explanation=tuple(f.explanation), origin=f.origin,
             )
         )
-    views.sort(key=urgency_key)
-    return tuple(attrs.evolve(v, id=f"f-{i}") for i, v in enumerate(views, 1))
+    return tuple(views)
 
 
 # --- the matrix ---------------------------------------------------------------------

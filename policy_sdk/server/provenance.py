@@ -1,12 +1,13 @@
 """Provenance of a decision: which engine, pack, plugins and policies decided, on which
-facts. Reports carry their own provenance (``meta``, :mod:`policy_sdk.provenance`); the
-decision log adds the digest of the policy files' bytes and keeps the reports' digest of
-the rules as ``rules_sha256``, so a log line and a report can be matched.
+facts. Reports carry their own provenance (``meta``, :mod:`policy_sdk.provenance`), and
+the decision log carries the same digest of the rules, so a log line and a report can be
+matched.
 
-The policy digest is SHA-256 over the policy files' bytes — each file's name relative to
-the folder it was given in (the default pack: ``policies/…``) and its bytes, sorted by
-name — followed by the text of the rules plugins contribute. Two servers with the same
-digest run the same rules.
+The policy digest is the one every report carries (``meta.policies.sha256``), made by
+one function, :func:`policy_sdk.provenance.policy_digest` (each policy source's name
+and formatted text, policy files then plugin rules), written ``sha256:…``. Two servers
+with the same digest run the same rules, and a report's ``meta`` names the same digest
+as the decision log's record of it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Any
 from policy_sdk import __version__
 from policy_sdk.api import Engine
 from policy_sdk.pipeline import policy_files
-from policy_sdk.provenance import engine_meta
+from policy_sdk.provenance import plugins_meta
+from policy_sdk.provenance import policy_digest as rules_digest
 
 __all__ = ["facts_sha256", "policy_digest", "provenance", "sources_digest"]
 
@@ -47,7 +49,8 @@ def _policy_entries(policies: Sequence[str]) -> list[tuple[str, bytes]]:
 
 def sources_digest(policies: Sequence[str], calendar_file: str | None) -> str | None:
     """A digest of the policy files and the calendar file as they are on disk now (for
-    watching them), or None when one cannot be read (being written, say)."""
+    watching them: a change of a byte is a change to reload), or None when one cannot
+    be read (being written, say). Not a provenance digest: that is :func:`policy_digest`."""
     h = hashlib.sha256()
     try:
         for name, data in sorted(_policy_entries(policies)):
@@ -59,16 +62,10 @@ def sources_digest(policies: Sequence[str], calendar_file: str | None) -> str | 
     return h.hexdigest()
 
 
-def policy_digest(policies: Sequence[str], engine: Engine) -> str:
-    """``sha256:…`` over the policy files' bytes and the plugins' rule texts."""
-    h = hashlib.sha256()
-    for name, data in sorted(_policy_entries(policies)):
-        h.update(b"file\0" + name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
-    if engine.plugin_modules:
-        for plugin, source in engine.registry.rules:
-            h.update(b"plugin\0" + f"{plugin}/{source.name}".encode() + b"\0"
-                     + hashlib.sha256(source.text.encode("utf-8")).digest())
-    return "sha256:" + h.hexdigest()
+def policy_digest(engine: Engine) -> str:
+    """``sha256:`` and :func:`policy_sdk.provenance.policy_digest` of ``engine``: the
+    digest every report of it carries as ``meta.policies.sha256``."""
+    return "sha256:" + rules_digest(engine)
 
 
 def provenance(engine: Engine, policies: Sequence[str]) -> dict[str, Any]:
@@ -77,12 +74,12 @@ def provenance(engine: Engine, policies: Sequence[str]) -> dict[str, Any]:
     return {
         "engine": {"name": "policy-sdk", "version": __version__},
         "pack": ({"name": "default", "version": __version__} if not policies
-                 else {"name": "custom", "files": len(_policy_entries(policies))}),
-        "plugins": [{"name": p.name, "version": p.version, "distribution": p.distribution}
-                    for p in sorted(engine.registry.plugins, key=lambda p: p.name)],
-        "policy_digest": policy_digest(policies, engine),
-        # the reports' own digest of the rules (`meta.policies.sha256`), to join the two
-        "rules_sha256": engine_meta(engine)["policies"]["sha256"],
+                 else {"name": "custom", "files": len(engine.modules)}),
+        "plugins": [{k: p[k] for k in ("name", "version", "distribution")}
+                    for p in plugins_meta(engine.registry.plugins)],
+        "policy_digest": policy_digest(engine),
+        # the reports' digest of the rules (`meta.policies.sha256`) as they write it
+        "rules_sha256": rules_digest(engine),
         "rules": _rule_count(engine),
     }
 

@@ -32,7 +32,7 @@ def test_the_main_help_says_what_the_tool_is_for_in_one_line(
     lines = help_text(capsys, monkeypatch).splitlines()
     assert lines[0] == "Usage: policy-sdk [OPTIONS] COMMAND [ARGS]..."
     assert lines[2] == (
-        "  Check a company's algorithm filings (算法备案) against 《算法推荐管理规定》.")
+        "  Check a company's algorithm filings against 《算法推荐管理规定》.")
     assert lines[3] == ""
 
 

@@ -117,7 +117,14 @@ def test_text_groups_by_platform(engine: Engine) -> None:
     report = engine.evaluate(load(), as_of=AS_OF)
     text = render_text(report)
     assert "platform wx-mini" in text
-    assert text.index("platform main-app") < text.index("platform wx-mini")
+    # most urgent first: wx-mini's violation is overdue since March
+    assert text.index("platform wx-mini") < text.index("platform main-app")
+    # the audit header first: the report's meta
+    meta = report.meta
+    assert meta is not None
+    assert text.startswith(f"`{meta['organization']}`, as of {AS_OF.isoformat()}\n")
+    assert f"rules SHA-256 {meta['policies']['sha256']}\n" in text
+    assert "\n\nplatform wx-mini\n" in text
     assert text.rstrip().splitlines()[-1].startswith("11 violated, 2 pending")
     assert "\x1b[" not in text
     assert "\x1b[" in render_text(report, color=True)

@@ -1,5 +1,6 @@
-"""Text output groups findings by platform; a per-filing finding shows under each
-platform its filing names (it carries them in ``Finding.platforms``)."""
+"""Text output groups findings by platform; a per-filing finding shows once, under its
+filing, with the platforms the filing names (``Finding.platforms``); the number of
+finding blocks is the summary's count (issue 16: one finding, counted once)."""
 
 from __future__ import annotations
 
@@ -49,9 +50,8 @@ def test_per_filing_finding_carries_its_filings_platforms_sorted() -> None:
         ["app", "web"]]
     text = render_text(report)
     found = sections(text)
-    assert found["platform app"] == ["displayed"]
-    assert found["platform web"] == ["displayed"]
-    assert "filings" not in found
+    assert {head: rules for head, rules in found.items() if rules} == {
+        "filing F1 (platforms app, web)": ["displayed"]}
 
 
 def test_per_platform_findings_carry_no_platforms() -> None:
@@ -64,16 +64,36 @@ def test_per_platform_findings_carry_no_platforms() -> None:
             assert f.platforms == tuple(sorted(set(filing.platforms)))
 
 
-def test_company_text_has_every_filing_finding_under_its_platforms() -> None:
+def test_company_text_shows_each_finding_once_and_counts_agree() -> None:
     report = ENGINE.evaluate(load(), as_of=AS_OF)
-    found = sections(render_text(report))
+    text = render_text(report)
+    found = sections(text)
     assert "filings" not in found
     listed = report.select()
     for f in listed:
-        heads = [f"platform {f.platform}"] if f.platform else [f"platform {p}"
-                                                             for p in f.platforms]
-        for head in heads:
-            assert f.rule in found[head]
-    # every finding of the JSON report is in the text at least once; counts unchanged
-    assert json.loads(report.to_json())["summary"]["listed"] == len(listed)
-    assert sum(len(v) for v in found.values()) > len(listed)  # some shown more than once
+        if f.platform:
+            head = f"platform {f.platform}"
+        elif len(f.platforms) == 1:
+            head = f"filing {f.filing} (platform {f.platforms[0]})"
+        else:
+            head = f"filing {f.filing} (platforms {', '.join(f.platforms)})"
+        assert f.rule in found[head]
+    # one block per finding: the blocks of each status are the summary's count of it
+    blocks = [line.split()[0] for line in text.splitlines()
+              if line.startswith("  ") and not line.startswith("   ")]
+    summary = json.loads(report.to_json())["summary"]
+    assert len(blocks) == summary["listed"] == len(listed)
+    assert blocks.count("violated") == summary["violated"] == report.counts["violated"] == 11
+    assert blocks.count("pending") == summary["pending"] == report.counts["pending"]
+    assert text.rstrip().splitlines()[-1].startswith(
+        f"{summary['violated']} violated, {summary['pending']} pending")
+    # in the order for people: Report.by_urgency
+    shown = [line.split()[1] for line in text.splitlines()
+             if line.startswith("  ") and not line.startswith("   ")]
+    order = report.by_urgency()
+    assert shown[0] == order[0].rule
+    # groups stand where their most urgent finding stands: the last block is pending
+    assert blocks[-1] == "pending"
+    assert order[-1].status == "pending"
+    first = next(line for line in text.splitlines() if line.startswith("  "))
+    assert first.endswith("feed-rec (due 2026-03-16) overdue by 171 working days")

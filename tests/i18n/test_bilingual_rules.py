@@ -100,3 +100,20 @@ def test_findings_carry_the_texts_of_the_language(
     assert remedy in {r for _m, r in by_rule["opt_out"]}
     # a text without `en` is shown in both languages
     assert {m for m, _r in by_rule["plain"]} == {"只有中文"}
+
+
+def test_a_report_keeps_the_language_it_was_evaluated_in() -> None:
+    """Findings are made lazily; one read in another language (another thread or
+    request) still speaks the evaluation's."""
+    from policy_sdk import i18n
+    from policy_sdk.api import Engine
+
+    engine = Engine()
+    with i18n.use_language("zh"):
+        report = engine.evaluate(engine.load_facts(str(ROOT / "examples" / "company.yaml")),
+                                 as_of="2026-11-20")
+    with i18n.use_language("en"):
+        findings = report.select(("violated",))
+        text = "\n".join(f.message + "\n" + "\n".join(f.explanation) for f in findings)
+    assert "备案" in text
+    assert "the required condition" not in text

@@ -16,7 +16,7 @@ from policy_sdk.cli._wrap import fill
 from policy_sdk.cli.main import cli, main, use_language
 from policy_sdk.errors import display_width
 
-from .language_support import english_sentences
+from .language_support import chinese_lines, english_sentences
 
 
 def command_paths() -> list[tuple[str, ...]]:
@@ -63,6 +63,16 @@ def test_help_in_chinese_has_no_english_sentence(
     text = help_text(capsys, monkeypatch, "--lang", "zh", *path)
     assert "用法" in text
     assert english_sentences(text) == []
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "main")
+def test_help_in_english_has_no_chinese(
+    path: tuple[str, ...], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = help_text(capsys, monkeypatch, *path, "--lang", "en")
+    assert text.startswith("Usage:")
+    assert chinese_lines(text) == []
 
 
 def test_the_locale_chooses_chinese_help(

@@ -15,7 +15,7 @@ import pytest
 
 from policy_sdk.engine.report import Finding, Report
 from policy_sdk.reports import tabular
-from policy_sdk.reports.meta import WorkdaysLeft
+from policy_sdk.reports.meta import days_left
 from policy_sdk.workdays import default_calendar
 
 from .reports_support import AS_OF, COMPANY, run_cli
@@ -134,13 +134,14 @@ def test_xlsx_needs_an_output_file() -> None:
 
 def _hostile_report() -> Report:
     f = Finding("r/x", "violated", "mandatory", "=HYPERLINK(\"x\")", "+p", None,
-                "@SUM(A1)", deadline=dt.date(2026, 11, 26), explanation=("-1", "ok"))
+                "@SUM(A1)", deadline=dt.date(2026, 11, 26), explanation=("-1", "ok"),
+                working_days_left=4)
     return Report([f], as_of=dt.date(2026, 11, 20))
 
 
 def test_text_that_looks_like_a_formula_is_never_a_formula() -> None:
     report = _hostile_report()
-    rows = tabular.finding_rows(report, default_calendar())
+    rows = tabular.finding_rows(report)
     text = tabular.to_csv(tabular.FINDING_COLUMNS, rows)
     row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")))
     assert row["algorithm"] == "'=HYPERLINK(\"x\")"
@@ -156,11 +157,15 @@ def test_text_that_looks_like_a_formula_is_never_a_formula() -> None:
 
 
 def test_working_days_left_counts_working_days() -> None:
-    left = WorkdaysLeft(default_calendar(), dt.date(2026, 11, 20))  # a Friday
+    left = days_left(default_calendar(), dt.date(2026, 11, 20))  # a Friday
     assert left(dt.date(2026, 11, 26)) == 4  # Mon-Thu
     assert left(dt.date(2026, 11, 20)) == 0
+    assert left(dt.date(2026, 11, 22)) == 0  # Sunday: before the next working day
     assert left(dt.date(2026, 11, 5)) == -11
     assert left(None) is None
+    # a deadline that passed over a weekend is overdue (-1), not "due today" (0)
+    sunday = days_left(default_calendar(), dt.date(2026, 11, 22))
+    assert sunday(dt.date(2026, 11, 20)) == -1  # no working day since Friday's deadline
 
 
 @pytest.mark.parametrize("command", ["check", "inventory", "plan-cancel"])

@@ -80,7 +80,8 @@ def test_check_text_shows_ids_that_look_like_markup_literally() -> None:
     code, out, err = run_cli(["check", "--facts", str(HOSTILE), "--as-of", AS_OF])
     assert code == 1, err
     assert "platform [red]\n" in out
-    assert "platform [/]\n" in out
+    # a per-filing finding: once, under its filing, which names its platforms
+    assert "filing 备[bold]1\\x1b[2J (platforms [/], [red])\n" in out
     assert "platform :cn:\n" in out  # not an emoji
     assert "rec[/] filing 备[bold]1\\x1b[2J" in out
     assert "\x1b" not in out  # no escape sequence reaches the terminal
