@@ -75,7 +75,8 @@ class FindingMaker:
     read (by :class:`_Explainer`, set up at most once per maker)."""
 
     __slots__ = ("_ctx", "_due", "_explainer", "_items", "_key", "_key_at", "_language",
-                 "_lock", "_platforms", "_rule", "_schema", "_shared")
+                 "_lock",
+                 "_platforms", "_rule", "_schema", "_shared")
 
     def __init__(self, outcome: Outcome, ctx: Context, schema: Schema,
                  language: Language | None = None) -> None:
