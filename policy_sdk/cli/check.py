@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import click
@@ -129,6 +129,7 @@ def check(
             plugin_rules=not no_plugin_rules,
             calendar=calendar,
         )
+        from policy_sdk.engine import reporters
         from policy_sdk.reports import FILE_FORMATS
         from policy_sdk.reports.cli import check_binary, emit, render_check
 
@@ -139,7 +140,7 @@ def check(
         check_binary(fmt, output)
         from policy_sdk.reports.progress import progress
 
-        text: str | bytes
+        text: str | bytes | Iterator[str]
         with progress(facts_file) as step:  # on stderr, for long runs in a terminal
             step(_("loading facts"))
             facts = engine.load_facts(facts_file)
@@ -166,6 +167,11 @@ def check(
             elif fmt in FILE_FORMATS:
                 text = render_check(fmt, report, facts=facts, include_all=include_all,
                                     severity=severity)
+            elif getattr(reporter, "render", None) is reporters.render_json:
+                # the built-in JSON report in pieces of about a megabyte, written as made:
+                # a report of millions of findings is never held as one text
+                text = reporters.iter_json(report, include_all=include_all,
+                                           severity=severity)
             else:
                 from policy_sdk.reports.text import use_color as want_color
 

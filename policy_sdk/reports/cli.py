@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Final, TypeVar
 
 import click
@@ -110,8 +110,9 @@ def check_binary(fmt: str, output: str | None) -> None:
         fail_option("--output", f"the `{fmt}` format is written to a file: add `-o FILE`")
 
 
-def emit(data: str | bytes, output: str | None) -> None:
-    """``data`` to ``output`` (atomically) or to stdout (in bounded chunks)."""
+def emit(data: str | bytes | Iterable[str], output: str | None) -> None:
+    """``data`` to ``output`` (atomically) or to stdout (in bounded chunks); an iterable
+    of text pieces (a streamed report, ending in its newline) is written as it comes."""
     from policy_sdk._io import atomic_write, write_stream
 
     if output is not None:
@@ -119,8 +120,10 @@ def emit(data: str | bytes, output: str | None) -> None:
     elif isinstance(data, bytes):  # pragma: no cover - check_binary refuses it first
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
-    else:
+    elif isinstance(data, str):
         write_stream(sys.stdout, data if data.endswith("\n") else data + "\n")
+    else:
+        write_stream(sys.stdout, data)
 
 
 def render_check(
