@@ -153,12 +153,23 @@ def _classify(path: Path) -> Diagnostic | Literal["file", "folder"]:
     return "file"
 
 
+def _candidates(folder: Path) -> list[Path]:
+    """``*.policy`` paths under ``folder`` (recursive, sorted), leaving out hidden folders
+    (``.venv``, ``.git``, …): a virtual environment in a project holds the installed
+    default pack, which is not the project's own policy."""
+    return sorted(
+        p for p in folder.rglob("*.policy")
+        if not any(part.startswith(".") for part in p.relative_to(folder).parts[:-1])
+    )
+
+
 def policy_files(path: Path) -> list[Path]:
     """``path`` itself, or the readable ``*.policy`` files under a folder (recursive,
-    sorted), without the checks of :func:`expand_policy_paths` (for ``fmt``)."""
+    sorted, hidden folders left out), without the checks of :func:`expand_policy_paths`
+    (for ``fmt``)."""
     if not path.is_dir():
         return [path]
-    return [p for p in sorted(path.rglob("*.policy")) if _classify(p) == "file"]
+    return [p for p in _candidates(path) if _classify(p) == "file"]
 
 
 def expand_policy_paths(
@@ -195,7 +206,7 @@ def expand_policy_paths(
             continue
         found = 0
         before = len(problems)
-        for candidate in sorted(path.rglob("*.policy")):
+        for candidate in _candidates(path):
             inner = _classify(candidate)
             if inner == "file":
                 add(candidate)

@@ -117,7 +117,9 @@ def discover(paths: list[str | os.PathLike[str]]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found.extend(sorted(q for q in p.rglob("*") if q.is_file() and is_test_file(q)))
+            found.extend(sorted(
+                q for q in p.rglob("*") if q.is_file() and is_test_file(q)
+                and not any(part.startswith(".") for part in q.relative_to(p).parts[:-1])))
         elif p.is_file():
             found.append(p)
         else:
