@@ -279,35 +279,34 @@ def _formatting(ls: PolicyLanguageServer,
                          new_text=new)]
 
 
+def _rule_at(ls: PolicyLanguageServer, uri: str, position: lsp.Position) -> str | None:
+    """The id of the rule named under the cursor (a rule's name, a test's `rule:`)."""
+    text, _, line, col = ls.position(uri, position)
+    return analysis.rule_id_at(ls.modules.get(uri), uri_to_path(uri), text, line, col)
+
+
+def _definitions(ls: PolicyLanguageServer, rule_id: str) -> list[lsp.Location]:
+    return [ls.location(d.file, *analysis.span_to_range(d.name_span))
+            for d in ls.index.definitions(rule_id)]
+
+
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
 def _definition(ls: PolicyLanguageServer,
                 params: lsp.DefinitionParams) -> list[lsp.Location] | None:
-    uri = params.text_document.uri
-    text, _, line, col = ls.position(uri, params.position)
-    rule_id = analysis.rule_id_at(ls.modules.get(uri), uri_to_path(uri), text, line, col)
-    if rule_id is None:
-        return None
-    out = []
-    for d in ls.index.definitions(rule_id):
-        line0, col0, end_line, end_col = analysis.span_to_range(d.name_span)
-        out.append(ls.location(d.file, line0, col0, end_line, end_col))
-    return out or None
+    rule_id = _rule_at(ls, params.text_document.uri, params.position)
+    return (_definitions(ls, rule_id) or None) if rule_id is not None else None
 
 
 @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
 def _references(ls: PolicyLanguageServer,
                 params: lsp.ReferenceParams) -> list[lsp.Location] | None:
-    uri = params.text_document.uri
-    text, _, line, col = ls.position(uri, params.position)
-    rule_id = analysis.rule_id_at(ls.modules.get(uri), uri_to_path(uri), text, line, col)
+    rule_id = _rule_at(ls, params.text_document.uri, params.position)
     if rule_id is None:
         return None
     out = [ls.location(r.file, r.line, r.start, r.line, r.end)
            for r in ls.index.references(rule_id)]
     if params.context.include_declaration:
-        for d in ls.index.definitions(rule_id):
-            line0, col0, end_line, end_col = analysis.span_to_range(d.name_span)
-            out.insert(0, ls.location(d.file, line0, col0, end_line, end_col))
+        out = _definitions(ls, rule_id) + out
     return out
 
 
