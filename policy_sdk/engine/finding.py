@@ -51,7 +51,7 @@ STATUSES: Final[tuple[Status, ...]] = ("violated", "pending", "waived", "satisfi
 Details = tuple[str | None, tuple[str, ...], str | None, int | None, int | None]
 
 #: how a deadline line says it was counted provisionally, in each language
-#: (explain.PROVISIONAL; tests/i18n checks the Chinese translation starts so)
+#: (deadlines.PROVISIONAL; tests/i18n checks the Chinese translation starts so)
 PROVISIONAL_MARKS: tuple[str, ...] = (
     " (provisional: the calendar does not know that year", "（暂定：日历尚未收录该年份")
 

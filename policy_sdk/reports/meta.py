@@ -5,7 +5,7 @@ Nothing here is computed twice: the header is a view of the report's own ``meta`
 inventory or a plan, :func:`policy_sdk.provenance.facts_meta`), and the working days
 left are the findings' ``working_days_left``, or — for an inventory's or a plan's
 deadlines, which are not findings — the same count
-(:func:`policy_sdk.engine.explain.count_working_days_left`).
+(:func:`policy_sdk.engine.deadlines.count_working_days_left`).
 """
 
 from __future__ import annotations
@@ -86,9 +86,9 @@ class AuditMeta:
 def days_left(calendar: WorkdayCalendarLike, as_of: dt.date
               ) -> Callable[[dt.date | None], int | None]:
     """``left(deadline)``: the findings' count of working days left
-    (:func:`~policy_sdk.engine.explain.count_working_days_left`) for deadlines that are
+    (:func:`~policy_sdk.engine.deadlines.count_working_days_left`) for deadlines that are
     not findings' (an inventory's, a plan's); None without a deadline."""
-    from policy_sdk.engine.explain import count_working_days_left
+    from policy_sdk.engine.deadlines import count_working_days_left
 
     known: dict[dt.date, int | None] = {}
 

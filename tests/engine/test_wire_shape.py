@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from policy_sdk.engine import report as report_module
 from policy_sdk.engine.context import Context
+from policy_sdk.engine.deadlines import working_days_left
 from policy_sdk.engine.engine import Engine
-from policy_sdk.engine.explain import working_days_left
 from policy_sdk.engine.finding import (
     FINDING_FIELDS,
     UNREAD,

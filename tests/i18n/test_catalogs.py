@@ -110,7 +110,7 @@ def test_the_language_is_per_context() -> None:
 
 
 def test_a_provisional_deadline_is_recognised_in_chinese_too() -> None:
-    from policy_sdk.engine.explain import PROVISIONAL
+    from policy_sdk.engine.deadlines import PROVISIONAL
     from policy_sdk.engine.finding import PROVISIONAL_MARKS
 
     english, chinese = PROVISIONAL_MARKS
