@@ -35,6 +35,7 @@ from typing import Any, Final
 
 import attrs
 
+from policy_sdk.dates import read_date
 from policy_sdk.errors import Diagnostic, PolicySdkError, did_you_mean
 from policy_sdk.i18n import _
 
@@ -273,15 +274,9 @@ def _date(value: Any, path: str, fail: Any, *, required: bool) -> dt.date | bool
             fail(path, "waiver-missing", _("`expires` is required: every waiver ends"))
             return False
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+    day = read_date(value)
+    if day is not None:
+        return day
     fail(path, "waivers-shape",
          _("`{value}` is not a date; expected YYYY-MM-DD").format(value=value))
     return False

@@ -13,11 +13,11 @@ from the parser, the plugin manager, the facts loader or the cancellation planne
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from policy_sdk._gc import gc_paused
+from policy_sdk.dates import read_date
 from policy_sdk.engine.context import Context
 from policy_sdk.engine.localized import rule_texts
 from policy_sdk.engine.report import Report, RuleInfo
@@ -50,9 +50,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'policy_sdk.engine.engine' has no attribute {name!r}")
 
 
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
 def parse_as_of(value: dt.date | str | None, *, what: str = "as-of date") -> dt.date:
     """A date from a date, an ISO ``YYYY-MM-DD`` text, or None: today *in China*
     (Asia/Shanghai, see :mod:`policy_sdk.clock`), not the host's local date."""
@@ -60,21 +57,13 @@ def parse_as_of(value: dt.date | str | None, *, what: str = "as-of date") -> dt.
         from policy_sdk.clock import today
 
         return today()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    try:
-        # only YYYY-MM-DD in ASCII digits: fromisoformat also reads `2026-W47-5`, `20261120`
-        if _ISO_DAY.fullmatch(text) is None:
-            raise ValueError(text)
-        return dt.date.fromisoformat(text)
-    except ValueError:
+    day = read_date(value if isinstance(value, dt.date) else str(value))
+    if day is None:
         raise EvaluationError(
             [Diagnostic("bad-date", f"`{value}` is not a date", help="write `YYYY-MM-DD`, "
                         f"e.g. `2026-11-20`, for the {what}")]
-        ) from None
+        )
+    return day
 
 
 def evaluate_rules(

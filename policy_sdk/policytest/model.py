@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import attrs
 
+from policy_sdk.dates import read_date
 from policy_sdk.engine.report import STATUSES, Finding
 from policy_sdk.errors import Diagnostic, PolicySdkError, did_you_mean
 
@@ -151,15 +152,9 @@ class _Reader:
                 self.error(where, "policy-test-unknown-key", f"unknown key `{key}`", hint)
 
     def date(self, value: object, path: str) -> dt.date | None:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
+        day = read_date(value)
+        if day is not None:
+            return day
         self.error(path, "policy-test-date", f"`{value}` is not a date (write YYYY-MM-DD)")
         return None
 

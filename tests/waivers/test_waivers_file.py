@@ -92,3 +92,16 @@ def test_matching_and_expiry() -> None:
     [unused] = waivers.warnings([], D(2026, 12, 1))
     assert unused.code == "waiver-unused"
     assert waivers.warnings([w], D(2026, 12, 1)) == []
+
+
+def test_an_expiry_is_written_yyyy_mm_dd_like_every_date() -> None:
+    from policy_sdk.dates import read_date
+
+    for odd in ("2026-W52-1", "20261231", "2026-02-30"):
+        with pytest.raises(WaiverError) as info:
+            parse_waivers({"waivers": [{"rule": "r/a", "reason": "x", "owner": "o",
+                                        "expires": odd}]})
+        assert info.value.diagnostics[0].message == (
+            f"`{odd}` is not a date; expected YYYY-MM-DD")
+        assert read_date(odd) is None
+    assert read_date(" 2026-12-31 ") == D(2026, 12, 31)
