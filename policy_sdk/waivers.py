@@ -82,8 +82,9 @@ class Waiver:
     def matches(self, rule: str, algorithm: str | None, platform: str | None,
                 filing: str | None, platforms: Sequence[str] = ()) -> bool:
         """Whether this waiver covers a finding with these keys (a key the waiver does
-        not give matches anything; a per-filing finding matches a platform among its
-        ``platforms``)."""
+        not give matches anything; a per-filing finding matches a platform waiver only when
+        the filing names that platform alone, so waiving one platform never hides a
+        finding about the others)."""
         if rule != self.rule:
             return False
         if self.algorithm is not None and algorithm != self.algorithm:
@@ -91,7 +92,9 @@ class Waiver:
         if self.filing is not None and filing != self.filing:
             return False
         if self.platform is not None and platform != self.platform:
-            return self.platform in platforms
+            # a per-filing finding is about the whole filing: a waiver of one platform
+            # covers it only when the filing names that platform alone
+            return platform is None and tuple(platforms) == (self.platform,)
         return True
 
     def in_force(self, as_of: dt.date) -> bool:

@@ -85,8 +85,10 @@ def test_matching_and_expiry() -> None:
     assert waivers.find("r/a", "feed", "web", None, D(2026, 12, 31)) == w
     assert waivers.find("r/a", "feed", "web", None, D(2027, 1, 1)) is None
     assert waivers.find("r/a", "feed", "app", None, D(2026, 12, 1)) is None
-    # a per-filing finding names its platforms
-    assert waivers.find("r/a", "feed", None, "F-1", D(2026, 12, 1), ("app", "web")) == w
+    # a per-filing finding names its platforms: a waiver of `web` covers a filing of `web`
+    # alone, never one that also names `app` (that would hide the finding about `app`)
+    assert waivers.find("r/a", "feed", None, "F-1", D(2026, 12, 1), ("web",)) == w
+    assert waivers.find("r/a", "feed", None, "F-1", D(2026, 12, 1), ("app", "web")) is None
     assert waivers.expired(D(2027, 1, 1)) == (w,)
     assert waivers.expired(D(2026, 12, 31)) == ()
     [unused] = waivers.warnings([], D(2026, 12, 1))
