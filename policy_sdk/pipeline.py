@@ -153,19 +153,34 @@ def _classify(path: Path) -> Diagnostic | Literal["file", "folder"]:
     return "file"
 
 
+#: folders of version control, never a project's policies
+_VCS: frozenset[str] = frozenset({".git", ".hg", ".svn"})
+
+
 def _candidates(folder: Path) -> list[Path]:
-    """``*.policy`` paths under ``folder`` (recursive, sorted), leaving out hidden folders
-    (``.venv``, ``.git``, …): a virtual environment in a project holds the installed
-    default pack, which is not the project's own policy."""
-    return sorted(
-        p for p in folder.rglob("*.policy")
-        if not any(part.startswith(".") for part in p.relative_to(folder).parts[:-1])
-    )
+    """``*.policy`` paths under ``folder`` (recursive, sorted), leaving out virtual
+    environments (a folder with ``pyvenv.cfg``: it holds the installed default pack, not
+    the project's policy) and version-control folders. Any other folder, hidden or not,
+    is searched: skipping it would hide rules."""
+    skipped: dict[Path, bool] = {}
+
+    def outside(p: Path) -> bool:
+        for parent in p.relative_to(folder).parents:
+            if parent == Path("."):
+                continue
+            where = folder / parent
+            if where not in skipped:
+                skipped[where] = where.name in _VCS or (where / "pyvenv.cfg").is_file()
+            if skipped[where]:
+                return True
+        return False
+
+    return sorted(p for p in folder.rglob("*.policy") if not outside(p))
 
 
 def policy_files(path: Path) -> list[Path]:
     """``path`` itself, or the readable ``*.policy`` files under a folder (recursive,
-    sorted, hidden folders left out), without the checks of :func:`expand_policy_paths`
+    sorted, virtual environments left out), without the checks of :func:`expand_policy_paths`
     (for ``fmt``)."""
     if not path.is_dir():
         return [path]

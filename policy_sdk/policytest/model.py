@@ -120,7 +120,7 @@ def discover(paths: list[str | os.PathLike[str]]) -> list[Path]:
         if p.is_dir():
             found.extend(sorted(
                 q for q in p.rglob("*") if q.is_file() and is_test_file(q)
-                and not any(part.startswith(".") for part in q.relative_to(p).parts[:-1])))
+                and not _in_environment(q, p)))
         elif p.is_file():
             found.append(p)
         else:
@@ -353,3 +353,14 @@ def _read_expectation(reader: _Reader, raw: object, path: str) -> Expectation | 
     assert isinstance(status, str)
     return Expectation(rule=rule, status=status, target=target, deadline=deadline,
                        check_deadline=check_deadline, path=path)
+
+
+def _in_environment(path: Path, root: Path) -> bool:
+    """Whether ``path`` is inside a virtual environment (``pyvenv.cfg``) or a
+    version-control folder below ``root`` (the installed pack's tests are not the
+    project's)."""
+    for parent in path.relative_to(root).parents:
+        if parent != Path(".") and (parent.name in (".git", ".hg", ".svn")
+                                    or (root / parent / "pyvenv.cfg").is_file()):
+            return True
+    return False

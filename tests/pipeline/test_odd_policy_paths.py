@@ -225,19 +225,26 @@ def test_the_doors_agree_on_any_mix(entries: list[tuple[str, str, str]],
     assert bool(engine) == bool(validate)
 
 
-def test_hidden_folders_such_as_a_virtual_environment_are_not_searched(
+def test_a_virtual_environment_is_not_searched_but_other_hidden_folders_are(
     tmp_path: Path,
 ) -> None:
     from policy_sdk.pipeline import expand_policy_paths
 
     (tmp_path / "house.policy").write_text("require filing per platform\n", encoding="utf-8")
+    (tmp_path / ".venv").mkdir()
+    (tmp_path / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n", encoding="utf-8")
+    drafts = tmp_path / ".drafts"
+    drafts.mkdir()
+    (drafts / "draft.policy").write_text("require disclosure per platform\n",
+                                         encoding="utf-8")
     pack = tmp_path / ".venv" / "lib" / "site-packages" / "policy_sdk" / "_data" / "policies"
     pack.mkdir(parents=True)
     (pack / "algorithm_filing.policy").write_text("require filing per platform\n",
                                                   encoding="utf-8")
     files, problems = expand_policy_paths([tmp_path])
     assert problems == []
-    assert files == [tmp_path / "house.policy"]
+    # a hidden folder of the user's own is read: skipping it would hide rules
+    assert files == [drafts / "draft.policy", tmp_path / "house.policy"]
     # named directly, a file in a hidden folder is read as given
     files, _ = expand_policy_paths([pack / "algorithm_filing.policy"])
     assert files == [pack / "algorithm_filing.policy"]
