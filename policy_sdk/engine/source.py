@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from itertools import repeat
-from typing import Any, cast
+from itertools import groupby, repeat
+from typing import Any, cast, overload
 
 from policy_sdk.engine.context import Context
-from policy_sdk.engine.explain import FindingMaker, KeyColumns
+from policy_sdk.engine.explain import FindingMaker
 from policy_sdk.engine.finding import STATUSES, Finding, Status, order_key
 from policy_sdk.engine.rules import Outcome
 from policy_sdk.facts.schema import Schema
@@ -83,18 +83,24 @@ class EngineFindings:
         return out
 
 
-class Selection:
-    """Findings of some statuses (and severity, and rule), sorted, made as iterated.
+class Selection(Sequence[Finding]):
+    """Findings of some statuses (and severity, and rule), sorted, made as read.
 
     Sorted as parallel lists (a key text per finding, no tuple): a large selection
     adds no container per finding for the cyclic collector to walk. The key joins
     :func:`order_key`'s parts with NUL, which orders as the tuple does (NUL sorts first
     and is no character of facts text); ties keep the outcomes' order (a stable sort).
-    Iterating makes every finding at once, rule by rule and column by column
-    (:meth:`FindingMaker.many`); :meth:`rows` makes one row at a time.
+
+    It stands for the tuple of its findings (compares and hashes equal to it, slices
+    into tuples, pickles as one) but keeps none of them: iterating makes them a few
+    thousand at a time, rule by rule and column by column
+    (:meth:`FindingMaker.many`), and reading one makes it anew (an equal finding each
+    time). A million findings read once and let go cost no memory, and leave nothing
+    for the cyclic collector to walk again and again. :meth:`rows` makes one row at a
+    time for the JSON writer.
     """
 
-    __slots__ = ("_groups", "_indexes", "_makers", "_order", "_statuses")
+    __slots__ = ("_indexes", "_makers", "_order", "_statuses")
 
     def __init__(self, outcomes: Sequence[Outcome], makers: Sequence[FindingMaker],
                  statuses: frozenset[str], severity: str | None, rule: str | None) -> None:
@@ -102,8 +108,6 @@ class Selection:
         self._makers: list[FindingMaker] = []
         self._indexes: list[int] = []
         self._statuses: list[Status] = []
-        #: (maker, where its findings start in the lists above, their key columns)
-        self._groups: list[tuple[FindingMaker, int, KeyColumns]] = []
         wanted = set(statuses)
         for outcome, maker in zip(outcomes, makers, strict=True):
             rule_id = outcome.rule.id
@@ -117,7 +121,6 @@ class Selection:
             # order_key's parts, joined: (rule, algorithm or "", platform or "",
             # filing or "", status)
             keys.extend(map("\x00".join, zip(repeat(rule_id), *map(_texts, columns), found)))
-            self._groups.append((maker, len(self._indexes), columns))
             self._indexes.extend(indexes)
             self._statuses.extend(cast("list[Status]", found))
             self._makers.extend([maker] * len(indexes))
@@ -134,23 +137,74 @@ class Selection:
     def __len__(self) -> int:
         return len(self._order)
 
-    def __iter__(self) -> Iterator[Finding]:
-        return iter(self.findings())
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
 
-    def findings(self) -> list[Finding]:
-        """Every finding of the selection, in order (made rule by rule, column by column;
-        the slow twin is making each with its maker: ``tests/engine/test_build_findings.py``)."""
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Finding, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Finding | tuple[Finding, ...]:
+        if isinstance(index, slice):
+            return tuple(self._made(self._order[index]))
+        k = self._order[index]
+        return self._makers[k](self._indexes[k], self._statuses[k])
+
+    def __iter__(self) -> Iterator[Finding]:
+        order = self._order
+        for start in range(0, len(order), _CHUNK):
+            yield from self._made(order[start:start + _CHUNK])
+
+    def _made(self, ks: Sequence[int]) -> list[Finding]:
+        """The findings at ``ks`` (positions in the lists), made run by run of one rule
+        (:meth:`FindingMaker.many`; its slow twin is making each with its maker)."""
         made: list[Finding] = []
         indexes, statuses = self._indexes, self._statuses
-        for maker, start, columns in self._groups:
-            end = start + len(columns[0])
-            made.extend(maker.many(indexes[start:end], statuses[start:end], columns))
-        return list(map(made.__getitem__, self._order))
+        for maker, run in groupby(ks, self._makers.__getitem__):
+            at = list(run)
+            made.extend(maker.many(list(map(indexes.__getitem__, at)),
+                                   list(map(statuses.__getitem__, at))))
+        return made
+
+    def findings(self) -> list[Finding]:
+        """Every finding of the selection, in order, made at once."""
+        return self._made(self._order)
 
     def rows(self) -> Iterator[tuple[Any, ...]]:
         makers, indexes, statuses = self._makers, self._indexes, self._statuses
         for k in self._order:
             yield makers[k].row(indexes[k], statuses[k])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Selection | tuple):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __add__(self, other: object) -> tuple[Any, ...]:
+        if isinstance(other, Selection | tuple):
+            return (*self, *other)
+        return NotImplemented
+
+    def __radd__(self, other: object) -> tuple[Any, ...]:
+        if isinstance(other, tuple):
+            return (*other, *self)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (tuple(self),))  # pickled as the tuple it stands for
+
+
+#: findings made at a time while a selection is iterated
+_CHUNK = 4096
 
 
 def _texts(column: Sequence[str | None]) -> Sequence[str]:
