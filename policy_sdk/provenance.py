@@ -126,7 +126,9 @@ def engine_meta(engine: Engine) -> dict[str, Any]:
     pack_dir = default_policies_dir()
     shipped = {"policies/" + f.relative_to(pack_dir).as_posix() for f in policy_files(pack_dir)}
     files = [origin for _, origin in engine.modules]
-    is_pack = bool(files) and set(files) == shipped
+    # the pack ran: every file of it (policies given beside it, as `check --policy`
+    # runs them, are listed in `files` too)
+    is_pack = bool(shipped) and shipped <= set(files)
     found = {
         "tool": {"name": "policy-sdk", "version": __version__},
         "policies": {
