@@ -673,13 +673,10 @@ def _evaluate(engine: Engine, kind: str, body: bytes, fmt: str, day: dt.date,
                         f"the facts hold {len(facts.deployments)} deployments; the limit is "
                         f"{max_deployments}", "split the facts, or raise `--max-deployments`")
         if kind == "check":
-            # The report's provenance names the facts by their file and its SHA-256. Here
-            # there is no file: `source=None` keeps the engine from reading a path that
-            # `facts_file` names on this machine; the digest is the body's.
-            report = engine.evaluate(attrs.evolve(facts, source=None), as_of=day)
-            meta = report.meta
-            if isinstance(meta, dict):
-                meta["facts"] = {"file": name, "sha256": facts_sha256(body)}
+            # The report's provenance (`meta.facts`) names the facts `name` and gives the
+            # SHA-256 of the body they were loaded from (text-loaded facts carry it): the
+            # path `facts_file` names on this machine is never read.
+            report = engine.evaluate(facts, as_of=day)
             fmt_name = params.get("format", "json")
             text = _render(engine.registry.reporters[fmt_name], report,
                            include_all=bool(params.get("all", False)),
