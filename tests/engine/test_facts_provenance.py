@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import pickle
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +79,9 @@ def test_text_facts_carry_the_digest_of_their_text_and_open_no_file(
     assert report.meta is not None
     assert report.meta["facts"] == expected
     assert meta["facts"] == expected
+    with never_touched(secret):
+        copied = pickle.loads(pickle.dumps(facts))
+        assert facts_meta(copied, report.as_of)["facts"] == expected
     # the same document as a file has the same digest: a replay can be matched
     assert load_facts(source).source == str(source)
     by_file = engine.evaluate(load_facts(source), as_of=AS_OF).meta
@@ -103,6 +107,9 @@ def test_file_facts_keep_the_digest_of_the_file(engine: Engine, tmp_path: Path) 
     assert meta is not None
     assert meta["facts"] == {"file": str(path), "sha256": sha256(path.read_bytes())}
     assert facts_meta(facts, dt.date(2026, 11, 20))["facts"] == meta["facts"]
+    # a copy sent to another process keeps where it came from
+    assert facts_meta(pickle.loads(pickle.dumps(facts)), dt.date(2026, 11, 20))["facts"] == \
+        meta["facts"]
     # as before: the file as it is when the report is made (changed: the new digest)
     path.write_bytes(path.read_bytes() + b"\n# changed after loading\n")
     again = engine.evaluate(facts, as_of=AS_OF).meta
