@@ -118,3 +118,26 @@ def test_a_server_config_without_the_pack_needs_policies() -> None:
     # a worker gets the setting through the JSON hand-over
     config = ServerConfig(policies=("x.policy",), default_pack=False)
     assert ServerConfig.from_mapping(json.loads(config.to_json())) == config
+
+
+@pytest.mark.parametrize("default_pack", [True, False])
+def test_the_project_configuration_gives_serve_the_rules_it_gives_check(
+        tmp_path: Path, default_pack: bool) -> None:
+    """`policies` and `default_pack` of policy-sdk.toml reach `serve` as they reach
+    `check` (through the shared plugin options): the same rule set."""
+    (tmp_path / "house.policy").write_text(HOUSE_RULE, encoding="utf-8")
+    (tmp_path / "policy-sdk.toml").write_text(
+        f'policies = ["house.policy"]\ndefault_pack = {str(default_pack).lower()}\n',
+        encoding="utf-8")
+    code, out, err = run_cli(["check", "--facts", str(COMPANY_JSON), "--as-of", AS_OF,
+                              "--format", "json", "--all", "--exit-zero"], cwd=tmp_path)
+    assert code == 0, err
+    ran = {f["rule"] for f in json.loads(out)["findings"]}
+    assert HOUSE_ID in ran
+    assert (PACK_RULE in ran) is default_pack
+    with serving(cwd=tmp_path) as s:
+        rules = {r["id"] for r in s.get("/v1/rules").json()["rules"]}
+        answer = s.post(f"/v1/check?as_of={AS_OF}&all=true", COMPANY_JSON.read_bytes())
+    assert {f["rule"] for f in answer.json()["findings"]} == ran
+    assert ran <= rules
+    assert (PACK_RULE in rules) is default_pack
