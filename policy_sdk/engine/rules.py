@@ -171,7 +171,8 @@ class CompiledRule:
             and self.with_ is None
             and self.scope in ("platform", "deployment")
         ):  # the hot path: one (algorithm, platform) lookup per deployment, at C speed
-            return columns.unfiled(items, applicable, ctx.live_pairs(self.distinct))
+            return columns.unfiled_by_filings(items, applicable, ctx.facts.filings,
+                                              self.distinct)
         if self.kind != "filing" and self.with_ is None:
             return _uncovered(ctx.record_index(self.kind or "", KEY_PARTS[self.scope]),
                               self.scope, items, indices)
@@ -406,6 +407,19 @@ class Outcome:
                 pairs.extend([(i, "pending") for i in self.pending])
             return pairs
         return [(i, s) for i, s in self.statuses() if s in wanted]
+
+    def selected(self, wanted: set[str]) -> tuple[list[int], list[str]]:
+        """:meth:`with_statuses` as two columns: the indexes and their statuses."""
+        if wanted <= {"violated", "pending"}:
+            indexes: list[int] = []
+            statuses: list[str] = []
+            for status, found in (("violated", self.violated), ("pending", self.pending)):
+                if status in wanted and found:
+                    indexes.extend(found)
+                    statuses.extend([status] * len(found))
+            return indexes, statuses
+        pairs = self.with_statuses(wanted)
+        return [i for i, _ in pairs], [s for _, s in pairs]
 
     def statuses(self) -> list[tuple[int, str]]:
         """Every item's (index, status)."""

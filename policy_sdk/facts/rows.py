@@ -26,7 +26,7 @@ import attrs
 
 from policy_sdk.facts.model import NO_EXTRA
 
-__all__ = ["ById", "Rows", "by_id", "column"]
+__all__ = ["ById", "Rows", "Singles", "by_id", "column"]
 
 T = TypeVar("T")
 
@@ -37,7 +37,8 @@ class Rows(Sequence[T], Generic[T]):
     per attribute before ``extra``, in declaration order; ``extra`` is empty on every
     row."""
 
-    __slots__ = ("_all", "_built", "_by", "_cls", "_columns", "_lock", "_names", "_setters")
+    __slots__ = ("_all", "_built", "_by", "_cls", "_columns", "_kept", "_lock", "_names",
+                 "_setters")
 
     def __init__(self, cls: type[T], columns: Sequence[Sequence[Any]]) -> None:
         names = tuple(f.name for f in attrs.fields(cls))  # type: ignore[arg-type]
@@ -52,11 +53,22 @@ class Rows(Sequence[T], Generic[T]):
         # tuples of text, dates and numbers: the cyclic collector stops tracking them
         # after its first look, where it would read a list's million items on every
         # full collection
-        self._columns = tuple(c if c.__class__ is tuple else tuple(c) for c in columns)
+        self._columns = tuple(c if c.__class__ is tuple or c.__class__ is Singles else tuple(c)
+                              for c in columns)
         self._built: dict[int, T] = {}
         self._by: dict[str, ById[T]] = {}
         self._all: tuple[T, ...] | None = None
+        self._kept: dict[str, Any] = {}
         self._lock = threading.Lock()
+
+    def kept(self, name: str) -> Any:
+        """The index ``name`` kept with these rows (:meth:`keep`), or None."""
+        return self._kept.get(name)
+
+    def keep(self, name: str, value: Any) -> Any:
+        """Keep the index ``name``, built from these very rows (immutable, like them),
+        and give back the one kept (the first, when threads race)."""
+        return self._kept.setdefault(name, value)
 
     def by(self, key: str) -> ById[T]:
         """The rows by their attribute ``key`` (unique: the loader checked), made once."""
@@ -160,6 +172,41 @@ class Rows(Sequence[T], Generic[T]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (tuple, (self.all(),))  # pickled as the tuple it stands for
+
+
+class Singles(Sequence[tuple[str]]):
+    """A column of one-item tuples kept as the column of their items (the platforms of
+    filings that name one platform each): ``(values[i],)`` is made when read."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Sequence[str]) -> None:
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[tuple[str], ...]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str] | tuple[tuple[str], ...]:
+        if isinstance(index, slice):
+            return tuple(zip(self.values[index]))
+        return (self.values[index],)
+
+    def __iter__(self) -> Iterator[tuple[str]]:
+        return zip(self.values)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
 
 
 def column(rows: Sequence[Any], name: str) -> Sequence[Any]:

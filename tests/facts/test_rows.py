@@ -94,3 +94,17 @@ def test_by_id_looks_up_without_building_the_others() -> None:
     assert rows.by("number") == by_number
     with pytest.raises(ValueError, match="as many ids"):
         ById(numbers[:2], rows)
+
+
+def test_a_column_of_single_platforms_reads_as_one_item_tuples() -> None:
+    from policy_sdk.facts.rows import Singles
+
+    column = Singles(("p", "q", "p"))
+    assert len(column) == 3
+    assert column[1] == ("q",)
+    assert column[-1] == ("p",)
+    assert column[0:2] == (("p",), ("q",))
+    assert list(column) == [("p",), ("q",), ("p",)]
+    assert column == (("p",), ("q",), ("p",))
+    assert column != (("p",),)
+    assert hash(column) == hash((("p",), ("q",), ("p",)))
