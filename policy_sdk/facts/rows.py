@@ -242,7 +242,7 @@ class ById(Mapping[str, T]):
         """id -> the id object of its row (built once)."""
         found = self._canonical
         if found is None:
-            found = self._canonical = {k: k for k in self._ids}
+            found = self._canonical = dict(zip(self._ids, self._ids, strict=True))
         return found
 
     def __getitem__(self, key: str) -> T:
