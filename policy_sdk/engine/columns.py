@@ -10,6 +10,7 @@ as the definition reads, and ``tests/engine/test_columns.py`` checks that they a
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import partial
@@ -170,10 +171,11 @@ def unfiled_by_filings_slow(items: Sequence[Any], applicable: Sequence[int] | No
 
 
 def applicable_by_algorithm(items: Sequence[Any],
-                            holds: Mapping[str, bool] | Callable[[str], bool]) -> list[int]:
-    """Indexes of the deployments whose algorithm ``holds`` (a table or a function)."""
+                            holds: Mapping[str, bool] | Callable[[str], bool]) -> Sequence[int]:
+    """Indexes of the deployments whose algorithm ``holds`` (a table or a function), as
+    an array of machine integers (no number object kept per deployment)."""
     get = holds.__getitem__ if isinstance(holds, Mapping) else holds
-    return list(compress(count(), map(get, column(items, "algorithm"))))
+    return array("q", compress(count(), map(get, column(items, "algorithm"))))
 
 
 def applicable_by_algorithm_slow(items: Sequence[Any],

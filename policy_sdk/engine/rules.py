@@ -95,7 +95,7 @@ class CompiledRule:
         items = ctx.items(self.scope)
         applicable = self._applicable(ctx, items)
         if self.verb == "forbid" and self.kind is None:
-            failing = list(range(len(items))) if applicable is None else applicable
+            failing = list(range(len(items)) if applicable is None else applicable)
             return Outcome(self, items, applicable, failing, [], {})
         if self.verb == "ensure":
             assert self.condition is not None
@@ -109,20 +109,20 @@ class CompiledRule:
 
     # -- where ------------------------------------------------------------------------
 
-    def _applicable(self, ctx: Context, items: Sequence[Any]) -> list[int] | None:
+    def _applicable(self, ctx: Context, items: Sequence[Any]) -> Sequence[int] | None:
         """Indexes of the items where the rule applies (None: all of them).
 
         Rules with the same scope and the same `where` share the result within one
         evaluation (the default pack has four such rules)."""
         if self.where is None:
             return None
-        found: list[int] | None = ctx.memo(
+        found: Sequence[int] | None = ctx.memo(
             ("applicable", self.scope, self.rule.statement.where),
             lambda: self._compute_applicable(ctx, items),
         )
         return found
 
-    def _compute_applicable(self, ctx: Context, items: Sequence[Any]) -> list[int] | None:
+    def _compute_applicable(self, ctx: Context, items: Sequence[Any]) -> Sequence[int] | None:
         if self.where_const is not None and self.where_const.make(ctx)(None, None) is not True:
             return []
         by_algorithm = _table(ctx, self.where_algorithm, ctx.algorithms, "algorithm")
@@ -159,7 +159,7 @@ class CompiledRule:
     # -- matching records (§4.1) ---------------------------------------------------------
 
     def _unmatched(
-        self, ctx: Context, items: Sequence[Any], applicable: list[int] | None, want_found: bool
+        self, ctx: Context, items: Sequence[Any], applicable: Sequence[int] | None, want_found: bool
     ) -> list[int]:
         """Applicable indexes with no matching record (``want_found``: with one)."""
         indices = _indices(items, applicable)
@@ -251,7 +251,7 @@ class CompiledRule:
         ])
 
     def _deadlines(
-        self, ctx: Context, items: Sequence[Any], applicable: list[int] | None,
+        self, ctx: Context, items: Sequence[Any], applicable: Sequence[int] | None,
         failing: list[int],
     ) -> Outcome:
         deadline = self.deadline
@@ -324,7 +324,7 @@ def _uncovered(
     ]
 
 
-def _indices(items: Sequence[Any], applicable: list[int] | None) -> Sequence[int]:
+def _indices(items: Sequence[Any], applicable: Sequence[int] | None) -> Sequence[int]:
     return range(len(items)) if applicable is None else applicable
 
 
@@ -380,7 +380,7 @@ class Outcome:
 
     rule: CompiledRule
     items: Sequence[Any]
-    applicable: list[int] | None  # None: every item
+    applicable: Sequence[int] | None  # None: every item
     violated: list[int]
     pending: list[int]
     due: dict[int, dt.date]

@@ -58,7 +58,7 @@ from policy_sdk.facts.model import (
     Platform,
     Record,
 )
-from policy_sdk.facts.rows import ById, Rows, Singles
+from policy_sdk.facts.rows import ById, Rows, Same, Singles
 from policy_sdk.facts.schema import CORE_SCHEMA, Attribute
 from policy_sdk.facts.yaml12 import BAD_TEXT
 
@@ -213,7 +213,7 @@ def algorithms(items: Sequence[Any]) -> ById[Algorithm] | None:
             or not all(compress(recommends, kinds))
             or not (len(given) == 0 or _plain_texts(given))):
         return None
-    return Rows(Algorithm, (ids, names, kinds, recommends)).by("id")
+    return Rows(Algorithm, (ids, _compact(names), _compact(kinds, ()), recommends)).by("id")
 
 
 def platforms(
@@ -259,7 +259,14 @@ def platforms(
     for flags in columns[2:]:
         if not set(map(type, flags)) <= _BOOL_OR_NONE:
             return None
-    return Rows(Platform, (ids, canonical, *columns)).by("id")
+    return Rows(Platform, (ids, canonical, *map(_compact, columns))).by("id")
+
+
+def _compact(column: Sequence[Any], value: Any = None) -> Sequence[Any]:
+    """``column``, or one :class:`~policy_sdk.facts.rows.Same` ``value`` where every
+    row has it (a key no row of the section gives)."""
+    n = len(column)
+    return Same(value, n) if column.count(value) == n else column
 
 
 def positions(algs: Sequence[str], plats: Sequence[str],
@@ -305,14 +312,15 @@ def deployments(
         plats: tuple[str, ...] = tuple(map(_canonical(platforms).__getitem__, named_plats))
         del named_algs, named_plats
         # a key no row has is not read row by row
-        statuses: tuple[str, ...] = (
+        # (one value, not n references: facts.rows.Same)
+        statuses: Sequence[str] = (
             tuple(map(_STATUS_OF.__getitem__,
                       map(dict.get, items, repeat("status"), repeat("active"))))
-            if "status" in keys else ("active",) * n)
-        launched: tuple[Any, ...] = (tuple(map(dict.get, items, repeat("launched_on")))
-                                     if "launched_on" in keys else (None,) * n)
-        stopped: tuple[Any, ...] = (tuple(map(dict.get, items, repeat("stopped_on")))
-                                    if "stopped_on" in keys else (None,) * n)
+            if "status" in keys else Same("active", n))
+        launched: Sequence[Any] = (tuple(map(dict.get, items, repeat("launched_on")))
+                                   if "launched_on" in keys else Same(None, n))
+        stopped: Sequence[Any] = (tuple(map(dict.get, items, repeat("stopped_on")))
+                                  if "stopped_on" in keys else Same(None, n))
         days: dict[Any, dt.date | None] = {None: None}
         if "launched_on" in keys or "stopped_on" in keys:
             for value in {*launched, *stopped}:
@@ -326,7 +334,8 @@ def deployments(
         stopped = tuple(map(days.__getitem__, stopped))
     # a stop date exactly on the stopped rows, never before the launch
     # (dates are truthy, so `compress` keeps the rows that have one)
-    with_stop = list(compress(zip(statuses, launched, stopped, strict=True), stopped))
+    with_stop = (list(compress(zip(statuses, launched, stopped, strict=True), stopped))
+                 if stopped.__class__ is not Same else [])
     if len(with_stop) != statuses.count("stopped") or any(
         s != "stopped" or (lo is not None and so < lo) for s, lo, so in with_stop
     ):
@@ -356,17 +365,23 @@ def filings(
     n = len(items)
     try:
         numbers: tuple[str, ...] = tuple(map(_GET_NUMBER, items))
+        # each number once, checked first: the memory of this one large set is then
+        # reused by the columns made next, not added to theirs
+        if not set(map(type, numbers)) <= _TEXT or len(set(numbers)) != n:
+            return None
         named_algs = list(map(_GET_ALGORITHM, items))
         if not set(map(type, named_algs)) <= _TEXT:
             return None
         keys = set().union(*items)
-        nothing: tuple[Any, ...] = (None,) * n
+        nothing: Sequence[Any] = Same(None, n)
 
-        def read(key: str) -> tuple[Any, ...]:  # a key no row has is not read row by row
+        def read(key: str) -> Sequence[Any]:  # a key no row has is not read row by row
             return tuple(map(dict.get, items, repeat(key))) if key in keys else nothing
 
         single, several = read("platform"), read("platforms")
-        statuses = tuple(map(_FILING_STATUS_OR_ACTIVE.__getitem__, read("status")))
+        statuses: Sequence[str] = (
+            tuple(map(_FILING_STATUS_OR_ACTIVE.__getitem__, read("status")))
+            if "status" in keys else Same("active", n))
         filed, shown = read("filed_on"), read("displayed")
         at: array[int] | None = None
         if several.count(None) == n:  # `platform: id` on every row
@@ -392,20 +407,18 @@ def filings(
         else:
             return None
         days: dict[Any, dt.date | None] = {None: None}
-        for value in set(filed):
+        for value in set(filed) if "filed_on" in keys else ():
             if value is not None:
                 days[value] = day(value, dates)
     except (KeyError, TypeError):
         return None
     # every number of the usual shape, and each once
-    if not set(map(type, numbers)) <= _TEXT or not set(map(type, shown)) <= _BOOL_OR_NONE:
-        return None
-    if not usual_numbers(numbers) or len(set(numbers)) != n:
+    if not set(map(type, shown)) <= _BOOL_OR_NONE or not usual_numbers(numbers):
         return None
     if filed.count(None) != n:
         filed = tuple(map(days.__getitem__, filed))
     rows = Rows(Filing, (numbers, algs, named, statuses, filed,
-                         tuple(map(bool, shown)) if shown is not nothing else (False,) * n))
+                         tuple(map(bool, shown)) if shown is not nothing else Same(False, n)))
     if at is not None:
         rows.keep(DEPLOYMENT_AT, (deployments, at))
     return rows.by("number")
@@ -434,10 +447,12 @@ def _one_platform(
     if at is None or not deployments:
         return (tuple(map(_canonical(algorithms).__getitem__, names)),
                 tuple(map(_canonical(platforms).__getitem__, single)), None)
-    # two passes, not one chain: each walks one table at a time (measured faster)
-    inner = list(map(at.get, names, repeat(_NO_DEPLOYMENTS)))
-    where = array("q", list(map(dict.get, inner, single, repeat(-1))))
-    del inner
+    # two passes, not one chain: each walks one table at a time (measured faster);
+    # in pieces, so no list of a number per filing is held at once
+    where: array[int] = array("q")
+    for start in range(0, len(names), _AT_ONCE):
+        inner = list(map(at.get, names[start:start + _AT_ONCE], repeat(_NO_DEPLOYMENTS)))
+        where.extend(list(map(dict.get, inner, single[start:start + _AT_ONCE], repeat(-1))))
     if -1 in where:  # filings of no deployment: their ids looked up one by one
         algorithm_ids, platform_ids = _canonical(algorithms), _canonical(platforms)
         for i in compress(count(), map((-1).__eq__, where)):
@@ -453,14 +468,20 @@ _TAIL: Final = "号"
 def usual_numbers(numbers: Sequence[str]) -> bool:
     """Whether every text of ``numbers`` has the usual shape of a filing number
     (:data:`FILING_NUMBER`: 网信算备, 21 ASCII digits, 号): checked place by place over
-    all of them at once (the slow twin is ``FILING_NUMBER.fullmatch`` of each).
+    many at once (the slow twin is ``FILING_NUMBER.fullmatch`` of each)."""
+    return all(_usual(numbers[i:i + _AT_ONCE]) for i in range(0, len(numbers), _AT_ONCE))
 
-    Joined by line breaks, n such numbers are exactly a text of 27n - 1 characters with
-    a line break at every 27th place and the number's characters at the others: no
-    line break elsewhere, so each piece between two is one number of 26 characters."""
+
+#: filing numbers checked at once (a text of 27 characters each, 3.5 MB at most)
+_AT_ONCE: Final = 65536
+
+
+def _usual(numbers: Sequence[str]) -> bool:
+    """:func:`usual_numbers` of a few. Joined by line breaks, n such numbers are exactly
+    a text of 27n - 1 characters with a line break at every 27th place and the number's
+    characters at the others: no line break elsewhere, so each piece between two line
+    breaks is one number of 26 characters."""
     n = len(numbers)
-    if not n:
-        return True
     joined = "\n".join(numbers)
     if len(joined) != 27 * n - 1 or joined[26::27] != "\n" * (n - 1):
         return False

@@ -61,8 +61,8 @@ def test_the_column_decision_agrees_with_the_slow_twins(
                                                for d in slow.deployments]
     assert columns.deployment_keys(slow.deployments) is None
     expected = columns.applicable_by_algorithm_slow(slow.deployments, holds)
-    assert columns.applicable_by_algorithm(fast.deployments, holds) == expected
-    assert columns.applicable_by_algorithm(slow.deployments, holds.__getitem__) == expected
+    assert list(columns.applicable_by_algorithm(fast.deployments, holds)) == expected
+    assert list(columns.applicable_by_algorithm(slow.deployments, holds.__getitem__)) == expected
 
 
 def test_a_clean_document_is_decided_on_its_columns() -> None:
@@ -85,7 +85,7 @@ def test_a_clean_document_is_decided_on_its_columns() -> None:
     assert set(filed) == {("rec", "app")}
     assert columns.unfiled(fast.deployments, None, filed) == [1, 2, 3]
     assert columns.unfiled(fast.deployments, [0, 1], filed) == [1]
-    assert columns.applicable_by_algorithm(fast.deployments, {"rec": True, "ads": False}) \
+    assert list(columns.applicable_by_algorithm(fast.deployments, {"rec": True, "ads": False})) \
         == [0, 1]
 
 

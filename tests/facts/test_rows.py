@@ -108,3 +108,26 @@ def test_a_column_of_single_platforms_reads_as_one_item_tuples() -> None:
     assert column == (("p",), ("q",), ("p",))
     assert column != (("p",),)
     assert hash(column) == hash((("p",), ("q",), ("p",)))
+
+
+def test_a_column_of_one_value_reads_as_that_many() -> None:
+    from policy_sdk.facts.rows import Same
+
+    column = Same(None, 3)
+    assert len(column) == 3
+    assert column[0] is None
+    assert column[-3] is None
+    for bad in (3, -4):
+        with pytest.raises(IndexError):
+            column[bad]
+    assert column[1:] == (None, None)
+    assert list(column) == [None, None, None]
+    assert column.count(None) == 3
+    assert column.count("active") == 0
+    assert None in column
+    assert "x" not in column
+    assert column == (None, None, None)
+    assert column != (None, None)
+    assert column != (None, None, 0)
+    assert hash(column) == hash((None, None, None))
+    assert Same("active", 0).count("active") == 0
