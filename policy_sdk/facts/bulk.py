@@ -101,13 +101,25 @@ def day(value: Any, dates: dict[str, dt.date]) -> dt.date:
     found = dates.get(value) if value.__class__ is str else None
     if found is not None:
         return found
-    if value.__class__ is str and len(value) == 10 and _DATE_TEXT.fullmatch(value):
-        try:
-            found = dates[value] = dt.date.fromisoformat(value)
-        except ValueError:
-            raise KeyError(value) from None
+    if value.__class__ is str and len(value) == 10:
+        found = _READ_DAYS.get(value)  # read by an earlier load (a server's requests)
+        if found is None:
+            if not _DATE_TEXT.fullmatch(value):
+                raise KeyError(value)
+            try:
+                found = dt.date.fromisoformat(value)
+            except ValueError:
+                raise KeyError(value) from None
+            if len(_READ_DAYS) >= 4096:
+                _READ_DAYS.clear()
+            _READ_DAYS[value] = found
+        dates[value] = found
         return found
     raise KeyError(value)
+
+
+#: date texts read by any load (at most a few thousand), and their dates
+_READ_DAYS: dict[str, dt.date] = {}
 
 
 _GET_ID: Final = itemgetter("id")
