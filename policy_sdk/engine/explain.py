@@ -43,6 +43,7 @@ from policy_sdk.engine.finding import (
     Status,
     row_from_init,
 )
+from policy_sdk.engine.jsontext import FindingText, FindingWriter
 from policy_sdk.engine.localized import rule_texts
 from policy_sdk.engine.rules import CompiledRule, Outcome
 from policy_sdk.facts.derived import FilingState
@@ -67,6 +68,10 @@ CONDITION_FAILS = N_("the required condition does not hold: `{condition}`")
 FORBIDDEN = N_("this is forbidden wherever the rule applies")
 
 Key = tuple[str | None, str | None, str | None]
+#: a finding's own values, in the order :meth:`FindingMaker.json_text` gives them to
+#: the JSON writer (:attr:`~policy_sdk.engine.jsontext.FindingText.own`)
+_OWN = ("algorithm", "platform", "filing", "remedy", "deadline", "working_days_left",
+        "explanation", "facts_path", "facts_line", "platforms", "waiver")
 Line = Callable[[Any], str]  # scope item -> one explanation line
 
 
@@ -143,6 +148,67 @@ class FindingMaker:
             lines, origin, span, facts_path, facts_line,
             tuple(sorted(set(item.platforms))) if self._platforms else (),
             None if due is None else explainer.working_days_left(due), None))
+
+    def json_text(self, writer: FindingText) -> Callable[[int, str], str]:
+        """``(index, status) -> text``: the finding ``self(index, status)`` as the JSON
+        writer writes it (``writer.text``), its details worked out, with no Finding and
+        no row: the text its rule's findings share is made once per status, and a
+        deadline's text once per date. Called in the evaluation's language (the
+        caller switches to it, :attr:`language`)."""
+        if writer.own != _OWN:  # pragma: no cover - a wire field added: the row path
+            write = FindingWriter(writer.indent)
+
+            def by_row(index: int, status: str) -> str:
+                write.out.clear()
+                write.write_row(self.row(index, status))
+                return "".join(write.out)
+
+            return by_row
+        explainer = self._explainer or self._explainer_made()
+        items, key_of, dues = self._items, self._key, self._due
+        explain = explainer.explain
+        locate = explainer.locate
+        days_left = explainer.working_days_left
+        per_filing = self._platforms
+        text = writer.text
+        rule_id, severity, message, citation, origin, span = self._shared
+        templates: dict[str, tuple[str, ...]] = {}
+
+        def template(status: str) -> tuple[str, ...]:
+            found = templates[status] = writer.template({
+                "rule": rule_id, "status": status, "severity": severity, "message": message,
+                "citation": citation, "origin": origin, "span": span})
+            return found
+
+        left: dict[dt.date, int | None] = {}
+
+        def one(index: int, status: str) -> str:
+            item = items[index]
+            key = key_of(item)
+            if status == "violated" or status == "pending":
+                due = dues.get(index)
+                if due is None:
+                    days = None
+                else:
+                    try:
+                        days = left[due]
+                    except KeyError:
+                        days = left[due] = days_left(due)
+            else:
+                due = days = None
+            remedy, lines = explain(item, key, due, status)
+            facts_path, facts_line = (None, None) if locate is None else locate(index)
+            return text(
+                templates.get(status) or template(status), key[0], key[1], key[2], remedy,
+                due, days, lines, facts_path, facts_line,
+                tuple(sorted(set(item.platforms))) if per_filing else (), None)
+
+        return one
+
+    @property
+    def language(self) -> Language:
+        """The evaluation's language: the findings' texts are written in it."""
+        return self._language
 
     def _explainer_made(self) -> _Explainer:
         with self._lock, use_language(self._language):

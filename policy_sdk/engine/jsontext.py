@@ -13,12 +13,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from json.encoder import encode_basestring  # the C implementation when available
 from operator import itemgetter
 from typing import Any
 
-__all__ = ["FindingWriter", "dumps", "dumps_nested", "reindented"]
+__all__ = ["FindingText", "FindingWriter", "dumps", "dumps_nested", "reindented"]
 
 
 class _Unusual(Exception):
@@ -174,9 +174,7 @@ class FindingWriter:
 
     def __init__(self, indent: int | None, out: list[str] | None = None) -> None:
         self.out: list[str] = [] if out is None else out
-        made = _WRITERS.get(indent)
-        if made is None:
-            made = _WRITERS[indent] = _Made(indent)
+        made = _made(indent)
         self._separator = made.separator
         self._write = made.write
         #: a rule's shared values -> the text around its findings' holes; per writer
@@ -219,11 +217,49 @@ class FindingWriter:
 _WRITERS: dict[int | None, _Made] = {}
 
 
+def _made(indent: int | None) -> _Made:
+    made = _WRITERS.get(indent)
+    if made is None:
+        made = _WRITERS[indent] = _Made(indent)
+    return made
+
+
+class FindingText:
+    """One finding's text as :class:`FindingWriter` writes it, from its values rather
+    than a row: :meth:`template` gives the text around the holes of a rule's findings
+    with one status (made once per rule and status by the caller), and
+    ``text(template, *own)`` the finding's text, its own values (:attr:`own`, in that
+    order) in the holes: one call and one join per finding. An engine's findings are
+    written so (``FindingMaker.json_text``)."""
+
+    __slots__ = ("_made", "indent", "own", "separator", "text")
+
+    def __init__(self, indent: int | None) -> None:
+        from policy_sdk.engine.finding import FINDING_FIELDS
+
+        self.indent = indent
+        made = self._made = _made(indent)
+        #: what goes between two findings of the list
+        self.separator = made.separator
+        #: the finding's own values ``text`` takes after the template, in order (the
+        #: :class:`~policy_sdk.engine.finding.Finding` attributes they are)
+        self.own: tuple[str, ...] = tuple(
+            name for f in FINDING_FIELDS if not f.shared for name in f.reads)
+        self.text: Callable[..., str] = made.text
+
+    def template(self, shared: Mapping[str, Any]) -> tuple[str, ...]:
+        """The pieces around the holes of a finding whose shared attributes (rule,
+        status, severity, message, citation, origin, span) have these values."""
+        from policy_sdk.engine.finding import ROW
+
+        return self._made.template_of(tuple(shared.get(name) for name in ROW))
+
+
 class _Made:
     """What :class:`FindingWriter` writes with, for one indent: the function writing a
     finding (made from the declaration) and the templates of the rules seen so far."""
 
-    __slots__ = ("_after", "_indent", "_kept", "separator", "write")
+    __slots__ = ("_after", "_indent", "_kept", "separator", "text", "write")
 
     def __init__(self, indent: int | None) -> None:
         from policy_sdk.engine.finding import FINDING_FIELDS
@@ -235,6 +271,49 @@ class _Made:
         #: (shared values, their types) -> template, kept between reports
         self._kept: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self.write = self._writer(FINDING_FIELDS, comma + newline(3))
+        self.text = self._texter(FINDING_FIELDS, comma + newline(3))
+
+    def template_of(self, row: tuple[Any, ...]) -> tuple[str, ...]:
+        """:meth:`_template` of a row whose shared values are given (kept between
+        reports as the writer's are)."""
+        from policy_sdk.engine.finding import FINDING_FIELDS, ROW
+
+        shared = tuple(row[ROW.index(name)] for f in FINDING_FIELDS if f.shared
+                       for name in f.reads)
+        return self._template(row, shared, {})
+
+    def _texter(self, fields: Any, between: str) -> Callable[..., str]:
+        """``text(pieces, *own values) -> str``: :meth:`_writer`'s finding as one text,
+        from its own values (:attr:`FindingText.own`) given as arguments."""
+        env: dict[str, Any] = {"encode": encode_basestring}
+        parts = ["pieces[0]"]
+        args: list[str] = []
+        for k, field in enumerate(f for f in fields if not f.shared):
+            prefix = between + encode_basestring(field.name) + ": "
+            env[f"e{k}"] = _encoder(field, self._indent, prefix if field.optional else "")
+            names = [f"a_{name}" for name in field.reads]
+            args.extend(names)
+            if len(names) == 1:
+                value = names[0]
+                if field.kind == "text?":
+                    parts.append(f"(encode({value}) if type({value}) is str else e{k}({value}))")
+                elif field.kind == "int?":
+                    parts.append(f"(int.__repr__({value}) if type({value}) is int "
+                                 f"else e{k}({value}))")
+                elif field.kind == "waiver":
+                    parts.append(f"('' if {value} is None else e{k}({value}))")
+                else:
+                    parts.append(f"e{k}({value})")
+            else:
+                parts.append(f"e{k}((" + ", ".join(names) + "))")
+            parts.append(f"pieces[{k + 1}]")
+        source = (
+            "def text(pieces, " + ", ".join(args) + "):\n"
+            "    return ''.join((" + ", ".join(parts) + "))\n"
+        )
+        exec(compile(source, "<finding text>", "exec"), env)
+        text: Callable[..., str] = env["text"]
+        return text
 
     def _writer(
         self, fields: Any, between: str
@@ -259,6 +338,8 @@ class _Made:
                 elif field.kind == "int?":
                     parts.append(f"(int.__repr__(v{k}) if type(v{k} := {value}) is int "
                                  f"else e{k}(v{k}))")
+                elif field.kind == "waiver":  # none but on a waived finding
+                    parts.append(f"('' if (v{k} := {value}) is None else e{k}(v{k}))")
                 else:
                     parts.append(f"e{k}({value})")
             else:
@@ -391,6 +472,10 @@ def _encoder(field: Any, indent: int | None, prefix: str) -> Callable[[Any], str
                 return prefix + head + encode(path) + mid + shown + tail
             return slow(v)
         return location
+    if kind == "waiver":  # none but on a waived finding
+        def waiver(v: Any) -> str:
+            return "" if v is None else slow(v)
+        return waiver
     return slow  # pragma: no cover - every per-finding kind has an encoder above
 
 

@@ -30,7 +30,7 @@ from policy_sdk.engine.finding import (
     row_of,
     urgency_key,
 )
-from policy_sdk.engine.jsontext import FindingWriter, dumps_nested
+from policy_sdk.engine.jsontext import FindingText, FindingWriter, dumps_nested
 from policy_sdk.engine.jsontext import dumps as json_text
 from policy_sdk.errors import Diagnostic, EvaluationError, Span, did_you_mean
 
@@ -529,10 +529,15 @@ class Report:
             raise ValueError("unexpected report text")
         out = writer.out
         out.append(text[: -len(close)] + "[" + newline(2))
-        rows = map(row_of, listed) if isinstance(listed, tuple) else listed.rows()
+        runs = None if isinstance(listed, tuple) else getattr(listed, "runs", None)
         # many strings, no cycles: nothing for the collector
         with _paused(len(listed), self._pause):
-            yield from writer.write_rows(rows, chunk or 0)
+            if runs is not None:  # an engine's findings: made as text, run by run
+                per_piece = max(1, chunk // 20) if chunk else len(listed)
+                yield from _run_texts(runs(), FindingText(indent), out, per_piece)
+            else:
+                rows = map(row_of, listed) if isinstance(listed, tuple) else listed.rows()
+                yield from writer.write_rows(rows, chunk or 0)
         out.append(newline(1) + "]" + after + newline(0) + "}" + end)
         yield "".join(out)
 
@@ -554,6 +559,46 @@ class Report:
     def __repr__(self) -> str:
         counts = ", ".join(f"{s}={n}" for s, n in self._counts.items())
         return f"Report(as_of={self._as_of.isoformat()}, {counts})"
+
+
+def _run_texts(
+    runs: Iterator[tuple[Any, list[int], list[str]]], writer: FindingText, out: list[str],
+    per_piece: int,
+) -> Iterator[str]:
+    """The findings of an engine's selection (:meth:`Selection.runs
+    <policy_sdk.engine.source.Selection.runs>`) written after what ``out`` holds, the
+    separator between them; every ``per_piece`` findings the text so far is handed out
+    and ``out`` emptied. A run's findings are made as text by their maker
+    (``FindingMaker.json_text``), ``per_piece`` at most at once, in the evaluation's
+    language."""
+    from policy_sdk.i18n import get_language, use_language
+
+    separator = writer.separator
+    have = 0  # findings in `out`
+    first = True
+    for maker, indexes, statuses in runs:
+        text = maker.json_text(writer)
+        language = maker.language
+        start, n = 0, len(indexes)
+        while start < n:
+            stop = min(n, start + per_piece - have)
+            made = map(text, indexes[start:stop], statuses[start:stop])
+            if get_language() == language:
+                part = separator.join(made)
+            else:
+                with use_language(language):
+                    part = separator.join(made)
+            if not first:
+                out.append(separator)
+            first = False
+            out.append(part)
+            have += stop - start
+            start = stop
+            if have >= per_piece:
+                piece = "".join(out)
+                out.clear()
+                have = 0
+                yield piece
 
 
 def _restore(
