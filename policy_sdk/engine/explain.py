@@ -151,10 +151,12 @@ class FindingMaker:
 
     def json_text(self, writer: FindingText) -> Callable[[int, str], str]:
         """``(index, status) -> text``: the finding ``self(index, status)`` as the JSON
-        writer writes it (``writer.text``), its details worked out, with no Finding and
-        no row: the text its rule's findings share is made once per status, and a
-        deadline's text once per date. Called in the evaluation's language (the
-        caller switches to it, :attr:`language`)."""
+        writer writes it, its details worked out, with no Finding and no row. What
+        every finding of the rule with a status says — the shared fields, and those the
+        rule makes the same for all (no deadline, the same remedy, no facts location,
+        no platforms, the parts of the key its scope has not) — is written once per
+        status; a finding writes the rest (``writer.text_for``). Called in the
+        evaluation's language (the caller switches to it, :attr:`language`)."""
         if writer.own != _OWN:  # pragma: no cover - a wire field added: the row path
             write = FindingWriter(writer.indent)
 
@@ -170,14 +172,34 @@ class FindingMaker:
         locate = explainer.locate
         days_left = explainer.working_days_left
         per_filing = self._platforms
-        text = writer.text
         rule_id, severity, message, citation, origin, span = self._shared
-        templates: dict[str, tuple[str, ...]] = {}
+        scope = self._rule.scope
+        # what the rule makes the same for each of its findings
+        always: dict[str, Any] = {"waiver": None}
+        if not per_filing:
+            always["platforms"] = ()
+        if locate is None:
+            always["facts_path"] = always["facts_line"] = None
+        if scope != "filing":
+            always["filing"] = None
+        if scope not in ("platform", "deployment"):
+            always["platform"] = None
+        if scope == "organization":
+            always["algorithm"] = None
+        #: status -> (pieces, text)
+        made: dict[str, tuple[tuple[str, ...], Callable[..., str]]] = {}
 
-        def template(status: str) -> tuple[str, ...]:
-            found = templates[status] = writer.template({
+        def make(status: str) -> tuple[tuple[str, ...], Callable[..., str]]:
+            same = dict(always)
+            if not (dues and (status == "violated" or status == "pending")):
+                same["deadline"] = same["working_days_left"] = None
+            if explainer.remedy_is_the_rules(status):
+                same["remedy"] = explainer.rule_remedy
+            constant = frozenset(same)
+            pieces = writer.template({
                 "rule": rule_id, "status": status, "severity": severity, "message": message,
-                "citation": citation, "origin": origin, "span": span})
+                "citation": citation, "origin": origin, "span": span, **same}, constant)
+            found = made[status] = (pieces, writer.text_for(constant))
             return found
 
         left: dict[dt.date, int | None] = {}
@@ -198,10 +220,10 @@ class FindingMaker:
                 due = days = None
             remedy, lines = explain(item, key, due, status)
             facts_path, facts_line = (None, None) if locate is None else locate(index)
+            pieces, text = made.get(status) or make(status)
             return text(
-                templates.get(status) or template(status), key[0], key[1], key[2], remedy,
-                due, days, lines, facts_path, facts_line,
-                tuple(sorted(set(item.platforms))) if per_filing else (), None)
+                pieces, key[0], key[1], key[2], remedy, due, days, lines, facts_path,
+                facts_line, tuple(sorted(set(item.platforms))) if per_filing else (), None)
 
         return one
 
@@ -303,6 +325,16 @@ class _Explainer:
 
     def working_days_left(self, due: dt.date) -> int | None:
         return working_days_left(self._ctx, due)
+
+    @property
+    def rule_remedy(self) -> str | None:
+        """The rule's own remedy text."""
+        return self._remedy_text
+
+    def remedy_is_the_rules(self, status: str) -> bool:
+        """Whether :meth:`explain` gives every finding with ``status`` the rule's own
+        remedy (:attr:`rule_remedy`: no note made per finding)."""
+        return self._remedy is None or not (status == "violated" or status == "pending")
 
 
 @attrs.frozen
@@ -534,6 +566,9 @@ def _label(binding: str) -> Callable[[Any], str]:
     """How an explanation names the item itself (the entity ``binding`` is bound to)."""
     if binding == "deployment":
         on = _("deployment of `{algorithm}` on `{platform}`")
+        fast = _by_algorithm(on)
+        if fast is not None:
+            return lambda d: fast(d.algorithm, d.platform)
         return lambda d: on.format(algorithm=d.algorithm, platform=d.platform)
     if binding == "algorithm":
         algorithm = _("algorithm `{id}`")
@@ -614,6 +649,27 @@ _KEY_WORDS: dict[str, str] = {
 }
 
 
+def _by_algorithm(template: str, **fixed: Any) -> Callable[[Any, Any], str] | None:
+    """``(algorithm, platform) -> template.format(algorithm=…, platform=…, **fixed)``,
+    the text around the platform made once per algorithm (findings of one algorithm
+    on many platforms); None where the template does not lend itself (the platform
+    not once, escaped braces)."""
+    if template.count("{platform}") != 1 or "{{" in template or "}}" in template:
+        return None
+    head, tail = template.split("{platform}")
+    made: dict[Any, tuple[str, str]] = {}
+
+    def text(algorithm: Any, platform: Any) -> str:
+        try:
+            before, after = made[algorithm]
+        except KeyError:
+            before, after = made[algorithm] = (head.format(algorithm=algorithm, **fixed),
+                                               tail.format(algorithm=algorithm, **fixed))
+        return f"{before}{platform}{after}"
+
+    return text
+
+
 def _key_words(scope: str) -> Callable[[Key], str]:
     words = _(_KEY_WORDS[scope])
     return lambda key: words.format(algorithm=key[0], platform=key[1], filing=key[2])
@@ -624,7 +680,7 @@ class _RecordLines:
     looked for and what it found."""
 
     __slots__ = ("_alone", "_candidates", "_ctx", "_keep", "_key_words", "_kind", "_none",
-                 "_per_algorithm", "_rule", "_unmatched_when_failing", "_with")
+                 "_none_line", "_per_algorithm", "_rule", "_unmatched_when_failing", "_with")
 
     def __init__(self, rule: CompiledRule, ctx: Context) -> None:
         assert rule.kind is not None
@@ -638,6 +694,13 @@ class _RecordLines:
         self._none = (_("no `{kind}` record satisfying the `with` condition covers {subject}")
                       if self._with else _("no `{kind}` record covers {subject}")
                       ).replace("{kind}", rule.kind)
+        #: ``(algorithm, platform) -> that line`` for a scope keyed by both (made faster)
+        self._none_line: Callable[[Any, Any], str] | None = None
+        head, subject, tail = self._none.partition("{subject}")
+        if rule.scope in ("platform", "deployment") and subject \
+                and not any(c in head + tail for c in "{}"):
+            self._none_line = _by_algorithm(head + _(_KEY_WORDS[rule.scope]) + tail,
+                                            filing=None)
         self._alone = rule.distinct
         #: a failing `require` without `with` matched no record: nothing to look up
         self._unmatched_when_failing = rule.verb == "require" and rule.with_ is None
@@ -691,7 +754,9 @@ class _RecordLines:
                                                         r.filing or "", render(r.on)))
             ])
             return
-        line = self._none.format(subject=self._key_words(key))
+        none_line = self._none_line
+        line = (self._none.format(subject=self._key_words(key)) if none_line is None
+                else none_line(key[0], key[1]))
         if self._keep is not None and candidates:
             line += _(" ({count} record(s) cover it but fail the `with` condition)").format(
                 count=len(candidates))

@@ -225,14 +225,18 @@ def _made(indent: int | None) -> _Made:
 
 
 class FindingText:
-    """One finding's text as :class:`FindingWriter` writes it, from its values rather
-    than a row: :meth:`template` gives the text around the holes of a rule's findings
-    with one status (made once per rule and status by the caller), and
-    ``text(template, *own)`` the finding's text, its own values (:attr:`own`, in that
-    order) in the holes: one call and one join per finding. An engine's findings are
-    written so (``FindingMaker.json_text``)."""
+    """A finding's text as :class:`FindingWriter` writes it, from its values rather
+    than a row, for writers that know which values a rule's findings share.
 
-    __slots__ = ("_made", "indent", "own", "separator", "text")
+    ``text_for(constant)`` is ``text(pieces, *own) -> str``: the finding's own values
+    (:attr:`own`, in that order) in the holes of ``pieces``, one call and one join per
+    finding; the values named in ``constant`` are not read (the same for every finding
+    of the rule, they are in the pieces). ``template(values, constant)`` gives those
+    pieces: the text of the shared and constant values, around the holes (made once
+    per rule and status by the caller). An engine's findings are written so
+    (``FindingMaker.json_text``)."""
+
+    __slots__ = ("_made", "indent", "own", "separator")
 
     def __init__(self, indent: int | None) -> None:
         from policy_sdk.engine.finding import FINDING_FIELDS
@@ -241,25 +245,26 @@ class FindingText:
         made = self._made = _made(indent)
         #: what goes between two findings of the list
         self.separator = made.separator
-        #: the finding's own values ``text`` takes after the template, in order (the
+        #: the finding's own values ``text`` takes after the pieces, in order (the
         #: :class:`~policy_sdk.engine.finding.Finding` attributes they are)
         self.own: tuple[str, ...] = tuple(
             name for f in FINDING_FIELDS if not f.shared for name in f.reads)
-        self.text: Callable[..., str] = made.text
 
-    def template(self, shared: Mapping[str, Any]) -> tuple[str, ...]:
+    def text_for(self, constant: frozenset[str]) -> Callable[..., str]:
+        return self._made.text_for(constant)
+
+    def template(self, values: Mapping[str, Any], constant: frozenset[str]) -> tuple[str, ...]:
         """The pieces around the holes of a finding whose shared attributes (rule,
-        status, severity, message, citation, origin, span) have these values."""
-        from policy_sdk.engine.finding import ROW
-
-        return self._made.template_of(tuple(shared.get(name) for name in ROW))
+        status, severity, message, citation, origin, span) and ``constant`` ones have
+        ``values`` (by attribute name)."""
+        return self._made.template_with(values, constant)
 
 
 class _Made:
     """What :class:`FindingWriter` writes with, for one indent: the function writing a
     finding (made from the declaration) and the templates of the rules seen so far."""
 
-    __slots__ = ("_after", "_indent", "_kept", "separator", "text", "write")
+    __slots__ = ("_after", "_indent", "_kept", "_texts", "separator", "write")
 
     def __init__(self, indent: int | None) -> None:
         from policy_sdk.engine.finding import FINDING_FIELDS
@@ -271,28 +276,60 @@ class _Made:
         #: (shared values, their types) -> template, kept between reports
         self._kept: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self.write = self._writer(FINDING_FIELDS, comma + newline(3))
-        self.text = self._texter(FINDING_FIELDS, comma + newline(3))
+        #: constant own values -> the text function (:meth:`text_for`)
+        self._texts: dict[frozenset[str], Callable[..., str]] = {}
 
-    def template_of(self, row: tuple[Any, ...]) -> tuple[str, ...]:
-        """:meth:`_template` of a row whose shared values are given (kept between
-        reports as the writer's are)."""
-        from policy_sdk.engine.finding import FINDING_FIELDS, ROW
+    def template_with(self, values: Mapping[str, Any], constant: frozenset[str]
+                      ) -> tuple[str, ...]:
+        """:meth:`_text` of a finding whose shared and ``constant`` attributes have
+        ``values``: the constant ones written into the pieces, by the standard
+        encoder."""
+        from policy_sdk.engine.finding import ABSENT, FINDING_FIELDS
 
-        shared = tuple(row[ROW.index(name)] for f in FINDING_FIELDS if f.shared
-                       for name in f.reads)
-        return self._template(row, shared, {})
+        newline, comma = _layout(self._indent)
+        given = _Attrs(values)
+        pieces: list[str] = []
+        text = ""
+        for i, field in enumerate(FINDING_FIELDS):
+            prefix = ("{" if i == 0 else comma) + newline(3) + encode_basestring(field.name)
+            prefix += ": "
+            if field.shared or constant.issuperset(field.reads):
+                value = field.to_json(given)
+                if value is not ABSENT:
+                    text += prefix + reindented(value, self._indent, 3)
+            elif field.optional:  # its hole writes its key too, when it has a value
+                pieces.append(text)
+                text = ""
+            else:
+                pieces.append(text + prefix)
+                text = ""
+        pieces.append(text + self._after)
+        return tuple(pieces)
 
-    def _texter(self, fields: Any, between: str) -> Callable[..., str]:
+    def text_for(self, constant: frozenset[str]) -> Callable[..., str]:
         """``text(pieces, *own values) -> str``: :meth:`_writer`'s finding as one text,
-        from its own values (:attr:`FindingText.own`) given as arguments."""
+        from its own values (:attr:`FindingText.own`) given as arguments, those of
+        the fields all of whose attributes are ``constant`` not read (made once)."""
+        from policy_sdk.engine.finding import FINDING_FIELDS
+
+        found = self._texts.get(constant)
+        if found is not None:
+            return found
+        newline, comma = _layout(self._indent)
+        between = comma + newline(3)
         env: dict[str, Any] = {"encode": encode_basestring}
         parts = ["pieces[0]"]
         args: list[str] = []
-        for k, field in enumerate(f for f in fields if not f.shared):
-            prefix = between + encode_basestring(field.name) + ": "
-            env[f"e{k}"] = _encoder(field, self._indent, prefix if field.optional else "")
+        k = 0
+        for field in FINDING_FIELDS:
+            if field.shared:
+                continue
             names = [f"a_{name}" for name in field.reads]
             args.extend(names)
+            if constant.issuperset(field.reads):
+                continue
+            prefix = between + encode_basestring(field.name) + ": "
+            env[f"e{k}"] = _encoder(field, self._indent, prefix if field.optional else "")
             if len(names) == 1:
                 value = names[0]
                 if field.kind == "text?":
@@ -306,13 +343,15 @@ class _Made:
                     parts.append(f"e{k}({value})")
             else:
                 parts.append(f"e{k}((" + ", ".join(names) + "))")
-            parts.append(f"pieces[{k + 1}]")
+            k += 1
+            parts.append(f"pieces[{k}]")
         source = (
             "def text(pieces, " + ", ".join(args) + "):\n"
             "    return ''.join((" + ", ".join(parts) + "))\n"
         )
         exec(compile(source, "<finding text>", "exec"), env)
         text: Callable[..., str] = env["text"]
+        self._texts[constant] = text
         return text
 
     def _writer(
@@ -502,6 +541,18 @@ class _Row:
         from policy_sdk.engine.finding import ROW
 
         return self._row[ROW.index(name)]
+
+
+class _Attrs:
+    """Attributes from a mapping of their names."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        return self._values[name]
 
 
 class _Values:
