@@ -543,6 +543,25 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
         # line is made once per status
         status_why = _by_status(binding, attribute.name)
         said: dict[str, str] = {}
+        parts = (_around_platform(_("deployment of `{algorithm}` on `{platform}`"))
+                 if binding == "deployment" else None)
+        if parts is not None:  # the label too made around the platform, per algorithm
+            head, tail = parts
+            around: dict[Any, tuple[str, str]] = {}
+
+            def deployment_by_status(d: Any) -> str:
+                rest = said.get(d.status)
+                if rest is None:
+                    rest = said[d.status] = f" {name} = {render(read(d))}{status_why(d)}"
+                algorithm = d.algorithm
+                try:
+                    before, after = around[algorithm]
+                except KeyError:
+                    before, after = around[algorithm] = (head.format(algorithm=algorithm),
+                                                         tail.format(algorithm=algorithm))
+                return f"{before}{d.platform}{after}{rest}"
+
+            return deployment_by_status
 
         def by_status(item: Any) -> str:
             rest = said.get(item.status)
@@ -649,14 +668,25 @@ _KEY_WORDS: dict[str, str] = {
 }
 
 
+def _around_platform(template: str) -> tuple[str, str] | None:
+    """The format strings before and after ``{platform}`` in ``template`` (each then
+    formatted alone, as the whole would be); None where that does not hold (the
+    platform not once, escaped braces)."""
+    if template.count("{platform}") != 1 or "{{" in template or "}}" in template:
+        return None
+    head, tail = template.split("{platform}")
+    return head, tail
+
+
 def _by_algorithm(template: str, **fixed: Any) -> Callable[[Any, Any], str] | None:
     """``(algorithm, platform) -> template.format(algorithm=…, platform=…, **fixed)``,
     the text around the platform made once per algorithm (findings of one algorithm
     on many platforms); None where the template does not lend itself (the platform
     not once, escaped braces)."""
-    if template.count("{platform}") != 1 or "{{" in template or "}}" in template:
+    parts = _around_platform(template)
+    if parts is None:
         return None
-    head, tail = template.split("{platform}")
+    head, tail = parts
     made: dict[Any, tuple[str, str]] = {}
 
     def text(algorithm: Any, platform: Any) -> str:
