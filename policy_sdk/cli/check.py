@@ -140,7 +140,7 @@ def check(
         check_binary(fmt, output)
         from policy_sdk.reports.progress import progress
 
-        text: str | bytes | Iterator[str]
+        text: str | bytes | Iterator[str] | Iterator[bytes]
         with progress(facts_file) as step:  # on stderr, for long runs in a terminal
             step(_("loading facts"))
             facts = engine.load_facts(facts_file)
@@ -168,10 +168,10 @@ def check(
                 text = render_check(fmt, report, facts=facts, include_all=include_all,
                                     severity=severity)
             elif getattr(reporter, "render", None) is reporters.render_json:
-                # the built-in JSON report in pieces of about a megabyte, written as made:
-                # a report of millions of findings is never held as one text
-                text = reporters.iter_json(report, include_all=include_all,
-                                           severity=severity)
+                # the built-in JSON report in pieces of about a megabyte in UTF-8, written
+                # as made: a report of millions of findings is never held as one text
+                text = reporters.iter_json_utf8(report, include_all=include_all,
+                                                severity=severity)
             else:
                 from policy_sdk.reports.text import use_color as want_color
 

@@ -43,7 +43,7 @@ from policy_sdk.engine.finding import (
     Status,
     row_from_init,
 )
-from policy_sdk.engine.jsontext import FindingText, FindingWriter
+from policy_sdk.engine.jsontext import FindingText, FindingWriter, utf8
 from policy_sdk.engine.localized import rule_texts
 from policy_sdk.engine.rules import CompiledRule, Outcome
 from policy_sdk.facts.derived import FilingState
@@ -149,21 +149,23 @@ class FindingMaker:
             tuple(sorted(set(item.platforms))) if self._platforms else (),
             None if due is None else explainer.working_days_left(due), None))
 
-    def json_text(self, writer: FindingText) -> Callable[[int, str], str]:
+    def json_text(self, writer: FindingText, binary: bool = False
+                  ) -> Callable[[int, str], Any]:
         """``(index, status) -> text``: the finding ``self(index, status)`` as the JSON
         writer writes it, its details worked out, with no Finding and no row. What
         every finding of the rule with a status says — the shared fields, and those the
         rule makes the same for all (no deadline, the same remedy, no facts location,
         no platforms, the parts of the key its scope has not) — is written once per
         status; a finding writes the rest (``writer.text_for``). Called in the
-        evaluation's language (the caller switches to it, :attr:`language`)."""
+        evaluation's language (the caller switches to it, :attr:`language`).
+        ``binary``: the text in UTF-8 (``writer.utf8_for``)."""
         if writer.own != _OWN:  # pragma: no cover - a wire field added: the row path
             write = FindingWriter(writer.indent)
 
-            def by_row(index: int, status: str) -> str:
+            def by_row(index: int, status: str) -> Any:
                 write.out.clear()
                 write.write_row(self.row(index, status))
-                return "".join(write.out)
+                return utf8("".join(write.out)) if binary else "".join(write.out)
 
             return by_row
         explainer = self._explainer or self._explainer_made()
@@ -187,24 +189,26 @@ class FindingMaker:
         if scope == "organization":
             always["algorithm"] = None
         #: status -> (pieces, text)
-        made: dict[str, tuple[tuple[str, ...], Callable[..., str]]] = {}
+        made: dict[str, tuple[tuple[Any, ...], Callable[..., Any]]] = {}
 
-        def make(status: str) -> tuple[tuple[str, ...], Callable[..., str]]:
+        def make(status: str) -> tuple[tuple[Any, ...], Callable[..., Any]]:
             same = dict(always)
             if not (dues and (status == "violated" or status == "pending")):
                 same["deadline"] = same["working_days_left"] = None
             if explainer.remedy_is_the_rules(status):
                 same["remedy"] = explainer.rule_remedy
             constant = frozenset(same)
-            pieces = writer.template({
-                "rule": rule_id, "status": status, "severity": severity, "message": message,
-                "citation": citation, "origin": origin, "span": span, **same}, constant)
-            found = made[status] = (pieces, writer.text_for(constant))
+            values = {"rule": rule_id, "status": status, "severity": severity,
+                      "message": message, "citation": citation, "origin": origin,
+                      "span": span, **same}
+            found = made[status] = (
+                (writer.utf8_template(values, constant), writer.utf8_for(constant))
+                if binary else (writer.template(values, constant), writer.text_for(constant)))
             return found
 
         left: dict[dt.date, int | None] = {}
 
-        def one(index: int, status: str) -> str:
+        def one(index: int, status: str) -> Any:
             item = items[index]
             key = key_of(item)
             if status == "violated" or status == "pending":

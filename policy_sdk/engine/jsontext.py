@@ -18,7 +18,7 @@ from json.encoder import encode_basestring  # the C implementation when availabl
 from operator import itemgetter
 from typing import Any
 
-__all__ = ["FindingText", "FindingWriter", "dumps", "dumps_nested", "reindented"]
+__all__ = ["FindingText", "FindingWriter", "dumps", "dumps_nested", "reindented", "utf8"]
 
 
 class _Unusual(Exception):
@@ -251,13 +251,32 @@ class FindingText:
             name for f in FINDING_FIELDS if not f.shared for name in f.reads)
 
     def text_for(self, constant: frozenset[str]) -> Callable[..., str]:
-        return self._made.text_for(constant)
+        text: Callable[..., str] = self._made.text_for(constant, False)
+        return text
 
     def template(self, values: Mapping[str, Any], constant: frozenset[str]) -> tuple[str, ...]:
         """The pieces around the holes of a finding whose shared attributes (rule,
         status, severity, message, citation, origin, span) and ``constant`` ones have
         ``values`` (by attribute name)."""
         return self._made.template_with(values, constant)
+
+    def utf8_for(self, constant: frozenset[str]) -> Callable[..., bytes]:
+        """:meth:`text_for`, the text encoded in UTF-8 (as :func:`utf8` encodes it),
+        from the pieces of :meth:`utf8_template`: the finding's text is never made as
+        text (a rule's citation in Chinese would make each one twice as large)."""
+        utf8_text: Callable[..., bytes] = self._made.text_for(constant, True)
+        return utf8_text
+
+    def utf8_template(self, values: Mapping[str, Any], constant: frozenset[str]
+                      ) -> tuple[bytes, ...]:
+        """:meth:`template`, each piece encoded by :func:`utf8`."""
+        return tuple(map(utf8, self._made.template_with(values, constant)))
+
+
+def utf8(text: str) -> bytes:
+    """``text`` in UTF-8 as the output is written (``policy_sdk._io``): a lone surrogate
+    (from a ``\\ud800`` escape in JSON facts) written as ``\\ud800``, not refused."""
+    return text.encode("utf-8", "backslashreplace")
 
 
 class _Made:
@@ -276,8 +295,8 @@ class _Made:
         #: (shared values, their types) -> template, kept between reports
         self._kept: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self.write = self._writer(FINDING_FIELDS, comma + newline(3))
-        #: constant own values -> the text function (:meth:`text_for`)
-        self._texts: dict[frozenset[str], Callable[..., str]] = {}
+        #: (constant own values, in UTF-8) -> the text function (:meth:`text_for`)
+        self._texts: dict[tuple[frozenset[str], bool], Callable[..., Any]] = {}
 
     def template_with(self, values: Mapping[str, Any], constant: frozenset[str]
                       ) -> tuple[str, ...]:
@@ -306,13 +325,14 @@ class _Made:
         pieces.append(text + self._after)
         return tuple(pieces)
 
-    def text_for(self, constant: frozenset[str]) -> Callable[..., str]:
+    def text_for(self, constant: frozenset[str], binary: bool) -> Callable[..., Any]:
         """``text(pieces, *own values) -> str``: :meth:`_writer`'s finding as one text,
         from its own values (:attr:`FindingText.own`) given as arguments, those of
-        the fields all of whose attributes are ``constant`` not read (made once)."""
+        the fields all of whose attributes are ``constant`` not read (made once).
+        ``binary``: the text in UTF-8 (:func:`utf8`), from pieces in UTF-8."""
         from policy_sdk.engine.finding import FINDING_FIELDS
 
-        found = self._texts.get(constant)
+        found = self._texts.get((constant, binary))
         if found is not None:
             return found
         newline, comma = _layout(self._indent)
@@ -345,13 +365,31 @@ class _Made:
                 parts.append(f"e{k}((" + ", ".join(names) + "))")
             k += 1
             parts.append(f"pieces[{k}]")
-        source = (
-            "def text(pieces, " + ", ".join(args) + "):\n"
-            "    return ''.join((" + ", ".join(parts) + "))\n"
-        )
+        if not binary:
+            source = (
+                "def text(pieces, " + ", ".join(args) + "):\n"
+                "    return ''.join((" + ", ".join(parts) + ",))\n"
+            )
+        else:  # each hole encoded (strictly first: a lone surrogate is rare)
+            holes = parts[1::2]
+            strict = [f"({hole}).encode()" for hole in holes]
+            lenient = [f"utf8({hole})" for hole in holes]
+            env["utf8"] = utf8
+
+            def joined(encoded: list[str]) -> str:
+                return ", ".join(x for pair in zip(parts[::2], [*encoded, ""], strict=True)
+                                 for x in pair if x)
+
+            source = (
+                "def text(pieces, " + ", ".join(args) + "):\n"
+                "    try:\n"
+                "        return b''.join((" + joined(strict) + ",))\n"
+                "    except UnicodeEncodeError:\n"
+                "        return b''.join((" + joined(lenient) + ",))\n"
+            )
         exec(compile(source, "<finding text>", "exec"), env)
-        text: Callable[..., str] = env["text"]
-        self._texts[constant] = text
+        text: Callable[..., Any] = env["text"]
+        self._texts[(constant, binary)] = text
         return text
 
     def _writer(

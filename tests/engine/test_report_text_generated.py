@@ -2,8 +2,9 @@
 
 The engine writes its findings' JSON text run by run, rule by rule
 (``FindingMaker.json_text``: what a rule's findings share written once, each finding
-one join, no Finding object); its slow twin is ``json.dumps`` of the report built from
-``Finding.to_dict`` of the same evaluation's findings. Property-tested on generated
+one join, no Finding object), as text or straight in UTF-8 (``iter_json_utf8``, what
+``check --format json`` writes); its slow twin is ``json.dumps`` of the report built
+from ``Finding.to_dict`` of the same evaluation's findings. Property-tested on generated
 companies (awkward ids, every deployment and filing status, deadlines or none, YAML
 files whose findings carry facts locations, Chinese and English evaluations).
 """
@@ -112,8 +113,11 @@ def test_the_fast_text_is_the_standard_encoding(
             fast = engine.evaluate(facts, as_of=as_of)
             slow = engine.evaluate(facts, as_of=as_of)
             streamed = engine.evaluate(facts, as_of=as_of)
+            encoded = engine.evaluate(facts, as_of=as_of)
         expected = _slow(slow, include_all, indent)
         assert fast.to_json(include_all, indent=indent) == expected
+        assert b"".join(encoded.iter_json_utf8(include_all, indent=indent)) == (
+            expected.encode("utf-8"))
         if indent == 2:
             assert "".join(iter_json(streamed, include_all=include_all)) == expected + "\n"
             assert render_json(fast, include_all=include_all) == expected + "\n"
