@@ -101,13 +101,25 @@ def day(value: Any, dates: dict[str, dt.date]) -> dt.date:
     found = dates.get(value) if value.__class__ is str else None
     if found is not None:
         return found
-    if value.__class__ is str and len(value) == 10 and _DATE_TEXT.fullmatch(value):
-        try:
-            found = dates[value] = dt.date.fromisoformat(value)
-        except ValueError:
-            raise KeyError(value) from None
+    if value.__class__ is str and len(value) == 10:
+        found = _READ_DAYS.get(value)  # read by an earlier load (a server's requests)
+        if found is None:
+            if not _DATE_TEXT.fullmatch(value):
+                raise KeyError(value)
+            try:
+                found = dt.date.fromisoformat(value)
+            except ValueError:
+                raise KeyError(value) from None
+            if len(_READ_DAYS) >= 4096:
+                _READ_DAYS.clear()
+            _READ_DAYS[value] = found
+        dates[value] = found
         return found
     raise KeyError(value)
+
+
+#: date texts read by any load (at most a few thousand), and their dates
+_READ_DAYS: dict[str, dt.date] = {}
 
 
 _GET_ID: Final = itemgetter("id")
@@ -369,7 +381,7 @@ def filings(
         # reused by the columns made next, not added to theirs
         if not set(map(type, numbers)) <= _TEXT or len(set(numbers)) != n:
             return None
-        named_algs = list(map(_GET_ALGORITHM, items))
+        named_algs = tuple(map(_GET_ALGORITHM, items))
         if not set(map(type, named_algs)) <= _TEXT:
             return None
         keys = set().union(*items)
@@ -413,7 +425,8 @@ def filings(
     except (KeyError, TypeError):
         return None
     # every number of the usual shape, and each once
-    if not set(map(type, shown)) <= _BOOL_OR_NONE or not usual_numbers(numbers):
+    if (shown is not nothing and not set(map(type, shown)) <= _BOOL_OR_NONE) \
+            or not usual_numbers(numbers):
         return None
     if filed.count(None) != n:
         filed = tuple(map(days.__getitem__, filed))

@@ -396,3 +396,21 @@ def test_the_duplicate_pair_check_agrees_with_a_set_of_pairs(
 def test_the_number_check_is_the_usual_shape_of_each(numbers: list[str]) -> None:
     want = all(bulk.FILING_NUMBER.fullmatch(n) for n in numbers)
     assert bulk.usual_numbers(numbers) == want
+
+
+@given(text=st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True))
+def test_a_date_text_reads_the_same_on_every_load(text: str) -> None:
+    import datetime as dt
+
+    try:
+        want: dt.date | None = dt.date.fromisoformat(text)
+    except ValueError:
+        want = None
+    for _ in range(2):  # the second load finds it among the dates read before
+        dates: dict[str, dt.date] = {}
+        if want is None:
+            with pytest.raises(KeyError):
+                bulk.day(text, dates)
+        else:
+            assert bulk.day(text, dates) == want
+            assert dates == {text: want}
