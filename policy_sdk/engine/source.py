@@ -174,6 +174,14 @@ class Selection(Sequence[Finding]):
         for k in self._order:
             yield makers[k].row(indexes[k], statuses[k])
 
+    def runs(self) -> Iterator[tuple[FindingMaker, list[int], list[Status]]]:
+        """The selection in order as runs of findings made by one maker: (the maker,
+        the findings' indexes, their statuses) — for writers that make a run at once."""
+        indexes, statuses = self._indexes.__getitem__, self._statuses.__getitem__
+        for maker, run in groupby(self._order, self._makers.__getitem__):
+            at = list(run)
+            yield maker, list(map(indexes, at)), list(map(statuses, at))
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Selection | tuple):
             return len(self) == len(other) and tuple(self) == tuple(other)
