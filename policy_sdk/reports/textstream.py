@@ -101,6 +101,19 @@ def _runs(listed: Sequence[Any]) -> Iterator[tuple[Any, Sequence[int], Sequence[
     yield _Given(findings), range(len(findings)), [f.status for f in findings]
 
 
+def _deadlines(maker: Any) -> Callable[[int], Any] | None:
+    """``index -> deadline`` of an engine's finding maker for its violated and pending
+    findings (``FindingMaker(index, status).deadline``), read from the deadlines it
+    keeps, so that findings are placed without being made; None when the maker keeps
+    none that way (findings made already; a maker of another make): its findings are
+    made to be placed (the slow twin; the property tests run both)."""
+    if isinstance(maker, _Given):
+        return None
+    dues = getattr(maker, "_due", None)  # the evaluation's deadlines by index
+    get = getattr(dues, "get", None)
+    return get if callable(get) and hasattr(maker, "key_columns") else None
+
+
 #: (rank, deadline ordinal, place of its first finding, the findings' codes)
 Cell = tuple[int, int, int, "array[int]"]
 
@@ -113,43 +126,69 @@ class Plan:
 
     def __init__(self, listed: Sequence[Any]) -> None:
         self.makers: list[Any] = []
-        cells: dict[tuple[int, int, str], Cell] = {}
+        #: (urgency, platform) or (urgency, None, heading key) -> the findings' codes,
+        #: where urgency is rank << 24 | deadline ordinal (a day's ordinal < 2**22)
+        cells: dict[tuple[Any, ...], array[int]] = {}
+        firsts: dict[tuple[Any, ...], int] = {}  # the place of a cell's first finding
         rank_of = _RANK
         place = 0
         head_of: dict[tuple[Any, ...], str] = {}
+        key: tuple[Any, ...]
         for maker, indexes, statuses in _runs(listed):
             base = len(self.makers) << _SHIFT
             self.makers.append(maker)
+            due_of = _deadlines(maker)
             for start in range(0, len(indexes), BATCH):
                 at = indexes[start:start + BATCH]
-                made = maker.many(at, statuses[start:start + BATCH])
+                some = statuses[start:start + BATCH]
+                if due_of is not None and "waived" not in some:
+                    platforms = maker.key_columns(at)[1]
+                    if None not in platforms:  # each under its platform: keys suffice
+                        for index, status, platform in zip(at, some, platforms, strict=True):
+                            rank = rank_of[status]
+                            if rank <= 2 and (due := due_of(index)) is not None:
+                                urgency = (0 if rank == 1 else rank) << 24 | due.toordinal()
+                            else:
+                                urgency = rank << 24
+                            key = (urgency, platform)
+                            codes = cells.get(key)
+                            if codes is None:
+                                codes = cells[key] = array("q")
+                                firsts[key] = place
+                            codes.append(base | index)
+                            place += 1
+                        continue
+                made = maker.many(at, some)
                 for f, index in zip(made, at, strict=True):
                     rank = rank_of[f.status]
                     due = f.deadline
-                    if due is None:
-                        ordinal = 0
+                    if due is not None:
+                        urgency = (0 if rank == 1 else rank) << 24 | due.toordinal()
                     else:
-                        ordinal = due.toordinal()
-                        if rank == 1:
-                            rank = 0
-                    if f.platform is not None and rank != 3:
-                        shape: tuple[Any, ...] = (f.platform,)
+                        urgency = rank << 24
+                    platform = f.platform
+                    if platform is not None and rank != 3:
+                        key = (urgency, platform)
                     else:
-                        shape = (f.status == "waived", f.platform, f.filing, f.platforms,
+                        shape = (rank == 3, platform, f.filing, f.platforms,
                                  f.algorithm is None)
-                    head = head_of.get(shape)
-                    if head is None:
-                        head = head_of[shape] = heads(f)[0]
-                    key = (rank, ordinal, head)
-                    cell = cells.get(key)
-                    if cell is None:
-                        cell = cells[key] = (rank, ordinal, place, array("q"))
-                    cell[3].append(base | index)
+                        head = head_of.get(shape)
+                        if head is None:
+                            head = head_of[shape] = heads(f)[0]
+                        key = (urgency, None, head)
+                    codes = cells.get(key)
+                    if codes is None:
+                        codes = cells[key] = array("q")
+                        firsts[key] = place
+                    codes.append(base | index)
                     place += 1
         self.total = place
         by_head: dict[str, list[Cell]] = {}
-        for (_rank, _ordinal, head), cell in cells.items():
-            by_head.setdefault(head, []).append(cell)
+        for key, codes in cells.items():
+            urgency = key[0]
+            head = "platform " + key[1] if len(key) == 2 else key[2]
+            by_head.setdefault(head, []).append(
+                (urgency >> 24, urgency & 0xFFFFFF, firsts[key], codes))
         for its in by_head.values():
             its.sort()  # (rank, deadline) are unique within a group
         self.groups: list[tuple[str, list[Cell]]] = sorted(

@@ -36,21 +36,25 @@ def engine() -> Engine:
     return Engine()
 
 
-def _streamed(report: Report, batch: int, piece: int, **options: Any) -> tuple[str, bytes]:
+def _streamed(report: Report, batch: int, piece: int, made: bool = False, **options: Any
+              ) -> tuple[str, bytes]:
     with mock.patch.object(textstream, "BATCH", batch), \
-            mock.patch.object(textstream, "PIECE", piece):
+            mock.patch.object(textstream, "PIECE", piece), \
+            mock.patch.object(textstream, "_deadlines",
+                              mock.Mock(return_value=None) if made else textstream._deadlines):
         text = "".join(iter_text(report, **options))
         data = b"".join(iter_text_utf8(report, **options))
     return text, data
 
 
 def _agree(report: Report, batch: int, piece: int, **options: Any) -> str:
-    """The streamed text (str and UTF-8) is the whole-text writer's; with colour, the
-    rich writer's."""
+    """The streamed text (str and UTF-8; findings placed by their keys, or made to be
+    placed) is the whole-text writer's; with colour, the rich writer's."""
     expected = plain_text(report, **options)
     text, data = _streamed(report, batch, piece, **options)
     assert text == expected
     assert data == expected.encode("utf-8", "backslashreplace")
+    assert _streamed(report, batch, piece, made=True, **options)[0] == expected
     coloured, _ = _streamed(report, batch, piece, color=True, **options)
     assert coloured == rich_text(report, color=True, **options)
     assert render_text(report, **options) == expected
@@ -138,8 +142,7 @@ def _generated(n: int) -> dict[str, Any]:
     return doc
 
 
-@pytest.mark.parametrize("color", [False, True])
-def test_the_text_holds_a_batch_at_a_time(engine: Engine, color: bool) -> None:
+def test_the_text_holds_a_batch_at_a_time(engine: Engine) -> None:
     """Once the findings are placed, writing holds about a batch of them (and its
     text), not the report: the memory it allocates at its peak is a small part of
     the text it writes (the whole-text writer holds the whole text, and more)."""
@@ -153,7 +156,7 @@ def test_the_text_holds_a_batch_at_a_time(engine: Engine, color: bool) -> None:
             mock.patch.object(textstream, "BATCH", batch):
         tracemalloc.start()
         try:
-            pieces = iter_text_utf8(report, include_all=True, color=color)  # placed
+            pieces = iter_text_utf8(report, include_all=True)  # placed
             tracemalloc.reset_peak()
             start = tracemalloc.get_traced_memory()[0]
             written = 0
@@ -163,5 +166,26 @@ def test_the_text_holds_a_batch_at_a_time(engine: Engine, color: bool) -> None:
             peak = tracemalloc.get_traced_memory()[1] - start
         finally:
             tracemalloc.stop()
-    assert written >= whole  # (colour adds escape codes)
+    assert written == whole
     assert peak < whole / 10, (peak, whole)
+
+
+def test_an_engine_selection_is_placed_by_its_keys(engine: Engine) -> None:
+    """The fast placing is the one used for an engine's findings (each maker gives its
+    deadlines by index), and it places them as the findings made would be."""
+    report = engine.evaluate(COMPANY, as_of=AS_OF)
+    listed = report.select(("violated", "pending", "waived", "satisfied", "not_applicable"))
+    makers = [maker for maker, _, _ in listed.runs()]  # type: ignore[attr-defined]
+    assert makers
+    assert all(textstream._deadlines(m) is not None for m in makers)
+    for maker, indexes, statuses in listed.runs():  # type: ignore[attr-defined]
+        due = textstream._deadlines(maker)
+        assert due is not None
+        for f, index in zip(maker.many(indexes, statuses), indexes, strict=True):
+            assert f.deadline == (due(index) if f.status in ("violated", "pending") else None)
+    fast = textstream.Plan(listed)
+    with mock.patch.object(textstream, "_deadlines", return_value=None):
+        slow = textstream.Plan(listed)
+    assert fast.total == slow.total == len(listed)
+    assert [(h, [(r, o, p, list(c)) for r, o, p, c in cells]) for h, cells in fast.groups] == [
+        (h, [(r, o, p, list(c)) for r, o, p, c in cells]) for h, cells in slow.groups]
