@@ -277,10 +277,23 @@ class _Shown:
             setattr(self, name, values.get(name))
 
 
+#: the ASCII characters :func:`safe` escapes: C0 controls and DEL
+_ASCII_CONTROLS: Final = bytes(range(0x20)) + b"\x7f"
+
+
+def _printable(text: str) -> bool:
+    """True when ``text`` has no character :func:`safe` escapes, at C speed (exact for
+    ASCII text, which has none but controls; other text: printable has none); False
+    when it may have one."""
+    if text.isascii():
+        data = text.encode("ascii")
+        return len(data.translate(None, _ASCII_CONTROLS)) == len(data)
+    return text.isprintable()
+
+
 def _unsafe(text: str) -> bool:
-    """Whether ``text`` has a character :func:`safe` escapes (at C speed for the usual
-    text: a printable text has none)."""
-    return not text.isprintable() and _UNSAFE.search(text) is not None
+    """Whether ``text`` has a character :func:`safe` escapes."""
+    return not _printable(text) and _UNSAFE.search(text) is not None
 
 
 class _Plain:
@@ -381,7 +394,7 @@ class _Plain:
             fresh.append(first)
             clean = clean and middle[1]
             out += (first, "\n", middle[0], explained, remedy_line)
-        if clean and not "".join(fresh).isprintable():
+        if clean and not _printable("".join(fresh)):
             clean = not any(map(_UNSAFE.search, fresh))
         return clean
 
