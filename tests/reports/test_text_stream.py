@@ -20,7 +20,7 @@ from policy_sdk.engine.engine import Engine
 from policy_sdk.engine.report import Finding, Report
 from policy_sdk.i18n import use_language
 from policy_sdk.reports import textstream
-from policy_sdk.reports.text import plain_text, render_text, rich_text
+from policy_sdk.reports.text import plain_text, render_text, rich_text, safe
 from policy_sdk.reports.textstream import iter_text, iter_text_utf8
 from policy_sdk.testing.strategies import facts_documents
 
@@ -189,3 +189,11 @@ def test_an_engine_selection_is_placed_by_its_keys(engine: Engine) -> None:
     assert fast.total == slow.total == len(listed)
     assert [(h, [(r, o, p, list(c)) for r, o, p, c in cells]) for h, cells in fast.groups] == [
         (h, [(r, o, p, list(c)) for r, o, p, c in cells]) for h, cells in slow.groups]
+
+
+@given(st.text() | st.text(st.sampled_from("a 网\x00\x1f\x7f\x80\x85\x9f\xa0\u061c\u200e\u200f"
+                                           "\u202a\u202e\u2066\u2069\u3000\n\r\t\x1b")))
+def test_the_fast_check_finds_what_safe_escapes(text: str) -> None:
+    assert textstream._unsafe(text) == (safe(text) != text)
+    if textstream._printable(text):
+        assert safe(text) == text
