@@ -462,9 +462,53 @@ def _plain_pieces(report: Any, plan: Plan, language: str, binary: bool) -> Itera
 # --- colour -----------------------------------------------------------------------------
 
 
+class _Styles:
+    """A finding's lines in colour as the console writes them, without the console:
+    each styled part between the codes the console writes for its style (asked of the
+    console once per style, on a probe), the others as they are. Used for a batch whose
+    text is all printable (as :func:`safe` left it); any other batch goes through the
+    console itself."""
+
+    __slots__ = ("_buffer", "_codes", "_console", "_text")
+
+    def __init__(self, console: Any, buffer: io.StringIO, text: Any) -> None:
+        self._console = console
+        self._buffer = buffer
+        self._text = text
+        self._codes: dict[str, tuple[str, str]] = {}
+
+    def codes(self, style: str) -> tuple[str, str]:
+        """What the console writes before and after a part in ``style``."""
+        found = self._codes.get(style)
+        if found is None:
+            buffer = self._buffer
+            start = buffer.tell()
+            self._console.print(self._text.assemble(("X", style)))
+            written = buffer.getvalue()[start:]
+            buffer.seek(start)
+            buffer.truncate()
+            before, _probe, after = written.rpartition("X")
+            found = self._codes[style] = (before, after[:-1])  # less the line's end
+        return found
+
+    def lines(self, lines: Sequence[Any]) -> str:
+        out: list[str] = []
+        codes = self.codes
+        for parts in lines:
+            for text, style in parts:
+                if style and text:
+                    before, after = codes(style)
+                    out += (before, text, after)
+                else:
+                    out.append(text)
+            out.append("\n")
+        return "".join(out)
+
+
 def _rich_pieces(report: Any, plan: Plan, language: str, binary: bool) -> Iterator[Any]:
     """:func:`~policy_sdk.reports.text.rich_text`'s text, in pieces: the same console,
-    its buffer handed out and emptied every :data:`PIECE` characters or so."""
+    its buffer handed out and emptied every :data:`PIECE` characters or so; findings'
+    lines written as the console writes them (:class:`_Styles`)."""
     from rich.console import Console
     from rich.text import Text
 
@@ -472,6 +516,7 @@ def _rich_pieces(report: Any, plan: Plan, language: str, binary: bool) -> Iterat
     console = Console(file=buffer, force_terminal=True, no_color=False, width=100,
                       highlight=False, soft_wrap=True, emoji=False, markup=False,
                       color_system="standard")
+    styles = _Styles(console, buffer, Text)
 
     def taken() -> Any:
         text = buffer.getvalue()
@@ -497,7 +542,11 @@ def _rich_pieces(report: Any, plan: Plan, language: str, binary: bool) -> Iterat
                     started = True
                     console.print(Text(safe(words.head(f)), style="bold"))
                     continue
-                for parts in finding_lines(f, words):
+                lines = finding_lines(f, words)
+                if all(_printable(text) for parts in lines for text, _style in parts):
+                    buffer.write(styles.lines(lines))
+                    continue
+                for parts in lines:  # through the console
                     console.print(Text.assemble(*((t, s or "") for t, s in parts)))
         if buffer.tell() >= PIECE:
             yield taken()
