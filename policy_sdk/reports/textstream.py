@@ -543,7 +543,7 @@ def _rich_pieces(report: Any, plan: Plan, language: str, binary: bool) -> Iterat
                     console.print(Text(safe(words.head(f)), style="bold"))
                     continue
                 lines = finding_lines(f, words)
-                if all(_printable(text) for parts in lines for text, _style in parts):
+                if _printable("".join([text for parts in lines for text, _style in parts])):
                     buffer.write(styles.lines(lines))
                     continue
                 for parts in lines:  # through the console
