@@ -43,7 +43,7 @@ from policy_sdk.facts.yaml12 import (
     compose,
     failure_parts,
 )
-from policy_sdk.facts.yaml_lines import read_lines
+from policy_sdk.facts.yaml_lines import read_sections
 
 __all__ = [
     "MAX_DEPTH",
@@ -86,18 +86,22 @@ class Locator:
     """Where the values of a read document stand: data path -> span in the text.
 
     JSON documents have no positions (their problems name data paths); YAML ones have
-    the position of every value, found when first asked for (``marks_of``) where the
-    reader did not record them on the way. A path with no position of its own is shown
-    at its nearest parent that has one.
+    the position of every value, found when first asked for (``marks_of``: all of
+    them; ``mark_of``: one path's, None if it has none) where the reader did not
+    record them on the way. A path with no position of its own is shown at its
+    nearest parent that has one.
     """
 
     def __init__(self, file: str | None, text: str | None = None,
                  marks: Marks | None = None, *,
-                 marks_of: Callable[[], Marks] | None = None) -> None:
+                 marks_of: Callable[[], Marks] | None = None,
+                 mark_of: Callable[[str], tuple[int, int, int, int] | None] | None = None,
+                 ) -> None:
         self.file = file
         self.text = text
         self._marks = marks
         self._marks_of = marks_of
+        self._mark_of = mark_of
         self._lines: list[str] | None = None
 
     @property
@@ -106,7 +110,14 @@ class Locator:
         if self._marks is None and self._marks_of is not None:
             self._marks = self._marks_of()
             self._marks_of = None
+            self._mark_of = None
         return self._marks
+
+    def _mark(self, path: str) -> tuple[int, int, int, int] | None:
+        if self._mark_of is not None:  # one path's, not all of them
+            return self._mark_of(path)
+        marks = self.marks
+        return None if marks is None else marks.get(path)
 
     def lines(self) -> Mapping[str, int]:
         """data path -> the 1-based line of its value (empty for JSON); a view, worked
@@ -117,16 +128,17 @@ class Locator:
 
     def span(self, path: str, at_key: bool = False) -> tuple[Span | None, str | None]:
         """The span of ``path``'s value (or of its key, ``at_key``) and its source line."""
-        marks = self.marks
-        if marks is None or self.file is None:
+        if self.file is None or (self._marks is None and self._marks_of is None):
             return None, None
         probe = path
-        while probe and probe not in marks:
+        mark = self._mark(probe)
+        while mark is None and probe:
             cut = max(probe.rfind("."), probe.rfind("["))
             probe = probe[:cut] if cut > 0 else ""
-        if not probe:
+            mark = self._mark(probe) if probe else None
+        if mark is None:
             return None, None
-        line, col, end_line, end_col = marks[probe]
+        line, col, end_line, end_col = mark
         if self._lines is None:
             self._lines = (self.text or "").splitlines()
         if at_key and probe == path:
@@ -220,9 +232,10 @@ def read_text(text: str, file: str, format: Format) -> tuple[Any, Locator, list[
                    column=nul - text.rfind("\n", 0, nul), text=text)
     if format == "json":
         return _parse_json(text, file), Locator(file), []
-    fast = read_lines(text)
+    fast = read_sections(text)
     if fast is not None:  # positions worked out when first asked for
-        return fast[0], Locator(file, text, marks_of=fast[1]), []
+        places = fast[1]
+        return fast[0], Locator(file, text, marks_of=places.marks, mark_of=places.mark), []
     try:
         doc, marks, soft = compose(text, file)
     except YamlFailure as exc:
