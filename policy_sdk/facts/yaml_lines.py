@@ -213,7 +213,7 @@ def read_sections(text: str, *, tables: bool = True) -> tuple[dict[str, Any], Pl
     :class:`Places`, or None when ``text`` is outside the subset. ``tables=False``
     reads every section line by line (the slow twin of the tables)."""
     if (not text.endswith("\n") or text.startswith("\ufeff")
-            or text.count("\n") * 3 > MAX_YAML_NODES or _NOT_PLAIN_TEXT.search(text)):
+            or text.count("\n") * 3 > MAX_YAML_NODES):
         return None
     root: dict[str, Any] = {}
     sections: list[_Section] = []
@@ -229,6 +229,8 @@ def read_sections(text: str, *, tables: bool = True) -> tuple[dict[str, Any], Pl
                 return None
             root[key] = rows
             sections.append(_Table(key, part, line, indent, dash, size))
+        elif _NOT_PLAIN_TEXT.search(part):  # a table's lines are checked by _read_table
+            return None
         else:
             found = _read_block(part, line)
             if found is None:
@@ -413,6 +415,8 @@ def _read_table(text: str) -> tuple[str, list[dict[str, Any]], int, str, int] | 
         if line and not line.startswith("#"):
             break
         end = start
+    if _NOT_PLAIN_TEXT.search(body, end):  # the lines after the rows
+        return None
     body = body[:end]
     row = _ROW.match(body)
     if row is None:
@@ -425,7 +429,7 @@ def _read_table(text: str) -> tuple[str, list[dict[str, Any]], int, str, int] | 
     distinct = "\n".join(set(every)) + "\n"
     del every
     # each line on its own is of the form (the same lines are checked once)
-    if _table(indent, width).fullmatch(distinct) is None:
+    if _NOT_PLAIN_TEXT.search(distinct) or _table(indent, width).fullmatch(distinct) is None:
         return None
     js = body.replace(": ", '":"')
     if '"' in body:  # double-quoted text marked; single-quoted keeps its quotes

@@ -28,7 +28,8 @@ _TOKENS = st.sampled_from(["true", "False", "null", "NULL", "~", "010", "0x1F", 
                            "1e3", ".inf", "-.inf", ".nan", "+5", "-5", "2026-02-30",
                            "2025-01-01", "1:30", "12345678901234567890", "9" * 4301,
                            "[]", "{}", "a  b", "a #b", "x:", "''", '""', "'it''s'",
-                           '"\\u0041"', "'a\"b'", "&x 1", "*x", "yes", "on", "a: b"])
+                           '"\\u0041"', "'a\"b'", "&x 1", "*x", "yes", "on", "a: b",
+                           "a\x85b", "a\u2028b", "\x1b", "a\x7fb", "a\ufeffb"])
 _ODD_CELLS = st.one_of(_TOKENS, _WORDS, _WORDS.map(lambda w: f"'{w}'"),
                        _WORDS.map(lambda w: f'"{w}"'), _TOKENS.map(lambda w: f"'{w}'"),
                        _TOKENS.map(lambda w: f'"{w}"'))
