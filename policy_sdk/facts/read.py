@@ -88,20 +88,22 @@ class Locator:
     JSON documents have no positions (their problems name data paths); YAML ones have
     the position of every value, found when first asked for (``marks_of``: all of
     them; ``mark_of``: one path's, None if it has none) where the reader did not
-    record them on the way. A path with no position of its own is shown at its
-    nearest parent that has one.
+    record them on the way; ``line_of`` gives the text of a line (by default the
+    text is split into lines when one is first needed). A path with no position of its
+    own is shown at its nearest parent that has one.
     """
 
     def __init__(self, file: str | None, text: str | None = None,
                  marks: Marks | None = None, *,
                  marks_of: Callable[[], Marks] | None = None,
                  mark_of: Callable[[str], tuple[int, int, int, int] | None] | None = None,
-                 ) -> None:
+                 line_of: Callable[[int], str | None] | None = None) -> None:
         self.file = file
         self.text = text
         self._marks = marks
         self._marks_of = marks_of
         self._mark_of = mark_of
+        self._line_of = line_of
         self._lines: list[str] | None = None
 
     @property
@@ -139,25 +141,32 @@ class Locator:
         if mark is None:
             return None, None
         line, col, end_line, end_col = mark
-        if self._lines is None:
-            self._lines = (self.text or "").splitlines()
         if at_key and probe == path:
             found = self._key_span(path.rsplit(".", 1)[-1], line, col)
             if found is not None:
                 return found
-        source = self._lines[line - 1] if 0 < line <= len(self._lines) else None
+        source = self._source(line)
         if end_line != line:
             end_line, end_col = line, col + 1
         return Span(self.file, line, col, end_line, max(end_col, col + 1)), source
+
+    def _source(self, number: int) -> str | None:
+        """The text of line ``number`` (1-based), None if there is no such line."""
+        if self._line_of is not None:
+            return self._line_of(number)
+        if self._lines is None:
+            self._lines = (self.text or "").splitlines()
+        return self._lines[number - 1] if 0 < number <= len(self._lines) else None
 
     def _key_span(self, key: str, line: int, col: int) -> tuple[Span, str] | None:
         """Where the key of a value at (line, col) is written: before the value on its
         line, or on one of the few lines above (a block value starts below its key).
         Only values' places are recorded while parsing; keys are found when needed."""
         assert self.file is not None
-        assert self._lines is not None
-        for number in range(min(line, len(self._lines)), max(0, line - 4), -1):
-            text = self._lines[number - 1]
+        for number in range(line, max(0, line - 4), -1):
+            text = self._source(number)
+            if text is None:
+                continue
             at = text.rfind(key, 0, col - 1 if number == line else len(text))
             if at >= 0 and text[at + len(key):].lstrip(" \t\"'").startswith(":"):
                 return Span(self.file, number, at + 1, number, at + 1 + len(key)), text
@@ -235,7 +244,8 @@ def read_text(text: str, file: str, format: Format) -> tuple[Any, Locator, list[
     fast = read_sections(text)
     if fast is not None:  # positions worked out when first asked for
         places = fast[1]
-        return fast[0], Locator(file, text, marks_of=places.marks, mark_of=places.mark), []
+        return fast[0], Locator(file, text, marks_of=places.marks, mark_of=places.mark,
+                                line_of=places.source), []
     try:
         doc, marks, soft = compose(text, file)
     except YamlFailure as exc:

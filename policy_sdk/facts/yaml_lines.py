@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterator
 from itertools import compress, count, pairwise, repeat
@@ -78,6 +79,17 @@ class Places:
     def __init__(self, sections: list[_Section]) -> None:
         self._sections = sections
         self._by_key = {key: s for s in sections for key in s.keys}
+        self._firsts = [s._line for s in sections]
+
+    def source(self, number: int) -> str | None:
+        """The text of line ``number`` (1-based; None past the last line)."""
+        at = bisect_right(self._firsts, number) - 1
+        if at < 0:
+            return None
+        section = self._sections[at]
+        lines = section.lines()
+        index = number - section._line
+        return lines[index] if index < len(lines) - 1 else None
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -103,7 +115,20 @@ class Places:
 
 
 class _Section:
+    """The lines of ``text``, the first being line ``line`` of the file."""
+
     keys: tuple[str, ...]
+
+    def __init__(self, text: str, line: int) -> None:
+        self._text = text
+        self._line = line
+        self._lines: list[str] | None = None
+
+    def lines(self) -> list[str]:
+        """The section's lines (and an empty one after its last line break)."""
+        if self._lines is None:
+            self._lines = self._text.split("\n")
+        return self._lines
 
     def marks(self) -> Marks:
         raise NotImplementedError
@@ -115,7 +140,9 @@ class _Section:
 class _Block(_Section):
     """A section read line by line: its places, in the order of a walk of its values."""
 
-    def __init__(self, root: dict[str, Any], places: list[Place]) -> None:
+    def __init__(self, text: str, line: int, root: dict[str, Any],
+                 places: list[Place]) -> None:
+        super().__init__(text, line)
         self.keys = tuple(root)
         self._root: dict[str, Any] | None = root
         self._places = places
@@ -142,17 +169,15 @@ class _Table(_Section):
 
     def __init__(self, key: str, text: str, line: int, indent: int, dash: str,
                  size: int) -> None:
+        super().__init__(text, line)
         self.keys = (key,)
-        self._text = text
-        self._line = line
         self._indent = indent
         self._dash = dash
         self._size = size
-        self._lines: list[str] | None = None
         self._starts: list[int] | None = None
 
     def marks(self) -> Marks:
-        key, first, lines = self.keys[0], self._line, self._text.split("\n")
+        key, first, lines = self.keys[0], self._line, self.lines()
         skip = self._indent + len(self._dash)  # where a row's keys start
         dash = " " * self._indent + self._dash
         marks: Marks = {key: (first + 1, self._indent + 1, first + 1, self._indent + 2)}
@@ -176,11 +201,10 @@ class _Table(_Section):
         found = _ROW_PATH.fullmatch(path, len(key))
         if found is None:
             return None
-        if self._lines is None:
-            self._lines = self._text.split("\n")
+        lines = self.lines()
+        if self._starts is None:
             self._starts = list(compress(count(), map(
-                str.startswith, self._lines, repeat(" " * self._indent + self._dash))))
-        assert self._starts is not None
+                str.startswith, lines, repeat(" " * self._indent + self._dash))))
         row = int(found.group(1))
         if row >= len(self._starts):
             return None
@@ -192,7 +216,7 @@ class _Table(_Section):
         last = self._starts[row + 1] if row + 1 < len(self._starts) else self._size + 1
         head = name + ": "
         for number in range(first, last):
-            text = self._lines[number]
+            text = lines[number]
             if text.startswith(head, column - 1):
                 at = column + len(head)
                 end = len(text) + 1
@@ -240,7 +264,7 @@ def read_sections(text: str, *, tables: bool = True) -> tuple[dict[str, Any], Pl
                 if key in root:
                     return None
                 root[key] = value
-            sections.append(_Block(block, places))
+            sections.append(_Block(part, line, block, places))
         line += part.count("\n")
     if not root:
         return None
@@ -463,7 +487,7 @@ def _read_table(text: str) -> tuple[str, list[dict[str, Any]], int, str, int] | 
         column: list[Any] = list(map(dict.get, rows, repeat(key)))
         have = rows
         if column.count(None):  # rows without the key
-            have = list(compress(rows, map(is_not, column, repeat(None))))
-            column = [v for v in column if v is not None]
+            mask = list(map(is_not, column, repeat(None)))
+            have, column = list(compress(rows, mask)), list(compress(column, mask))
         deque(map(dict.__setitem__, have, repeat(key), map(read.get, column, column)), maxlen=0)
     return head.group(1), rows, indent, dash, lines

@@ -99,7 +99,12 @@ def _same_places(text: str) -> bool:
     assert soft == []
     assert fast[0] == document
     assert slow_marks == marks
-    one_by_one = Locator("f.yaml", text, marks_of=fast[1].marks, mark_of=fast[1].mark)
+    lines = text.splitlines()
+    for number in range(len(lines) + 2):
+        assert fast[1].source(number) == (lines[number - 1] if 0 < number <= len(lines)
+                                          else None)
+    one_by_one = Locator("f.yaml", text, marks_of=fast[1].marks, mark_of=fast[1].mark,
+                         line_of=fast[1].source)
     composed = Locator("f.yaml", text, marks)
     for path in _paths(marks):
         assert one_by_one.span(path) == composed.span(path), path
