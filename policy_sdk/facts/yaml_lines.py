@@ -45,8 +45,8 @@ import re
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterator
-from itertools import compress, count, pairwise, repeat
-from operator import is_not
+from itertools import accumulate, compress, count, pairwise, repeat
+from operator import add, getitem, is_not
 from typing import Any, Final
 
 from policy_sdk.facts.yaml12 import MAX_DEPTH, MAX_YAML_NODES, Marks, YamlFailure, plain_value
@@ -177,20 +177,25 @@ class _Table(_Section):
         self._starts: list[int] | None = None
 
     def marks(self) -> Marks:
-        key, first, lines = self.keys[0], self._line, self.lines()
-        skip = self._indent + len(self._dash)  # where a row's keys start
-        dash = " " * self._indent + self._dash
+        # every line of a row is `name: value` after the row's indentation: worked out
+        # for all lines at once, in C calls (rows first, then their values)
+        key, first = self.keys[0], self._line
+        lines = self.lines()[1:self._size + 1]
+        skip = self._indent + len(self._dash)  # where a row's names start
+        ends = list(map(str.index, lines, repeat(": ")))
+        starts = list(map(str.startswith, lines, repeat(" " * self._indent + self._dash)))
+        numbers = range(first + 1, first + 1 + len(lines))
         marks: Marks = {key: (first + 1, self._indent + 1, first + 1, self._indent + 2)}
-        row, base = -1, ""
-        for number in range(1, self._size + 1):
-            text = lines[number]
-            name = text[:text.index(": ")]
-            if text.startswith(dash):
-                row += 1
-                base = f"{key}[{row}]"
-                marks[base] = (first + number, skip + 1, first + number, skip + 2)
-            marks[f"{base}.{name[skip:]}"] = (first + number, len(name) + 3, first + number,
-                                              len(text) + 1)
+        heads = list(compress(numbers, starts))
+        paths = list(map(f"{key}[{{}}]".format, range(len(heads))))
+        marks.update(zip(paths, zip(heads, repeat(skip + 1), heads, repeat(skip + 2),
+                                    strict=False), strict=True))
+        prefixes = ["", *map(add, paths, repeat("."))]  # by row number, from 1
+        names = map(getitem, lines, map(slice, repeat(skip), ends))
+        marks.update(zip(map(add, map(prefixes.__getitem__, accumulate(starts)), names),
+                         zip(numbers, map(add, ends, repeat(3)), numbers,
+                             map(add, map(len, lines), repeat(1)), strict=True),
+                         strict=True))
         return marks
 
     def mark(self, path: str) -> Place | None:
