@@ -159,7 +159,7 @@ class _Block(_Section):
         return self.marks().get(path)
 
 
-_ROW_PATH: Final = re.compile(r"\[([0-9]+)\](?:\.(.+))?")
+_ROW_PATH: Final = re.compile(r"\[(0|[1-9][0-9]*)\](?:\.(.+))?")
 
 
 class _Table(_Section):

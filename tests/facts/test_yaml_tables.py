@@ -77,8 +77,10 @@ def _paths(marks: Marks) -> list[str]:
     """Every path, and paths next to them that name no value."""
     out = list(marks)
     for path in marks:
-        out += [path + ".zz", path + "[0]", path + "[99]", path + ".id", path + "x"]
-    return [*out, "", "zz", "zz[0]", "[0]", "deployments[", "deployments[0]."]
+        out += [path + ".zz", path + "[0]", path + "[00]", path + "[99]", path + ".id",
+                path + "x", path + ".id: x"]
+    return [*out, "", "zz", "zz[0]", "[0]", "deployments[", "deployments[0].",
+            "deployments[01].id", "deployments[-1]"]
 
 
 def _same_places(text: str) -> bool:
