@@ -115,19 +115,22 @@ class Places:
 
 
 class _Section:
-    """The lines of ``text``, the first being line ``line`` of the file."""
+    """The lines of ``text[start:end]``, the first being line ``line`` of the file (the
+    text is shared, not copied)."""
 
     keys: tuple[str, ...]
 
-    def __init__(self, text: str, line: int) -> None:
+    def __init__(self, text: str, start: int, end: int, line: int) -> None:
         self._text = text
+        self._start = start
+        self._end = end
         self._line = line
         self._lines: list[str] | None = None
 
     def lines(self) -> list[str]:
         """The section's lines (and an empty one after its last line break)."""
         if self._lines is None:
-            self._lines = self._text.split("\n")
+            self._lines = self._text[self._start:self._end].split("\n")
         return self._lines
 
     def marks(self) -> Marks:
@@ -140,9 +143,9 @@ class _Section:
 class _Block(_Section):
     """A section read line by line: its places, in the order of a walk of its values."""
 
-    def __init__(self, text: str, line: int, root: dict[str, Any],
+    def __init__(self, text: str, start: int, end: int, line: int, root: dict[str, Any],
                  places: list[Place]) -> None:
-        super().__init__(text, line)
+        super().__init__(text, start, end, line)
         self.keys = tuple(root)
         self._root: dict[str, Any] | None = root
         self._places = places
@@ -167,9 +170,9 @@ class _Table(_Section):
     rows on the ``size`` lines after it, each row's first line starting with ``indent``
     spaces and ``dash`` (``-`` and spaces), the others with as many spaces."""
 
-    def __init__(self, key: str, text: str, line: int, indent: int, dash: str,
-                 size: int) -> None:
-        super().__init__(text, line)
+    def __init__(self, key: str, text: str, start: int, end: int, line: int, indent: int,
+                 dash: str, size: int) -> None:
+        super().__init__(text, start, end, line)
         self.keys = (key,)
         self._indent = indent
         self._dash = dash
@@ -257,7 +260,7 @@ def read_sections(text: str, *, tables: bool = True) -> tuple[dict[str, Any], Pl
             if key in root:
                 return None
             root[key] = rows
-            sections.append(_Table(key, part, line, indent, dash, size))
+            sections.append(_Table(key, text, a, b, line, indent, dash, size))
         elif _NOT_PLAIN_TEXT.search(part):  # a table's lines are checked by _read_table
             return None
         else:
@@ -269,7 +272,7 @@ def read_sections(text: str, *, tables: bool = True) -> tuple[dict[str, Any], Pl
                 if key in root:
                     return None
                 root[key] = value
-            sections.append(_Block(part, line, block, places))
+            sections.append(_Block(text, a, b, line, block, places))
         line += part.count("\n")
     if not root:
         return None
