@@ -49,6 +49,7 @@ from itertools import accumulate, compress, count, pairwise, repeat
 from operator import add, getitem, is_not
 from typing import Any, Final
 
+from policy_sdk._gc import gc_paused
 from policy_sdk.facts.yaml12 import MAX_DEPTH, MAX_YAML_NODES, Marks, YamlFailure, plain_value
 
 __all__ = ["Places", "read_lines", "read_sections"]
@@ -99,8 +100,9 @@ class Places:
     def marks(self) -> Marks:
         """data path -> place of every value, in the order of the document."""
         marks: Marks = {}
-        for section in self._sections:
-            marks.update(section.marks())
+        with gc_paused():  # millions of small tuples and no cycle, as when loading
+            for section in self._sections:
+                section.marks(marks)
         return marks
 
     def mark(self, path: str) -> Place | None:
@@ -133,7 +135,8 @@ class _Section:
             self._lines = self._text[self._start:self._end].split("\n")
         return self._lines
 
-    def marks(self) -> Marks:
+    def marks(self, into: Marks) -> None:
+        """Add the place of each value of the section to ``into``."""
         raise NotImplementedError
 
     def mark(self, path: str) -> Place | None:
@@ -151,15 +154,18 @@ class _Block(_Section):
         self._places = places
         self._marks: Marks | None = None
 
-    def marks(self) -> Marks:
+    def _all(self) -> Marks:
         if self._marks is None:
             assert self._root is not None
             self._marks = _marks(self._root, self._places)
             self._root = None
         return self._marks
 
+    def marks(self, into: Marks) -> None:
+        into.update(self._all())
+
     def mark(self, path: str) -> Place | None:
-        return self.marks().get(path)
+        return self._all().get(path)
 
 
 _ROW_PATH: Final = re.compile(r"\[(0|[1-9][0-9]*)\](?:\.(.+))?")
@@ -179,7 +185,7 @@ class _Table(_Section):
         self._size = size
         self._starts: list[int] | None = None
 
-    def marks(self) -> Marks:
+    def marks(self, into: Marks) -> None:
         # every line of a row is `name: value` after the row's indentation: worked out
         # for all lines at once, in C calls (rows first, then their values)
         key, first = self.keys[0], self._line
@@ -187,8 +193,9 @@ class _Table(_Section):
         skip = self._indent + len(self._dash)  # where a row's names start
         ends = list(map(str.index, lines, repeat(": ")))
         starts = list(map(str.startswith, lines, repeat(" " * self._indent + self._dash)))
-        numbers = range(first + 1, first + 1 + len(lines))
-        marks: Marks = {key: (first + 1, self._indent + 1, first + 1, self._indent + 2)}
+        numbers = list(range(first + 1, first + 1 + len(lines)))  # one int object each
+        marks = into
+        marks[key] = (first + 1, self._indent + 1, first + 1, self._indent + 2)
         heads = list(compress(numbers, starts))
         paths = list(map(f"{key}[{{}}]".format, range(len(heads))))
         marks.update(zip(paths, zip(heads, repeat(skip + 1), heads, repeat(skip + 2),
@@ -199,7 +206,6 @@ class _Table(_Section):
                          zip(numbers, map(add, ends, repeat(3)), numbers,
                              map(add, map(len, lines), repeat(1)), strict=True),
                          strict=True))
-        return marks
 
     def mark(self, path: str) -> Place | None:
         key = self.keys[0]
