@@ -55,6 +55,11 @@ _NAME_PROBLEMS = frozenset({"unknown-name", "unknown-attribute", "unknown-kind"}
 class Engine:
     """Compiled policies plus the plugins' platform types, functions and rules.
 
+    ``Engine()`` runs the default policy pack. ``Engine(paths)`` runs ``paths``
+    *instead of* the pack (plugin rules still run, unless ``plugin_rules=False``); to run
+    them *beside* the pack, as ``policy-sdk check --policy`` and ``serve --policy`` do,
+    pass ``default_pack=True``: ``Engine(["house.policy"], default_pack=True)``.
+
     What the compiled rules were built from (:data:`READ_ONLY`) cannot be reassigned or
     deleted once the engine is built: a changed calendar or schema would silently
     disagree with the rules compiled for the old one. Build a new engine instead.

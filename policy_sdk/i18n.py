@@ -33,7 +33,7 @@ import gettext
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 __all__ = [
     "LANGUAGES",
@@ -63,10 +63,49 @@ _current: contextvars.ContextVar[Language | None] = contextvars.ContextVar(
 )
 
 
+#: the variables the language is read from, in order
+_VARIABLES: Final = ("POLICY_SDK_LANG", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def _environment_language() -> Language:
+    """:func:`resolve_language` of the process environment, read at C speed.
+
+    Findings are written one by one, each asking which language to use: reading
+    ``os.environ`` four times through its mapping methods cost several microseconds
+    a finding. ``os.environ`` keeps its variables in a plain dict (``_data``) that
+    every change goes through; the language is worked out again whenever the values
+    read there differ (the slow twin is ``resolve_language(environ=os.environ)``)."""
+    data = getattr(os.environ, "_data", None)
+    if data.__class__ is not dict or _ENCODED is None:
+        return resolve_language(environ=os.environ)
+    values = tuple(map(data.get, _ENCODED))
+    found = _RESOLVED.get(values)
+    if found is None:
+        found = resolve_language(environ=os.environ)
+        if len(_RESOLVED) > 64:
+            _RESOLVED.clear()
+        _RESOLVED[values] = found
+    return found
+
+
+def _encoded_names() -> tuple[Any, ...] | None:
+    encode = getattr(os.environ, "encodekey", None)
+    try:
+        return None if encode is None else tuple(map(encode, _VARIABLES))
+    except Exception:  # pragma: no cover - an environment mapping of another make
+        return None
+
+
+_ENCODED: Final = _encoded_names()
+_RESOLVED: dict[tuple[Any, ...], Language] = {}
+
+
 def resolve_language(explicit: str | None = None,
                      environ: Mapping[str, str] | None = None) -> Language:
     """``explicit`` (``zh``/``en``, also ``zh_CN``, ``zh-Hans``, ``en_US`` …), else
     ``POLICY_SDK_LANG``, else the locale variables, else English."""
+    if explicit is None and environ is None:
+        return _environment_language()
     env = os.environ if environ is None else environ
     for value in (explicit, env.get("POLICY_SDK_LANG")):
         if value:

@@ -2,7 +2,9 @@
 which facts, when (the JSON report's ``meta``; SARIF's ``run.properties``).
 
 ``meta`` holds the organization, the as-of date, the facts file and its SHA-256 (when
-the facts came from a file), the tool and its version, the policies (the shipped pack
+the facts came from a file: of its bytes as they are when the report is made; when they
+came from text, ``load_facts_text``: the name given and the SHA-256 of that text, and no
+file is ever opened for them), the tool and its version, the policies (the shipped pack
 and its version, or the files given), a digest of the rules that ran, and the loaded
 plugins with their versions. The engine's part is worked out once per engine.
 """
@@ -23,8 +25,8 @@ from policy_sdk.facts.model import Facts
 if TYPE_CHECKING:
     from policy_sdk.api import Engine
 
-__all__ = ["engine_meta", "facts_digest", "facts_meta", "plugins_meta", "policy_digest",
-           "report_meta"]
+__all__ = ["engine_meta", "facts_digest", "facts_meta", "facts_source", "plugins_meta",
+           "policy_digest", "remember_file", "remember_text", "report_meta"]
 
 _ENGINES: weakref.WeakKeyDictionary[Engine, dict[str, Any]] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
@@ -32,14 +34,45 @@ _LOCK = threading.Lock()
 _DIGESTS: dict[tuple[str, int, int], str] = {}
 
 
+#: where the loader leaves, on the facts it made (``Facts.keep_derived_index``), the
+#: SHA-256 of the text they were read from / the path of the file they were read from
+_TEXT_SHA256 = "provenance:text_sha256"
+_FILE = "provenance:file"
+
+
+def remember_text(facts: Facts, text: str | bytes | bytearray | memoryview) -> None:
+    """``facts`` were read from ``text`` (``load_facts_text``): their provenance is the
+    SHA-256 of ``text`` (its bytes as given; text as UTF-8), never a file's."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    facts.keep_derived_index(_TEXT_SHA256, hashlib.sha256(data).hexdigest())
+
+
+def remember_file(facts: Facts) -> None:
+    """``facts`` were read from the file ``facts.source`` names (``load_facts``)."""
+    facts.keep_derived_index(_FILE, facts.source)
+
+
+def facts_source(facts: Facts) -> dict[str, Any] | None:
+    """``meta.facts``: the name of the facts (``Facts.source``) and a SHA-256 — of the
+    text they were loaded from, or of the file they were loaded from as it is now; null
+    for facts of unknown origin (changed after loading, or given a ``source`` by hand),
+    whose path is never read. None when the facts have no name (given in memory)."""
+    source = facts.source
+    if source is None:
+        return None
+    digest = facts.derived_index(_TEXT_SHA256)
+    if digest is None and facts.derived_index(_FILE) == source:
+        digest = facts_digest(source)
+    return {"file": source, "sha256": digest}
+
+
 def report_meta(engine: Engine, facts: Facts, as_of: dt.date) -> dict[str, Any]:
     """The ``meta`` object of a report of ``engine`` on ``facts`` as of ``as_of``."""
     part = engine_meta(engine)
-    source = facts.source
     return {
         "organization": facts.organization.name,
         "as_of": as_of.isoformat(),
-        "facts": None if source is None else {"file": source, "sha256": facts_digest(source)},
+        "facts": facts_source(facts),
         "tool": part["tool"],
         "policies": part["policies"],
         "plugins": part["plugins"],
@@ -126,7 +159,9 @@ def engine_meta(engine: Engine) -> dict[str, Any]:
     pack_dir = default_policies_dir()
     shipped = {"policies/" + f.relative_to(pack_dir).as_posix() for f in policy_files(pack_dir)}
     files = [origin for _, origin in engine.modules]
-    is_pack = bool(files) and set(files) == shipped
+    # the pack ran: every file of it (policies given beside it, as `check --policy`
+    # runs them, are listed in `files` too)
+    is_pack = bool(shipped) and shipped <= set(files)
     found = {
         "tool": {"name": "policy-sdk", "version": __version__},
         "policies": {
@@ -156,11 +191,10 @@ def facts_meta(facts: Facts, as_of: dt.date, plugins: Iterable[Any] = ()) -> dic
     plan): the same keys as :func:`report_meta`, ``policies`` null (no rule ran)."""
     from policy_sdk import __version__
 
-    source = facts.source
     return {
         "organization": facts.organization.name,
         "as_of": as_of.isoformat(),
-        "facts": None if source is None else {"file": source, "sha256": facts_digest(source)},
+        "facts": facts_source(facts),
         "tool": {"name": "policy-sdk", "version": __version__},
         "policies": None,
         "plugins": plugins_meta(plugins),

@@ -16,6 +16,7 @@ import click
 from policy_sdk.cli.params import Choice, Date, SafePath
 from policy_sdk.errors import PolicySdkError
 from policy_sdk.i18n import _
+from policy_sdk.reports.cli import ErrorDocumentCommand
 
 R = TypeVar("R")
 
@@ -30,18 +31,33 @@ class Loaded:
     plugins: tuple[Any, ...] = ()
 
 
-def fail(err: PolicySdkError) -> NoReturn:
+class CancellationCommand(ErrorDocumentCommand):
+    """``inventory`` and ``plan-cancel``: with ``--format json``, a usage error also
+    writes ``check``'s error document (they have no SARIF)."""
+
+    document_formats = ("json",)
+
+
+def fail(err: PolicySdkError, common: Common | None = None) -> NoReturn:
+    """Print ``err`` as diagnostics and exit 2; with ``--format json`` (``common``), also
+    write the error document, as ``check`` does (the same function writes it)."""
     click.echo(err.render(), err=True)
+    if common is not None and common.fmt in CancellationCommand.document_formats:
+        from policy_sdk.cli.check import _error_document
+
+        _error_document(common.fmt, err, common.as_of, common.output_file)
     sys.exit(2)
 
 
 @contextmanager
-def reporting_errors() -> Iterator[None]:
-    """Print any :class:`PolicySdkError` as diagnostics and exit 2 (never a traceback)."""
+def reporting_errors(common: Common | None = None) -> Iterator[None]:
+    """Print any :class:`PolicySdkError` as diagnostics and exit 2 (never a traceback);
+    given the command's ``common`` options, with ``--format json`` the error document
+    is written too (bad facts, a stop that names nothing, …)."""
     try:
         yield
     except PolicySdkError as err:
-        fail(err)
+        fail(err, common)
 
 
 @attrs.frozen

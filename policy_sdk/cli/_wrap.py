@@ -107,10 +107,27 @@ def wrap_text(text: str, width: int = 78, initial_indent: str = "",
 _ORIGINAL: dict[str, Callable[..., Any]] = {}
 
 
+#: stands for a hyphen inside a word while click wraps English help (a private-use
+#: character, one cell wide like the hyphen)
+_HYPHEN: Final = "\ue000"
+_INNER_HYPHEN: Final = re.compile(r"(?<=\w)-(?=\w)")
+
+
+def english_wrap_text(text: str, *args: Any, **kwargs: Any) -> str:
+    """click's own wrapping, except that a word is never broken at a hyphen inside it
+    (``--no-default-pack`` split as ``--no-`` / ``default-pack``, ``YYYY-MM-`` / ``DD``);
+    every other break is click's."""
+    original = _ORIGINAL["wrap_text"]
+    if _HYPHEN in text:  # pragma: no cover - never in our help texts
+        return str(original(text, *args, **kwargs))
+    wrapped = str(original(_INNER_HYPHEN.sub(_HYPHEN, text), *args, **kwargs))
+    return wrapped.replace(_HYPHEN, "-")
+
+
 def install(chinese: bool) -> None:
-    """Wrap click's help the Chinese way (``chinese``) or click's own way."""
+    """Wrap click's help the Chinese way (``chinese``) or click's own way (never
+    breaking a word at a hyphen)."""
     import click.formatting
 
     _ORIGINAL.setdefault("wrap_text", click.formatting.wrap_text)
-    click.formatting.wrap_text = (
-        wrap_text if chinese else _ORIGINAL["wrap_text"])
+    click.formatting.wrap_text = wrap_text if chinese else english_wrap_text

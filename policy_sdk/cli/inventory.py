@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from policy_sdk.cli._cancellation import (
+    CancellationCommand,
     Common,
     cell,
     common_options,
@@ -116,7 +117,8 @@ def render_inventory(inv: Any) -> None:
         out.print(_("[yellow]warning[/]: {message}").format(message=cell(w)))
 
 
-@click.command("inventory", short_help="Take stock of the filings: what is due, what is missing.")
+@click.command("inventory", cls=CancellationCommand,
+               short_help="Take stock of the filings: what is due, what is missing.")
 @common_options
 @fail_on_overdue_option
 def inventory(common: Common, fail_on_overdue: bool) -> None:
@@ -127,7 +129,7 @@ def inventory(common: Common, fail_on_overdue: bool) -> None:
     """
     from policy_sdk.cancellation.inventory import build_inventory
 
-    with reporting_errors():
+    with reporting_errors(common):
         loaded = common.load()
         inv = build_inventory(
             loaded.facts,

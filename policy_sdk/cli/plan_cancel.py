@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from policy_sdk.cli._cancellation import (
+    CancellationCommand,
     Common,
     cell,
     common_options,
@@ -111,7 +112,7 @@ def render_plan(plan: Any) -> None:
         out.print(_("[yellow]warning[/]: {message}").format(message=cell(w)))
 
 
-@click.command("plan-cancel",
+@click.command("plan-cancel", cls=CancellationCommand,
                short_help="Plan cancellations and changes when a service stops.")
 @common_options
 @click.option(
@@ -155,7 +156,7 @@ def plan_cancel(common: Common, stops: tuple[str, ...], on: dt.date | None, stra
         if strategy not in known:
             fail_option("--strategy", choices_message(strategy, known))
 
-    with reporting_errors():
+    with reporting_errors(common):
         loaded = common.load(check_strategy)
         plan = plan_cancellation(
             loaded.facts,

@@ -27,8 +27,12 @@ from policy_sdk.errors import PolicySdkError
 @click.command("serve", short_help="Serve decisions over HTTP, with a decision log.")
 @click.option("--policy", "policies", multiple=True, metavar="PATH",
               type=SafePath(exists=True),
-              help="a policy file, or a folder of *.policy files (repeatable); replaces the "
-              "default policy pack (plugin rules still run)")
+              help="a policy file, or a folder of *.policy files (repeatable), run together "
+              "with the default policy pack (before 0.2 it replaced the pack: add "
+              "--no-default-pack for that)")
+@click.option("--no-default-pack", is_flag=True,
+              help="run only the --policy paths, not the default policy pack (plugin rules "
+              "still run)")
 @click.option("--calendar", "calendar_file", type=SafePath(exists=True, dir_okay=False),
               metavar="FILE", help="a calendar file of holidays and adjusted working days "
               "(default: the built-in calendar)")
@@ -80,6 +84,7 @@ from policy_sdk.errors import PolicySdkError
 @plugin_options
 def serve(
     policies: Sequence[str],
+    no_default_pack: bool,
     calendar_file: str | None,
     no_plugin_rules: bool,
     host: str,
@@ -108,8 +113,16 @@ def serve(
     same JSON the commands print. GET /v1/rules, /v1/version, /v1/health,
     /v1/openapi.json; POST /v1/reload re-reads the policies.
 
+    The policies are those `check` runs with the same options: the default policy pack,
+    the --policy paths beside it (with --no-default-pack: instead of it) and the rules
+    installed plugins contribute.
+
     Exit status: 0 after a clean shutdown, 2 bad options or policies.
     """
+    from policy_sdk.cli._selection import check_pack_options
+
+    # the same usage error as `check` (the pack options are one seam: Engine(default_pack=))
+    check_pack_options(policies, no_default_pack, summary_only=False, fmt="text")
     try:
         import uvicorn
 
@@ -129,6 +142,7 @@ def serve(
     try:
         config = ServerConfig(
             policies=tuple(str(Path(p).resolve()) for p in policies),
+            default_pack=not no_default_pack,
             plugins=tuple(plugin),
             disabled_plugins=tuple(disabled_names(disable)),
             load_entrypoints=not no_entrypoints,

@@ -22,9 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import repeat
 from operator import attrgetter
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -41,6 +42,7 @@ from policy_sdk.engine.finding import (
     Details,
     Finding,
     Status,
+    build_findings,
     row_from_init,
 )
 from policy_sdk.engine.localized import rule_texts
@@ -67,6 +69,10 @@ CONDITION_FAILS = N_("the required condition does not hold: `{condition}`")
 FORBIDDEN = N_("this is forbidden wherever the rule applies")
 
 Key = tuple[str | None, str | None, str | None]
+#: the keys of several findings as three columns: algorithms, platforms, filings
+KeyColumns = tuple[Sequence[str | None], Sequence[str | None], Sequence[str | None]]
+#: the statuses whose findings carry the rule's deadline
+_WITH_DEADLINE: Final = frozenset(("violated", "pending"))
 Line = Callable[[Any], str]  # scope item -> one explanation line
 
 
@@ -76,7 +82,8 @@ class FindingMaker:
     location and working days left are worked out by :meth:`details` when first
     read (by :class:`_Explainer`, set up at most once per maker)."""
 
-    __slots__ = ("_ctx", "_due", "_explainer", "_items", "_key", "_key_at", "_language",
+    __slots__ = ("_ctx", "_deployment_columns", "_due", "_explainer", "_items", "_key",
+                 "_key_at", "_language",
                  "_lock",
                  "_platforms", "_rule", "_schema", "_shared")
 
@@ -92,8 +99,10 @@ class FindingMaker:
         self._schema = schema
         self._key = key_reader(rule.scope)
         # deployments kept as columns: the key without building the deployment
+        self._deployment_columns = (columns.deployment_columns(self._items)
+                                    if rule.scope in ("platform", "deployment") else None)
         self._key_at = (columns.deployment_keys(self._items)
-                        if rule.scope in ("platform", "deployment") else None)
+                        if self._deployment_columns is not None else None)
         self._platforms = rule.scope == "filing"  # per-filing findings name them
         #: the fields every finding of the rule has
         with use_language(self._language):
@@ -126,6 +135,41 @@ class FindingMaker:
             tuple(sorted(set(self._items[index].platforms))) if self._platforms else (),
             UNREAD, self, index,
         )
+
+    def key_columns(self, indexes: Sequence[int]) -> KeyColumns:
+        """The (algorithm, platform, filing) keys of the items at ``indexes``, as three
+        columns (``[self.key(i) for i in indexes]`` transposed)."""
+        if self._deployment_columns is not None:
+            algorithms, platforms = self._deployment_columns
+            return (list(map(algorithms.__getitem__, indexes)),
+                    list(map(platforms.__getitem__, indexes)), [None] * len(indexes))
+        keys = list(map(self.key, indexes))
+        return ([k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys])
+
+    def many(self, indexes: Sequence[int], statuses: Sequence[Status],
+             keys: KeyColumns | None = None) -> list[Finding]:
+        """``[self(i, s) for i, s in zip(indexes, statuses)]``, built column by column
+        (:func:`~policy_sdk.engine.finding.build_findings`; ``keys``: their
+        :meth:`key_columns`, if already read). The slow twin is :meth:`__call__`."""
+        n = len(indexes)
+        a, p, f = self.key_columns(indexes) if keys is None else keys
+        rule_id, severity, message, citation, origin, span = self._shared
+        get = self._due.get
+        if not set(statuses) <= _WITH_DEADLINE:
+            due: Sequence[dt.date | None] = [
+                get(i) if s in _WITH_DEADLINE else None
+                for i, s in zip(indexes, statuses, strict=True)]
+        else:
+            due = list(map(get, indexes))
+        items = self._items
+        shown: Iterable[tuple[str, ...]] = (
+            [tuple(sorted(set(items[i].platforms))) for i in indexes]
+            if self._platforms else repeat(()))
+        return build_findings(n, (
+            repeat(rule_id), statuses, repeat(severity), a, p, f, repeat(message),
+            repeat(citation), repeat(UNREAD), due, repeat(UNREAD), repeat(origin),
+            repeat(span), repeat(UNREAD), repeat(UNREAD), shown, repeat(UNREAD),
+            repeat(self), indexes, repeat(None)))
 
     def row(self, index: int, status: str) -> tuple[Any, ...]:
         """The finding ``self(index, status)`` as a row of values (``finding.ROW``),

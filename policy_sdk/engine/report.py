@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, cast
 
 import attrs
 
@@ -147,10 +147,10 @@ class Report:
         self._rules = tuple(rules)
         self._source = source
         self._meta = meta
-        self._selected: dict[tuple[str, ...], tuple[Finding, ...]] = {}
+        self._selected: dict[tuple[str, ...], Sequence[Finding]] = {}
         if source is None:
             ordered = tuple(sorted(findings, key=finding_order))
-            self._all: tuple[Finding, ...] | None = ordered
+            self._all: Sequence[Finding] | None = ordered
             tally: dict[str, int] = {s: 0 for s in STATUSES}
             for f in ordered:
                 tally[f.status] += 1
@@ -334,7 +334,7 @@ class Report:
         return meta
 
     @property
-    def findings(self) -> tuple[Finding, ...]:
+    def findings(self) -> Sequence[Finding]:
         if self._all is None:
             self._all = self.select(STATUSES)
         return self._all
@@ -345,9 +345,13 @@ class Report:
         *,
         severity: str | None = None,
         rule: str | None = None,
-    ) -> tuple[Finding, ...]:
+    ) -> Sequence[Finding]:
         """The findings with one of ``statuses`` (and ``severity``, and of ``rule``, if
         given), sorted. A single string is one status.
+
+        An engine's report gives a sequence that stands for the tuple of those findings
+        (equal to it; slices are tuples) and makes them as they are read, keeping none
+        (:class:`policy_sdk.engine.source.Selection`).
 
         A status, severity or rule id the report cannot have is an
         :class:`~policy_sdk.errors.EvaluationError` (with a did-you-mean), not an empty
@@ -359,17 +363,14 @@ class Report:
         key = self._key(statuses, severity, rule)
         found = self._selected.get(key)
         if found is None:
-            if self._source is None or self._all is not None:
+            if self._source is None:
                 found = tuple(
                     f for f in self._all or () if f.status in statuses
                     and (severity is None or f.severity == severity)
                     and (rule is None or f.rule == rule))
-            else:
-                # many small objects, no cycles: nothing for the collector (that would
-                # walk all facts and findings made so far, up to 2 s for large facts)
-                wanted = sum(self._counts.get(s, 0) for s in set(statuses))
-                with _paused(wanted, self._pause):
-                    found = tuple(self._source.select(frozenset(statuses), severity, rule))
+            else:  # made as read (source.Selection)
+                found = cast("Sequence[Finding]",
+                             self._source.select(frozenset(statuses), severity, rule))
             self._selected[key] = found
         return found
 
@@ -423,7 +424,7 @@ class Report:
 
     def violations(
         self, *, severity: str | None = None, rule: str | None = None
-    ) -> tuple[Finding, ...]:
+    ) -> Sequence[Finding]:
         """Violated findings (of ``severity`` and ``rule``, if given)."""
         return self.select(("violated",), severity=severity, rule=rule)
 
@@ -492,9 +493,9 @@ class Report:
                                    indent=indent) + end,))
         statuses = STATUSES if include_all else _WANTED_DEFAULT
         self._check_filters(statuses, severity, None)
-        listed: FindingSelection | tuple[Finding, ...]
+        listed: FindingSelection | Sequence[Finding]
         known = self._selected.get(self._key(statuses, severity, None))
-        if known is not None or self._source is None or self._all is not None:
+        if known is not None or self._source is None:
             listed = known if known is not None else self.select(statuses, severity=severity)
         else:  # made as written
             with _paused(sum(self._counts.get(s, 0) for s in statuses), self._pause):
@@ -503,7 +504,7 @@ class Report:
         return self._json_pieces(head, listed, indent, end, chunk)
 
     def _json_pieces(
-        self, head: dict[str, Any], listed: FindingSelection | tuple[Finding, ...],
+        self, head: dict[str, Any], listed: FindingSelection | Sequence[Finding],
         indent: int | None, end: str,
         chunk: int | None,
     ) -> Iterator[str]:
@@ -529,7 +530,7 @@ class Report:
             raise ValueError("unexpected report text")
         out = writer.out
         out.append(text[: -len(close)] + "[" + newline(2))
-        rows = map(row_of, listed) if isinstance(listed, tuple) else listed.rows()
+        rows = listed.rows() if hasattr(listed, "rows") else map(row_of, listed)
         # many strings, no cycles: nothing for the collector
         with _paused(len(listed), self._pause):
             yield from writer.write_rows(rows, chunk or 0)

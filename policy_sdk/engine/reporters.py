@@ -9,7 +9,7 @@ options below as keyword arguments it may ignore (``include_all``, ``severity``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
 from policy_sdk._gc import gc_paused
@@ -22,7 +22,7 @@ _SHOWN: Final = ("violated", "pending")
 _LISTED: Final = ("violated", "pending", "waived")
 
 
-def _listed(report: Report, include_all: bool, severity: str | None) -> tuple[Finding, ...]:
+def _listed(report: Report, include_all: bool, severity: str | None) -> Sequence[Finding]:
     return report.select(STATUSES if include_all else _LISTED, severity=severity)
 
 

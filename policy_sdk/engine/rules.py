@@ -95,7 +95,7 @@ class CompiledRule:
         items = ctx.items(self.scope)
         applicable = self._applicable(ctx, items)
         if self.verb == "forbid" and self.kind is None:
-            failing = list(range(len(items))) if applicable is None else applicable
+            failing = list(range(len(items)) if applicable is None else applicable)
             return Outcome(self, items, applicable, failing, [], {})
         if self.verb == "ensure":
             assert self.condition is not None
@@ -109,20 +109,20 @@ class CompiledRule:
 
     # -- where ------------------------------------------------------------------------
 
-    def _applicable(self, ctx: Context, items: Sequence[Any]) -> list[int] | None:
+    def _applicable(self, ctx: Context, items: Sequence[Any]) -> Sequence[int] | None:
         """Indexes of the items where the rule applies (None: all of them).
 
         Rules with the same scope and the same `where` share the result within one
         evaluation (the default pack has four such rules)."""
         if self.where is None:
             return None
-        found: list[int] | None = ctx.memo(
+        found: Sequence[int] | None = ctx.memo(
             ("applicable", self.scope, self.rule.statement.where),
             lambda: self._compute_applicable(ctx, items),
         )
         return found
 
-    def _compute_applicable(self, ctx: Context, items: Sequence[Any]) -> list[int] | None:
+    def _compute_applicable(self, ctx: Context, items: Sequence[Any]) -> Sequence[int] | None:
         if self.where_const is not None and self.where_const.make(ctx)(None, None) is not True:
             return []
         by_algorithm = _table(ctx, self.where_algorithm, ctx.algorithms, "algorithm")
@@ -159,7 +159,7 @@ class CompiledRule:
     # -- matching records (§4.1) ---------------------------------------------------------
 
     def _unmatched(
-        self, ctx: Context, items: Sequence[Any], applicable: list[int] | None, want_found: bool
+        self, ctx: Context, items: Sequence[Any], applicable: Sequence[int] | None, want_found: bool
     ) -> list[int]:
         """Applicable indexes with no matching record (``want_found``: with one)."""
         indices = _indices(items, applicable)
@@ -171,7 +171,8 @@ class CompiledRule:
             and self.with_ is None
             and self.scope in ("platform", "deployment")
         ):  # the hot path: one (algorithm, platform) lookup per deployment, at C speed
-            return columns.unfiled(items, applicable, ctx.live_pairs(self.distinct))
+            return columns.unfiled_by_filings(items, applicable, ctx.facts.filings,
+                                              self.distinct)
         if self.kind != "filing" and self.with_ is None:
             return _uncovered(ctx.record_index(self.kind or "", KEY_PARTS[self.scope]),
                               self.scope, items, indices)
@@ -250,7 +251,7 @@ class CompiledRule:
         ])
 
     def _deadlines(
-        self, ctx: Context, items: Sequence[Any], applicable: list[int] | None,
+        self, ctx: Context, items: Sequence[Any], applicable: Sequence[int] | None,
         failing: list[int],
     ) -> Outcome:
         deadline = self.deadline
@@ -323,7 +324,7 @@ def _uncovered(
     ]
 
 
-def _indices(items: Sequence[Any], applicable: list[int] | None) -> Sequence[int]:
+def _indices(items: Sequence[Any], applicable: Sequence[int] | None) -> Sequence[int]:
     return range(len(items)) if applicable is None else applicable
 
 
@@ -379,7 +380,7 @@ class Outcome:
 
     rule: CompiledRule
     items: Sequence[Any]
-    applicable: list[int] | None  # None: every item
+    applicable: Sequence[int] | None  # None: every item
     violated: list[int]
     pending: list[int]
     due: dict[int, dt.date]
@@ -406,6 +407,19 @@ class Outcome:
                 pairs.extend([(i, "pending") for i in self.pending])
             return pairs
         return [(i, s) for i, s in self.statuses() if s in wanted]
+
+    def selected(self, wanted: set[str]) -> tuple[list[int], list[str]]:
+        """:meth:`with_statuses` as two columns: the indexes and their statuses."""
+        if wanted <= {"violated", "pending"}:
+            indexes: list[int] = []
+            statuses: list[str] = []
+            for status, found in (("violated", self.violated), ("pending", self.pending)):
+                if status in wanted and found:
+                    indexes.extend(found)
+                    statuses.extend([status] * len(found))
+            return indexes, statuses
+        pairs = self.with_statuses(wanted)
+        return [i for i, _ in pairs], [s for _, s in pairs]
 
     def statuses(self) -> list[tuple[int, str]]:
         """Every item's (index, status)."""

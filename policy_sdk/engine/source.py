@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from typing import Any
+from itertools import groupby, repeat
+from typing import Any, cast, overload
 
 from policy_sdk.engine.context import Context
 from policy_sdk.engine.explain import FindingMaker
@@ -82,13 +83,21 @@ class EngineFindings:
         return out
 
 
-class Selection:
-    """Findings of some statuses (and severity, and rule), sorted, made as iterated.
+class Selection(Sequence[Finding]):
+    """Findings of some statuses (and severity, and rule), sorted, made as read.
 
     Sorted as parallel lists (a key text per finding, no tuple): a large selection
     adds no container per finding for the cyclic collector to walk. The key joins
     :func:`order_key`'s parts with NUL, which orders as the tuple does (NUL sorts first
     and is no character of facts text); ties keep the outcomes' order (a stable sort).
+
+    It stands for the tuple of its findings (compares and hashes equal to it, slices
+    into tuples, pickles as one) but keeps none of them: iterating makes them a few
+    thousand at a time, rule by rule and column by column
+    (:meth:`FindingMaker.many`), and reading one makes it anew (an equal finding each
+    time). A million findings read once and let go cost no memory, and leave nothing
+    for the cyclic collector to walk again and again. :meth:`rows` makes one row at a
+    time for the JSON writer.
     """
 
     __slots__ = ("_indexes", "_makers", "_order", "_statuses")
@@ -99,21 +108,24 @@ class Selection:
         self._makers: list[FindingMaker] = []
         self._indexes: list[int] = []
         self._statuses: list[Status] = []
+        wanted = set(statuses)
         for outcome, maker in zip(outcomes, makers, strict=True):
             rule_id = outcome.rule.id
             if (severity is not None and maker.severity != severity) or (
                     rule is not None and rule_id != rule):
                 continue
-            pairs = outcome.with_statuses(set(statuses))
-            if not pairs:
+            indexes, found = outcome.selected(wanted)
+            if not indexes:
                 continue
-            key = maker.key
-            for i, s in pairs:
-                keys.append("\x00".join(order_key(rule_id, *key(i), s)))
-            self._indexes.extend([i for i, _ in pairs])
-            self._statuses.extend([s for _, s in pairs])  # type: ignore[misc]
-            self._makers.extend([maker] * len(pairs))
-        if any(k.count("\x00") != 4 for k in keys):  # a NUL in an id: sort by the tuples
+            columns = maker.key_columns(indexes)
+            # order_key's parts, joined: (rule, algorithm or "", platform or "",
+            # filing or "", status)
+            keys.extend(map("\x00".join, zip(repeat(rule_id), *map(_texts, columns), found)))
+            self._indexes.extend(indexes)
+            self._statuses.extend(cast("list[Status]", found))
+            self._makers.extend([maker] * len(indexes))
+        if sum(map(str.count, keys, repeat("\x00"))) != 4 * len(keys):
+            # a NUL in an id: sort by the tuples
             self._order = sorted(range(len(keys)), key=self._tuple_key)
         else:
             self._order = sorted(range(len(keys)), key=keys.__getitem__)
@@ -125,12 +137,78 @@ class Selection:
     def __len__(self) -> int:
         return len(self._order)
 
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Finding, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Finding | tuple[Finding, ...]:
+        if isinstance(index, slice):
+            return tuple(self._made(self._order[index]))
+        k = self._order[index]
+        return self._makers[k](self._indexes[k], self._statuses[k])
+
     def __iter__(self) -> Iterator[Finding]:
-        makers, indexes, statuses = self._makers, self._indexes, self._statuses
-        for k in self._order:
-            yield makers[k](indexes[k], statuses[k])
+        order = self._order
+        for start in range(0, len(order), _CHUNK):
+            yield from self._made(order[start:start + _CHUNK])
+
+    def _made(self, ks: Sequence[int]) -> list[Finding]:
+        """The findings at ``ks`` (positions in the lists), made run by run of one rule
+        (:meth:`FindingMaker.many`; its slow twin is making each with its maker)."""
+        made: list[Finding] = []
+        indexes, statuses = self._indexes, self._statuses
+        for maker, run in groupby(ks, self._makers.__getitem__):
+            at = list(run)
+            made.extend(maker.many(list(map(indexes.__getitem__, at)),
+                                   list(map(statuses.__getitem__, at))))
+        return made
+
+    def findings(self) -> list[Finding]:
+        """Every finding of the selection, in order, made at once."""
+        return self._made(self._order)
 
     def rows(self) -> Iterator[tuple[Any, ...]]:
         makers, indexes, statuses = self._makers, self._indexes, self._statuses
         for k in self._order:
             yield makers[k].row(indexes[k], statuses[k])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Selection | tuple):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __add__(self, other: object) -> tuple[Any, ...]:
+        if isinstance(other, Selection | tuple):
+            return (*self, *other)
+        return NotImplemented
+
+    def __radd__(self, other: object) -> tuple[Any, ...]:
+        if isinstance(other, tuple):
+            return (*other, *self)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (tuple(self),))  # pickled as the tuple it stands for
+
+
+#: findings made at a time while a selection is iterated
+_CHUNK = 4096
+
+
+def _texts(column: Sequence[str | None]) -> Sequence[str]:
+    """``column`` with None read as the empty text (:func:`order_key`)."""
+    if None not in column:
+        return cast("Sequence[str]", column)
+    return [x or "" for x in column]

@@ -38,10 +38,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
 from collections import deque
 from collections.abc import Collection, Mapping, Sequence
-from itertools import compress, islice, repeat
-from operator import attrgetter, is_not, itemgetter, setitem
+from itertools import compress, count, repeat
+from operator import attrgetter, itemgetter, setitem
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -57,18 +58,17 @@ from policy_sdk.facts.model import (
     Platform,
     Record,
 )
-from policy_sdk.facts.rows import ById, Rows
+from policy_sdk.facts.rows import ById, Rows, Same, Singles
 from policy_sdk.facts.schema import CORE_SCHEMA, Attribute
 from policy_sdk.facts.yaml12 import BAD_TEXT
 
-__all__ = ["FILING_NUMBER", "algorithms", "build_rows", "deployments", "filings", "platforms",
-           "records"]
+__all__ = ["DEPLOYMENT_AT", "FILING_NUMBER", "POSITIONS", "algorithms", "build_rows",
+           "deployments", "filings", "platforms", "positions", "records", "usual_numbers"]
 
 FILING_NUMBER: Final = re.compile(r"网信算备[0-9]{21}号")
 """The usual shape of a filing number. Another shape is a warning, never an error:
 exports of the filing system differ."""
 
-_NUMBERS: Final = re.compile(r"(?:网信算备[0-9]{21}号\n)*网信算备[0-9]{21}号")
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _GET_ALGORITHM: Final = itemgetter("algorithm")
 _GET_PLATFORM: Final = itemgetter("platform")
@@ -90,6 +90,7 @@ _DEPLOYMENT_KEYS: Final = _core("deployment")
 _FILING_KEYS: Final = _core("filing")
 _ONE_PLATFORM_FILING_KEYS: Final = (_FILING_KEYS - {"platforms"}) | {"platform"}
 _RECORD_KEYS: Final = _core("record")
+_PAIR_KEYS: Final = frozenset(("algorithm", "platform"))
 
 
 def day(value: Any, dates: dict[str, dt.date]) -> dt.date:
@@ -100,13 +101,25 @@ def day(value: Any, dates: dict[str, dt.date]) -> dt.date:
     found = dates.get(value) if value.__class__ is str else None
     if found is not None:
         return found
-    if value.__class__ is str and len(value) == 10 and _DATE_TEXT.fullmatch(value):
-        try:
-            found = dates[value] = dt.date.fromisoformat(value)
-        except ValueError:
-            raise KeyError(value) from None
+    if value.__class__ is str and len(value) == 10:
+        found = _READ_DAYS.get(value)  # read by an earlier load (a server's requests)
+        if found is None:
+            if not _DATE_TEXT.fullmatch(value):
+                raise KeyError(value)
+            try:
+                found = dt.date.fromisoformat(value)
+            except ValueError:
+                raise KeyError(value) from None
+            if len(_READ_DAYS) >= 4096:
+                _READ_DAYS.clear()
+            _READ_DAYS[value] = found
+        dates[value] = found
         return found
     raise KeyError(value)
+
+
+#: date texts read by any load (at most a few thousand), and their dates
+_READ_DAYS: dict[str, dt.date] = {}
 
 
 _GET_ID: Final = itemgetter("id")
@@ -212,7 +225,7 @@ def algorithms(items: Sequence[Any]) -> ById[Algorithm] | None:
             or not all(compress(recommends, kinds))
             or not (len(given) == 0 or _plain_texts(given))):
         return None
-    return Rows(Algorithm, (ids, names, kinds, recommends)).by("id")
+    return Rows(Algorithm, (ids, _compact(names), _compact(kinds, ()), recommends)).by("id")
 
 
 def platforms(
@@ -258,30 +271,31 @@ def platforms(
     for flags in columns[2:]:
         if not set(map(type, flags)) <= _BOOL_OR_NONE:
             return None
-    return Rows(Platform, (ids, canonical, *columns)).by("id")
+    return Rows(Platform, (ids, canonical, *map(_compact, columns))).by("id")
 
 
-def _no_pair_twice(algs: Sequence[str], plats: Sequence[str],
-                   algorithms: Mapping[str, Algorithm]) -> bool:
-    """Whether no (algorithm, platform) pair is listed twice (``algs``: the
-    algorithms' own id objects, compared by identity)."""
-    n = len(algs)
-    if not n:
-        return True
-    # the usual shape, each algorithm's rows together: one small set per run of rows
-    changes = sum(map(is_not, islice(algs, 1, None), algs))
-    if changes < len(algorithms):  # no more runs than algorithms: maybe one run each
-        starts = [0, *compress(range(1, n), map(is_not, islice(algs, 1, None), algs))]
-    else:
-        starts = []
-    if starts and len(set(map(algs.__getitem__, starts))) == len(starts):
-        ends = [*starts[1:], n]
-        return all(len(set(plats[a:b])) == b - a for a, b in zip(starts, ends, strict=True))
-    # otherwise algorithm -> platforms, filled at C speed (dicts of text only: the
-    # collector never walks them); fewer entries than rows when a pair is seen twice
-    seen: dict[str, dict[str, None]] = {a: {} for a in algorithms}
-    deque(map(setitem, map(seen.__getitem__, algs), plats, repeat(None)), maxlen=0)
-    return sum(map(len, seen.values())) == n
+def _compact(column: Sequence[Any], value: Any = None) -> Sequence[Any]:
+    """``column``, or one :class:`~policy_sdk.facts.rows.Same` ``value`` where every
+    row has it (a key no row of the section gives)."""
+    n = len(column)
+    return Same(value, n) if column.count(value) == n else column
+
+
+def positions(algs: Sequence[str], plats: Sequence[str],
+              algorithms: Collection[str]) -> dict[str, dict[str, int]] | None:
+    """algorithm -> platform -> the row of that deployment, or None when an (algorithm,
+    platform) pair is listed twice (``algs``: ids of ``algorithms``). Filled at C speed;
+    the dicts hold text and numbers only, so the cyclic collector never walks them."""
+    seen: dict[str, dict[str, int]] = {a: {} for a in algorithms}
+    deque(map(setitem, map(seen.__getitem__, algs), plats, count()), maxlen=0)
+    if sum(map(len, seen.values())) != len(algs):
+        return None  # fewer entries than rows: a pair seen twice
+    return seen
+
+
+POSITIONS: Final = "positions"
+"""The name :func:`positions` of the deployments are kept under on their
+:class:`~policy_sdk.facts.rows.Rows` (:meth:`~policy_sdk.facts.rows.Rows.kept`)."""
 
 
 def deployments(
@@ -295,12 +309,13 @@ def deployments(
     n = len(items)
     if not _dict_rows(items):
         return None
-    keys = set().union(*items)
-    if not keys <= _DEPLOYMENT_KEYS:
-        return None
     try:
         named_algs = list(map(_GET_ALGORITHM, items))
         named_plats = list(map(_GET_PLATFORM, items))
+        # two keys in every row, both read: no other key (no need to list them all)
+        keys = _PAIR_KEYS if set(map(len, items)) <= {2} else set().union(*items)
+        if not keys <= _DEPLOYMENT_KEYS:
+            return None
         if not set(map(type, named_algs)) <= _TEXT or not set(map(type, named_plats)) <= _TEXT:
             return None
         # ids as the algorithm and platform entries spell them: one string object each
@@ -309,18 +324,20 @@ def deployments(
         plats: tuple[str, ...] = tuple(map(_canonical(platforms).__getitem__, named_plats))
         del named_algs, named_plats
         # a key no row has is not read row by row
-        statuses: tuple[str, ...] = (
+        # (one value, not n references: facts.rows.Same)
+        statuses: Sequence[str] = (
             tuple(map(_STATUS_OF.__getitem__,
                       map(dict.get, items, repeat("status"), repeat("active"))))
-            if "status" in keys else ("active",) * n)
-        launched: tuple[Any, ...] = (tuple(map(dict.get, items, repeat("launched_on")))
-                                     if "launched_on" in keys else (None,) * n)
-        stopped: tuple[Any, ...] = (tuple(map(dict.get, items, repeat("stopped_on")))
-                                    if "stopped_on" in keys else (None,) * n)
+            if "status" in keys else Same("active", n))
+        launched: Sequence[Any] = (tuple(map(dict.get, items, repeat("launched_on")))
+                                   if "launched_on" in keys else Same(None, n))
+        stopped: Sequence[Any] = (tuple(map(dict.get, items, repeat("stopped_on")))
+                                  if "stopped_on" in keys else Same(None, n))
         days: dict[Any, dt.date | None] = {None: None}
-        for value in {*launched, *stopped}:
-            if value is not None:
-                days[value] = day(value, dates)
+        if "launched_on" in keys or "stopped_on" in keys:
+            for value in {*launched, *stopped}:
+                if value is not None:
+                    days[value] = day(value, dates)
     except (KeyError, TypeError):
         return None
     if launched.count(None) != n:
@@ -329,52 +346,67 @@ def deployments(
         stopped = tuple(map(days.__getitem__, stopped))
     # a stop date exactly on the stopped rows, never before the launch
     # (dates are truthy, so `compress` keeps the rows that have one)
-    with_stop = list(compress(zip(statuses, launched, stopped, strict=True), stopped))
+    with_stop = (list(compress(zip(statuses, launched, stopped, strict=True), stopped))
+                 if stopped.__class__ is not Same else [])
     if len(with_stop) != statuses.count("stopped") or any(
         s != "stopped" or (lo is not None and so < lo) for s, lo, so in with_stop
     ):
         return None
-    if not _no_pair_twice(algs, plats, algorithms):
+    found = positions(algs, plats, algorithms)
+    if found is None:
         return None  # a duplicate: the row checker says which
-    return Rows(Deployment, (algs, plats, statuses, launched, stopped))
+    rows = Rows(Deployment, (algs, plats, statuses, launched, stopped))
+    rows.keep(POSITIONS, found)
+    return rows
 
 
 def filings(
     items: Sequence[Any], algorithms: Mapping[str, Algorithm],
     platforms: Mapping[str, Platform], dates: dict[str, dt.date],
+    deployments: Sequence[Deployment] | None = None,
 ) -> ById[Filing] | None:
     """All filings by number (as columns, built when read), or None.
 
     Column by column, as the deployments: every property is checked for all rows in
-    one pass of C calls."""
+    one pass of C calls. With ``deployments`` loaded here (:func:`deployments`), each
+    filing naming one platform looks up the deployment of its (algorithm, platform)
+    once: that checks and spells its ids, and the row found is kept with the filings
+    (:data:`DEPLOYMENT_AT`) for the per-platform decision."""
     if not _dict_rows(items):
         return None
     n = len(items)
-    plat_ids = _canonical(platforms)
     try:
         numbers: tuple[str, ...] = tuple(map(_GET_NUMBER, items))
+        # each number once, checked first: the memory of this one large set is then
+        # reused by the columns made next, not added to theirs
+        if not set(map(type, numbers)) <= _TEXT or len(set(numbers)) != n:
+            return None
         named_algs = list(map(_GET_ALGORITHM, items))
         if not set(map(type, named_algs)) <= _TEXT:
             return None
-        algs = tuple(map(_canonical(algorithms).__getitem__, named_algs))
         keys = set().union(*items)
-        nothing: tuple[Any, ...] = (None,) * n
+        nothing: Sequence[Any] = Same(None, n)
 
-        def read(key: str) -> tuple[Any, ...]:  # a key no row has is not read row by row
+        def read(key: str) -> Sequence[Any]:  # a key no row has is not read row by row
             return tuple(map(dict.get, items, repeat(key))) if key in keys else nothing
 
         single, several = read("platform"), read("platforms")
-        statuses = tuple(map(_FILING_STATUS_OR_ACTIVE.__getitem__, read("status")))
+        statuses: Sequence[str] = (
+            tuple(map(_FILING_STATUS_OR_ACTIVE.__getitem__, read("status")))
+            if "status" in keys else Same("active", n))
         filed, shown = read("filed_on"), read("displayed")
+        at: array[int] | None = None
         if several.count(None) == n:  # `platform: id` on every row
             if not keys <= _ONE_PLATFORM_FILING_KEYS or not set(map(type, single)) <= _TEXT:
                 return None
-            # one shared 1-tuple per platform, not one per filing
-            alone = {p: (p,) for p in platforms}
-            named: Sequence[tuple[str, ...]] = tuple(map(alone.__getitem__, single))
+            algs, plats, at = _one_platform(named_algs, single, algorithms, platforms,
+                                            deployments)
+            named: Sequence[tuple[str, ...]] = Singles(plats)
         elif single.count(None) == n:  # `platforms: [ids]` on every row
             if not keys <= _FILING_KEYS:
                 return None
+            algs = tuple(map(_canonical(algorithms).__getitem__, named_algs))
+            plat_ids = _canonical(platforms)
             named = []
             for value in several:
                 if value.__class__ is not list or not value \
@@ -387,23 +419,94 @@ def filings(
         else:
             return None
         days: dict[Any, dt.date | None] = {None: None}
-        for value in set(filed):
+        for value in set(filed) if "filed_on" in keys else ():
             if value is not None:
                 days[value] = day(value, dates)
     except (KeyError, TypeError):
         return None
-    # every number of the usual shape (26 characters each: joined by line breaks, the
-    # text is exactly n such lines), and each once
-    if not set(map(type, numbers)) <= _TEXT or not set(map(type, shown)) <= _BOOL_OR_NONE:
-        return None
-    joined = "\n".join(numbers)
-    if (n and (len(joined) != 27 * n - 1 or _NUMBERS.fullmatch(joined) is None)) \
-            or len(set(numbers)) != n:
+    # every number of the usual shape, and each once
+    if not set(map(type, shown)) <= _BOOL_OR_NONE or not usual_numbers(numbers):
         return None
     if filed.count(None) != n:
         filed = tuple(map(days.__getitem__, filed))
-    rows = Rows(Filing, (numbers, algs, named, statuses, filed, tuple(map(bool, shown))))
+    rows = Rows(Filing, (numbers, algs, named, statuses, filed,
+                         tuple(map(bool, shown)) if shown is not nothing else Same(False, n)))
+    if at is not None:
+        rows.keep(DEPLOYMENT_AT, (deployments, at))
     return rows.by("number")
+
+
+DEPLOYMENT_AT: Final = "deployment_at"
+"""The name the filings' deployment rows are kept under on their
+:class:`~policy_sdk.facts.rows.Rows`: ``(deployments, at)``, ``at[i]`` the row in
+``deployments`` of the (algorithm, platform) filing ``i`` names, or -1 (none)."""
+
+_NO_DEPLOYMENTS: Final[dict[str, int]] = {}
+
+
+def _one_platform(
+    names: Sequence[str], single: Sequence[str], algorithms: Mapping[str, Algorithm],
+    platforms: Mapping[str, Platform], deployments: Sequence[Deployment] | None,
+) -> tuple[tuple[str, ...], tuple[str, ...], array[int] | None]:
+    """The algorithm and platform ids of filings naming one platform each (``names``,
+    ``single``: as given, all text), and the deployment row each names (-1: none; None:
+    ``deployments`` not loaded here). KeyError for an unknown id.
+
+    With the deployments' :func:`positions`, one lookup per filing finds the deployment
+    of its (algorithm, platform): then both ids are known, and are kept as given (equal
+    to the entries' own; reading the entries' objects would touch each once more)."""
+    at = deployments.kept(POSITIONS) if isinstance(deployments, Rows) else None
+    if at is None or not deployments:
+        return (tuple(map(_canonical(algorithms).__getitem__, names)),
+                tuple(map(_canonical(platforms).__getitem__, single)), None)
+    # two passes, not one chain: each walks one table at a time (measured faster);
+    # in pieces, so no list of a number per filing is held at once
+    where: array[int] = array("q")
+    for start in range(0, len(names), _AT_ONCE):
+        inner = list(map(at.get, names[start:start + _AT_ONCE], repeat(_NO_DEPLOYMENTS)))
+        where.extend(list(map(dict.get, inner, single[start:start + _AT_ONCE], repeat(-1))))
+    if -1 in where:  # filings of no deployment: their ids looked up one by one
+        algorithm_ids, platform_ids = _canonical(algorithms), _canonical(platforms)
+        for i in compress(count(), map((-1).__eq__, where)):
+            algorithm_ids[names[i]]
+            platform_ids[single[i]]
+    return tuple(names), tuple(single), where
+
+
+_HEAD: Final = "网信算备"
+_TAIL: Final = "号"
+
+
+def usual_numbers(numbers: Sequence[str]) -> bool:
+    """Whether every text of ``numbers`` has the usual shape of a filing number
+    (:data:`FILING_NUMBER`: 网信算备, 21 ASCII digits, 号): checked place by place over
+    many at once (the slow twin is ``FILING_NUMBER.fullmatch`` of each)."""
+    return all(_usual(numbers[i:i + _AT_ONCE]) for i in range(0, len(numbers), _AT_ONCE))
+
+
+#: filing numbers checked at once (a text of 27 characters each, 3.5 MB at most)
+_AT_ONCE: Final = 65536
+
+
+def _usual(numbers: Sequence[str]) -> bool:
+    """:func:`usual_numbers` of a few. Joined by line breaks, n such numbers are exactly
+    a text of 27n - 1 characters with a line break at every 27th place and the number's
+    characters at the others: no line break elsewhere, so each piece between two line
+    breaks is one number of 26 characters."""
+    n = len(numbers)
+    joined = "\n".join(numbers)
+    if len(joined) != 27 * n - 1 or joined[26::27] != "\n" * (n - 1):
+        return False
+    for place, char in enumerate(_HEAD):
+        if joined[place::27] != char * n:
+            return False
+    if joined[25::27] != _TAIL * n:
+        return False
+    for place in range(4, 25):
+        digits = joined[place::27]
+        if not (digits.isascii() and digits.isdigit()):
+            return False
+    return True
 
 
 def records(

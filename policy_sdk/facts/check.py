@@ -94,6 +94,8 @@ class Checker(SchemaChecks):
         self.use_bulk = use_bulk
         #: algorithm -> platform -> deployment, when the bulk path built it
         self.by_algorithm: dict[str, dict[str, Deployment]] | None = None
+        #: the deployments, when the bulk path read them (its filings look them up)
+        self.loaded_deployments: Sequence[Deployment] | None = None
 
     def check(self, doc: Any) -> Facts:
         if not isinstance(doc, Mapping):
@@ -280,6 +282,7 @@ class Checker(SchemaChecks):
         if self.use_bulk:
             found = bulk.deployments(items, algorithms, platforms, self.dates)
             if found is not None:
+                self.loaded_deployments = found
                 return found  # columns, standing for the tuple (facts.rows)
         return self.deployment_rows(items, algorithms, platforms)
 
@@ -370,7 +373,8 @@ class Checker(SchemaChecks):
     def filings(self, items: Sequence[Any], algorithms: Mapping[str, Algorithm],
                 platforms: Mapping[str, Platform]) -> Mapping[str, Filing]:
         if self.use_bulk:
-            found = bulk.filings(items, algorithms, platforms, self.dates)
+            found = bulk.filings(items, algorithms, platforms, self.dates,
+                                 deployments=self.loaded_deployments)
             if found is not None:
                 return found
         return self.filing_rows(items, algorithms, platforms)

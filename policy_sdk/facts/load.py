@@ -126,7 +126,11 @@ def load_facts_text(
             read.check_text(data, name)
         else:
             raise fail("type", "facts text must be text or bytes", name)
-        return _load_text(data, name, format, specs)
+        facts = _load_text(data, name, format, specs)
+    from policy_sdk.provenance import remember_text
+
+    remember_text(facts, text)  # its provenance: this text's digest, never a file named so
+    return facts
 
 
 def _load_text(text: str, file: str, format: Format,
@@ -174,4 +178,8 @@ def _load_file(source: str | os.PathLike[str], specs: Mapping[str, PlatformTypeS
     except ValueError:  # a NUL in the path
         raise fail("io", f"cannot read `{file!r}`: the path contains a NUL character",
                    file) from None
-    return _load_text(text, file, format, specs)
+    facts = _load_text(text, file, format, specs)
+    from policy_sdk.provenance import remember_file
+
+    remember_file(facts)  # its provenance: the digest of this file
+    return facts

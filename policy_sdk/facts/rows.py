@@ -19,14 +19,15 @@ property-tested to agree (``tests/facts/test_rows.py``).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Generic, TypeVar, overload
+from collections.abc import Iterator, KeysView, Mapping, Sequence
+from itertools import repeat
+from typing import Any, Final, Generic, TypeVar, overload
 
 import attrs
 
 from policy_sdk.facts.model import NO_EXTRA
 
-__all__ = ["ById", "Rows", "by_id", "column"]
+__all__ = ["ById", "Rows", "Same", "Singles", "by_id", "column"]
 
 T = TypeVar("T")
 
@@ -37,7 +38,8 @@ class Rows(Sequence[T], Generic[T]):
     per attribute before ``extra``, in declaration order; ``extra`` is empty on every
     row."""
 
-    __slots__ = ("_all", "_built", "_by", "_cls", "_columns", "_lock", "_names", "_setters")
+    __slots__ = ("_all", "_built", "_by", "_cls", "_columns", "_kept", "_lock", "_names",
+                 "_setters")
 
     def __init__(self, cls: type[T], columns: Sequence[Sequence[Any]]) -> None:
         names = tuple(f.name for f in attrs.fields(cls))  # type: ignore[arg-type]
@@ -52,11 +54,21 @@ class Rows(Sequence[T], Generic[T]):
         # tuples of text, dates and numbers: the cyclic collector stops tracking them
         # after its first look, where it would read a list's million items on every
         # full collection
-        self._columns = tuple(c if c.__class__ is tuple else tuple(c) for c in columns)
+        self._columns = tuple(c if c.__class__ in _KEPT_AS_GIVEN else tuple(c) for c in columns)
         self._built: dict[int, T] = {}
         self._by: dict[str, ById[T]] = {}
         self._all: tuple[T, ...] | None = None
+        self._kept: dict[str, Any] = {}
         self._lock = threading.Lock()
+
+    def kept(self, name: str) -> Any:
+        """The index ``name`` kept with these rows (:meth:`keep`), or None."""
+        return self._kept.get(name)
+
+    def keep(self, name: str, value: Any) -> Any:
+        """Keep the index ``name``, built from these very rows (immutable, like them),
+        and give back the one kept (the first, when threads race)."""
+        return self._kept.setdefault(name, value)
 
     def by(self, key: str) -> ById[T]:
         """The rows by their attribute ``key`` (unique: the loader checked), made once."""
@@ -162,6 +174,88 @@ class Rows(Sequence[T], Generic[T]):
         return (tuple, (self.all(),))  # pickled as the tuple it stands for
 
 
+class Singles(Sequence[tuple[str]]):
+    """A column of one-item tuples kept as the column of their items (the platforms of
+    filings that name one platform each): ``(values[i],)`` is made when read."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Sequence[str]) -> None:
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[tuple[str], ...]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str] | tuple[tuple[str], ...]:
+        if isinstance(index, slice):
+            return tuple(zip(self.values[index]))
+        return (self.values[index],)
+
+    def __iter__(self) -> Iterator[tuple[str]]:
+        return zip(self.values)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+
+class Same(Sequence[T]):
+    """A column of ``n`` times the same value (a key no row of a section has: every
+    deployment ``active``, no filing dated): one value, not ``n`` references."""
+
+    __slots__ = ("n", "value")
+
+    def __init__(self, value: T, n: int) -> None:
+        self.value = value
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        if isinstance(index, slice):
+            return (self.value,) * len(range(self.n)[index])
+        range(self.n)[index]  # IndexError out of range, TypeError for a non-index
+        return self.value
+
+    def __iter__(self) -> Iterator[T]:
+        return repeat(self.value, self.n)
+
+    def count(self, value: Any) -> int:
+        return self.n if self.n and (value is self.value or value == self.value) else 0
+
+    def __contains__(self, value: object) -> bool:
+        return self.count(value) > 0
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(other) == self.n and all(v == self.value for v in other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+
+#: column classes a :class:`Rows` keeps as given (any other is copied into a tuple)
+_KEPT_AS_GIVEN: Final = (tuple, Singles, Same)
+
+
 def column(rows: Sequence[Any], name: str) -> Sequence[Any]:
     """The values of attribute ``name`` of every entity of ``rows``: the column itself
     for :class:`Rows`, without building an entity; read entity by entity otherwise."""
@@ -195,7 +289,7 @@ class ById(Mapping[str, T]):
         """id -> the id object of its row (built once)."""
         found = self._canonical
         if found is None:
-            found = self._canonical = {k: k for k in self._ids}
+            found = self._canonical = dict(zip(self._ids, self._ids, strict=True))
         return found
 
     def __getitem__(self, key: str) -> T:
@@ -211,7 +305,9 @@ class ById(Mapping[str, T]):
         return len(self._ids)
 
     def keys(self) -> Any:
-        return self._lookup().keys()
+        """The ids, in order (a view: membership through :meth:`__contains__`, no index
+        built to list them)."""
+        return KeysView(self)
 
     def values(self) -> Any:
         return self._all()  # every entity: built at once, not one by one

@@ -26,13 +26,17 @@ class ErrorDocumentCommand(click.Command):
     one whatever went wrong. The usage error itself is reported as always (stderr,
     exit status 2)."""
 
+    #: the formats of this command that have an error document
+    document_formats: tuple[str, ...] = DOCUMENT_FORMATS
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         given = list(args)  # the parser consumes the list
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as err:
             fmt, output, as_of = _options_in(given)
-            _usage_document(fmt, err, output, as_of)
+            if fmt in self.document_formats:
+                _usage_document(fmt, err, output, as_of)
             raise
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -40,8 +44,9 @@ class ErrorDocumentCommand(click.Command):
             return super().invoke(ctx)
         except click.UsageError as err:  # a value checked once plugins are loaded
             as_of = ctx.params.get("as_of")
-            _usage_document(ctx.params.get("fmt"), err, ctx.params.get("output"),
-                            as_of.isoformat() if as_of is not None else None)
+            if ctx.params.get("fmt") in self.document_formats:
+                _usage_document(ctx.params.get("fmt"), err, ctx.params.get("output"),
+                                as_of.isoformat() if as_of is not None else None)
             raise
 
 

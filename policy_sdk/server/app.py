@@ -123,8 +123,9 @@ def build_state(config: ServerConfig) -> EngineState:
 
     calendar = (WorkdayCalendar.from_file(config.calendar_file, base=default_calendar())
                 if config.calendar_file else None)
-    engine = Engine(
+    engine = Engine(  # as `policy-sdk check` builds it: the policies beside the pack
         list(config.policies) if config.policies else None,
+        default_pack=config.default_pack,
         plugins=config.plugins,
         load_entrypoints=config.load_entrypoints,
         disabled_plugins=config.disabled_plugins,
@@ -132,7 +133,7 @@ def build_state(config: ServerConfig) -> EngineState:
         calendar=calendar,
     )
     try:
-        prov = provenance(engine, config.policies)
+        prov = provenance(engine)
     except OSError as exc:  # a policy file went away between the build and the digest
         raise ServerError([Diagnostic("io", f"cannot read the policies: {exc.strerror or exc}",
                                       file=getattr(exc, "filename", None))]) from None
@@ -209,10 +210,12 @@ class Holder:
         config = self.config
 
         def loop() -> None:
-            seen = sources_digest(config.policies, config.calendar_file)
+            seen = sources_digest(config.policies, config.calendar_file,
+                                  default_pack=config.default_pack)
             while True:
                 time.sleep(interval)
-                now = sources_digest(config.policies, config.calendar_file)
+                now = sources_digest(config.policies, config.calendar_file,
+                                     default_pack=config.default_pack)
                 if now is None or now == seen:
                     continue
                 seen = now
@@ -670,13 +673,10 @@ def _evaluate(engine: Engine, kind: str, body: bytes, fmt: str, day: dt.date,
                         f"the facts hold {len(facts.deployments)} deployments; the limit is "
                         f"{max_deployments}", "split the facts, or raise `--max-deployments`")
         if kind == "check":
-            # The report's provenance names the facts by their file and its SHA-256. Here
-            # there is no file: `source=None` keeps the engine from reading a path that
-            # `facts_file` names on this machine; the digest is the body's.
-            report = engine.evaluate(attrs.evolve(facts, source=None), as_of=day)
-            meta = report.meta
-            if isinstance(meta, dict):
-                meta["facts"] = {"file": name, "sha256": facts_sha256(body)}
+            # The report's provenance (`meta.facts`) names the facts `name` and gives the
+            # SHA-256 of the body they were loaded from (text-loaded facts carry it): the
+            # path `facts_file` names on this machine is never read.
+            report = engine.evaluate(facts, as_of=day)
             fmt_name = params.get("format", "json")
             text = _render(engine.registry.reporters[fmt_name], report,
                            include_all=bool(params.get("all", False)),
@@ -741,6 +741,8 @@ def replay_command(config: ServerConfig, kind: str, params: Mapping[str, Any], d
             argv += ["--severity", params["severity"]]
         for policy in config.policies:
             argv += ["--policy", policy]
+        if not config.default_pack:
+            argv.append("--no-default-pack")
         if not config.plugin_rules:
             argv.append("--no-plugin-rules")
         argv.append("--exit-zero")

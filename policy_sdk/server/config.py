@@ -37,8 +37,12 @@ class ServerError(PolicySdkError):
 class ServerConfig:
     """Everything a worker needs to build its engine and serve."""
 
-    #: policy files or folders (absolute); empty: the default pack
+    #: policy files or folders (absolute), run beside the default pack (empty: the pack
+    #: alone), as ``policy-sdk check --policy`` runs them
     policies: tuple[str, ...] = ()
+    #: whether the default pack runs too; False (``--no-default-pack``) runs only
+    #: ``policies``, which then must not be empty
+    default_pack: bool = True
     plugins: tuple[str, ...] = ()
     disabled_plugins: tuple[str, ...] = ()
     load_entrypoints: bool = True
@@ -83,6 +87,11 @@ class ServerConfig:
         if self.watch_seconds is not None and not self.watch_seconds > 0:
             problems.append(Diagnostic("bad-limit", "the watch interval must be more than 0 "
                                        f"seconds, got {self.watch_seconds}"))
+        if not self.default_pack and not self.policies:
+            problems.append(Diagnostic("no-policies", "`default_pack` is off but no "
+                                       "`policies` are given to run instead of the default "
+                                       "pack", help="give `policies`, or leave the default "
+                                       "pack on"))
         if self.token_file is not None and self.token_env is not None:
             problems.append(Diagnostic("token", "give the token in a file or in an environment "
                                        "variable, not both"))

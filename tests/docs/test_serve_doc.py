@@ -94,3 +94,34 @@ def test_the_python_example_builds_an_app() -> None:
     paths = {route.path for route in app.routes}
     assert "/v1/check" in paths
     assert app.state.holder.config.max_deployments == 10_000
+
+
+def test_the_start_lines_shown_parse_and_build_the_rule_sets_they_say(tmp_path: Path) -> None:
+    """The `policy-sdk serve` lines of the text blocks (how `--policy` and
+    `--no-default-pack` combine) are command lines `serve` takes, and build the rule
+    sets their comments say: the pack plus the folder, or the folder alone."""
+    from policy_sdk.cli.serve import serve
+    from policy_sdk.server.app import build_state
+    from policy_sdk.server.config import ServerConfig
+
+    (tmp_path / "house-rules").mkdir()
+    (tmp_path / "house-rules" / "house.policy").write_text(
+        "require distinct filing per platform where deployment.running\n", encoding="utf-8")
+    lines = [line.partition("#") for kind, text in _blocks() if kind == "text"
+             for line in text.splitlines() if line.startswith("policy-sdk serve")]
+    assert len(lines) == 2
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        for command, _, comment in lines:
+            ctx = serve.make_context("serve", shlex.split(command)[2:])
+            params = ctx.params
+            config = ServerConfig(policies=tuple(params["policies"]),
+                                  default_pack=not params["no_default_pack"],
+                                  plugin_rules=False)
+            rules = {r.id for r in build_state(config).engine.rules}
+            assert "require_distinct_filing_per_platform" in rules
+            with_pack = "cn.algorithm_filing/filing_per_platform" in rules
+            assert with_pack is ("pack" in comment and "alone" not in comment), comment
+    finally:
+        os.chdir(old)

@@ -43,6 +43,17 @@ def test_the_column_decision_agrees_with_the_slow_twins(
         expected = columns.unfiled_slow(slow.deployments, applicable, want)
         assert columns.unfiled(fast.deployments, applicable, want) == expected
         assert columns.unfiled(slow.deployments, applicable, want) == expected
+        # the decision through each filing's deployment row (kept by the loader, or
+        # looked up when evaluated), and the twin it must agree with
+        assert columns.unfiled_by_filings_slow(slow.deployments, applicable, slow.filings,
+                                               distinct) == expected
+        assert columns.unfiled_by_filings(fast.deployments, applicable, fast.filings,
+                                          distinct) == expected
+        assert columns.unfiled_by_filings(slow.deployments, applicable, slow.filings,
+                                          distinct) == expected
+        # the filings' rows looked up anew (as for facts copied with other deployments)
+        assert columns.unfiled_by_filings(fast.deployments, applicable,
+                                          tuple(fast.filings), distinct) == expected
     keys = columns.deployment_keys(fast.deployments)
     if isinstance(fast.deployments, Rows):
         assert keys is not None
@@ -50,8 +61,8 @@ def test_the_column_decision_agrees_with_the_slow_twins(
                                                for d in slow.deployments]
     assert columns.deployment_keys(slow.deployments) is None
     expected = columns.applicable_by_algorithm_slow(slow.deployments, holds)
-    assert columns.applicable_by_algorithm(fast.deployments, holds) == expected
-    assert columns.applicable_by_algorithm(slow.deployments, holds.__getitem__) == expected
+    assert list(columns.applicable_by_algorithm(fast.deployments, holds)) == expected
+    assert list(columns.applicable_by_algorithm(slow.deployments, holds.__getitem__)) == expected
 
 
 def test_a_clean_document_is_decided_on_its_columns() -> None:
@@ -74,5 +85,15 @@ def test_a_clean_document_is_decided_on_its_columns() -> None:
     assert set(filed) == {("rec", "app")}
     assert columns.unfiled(fast.deployments, None, filed) == [1, 2, 3]
     assert columns.unfiled(fast.deployments, [0, 1], filed) == [1]
-    assert columns.applicable_by_algorithm(fast.deployments, {"rec": True, "ads": False}) \
+    assert list(columns.applicable_by_algorithm(fast.deployments, {"rec": True, "ads": False})) \
         == [0, 1]
+
+
+def test_facts_built_by_hand_with_a_pair_twice_are_decided_pair_by_pair() -> None:
+    from policy_sdk.facts.model import Deployment, Filing
+
+    twice = (Deployment("a", "p"), Deployment("a", "p"), Deployment("a", "q"))
+    filed = (Filing("网信算备110108000000000000001号", "a", ("p",)),)
+    assert columns.deployment_positions(twice) is None
+    assert columns.unfiled_by_filings(twice, None, filed, False) == [2]
+    assert columns.unfiled_by_filings_slow(twice, None, filed, False) == [2]

@@ -371,13 +371,46 @@ def test_a_host_the_platform_type_closes_is_checked_by_type(
 def test_the_duplicate_pair_check_agrees_with_a_set_of_pairs(
     pairs: list[tuple[str, str]], grouped: bool
 ) -> None:
-    if grouped:  # each algorithm's rows together: the check's quick way
+    if grouped:  # each algorithm's rows together
         pairs.sort(key=lambda pair: pair[0])
     algs = [a for a, _ in pairs]
     plats = [p for _, p in pairs]
-    want = len(set(pairs)) == len(pairs)
+    unique = len(set(pairs)) == len(pairs)
     known: dict[str, Any] = dict.fromkeys("abc")
-    assert bulk._no_pair_twice(algs, plats, known) == want
+    found = bulk.positions(algs, plats, known)
+    assert (found is not None) == unique
+    if found is not None:  # each pair names its own row
+        assert {(a, p): i for a, ps in found.items() for p, i in ps.items()} == {
+            pair: i for i, pair in enumerate(pairs)}
     # equal ids that are not the same objects give the same answer
     copies = ["".join(list(a)) for a in algs]
-    assert bulk._no_pair_twice(copies, plats, known) == want
+    assert (bulk.positions(copies, plats, known) is not None) == unique
+
+
+@given(numbers=st.lists(st.one_of(
+    st.from_regex(r"网信算备[0-9]{21}号", fullmatch=True),
+    st.text(alphabet="网信算备号0123456789٣ \n", min_size=24, max_size=28),
+    st.sampled_from(["网信算备11010800000000000000１号", "网信算备110108000000000000000号\n",
+                     "信网算备110108000000000000000号", "网信算备110108000000000000000"]),
+), max_size=6))
+def test_the_number_check_is_the_usual_shape_of_each(numbers: list[str]) -> None:
+    want = all(bulk.FILING_NUMBER.fullmatch(n) for n in numbers)
+    assert bulk.usual_numbers(numbers) == want
+
+
+@given(text=st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", fullmatch=True))
+def test_a_date_text_reads_the_same_on_every_load(text: str) -> None:
+    import datetime as dt
+
+    try:
+        want: dt.date | None = dt.date.fromisoformat(text)
+    except ValueError:
+        want = None
+    for _ in range(2):  # the second load finds it among the dates read before
+        dates: dict[str, dt.date] = {}
+        if want is None:
+            with pytest.raises(KeyError):
+                bulk.day(text, dates)
+        else:
+            assert bulk.day(text, dates) == want
+            assert dates == {text: want}

@@ -94,3 +94,40 @@ def test_by_id_looks_up_without_building_the_others() -> None:
     assert rows.by("number") == by_number
     with pytest.raises(ValueError, match="as many ids"):
         ById(numbers[:2], rows)
+
+
+def test_a_column_of_single_platforms_reads_as_one_item_tuples() -> None:
+    from policy_sdk.facts.rows import Singles
+
+    column = Singles(("p", "q", "p"))
+    assert len(column) == 3
+    assert column[1] == ("q",)
+    assert column[-1] == ("p",)
+    assert column[0:2] == (("p",), ("q",))
+    assert list(column) == [("p",), ("q",), ("p",)]
+    assert column == (("p",), ("q",), ("p",))
+    assert column != (("p",),)
+    assert hash(column) == hash((("p",), ("q",), ("p",)))
+
+
+def test_a_column_of_one_value_reads_as_that_many() -> None:
+    from policy_sdk.facts.rows import Same
+
+    column = Same(None, 3)
+    assert len(column) == 3
+    assert column[0] is None
+    assert column[-3] is None
+    for bad in (3, -4):
+        with pytest.raises(IndexError):
+            column[bad]
+    assert column[1:] == (None, None)
+    assert list(column) == [None, None, None]
+    assert column.count(None) == 3
+    assert column.count("active") == 0
+    assert None in column
+    assert "x" not in column
+    assert column == (None, None, None)
+    assert column != (None, None)
+    assert column != (None, None, 0)
+    assert hash(column) == hash((None, None, None))
+    assert Same("active", 0).count("active") == 0

@@ -361,7 +361,7 @@ def test_reload_keeps_the_old_engine_when_the_new_policy_is_broken(workdir: Path
     pack = workdir / "pack"
     shutil.copytree(default_policies_dir(), pack)
     policy = pack / "algorithm_filing.policy"
-    with serving("--policy", str(pack)) as s:
+    with serving("--policy", str(pack), "--no-default-pack") as s:
         before = s.get("/v1/rules").json()
         answer_before = s.post(f"/v1/check?as_of={AS_OF}", COMPANY_JSON.read_bytes())
         policy.write_text(policy.read_text(encoding="utf-8") + "\nrule broken {\n",
@@ -477,7 +477,8 @@ def test_two_workers_answer_alike_and_reload_together(workdir: Path) -> None:
     pack = workdir / "pack2"
     shutil.copytree(default_policies_dir(), pack)
     log = workdir / "two-workers.log"
-    with serving("--workers", "2", "--policy", str(pack), "--decision-log", str(log)) as s:
+    with serving("--workers", "2", "--policy", str(pack), "--no-default-pack",
+                 "--decision-log", str(log)) as s:
         body = COMPANY_YAML.read_bytes()
         answers = {s.post(f"/v1/check?as_of={AS_OF}", body, "application/yaml",
                           headers={"X-Request-Id": f"two-{i}"}).text for i in range(6)}
@@ -572,7 +573,7 @@ def test_watch_reloads_changed_policies_and_keeps_serving_on_a_broken_one(
             time.sleep(0.2)
         raise AssertionError("the watch did not reload within 60 s")
 
-    with serving("--policy", str(pack), "--watch", "0.2") as s:
+    with serving("--policy", str(pack), "--no-default-pack", "--watch", "0.2") as s:
         first = s.get("/v1/rules").json()
         policy.write_text(good + "\n# a comment changes the digest\n", encoding="utf-8")
         second = digest_becomes(s, None, first["policy_digest"])
