@@ -28,12 +28,14 @@ The text is read section by section (a section: a line at column 0 that starts a
 and the lines up to the next one). Most sections are read line by line
 (:func:`_read_block`). A section that is a plain table (``key:`` then a list of flat
 mappings, every line ``- name: value`` or ``  name: value`` at one indentation, no
-blank or comment line inside, values without ``\\``, ``#`` or (in plain text) quotes)
-is turned into JSON with a few C-speed text replacements and decoded by :mod:`json`
-(:func:`_read_table`); its slow twin is the line reader, which reads any table too
-(``tests/facts/test_yaml_tables.py`` compares the two). Positions are worked out only
-when asked for: one path's from the text of its row, all of them by reading each
-section line by line again.
+blank or comment line inside, values without ``\\``, ``#``, ``[]``/``{}`` or (in plain
+text) quotes) is checked once per distinct line, turned into JSON with a few C-speed
+text replacements and decoded by :mod:`json` (:func:`_read_table`); its slow twin is
+the line reader, which reads any table too (``tests/facts/test_yaml_tables.py``
+compares the two, documents and positions). Positions are worked out only when asked
+for (:class:`Places`): one path's from the text of its row (a diagnostic's), all of
+them (``Facts.locations``) from the tables' lines in C calls and from the places the
+line reader noted.
 ``tests/facts/test_yaml_lines.py`` compares the line reader with the composer on
 generated documents.
 """
