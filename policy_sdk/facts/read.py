@@ -43,7 +43,7 @@ from policy_sdk.facts.yaml12 import (
     compose,
     failure_parts,
 )
-from policy_sdk.facts.yaml_lines import read_sections
+from policy_sdk.facts.yaml_lines import Places, first_lines, read_sections
 
 __all__ = [
     "MAX_DEPTH",
@@ -89,21 +89,24 @@ class Locator:
     the position of every value, found when first asked for (``marks_of``: all of
     them; ``mark_of``: one path's, None if it has none) where the reader did not
     record them on the way; ``line_of`` gives the text of a line (by default the
-    text is split into lines when one is first needed). A path with no position of its
-    own is shown at its nearest parent that has one.
+    text is split into lines when one is first needed); ``places`` (the line reader's)
+    count them and give entries' first lines without working them all out. A path
+    with no position of its own is shown at its nearest parent that has one.
     """
 
     def __init__(self, file: str | None, text: str | None = None,
                  marks: Marks | None = None, *,
                  marks_of: Callable[[], Marks] | None = None,
                  mark_of: Callable[[str], tuple[int, int, int, int] | None] | None = None,
-                 line_of: Callable[[int], str | None] | None = None) -> None:
+                 line_of: Callable[[int], str | None] | None = None,
+                 places: Places | None = None) -> None:
         self.file = file
         self.text = text
         self._marks = marks
         self._marks_of = marks_of
         self._mark_of = mark_of
         self._line_of = line_of
+        self._places = places
         self._lines: list[str] | None = None
 
     @property
@@ -113,7 +116,22 @@ class Locator:
             self._marks = self._marks_of()
             self._marks_of = None
             self._mark_of = None
+            self._places = None
         return self._marks
+
+    def count(self) -> int:
+        """How many values have a position (as many as :attr:`marks` has)."""
+        if self._marks is None and self._places is not None:
+            return self._places.count()
+        return len(self.marks or {})
+
+    def first_lines(self) -> dict[str, int]:
+        """Entry (``deployments[3]``, or a top-level key) -> the first line of its values
+        (:func:`~policy_sdk.facts.yaml_lines.first_lines`), without working out every
+        position where the reader can tell it from the rows."""
+        if self._marks is None and self._places is not None:
+            return self._places.first_lines()
+        return first_lines(self.marks or {})
 
     def _mark(self, path: str) -> tuple[int, int, int, int] | None:
         if self._mark_of is not None:  # one path's, not all of them
@@ -191,7 +209,13 @@ class LineMap(Mapping[str, int]):
         return iter(self._marks())
 
     def __len__(self) -> int:
-        return len(self._marks())
+        return self._locator.count()  # without working out every position
+
+    def first_lines(self) -> dict[str, int]:
+        """Entry (``deployments[3]``, or a top-level key) -> the first line of its values:
+        what a report points at, found without working out every value's line where
+        the reader can tell it from the rows."""
+        return self._locator.first_lines()
 
     def __repr__(self) -> str:
         return repr(dict(self))
@@ -245,7 +269,7 @@ def read_text(text: str, file: str, format: Format) -> tuple[Any, Locator, list[
     if fast is not None:  # positions worked out when first asked for
         places = fast[1]
         return fast[0], Locator(file, text, marks_of=places.marks, mark_of=places.mark,
-                                line_of=places.source), []
+                                line_of=places.source, places=places), []
     try:
         doc, marks, soft = compose(text, file)
     except YamlFailure as exc:

@@ -54,7 +54,7 @@ from typing import Any, Final
 from policy_sdk._gc import gc_paused
 from policy_sdk.facts.yaml12 import MAX_DEPTH, MAX_YAML_NODES, Marks, YamlFailure, plain_value
 
-__all__ = ["Places", "read_lines", "read_sections"]
+__all__ = ["Places", "first_lines", "read_lines", "read_sections"]
 
 Place = tuple[int, int, int, int]
 
@@ -107,6 +107,18 @@ class Places:
                 section.marks(marks)
         return marks
 
+    def count(self) -> int:
+        """How many values there are (as many as :meth:`marks` has)."""
+        return sum(s.count() for s in self._sections)
+
+    def first_lines(self) -> dict[str, int]:
+        """:func:`first_lines` of :meth:`marks`, without working out every position:
+        for a table, its rows' first lines."""
+        out: dict[str, int] = {}
+        for section in self._sections:
+            section.first_lines(out)
+        return out
+
     def mark(self, path: str) -> Place | None:
         """The place of the value at data ``path``, or None if there is no such value."""
         cut = len(path)
@@ -141,6 +153,12 @@ class _Section:
         """Add the place of each value of the section to ``into``."""
         raise NotImplementedError
 
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def first_lines(self, into: dict[str, int]) -> None:
+        raise NotImplementedError
+
     def mark(self, path: str) -> Place | None:
         raise NotImplementedError
 
@@ -166,6 +184,12 @@ class _Block(_Section):
     def marks(self, into: Marks) -> None:
         into.update(self._all())
 
+    def count(self) -> int:
+        return len(self._places)
+
+    def first_lines(self, into: dict[str, int]) -> None:
+        into.update(first_lines(self._all()))
+
     def mark(self, path: str) -> Place | None:
         return self._all().get(path)
 
@@ -179,13 +203,26 @@ class _Table(_Section):
     spaces and ``dash`` (``-`` and spaces), the others with as many spaces."""
 
     def __init__(self, key: str, text: str, start: int, end: int, line: int, indent: int,
-                 dash: str, size: int) -> None:
+                 dash: str, size: int, rows: int) -> None:
         super().__init__(text, start, end, line)
         self.keys = (key,)
+        self._rows = rows
         self._indent = indent
         self._dash = dash
         self._size = size
         self._starts: list[int] | None = None
+
+    def count(self) -> int:
+        return 1 + self._rows + self._size  # the list, its rows, their values
+
+    def first_lines(self, into: dict[str, int]) -> None:
+        key, first = self.keys[0], self._line
+        lines = self.lines()[1:self._size + 1]
+        starts = map(str.startswith, lines, repeat(" " * self._indent + self._dash))
+        into[key] = first + 1
+        into.update(zip(map(f"{key}[{{}}]".format, range(self._rows)),
+                        compress(range(first + 1, first + 1 + len(lines)), starts),
+                        strict=True))
 
     def marks(self, into: Marks) -> None:
         # every line of a row is `name: value` after the row's indentation: worked out
@@ -268,7 +305,7 @@ def read_sections(text: str, *, tables: bool = True) -> tuple[dict[str, Any], Pl
             if key in root:
                 return None
             root[key] = rows
-            sections.append(_Table(key, text, a, b, line, indent, dash, size))
+            sections.append(_Table(key, text, a, b, line, indent, dash, size, len(rows)))
         elif _NOT_PLAIN_TEXT.search(part):  # a table's lines are checked by _read_table
             return None
         else:
@@ -397,6 +434,18 @@ def _marks(root: dict[str, Any], places: list[Place]) -> Marks:
         else:
             stack.pop()
     return marks
+
+
+def first_lines(marks: Marks) -> dict[str, int]:
+    """Entry (``deployments[3]``, or a top-level key) -> the first line of its values
+    (what a report points at)."""
+    out: dict[str, int] = {}
+    for path, (line, _c, _l, _e) in marks.items():
+        cut = path.find("]")
+        entry = path[: cut + 1] if cut != -1 else path.split(".", 1)[0]
+        if entry not in out or line < out[entry]:
+            out[entry] = line
+    return out
 
 
 _MISS: Final[Any] = object()

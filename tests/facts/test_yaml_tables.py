@@ -13,9 +13,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policy_sdk.facts.read import Locator
+from policy_sdk.facts.read import LineMap, Locator
 from policy_sdk.facts.yaml12 import Marks, YamlFailure, compose
-from policy_sdk.facts.yaml_lines import read_sections
+from policy_sdk.facts.yaml_lines import first_lines, read_sections
 from policy_sdk.testing.strategies import facts_documents
 
 _KEYS = st.sampled_from(["id", "name", "a-b", "_x", "名称", "on", "k2"])
@@ -97,6 +97,8 @@ def _same_places(text: str) -> bool:
     assert fast[1].marks() == slow_marks
     for path in _paths(slow_marks):
         assert fast[1].mark(path) == slow_marks.get(path), path
+    assert fast[1].count() == len(slow_marks)
+    assert fast[1].first_lines() == first_lines(slow_marks) == slow[1].first_lines()
     document, marks, soft = compose(text, "f.yaml")
     assert soft == []
     assert fast[0] == document
@@ -106,7 +108,9 @@ def _same_places(text: str) -> bool:
         assert fast[1].source(number) == (lines[number - 1] if 0 < number <= len(lines)
                                           else None)
     one_by_one = Locator("f.yaml", text, marks_of=fast[1].marks, mark_of=fast[1].mark,
-                         line_of=fast[1].source)
+                         line_of=fast[1].source, places=fast[1])
+    assert one_by_one.count() == len(marks)
+    assert one_by_one.first_lines() == first_lines(marks)
     composed = Locator("f.yaml", text, marks)
     for path in _paths(marks):
         assert one_by_one.span(path) == composed.span(path), path
@@ -175,3 +179,23 @@ def test_a_plain_table_takes_the_table_path_and_others_do_not() -> None:
                   "deployments:\n- a: 1\n  a: 2\n"):       # a key twice
         found = read_sections(other)
         assert found is None or found[1].tables == (), other
+
+
+def test_the_lines_of_loaded_facts_count_and_point_at_rows_before_all_are_worked_out() -> None:
+    from policy_sdk.facts.load import load_facts_text, platform_type_specs
+
+    text = ("organization:\n  name: 甲\nalgorithms:\n- id: rec\n  uses_recommendation: true\n"
+            "platforms:\n- id: p\n  type: app\n- id: q\n  type: website\ndeployments:\n"
+            "- algorithm: rec\n  platform: p\n- algorithm: rec\n  platform: q\n"
+            "  status: stopped\n  stopped_on: 2026-01-05\n")
+    facts = load_facts_text(text, "yaml", platform_types=platform_type_specs(["app", "website"]))
+    locations = facts.locations
+    assert isinstance(locations, LineMap)
+    count, firsts = len(locations), locations.first_lines()  # before every line is known
+    every = dict(locations)
+    assert count == len(every) == 22
+    assert firsts == {"organization": 2, "algorithms": 4, "algorithms[0]": 4, "platforms": 7,
+                      "platforms[0]": 7, "platforms[1]": 9, "deployments": 12,
+                      "deployments[0]": 12, "deployments[1]": 14}
+    marks = {path: (line, 1, line, 2) for path, line in every.items()}
+    assert firsts == first_lines(marks)
