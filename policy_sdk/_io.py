@@ -48,17 +48,17 @@ def _why(exc: OSError) -> str:
 
 def atomic_write(
     path: str | os.PathLike[str],
-    data: str | bytes | Iterable[str],
+    data: str | bytes | Iterable[str] | Iterable[bytes],
     *,
     expect_digest: str | None = None,
 ) -> None:
     """Write ``data`` to ``path`` so that the file is either the old one or the new one.
 
-    Text is encoded as UTF-8 (an iterable of text pieces is written piece by piece, so a
-    large report is never held twice). The new file keeps the old file's permission
-    bits (a new file gets the bits ``open`` would give it). ``expect_digest``: the
-    SHA-256 the file had when it was read; if it differs now, nothing is written and
-    ``file-changed`` is raised.
+    Text is encoded as UTF-8 (an iterable of text pieces, or of pieces already encoded,
+    is written piece by piece, so a large report is never held twice). The new file
+    keeps the old file's permission bits (a new file gets the bits ``open`` would give
+    it). ``expect_digest``: the SHA-256 the file had when it was read; if it differs
+    now, nothing is written and ``file-changed`` is raised.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
@@ -81,7 +81,8 @@ def atomic_write(
                 out.write(data.encode("utf-8", "backslashreplace"))
             else:
                 for piece in data:
-                    out.write(piece.encode("utf-8", "backslashreplace"))
+                    out.write(piece if isinstance(piece, bytes)
+                              else piece.encode("utf-8", "backslashreplace"))
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, mode)  # the temporary file was made 0600
@@ -134,9 +135,11 @@ def _remove(tmp: Path) -> None:
 
 
 def write_stream(
-    stream: IO[str] | IO[bytes], data: str | Iterable[str], *, name: str = "stdout"
+    stream: IO[str] | IO[bytes], data: str | Iterable[str] | Iterable[bytes], *,
+    name: str = "stdout",
 ) -> None:
-    """Write ``data`` to ``stream`` in chunks of at most :data:`CHUNK` bytes, then flush.
+    """Write ``data`` to ``stream`` in chunks of at most :data:`CHUNK` bytes, then flush
+    (pieces of text are encoded as UTF-8; pieces of bytes are taken as UTF-8 already).
 
     Writes to the binary buffer beneath a text stream where there is one, so the bytes
     written are counted: a short write is retried with the rest, a write that makes
@@ -148,6 +151,8 @@ def write_stream(
         if raw is None and isinstance(stream, io.TextIOBase):
             text_stream: IO[str] = stream
             for piece in _pieces(data):
+                if isinstance(piece, bytes):
+                    piece = piece.decode("utf-8")
                 for i in range(0, len(piece), CHUNK):
                     text_stream.write(piece[i : i + CHUNK])
             text_stream.flush()
@@ -159,7 +164,8 @@ def write_stream(
                 stream.flush()  # what was written through the text layer goes first
         assert raw is not None
         for piece in _pieces(data):
-            encoded = piece.encode("utf-8", "backslashreplace")
+            encoded = (piece if isinstance(piece, bytes)
+                       else piece.encode("utf-8", "backslashreplace"))
             view = memoryview(encoded)
             while view:
                 n = raw.write(view[:CHUNK])
@@ -177,7 +183,7 @@ def write_stream(
         raise _fail("write-failed", message + "; the output is incomplete") from None
 
 
-def _pieces(data: str | Iterable[str]) -> Iterable[str]:
+def _pieces(data: str | Iterable[str] | Iterable[bytes]) -> Iterable[str | bytes]:
     if isinstance(data, str):
         yield data
     else:

@@ -140,7 +140,7 @@ def check(
         check_binary(fmt, output)
         from policy_sdk.reports.progress import progress
 
-        text: str | bytes | Iterator[str]
+        text: str | bytes | Iterator[str] | Iterator[bytes]
         with progress(facts_file) as step:  # on stderr, for long runs in a terminal
             step(_("loading facts"))
             facts = engine.load_facts(facts_file)
@@ -168,10 +168,10 @@ def check(
                 text = render_check(fmt, report, facts=facts, include_all=include_all,
                                     severity=severity)
             elif getattr(reporter, "render", None) is reporters.render_json:
-                # the built-in JSON report in pieces of about a megabyte, written as made:
-                # a report of millions of findings is never held as one text
-                text = reporters.iter_json(report, include_all=include_all,
-                                           severity=severity)
+                # the built-in JSON report in pieces of about a megabyte in UTF-8, written
+                # as made: a report of millions of findings is never held as one text
+                text = reporters.iter_json_utf8(report, include_all=include_all,
+                                                severity=severity)
             else:
                 from policy_sdk.reports.text import use_color as want_color
 
@@ -197,18 +197,36 @@ def check(
     sys.exit(0 if exit_zero or not failed else 1)
 
 
+#: facts warnings printed per code; the rest of a code are counted in one line (a large
+#: facts file can repeat one warning thousands of times)
+WARNINGS_PER_CODE = 5
+
+
 def _facts_warnings_block(warnings: Sequence[Any]) -> None:
-    """The facts warnings, in one block on stderr before the findings are written."""
+    """The facts warnings, in one block on stderr before the findings are written: the
+    first :data:`WARNINGS_PER_CODE` of each code, then one line per code counting the
+    rest (the JSON report's ``warnings`` lists them all)."""
     if not warnings:
         return
     n = len(warnings)
-    click.echo(plural(n, N_("{count} warning about the facts and deadlines (`--strict` turns "
-                            "the facts' own into errors):"),
-                      N_("{count} warnings about the facts and deadlines (`--strict` turns "
-                         "the facts' own into errors):")), err=True)
+    lines = [plural(n, N_("{count} warning about the facts and deadlines (`--strict` turns "
+                          "the facts' own into errors):"),
+                    N_("{count} warnings about the facts and deadlines (`--strict` turns "
+                       "the facts' own into errors):"))]
+    seen: dict[str, int] = {}  # code -> warnings of that code so far, in order of codes
     for w in warnings:
-        click.echo(w.render(), err=True)
-    click.echo("", err=True)
+        shown = seen[w.code] = seen.get(w.code, 0) + 1
+        if shown <= WARNINGS_PER_CODE:
+            lines.append(w.render())
+    for code, count in seen.items():
+        if count > WARNINGS_PER_CODE:
+            more = count - WARNINGS_PER_CODE
+            lines.append(_(
+                N_("… and {count} more warning of code `{code}`; all are in the JSON "
+                   "report's `warnings` (`--format json`)") if more == 1 else
+                N_("… and {count} more warnings of code `{code}`; all are in the JSON "
+                   "report's `warnings` (`--format json`)")).format(count=more, code=code))
+    click.echo("\n".join(lines) + "\n", err=True)
 
 
 def _render(reporter: Any, report: Any, **options: Any) -> str:

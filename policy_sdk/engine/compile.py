@@ -150,6 +150,10 @@ class Compiled:
     bindings: frozenset[str]
     #: the value, when the expression reads nothing (literals, lists of literals)
     constant: tuple[object] | None = None
+    #: for an attribute of the item's algorithm (platform) read as it stands:
+    #: ``("algorithm" | "platform", ctx -> {id: value})``, the getter's own table
+    #: (hoisted conditions are then worked out per id at C speed, rules._table)
+    by_id: tuple[str, Callable[[Context], Mapping[str, Any]]] | None = None
 
 
 def _const(value: object) -> Compiled:
@@ -397,20 +401,27 @@ def path_getter(found: Resolved, access: Mapping[str, str]) -> Compiled:
     if mode in ("alg", "plat"):
         by_algorithm = mode == "alg"
 
+        def values_of(ctx: Context) -> dict[str, Any]:
+            """id -> the attribute's value, once per evaluation."""
+
+            def build() -> dict[str, Any]:
+                read = reader(attribute, ctx)
+                table: Mapping[str, Any] = ctx.algorithms if by_algorithm else ctx.platforms
+                if isinstance(table, ById) and not attribute.computed \
+                        and attribute.name in _FIELDS.get(attribute.entity, ()):
+                    # entities the loader kept as columns: the column itself, none built
+                    return dict(zip(table, column(table.rows, attribute.name),
+                                    strict=True))
+                return {k: read(v) for k, v in table.items()}  # one read per entity
+
+            return ctx.memo(("values", attribute.entity, attribute.name), build)
+
         def make_lookup(ctx: Context) -> Getter:
-            read = reader(attribute, ctx)
-            table: Mapping[str, Any] = ctx.algorithms if by_algorithm else ctx.platforms
-            if isinstance(table, ById) and not attribute.computed \
-                    and attribute.name in _FIELDS.get(attribute.entity, ()):
-                # entities the loader kept as columns: the column itself, none built
-                values = dict(zip(table.keys(), column(table.rows, attribute.name),
-                                  strict=True))
-            else:
-                values = {k: read(v) for k, v in table.items()}  # one read per entity
-            get = values.get
+            get = values_of(ctx).get
             if by_algorithm:
                 return lambda item, rec: get(item.algorithm)
             return lambda item, rec: get(item.platform)
 
-        return Compiled(make_lookup, frozenset({binding}))
+        return Compiled(make_lookup, frozenset({binding}),
+                        by_id=("algorithm" if by_algorithm else "platform", values_of))
     raise AssertionError((binding, dict(access)))  # pragma: no cover - resolve() checked it

@@ -45,6 +45,7 @@ from policy_sdk.engine.finding import (
     build_findings,
     row_from_init,
 )
+from policy_sdk.engine.jsontext import FindingText, FindingWriter, utf8
 from policy_sdk.engine.localized import rule_texts
 from policy_sdk.engine.rules import CompiledRule, Outcome
 from policy_sdk.facts.derived import FilingState
@@ -69,6 +70,10 @@ CONDITION_FAILS = N_("the required condition does not hold: `{condition}`")
 FORBIDDEN = N_("this is forbidden wherever the rule applies")
 
 Key = tuple[str | None, str | None, str | None]
+#: a finding's own values, in the order :meth:`FindingMaker.json_text` gives them to
+#: the JSON writer (:attr:`~policy_sdk.engine.jsontext.FindingText.own`)
+_OWN = ("algorithm", "platform", "filing", "remedy", "deadline", "working_days_left",
+        "explanation", "facts_path", "facts_line", "platforms", "waiver")
 #: the keys of several findings as three columns: algorithms, platforms, filings
 KeyColumns = tuple[Sequence[str | None], Sequence[str | None], Sequence[str | None]]
 #: the statuses whose findings carry the rule's deadline
@@ -188,6 +193,94 @@ class FindingMaker:
             tuple(sorted(set(item.platforms))) if self._platforms else (),
             None if due is None else explainer.working_days_left(due), None))
 
+    def json_text(self, writer: FindingText, binary: bool = False
+                  ) -> Callable[[int, str], Any]:
+        """``(index, status) -> text``: the finding ``self(index, status)`` as the JSON
+        writer writes it, its details worked out, with no Finding and no row. What
+        every finding of the rule with a status says — the shared fields, and those the
+        rule makes the same for all (no deadline, the same remedy, no facts location,
+        no platforms, the parts of the key its scope has not) — is written once per
+        status; a finding writes the rest (``writer.text_for``). Called in the
+        evaluation's language (the caller switches to it, :attr:`language`).
+        ``binary``: the text in UTF-8 (``writer.utf8_for``)."""
+        if writer.own != _OWN:  # pragma: no cover - a wire field added: the row path
+            write = FindingWriter(writer.indent)
+
+            def by_row(index: int, status: str) -> Any:
+                write.out.clear()
+                write.write_row(self.row(index, status))
+                return utf8("".join(write.out)) if binary else "".join(write.out)
+
+            return by_row
+        explainer = self._explainer or self._explainer_made()
+        items, key_of, dues = self._items, self._key, self._due
+        locate = explainer.locate
+        days_left = explainer.working_days_left
+        per_filing = self._platforms
+        rule_id, severity, message, citation, origin, span = self._shared
+        scope = self._rule.scope
+        # what the rule makes the same for each of its findings
+        always: dict[str, Any] = {"waiver": None}
+        if not per_filing:
+            always["platforms"] = ()
+        if locate is None:
+            always["facts_path"] = always["facts_line"] = None
+        if scope != "filing":
+            always["filing"] = None
+        if scope not in ("platform", "deployment"):
+            always["platform"] = None
+        if scope == "organization":
+            always["algorithm"] = None
+        #: status -> (pieces, text, explain for that status)
+        made: dict[str, tuple[tuple[Any, ...], Callable[..., Any], Callable[..., Any]]] = {}
+
+        def make(status: str) -> tuple[tuple[Any, ...], Callable[..., Any], Callable[..., Any]]:
+            same = dict(always)
+            if not (dues and (status == "violated" or status == "pending")):
+                same["deadline"] = same["working_days_left"] = None
+            if explainer.remedy_is_the_rules(status):
+                same["remedy"] = explainer.rule_remedy
+            constant = frozenset(same)
+            values = {"rule": rule_id, "status": status, "severity": severity,
+                      "message": message, "citation": citation, "origin": origin,
+                      "span": span, **same}
+            found = made[status] = (
+                (writer.utf8_template(values, constant), writer.utf8_for(constant),
+                 explainer.for_status(status)) if binary else
+                (writer.template(values, constant), writer.text_for(constant),
+                 explainer.for_status(status)))
+            return found
+
+        left: dict[dt.date, int | None] = {}
+
+        def one(index: int, status: str) -> Any:
+            item = items[index]
+            key = key_of(item)
+            if status == "violated" or status == "pending":
+                due = dues.get(index)
+                if due is None:
+                    days = None
+                else:
+                    try:
+                        days = left[due]
+                    except KeyError:
+                        days = left[due] = days_left(due)
+            else:
+                due = days = None
+            pieces, text, explained = made.get(status) or make(status)
+            remedy, lines = explained(item, key, due)
+            facts_path, facts_line = (None, None) if locate is None else locate(index)
+            return text(
+                pieces, key[0], key[1], key[2], remedy, due, days, lines, facts_path,
+                facts_line, tuple(sorted(set(item.platforms))) if per_filing else (), None)
+
+        return one
+
+    @property
+    def language(self) -> Language:
+        """The evaluation's language: the findings' texts are written in it."""
+        return self._language
+
     def _explainer_made(self) -> _Explainer:
         with self._lock, use_language(self._language):
             explainer = self._explainer
@@ -279,8 +372,53 @@ class _Explainer:
             self._records(item, key, False, lines)
         return remedy, lines
 
+    def for_status(self, status: str) -> Callable[[Any, Key, dt.date | None],
+                                                  tuple[str | None, list[str]]]:
+        """``(item, key, due) -> explain(item, key, due, status)``, with what ``status``
+        and the rule decide worked out once (the writer's fast twin of :meth:`explain`,
+        property-tested with it through the JSON report)."""
+        explain = self.explain
+        if status not in ("violated", "pending") or self._ensure:
+            return lambda item, key, due: explain(item, key, due, status)
+        where, text, records = self._where, self._remedy_text, self._records
+        remedy_of, deadline = self._remedy, self._deadline
+        if remedy_of is None and deadline is None and records is not None:
+            def recorded(item: Any, key: Key, due: dt.date | None
+                         ) -> tuple[str | None, list[str]]:
+                lines = where(item)
+                records(item, key, True, lines)
+                return text, lines
+
+            return recorded
+        forbidden = self._forbidden if records is None and status == "violated" else None
+
+        def failing(item: Any, key: Key, due: dt.date | None) -> tuple[str | None, list[str]]:
+            remedy = text
+            lines = where(item)
+            if remedy_of is not None and key[0] is not None and key[1] is not None:
+                remedy = remedy_of(key[0], key[1])
+            if records is not None:
+                records(item, key, True, lines)
+            elif forbidden is not None:
+                lines.append(forbidden)
+            if deadline is not None:
+                lines.append(deadline(item, due, status))
+            return remedy, lines
+
+        return failing
+
     def working_days_left(self, due: dt.date) -> int | None:
         return working_days_left(self._ctx, due)
+
+    @property
+    def rule_remedy(self) -> str | None:
+        """The rule's own remedy text."""
+        return self._remedy_text
+
+    def remedy_is_the_rules(self, status: str) -> bool:
+        """Whether :meth:`explain` gives every finding with ``status`` the rule's own
+        remedy (:attr:`rule_remedy`: no note made per finding)."""
+        return self._remedy is None or not (status == "violated" or status == "pending")
 
 
 @attrs.frozen
@@ -489,6 +627,25 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
         # line is made once per status
         status_why = _by_status(binding, attribute.name)
         said: dict[str, str] = {}
+        parts = (_around_platform(_("deployment of `{algorithm}` on `{platform}`"))
+                 if binding == "deployment" else None)
+        if parts is not None:  # the label too made around the platform, per algorithm
+            head, tail = parts
+            around: dict[Any, tuple[str, str]] = {}
+
+            def deployment_by_status(d: Any) -> str:
+                rest = said.get(d.status)
+                if rest is None:
+                    rest = said[d.status] = f" {name} = {render(read(d))}{status_why(d)}"
+                algorithm = d.algorithm
+                try:
+                    before, after = around[algorithm]
+                except KeyError:
+                    before, after = around[algorithm] = (head.format(algorithm=algorithm),
+                                                         tail.format(algorithm=algorithm))
+                return f"{before}{d.platform}{after}{rest}"
+
+            return deployment_by_status
 
         def by_status(item: Any) -> str:
             rest = said.get(item.status)
@@ -512,6 +669,9 @@ def _label(binding: str) -> Callable[[Any], str]:
     """How an explanation names the item itself (the entity ``binding`` is bound to)."""
     if binding == "deployment":
         on = _("deployment of `{algorithm}` on `{platform}`")
+        fast = _by_algorithm(on)
+        if fast is not None:
+            return lambda d: fast(d.algorithm, d.platform)
         return lambda d: on.format(algorithm=d.algorithm, platform=d.platform)
     if binding == "algorithm":
         algorithm = _("algorithm `{id}`")
@@ -592,6 +752,38 @@ _KEY_WORDS: dict[str, str] = {
 }
 
 
+def _around_platform(template: str) -> tuple[str, str] | None:
+    """The format strings before and after ``{platform}`` in ``template`` (each then
+    formatted alone, as the whole would be); None where that does not hold (the
+    platform not once, escaped braces)."""
+    if template.count("{platform}") != 1 or "{{" in template or "}}" in template:
+        return None
+    head, tail = template.split("{platform}")
+    return head, tail
+
+
+def _by_algorithm(template: str, **fixed: Any) -> Callable[[Any, Any], str] | None:
+    """``(algorithm, platform) -> template.format(algorithm=…, platform=…, **fixed)``,
+    the text around the platform made once per algorithm (findings of one algorithm
+    on many platforms); None where the template does not lend itself (the platform
+    not once, escaped braces)."""
+    parts = _around_platform(template)
+    if parts is None:
+        return None
+    head, tail = parts
+    made: dict[Any, tuple[str, str]] = {}
+
+    def text(algorithm: Any, platform: Any) -> str:
+        try:
+            before, after = made[algorithm]
+        except KeyError:
+            before, after = made[algorithm] = (head.format(algorithm=algorithm, **fixed),
+                                               tail.format(algorithm=algorithm, **fixed))
+        return f"{before}{platform}{after}"
+
+    return text
+
+
 def _key_words(scope: str) -> Callable[[Key], str]:
     words = _(_KEY_WORDS[scope])
     return lambda key: words.format(algorithm=key[0], platform=key[1], filing=key[2])
@@ -602,7 +794,7 @@ class _RecordLines:
     looked for and what it found."""
 
     __slots__ = ("_alone", "_candidates", "_ctx", "_keep", "_key_words", "_kind", "_none",
-                 "_per_algorithm", "_rule", "_unmatched_when_failing", "_with")
+                 "_none_line", "_per_algorithm", "_rule", "_unmatched_when_failing", "_with")
 
     def __init__(self, rule: CompiledRule, ctx: Context) -> None:
         assert rule.kind is not None
@@ -616,6 +808,13 @@ class _RecordLines:
         self._none = (_("no `{kind}` record satisfying the `with` condition covers {subject}")
                       if self._with else _("no `{kind}` record covers {subject}")
                       ).replace("{kind}", rule.kind)
+        #: ``(algorithm, platform) -> that line`` for a scope keyed by both (made faster)
+        self._none_line: Callable[[Any, Any], str] | None = None
+        head, subject, tail = self._none.partition("{subject}")
+        if rule.scope in ("platform", "deployment") and subject \
+                and not any(c in head + tail for c in "{}"):
+            self._none_line = _by_algorithm(head + _(_KEY_WORDS[rule.scope]) + tail,
+                                            filing=None)
         self._alone = rule.distinct
         #: a failing `require` without `with` matched no record: nothing to look up
         self._unmatched_when_failing = rule.verb == "require" and rule.with_ is None
@@ -669,7 +868,9 @@ class _RecordLines:
                                                         r.filing or "", render(r.on)))
             ])
             return
-        line = self._none.format(subject=self._key_words(key))
+        none_line = self._none_line
+        line = (self._none.format(subject=self._key_words(key)) if none_line is None
+                else none_line(key[0], key[1]))
         if self._keep is not None and candidates:
             line += _(" ({count} record(s) cover it but fail the `with` condition)").format(
                 count=len(candidates))

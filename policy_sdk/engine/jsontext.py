@@ -13,12 +13,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from json.encoder import encode_basestring  # the C implementation when available
 from operator import itemgetter
 from typing import Any
 
-__all__ = ["FindingWriter", "dumps", "dumps_nested", "reindented"]
+__all__ = ["FindingText", "FindingWriter", "dumps", "dumps_nested", "reindented", "utf8"]
 
 
 class _Unusual(Exception):
@@ -174,9 +174,7 @@ class FindingWriter:
 
     def __init__(self, indent: int | None, out: list[str] | None = None) -> None:
         self.out: list[str] = [] if out is None else out
-        made = _WRITERS.get(indent)
-        if made is None:
-            made = _WRITERS[indent] = _Made(indent)
+        made = _made(indent)
         self._separator = made.separator
         self._write = made.write
         #: a rule's shared values -> the text around its findings' holes; per writer
@@ -219,11 +217,73 @@ class FindingWriter:
 _WRITERS: dict[int | None, _Made] = {}
 
 
+def _made(indent: int | None) -> _Made:
+    made = _WRITERS.get(indent)
+    if made is None:
+        made = _WRITERS[indent] = _Made(indent)
+    return made
+
+
+class FindingText:
+    """A finding's text as :class:`FindingWriter` writes it, from its values rather
+    than a row, for writers that know which values a rule's findings share.
+
+    ``text_for(constant)`` is ``text(pieces, *own) -> str``: the finding's own values
+    (:attr:`own`, in that order) in the holes of ``pieces``, one call and one join per
+    finding; the values named in ``constant`` are not read (the same for every finding
+    of the rule, they are in the pieces). ``template(values, constant)`` gives those
+    pieces: the text of the shared and constant values, around the holes (made once
+    per rule and status by the caller). An engine's findings are written so
+    (``FindingMaker.json_text``)."""
+
+    __slots__ = ("_made", "indent", "own", "separator")
+
+    def __init__(self, indent: int | None) -> None:
+        from policy_sdk.engine.finding import FINDING_FIELDS
+
+        self.indent = indent
+        made = self._made = _made(indent)
+        #: what goes between two findings of the list
+        self.separator = made.separator
+        #: the finding's own values ``text`` takes after the pieces, in order (the
+        #: :class:`~policy_sdk.engine.finding.Finding` attributes they are)
+        self.own: tuple[str, ...] = tuple(
+            name for f in FINDING_FIELDS if not f.shared for name in f.reads)
+
+    def text_for(self, constant: frozenset[str]) -> Callable[..., str]:
+        text: Callable[..., str] = self._made.text_for(constant, False)
+        return text
+
+    def template(self, values: Mapping[str, Any], constant: frozenset[str]) -> tuple[str, ...]:
+        """The pieces around the holes of a finding whose shared attributes (rule,
+        status, severity, message, citation, origin, span) and ``constant`` ones have
+        ``values`` (by attribute name)."""
+        return self._made.template_with(values, constant)
+
+    def utf8_for(self, constant: frozenset[str]) -> Callable[..., bytes]:
+        """:meth:`text_for`, the text encoded in UTF-8 (as :func:`utf8` encodes it),
+        from the pieces of :meth:`utf8_template`: the finding's text is never made as
+        text (a rule's citation in Chinese would make each one twice as large)."""
+        utf8_text: Callable[..., bytes] = self._made.text_for(constant, True)
+        return utf8_text
+
+    def utf8_template(self, values: Mapping[str, Any], constant: frozenset[str]
+                      ) -> tuple[bytes, ...]:
+        """:meth:`template`, each piece encoded by :func:`utf8`."""
+        return tuple(map(utf8, self._made.template_with(values, constant)))
+
+
+def utf8(text: str) -> bytes:
+    """``text`` in UTF-8 as the output is written (``policy_sdk._io``): a lone surrogate
+    (from a ``\\ud800`` escape in JSON facts) written as ``\\ud800``, not refused."""
+    return text.encode("utf-8", "backslashreplace")
+
+
 class _Made:
     """What :class:`FindingWriter` writes with, for one indent: the function writing a
     finding (made from the declaration) and the templates of the rules seen so far."""
 
-    __slots__ = ("_after", "_indent", "_kept", "separator", "write")
+    __slots__ = ("_after", "_indent", "_kept", "_texts", "separator", "write")
 
     def __init__(self, indent: int | None) -> None:
         from policy_sdk.engine.finding import FINDING_FIELDS
@@ -235,6 +295,102 @@ class _Made:
         #: (shared values, their types) -> template, kept between reports
         self._kept: dict[tuple[Any, ...], tuple[str, ...]] = {}
         self.write = self._writer(FINDING_FIELDS, comma + newline(3))
+        #: (constant own values, in UTF-8) -> the text function (:meth:`text_for`)
+        self._texts: dict[tuple[frozenset[str], bool], Callable[..., Any]] = {}
+
+    def template_with(self, values: Mapping[str, Any], constant: frozenset[str]
+                      ) -> tuple[str, ...]:
+        """:meth:`_text` of a finding whose shared and ``constant`` attributes have
+        ``values``: the constant ones written into the pieces, by the standard
+        encoder."""
+        from policy_sdk.engine.finding import ABSENT, FINDING_FIELDS
+
+        newline, comma = _layout(self._indent)
+        given = _Attrs(values)
+        pieces: list[str] = []
+        text = ""
+        for i, field in enumerate(FINDING_FIELDS):
+            prefix = ("{" if i == 0 else comma) + newline(3) + encode_basestring(field.name)
+            prefix += ": "
+            if field.shared or constant.issuperset(field.reads):
+                value = field.to_json(given)
+                if value is not ABSENT:
+                    text += prefix + reindented(value, self._indent, 3)
+            elif field.optional:  # its hole writes its key too, when it has a value
+                pieces.append(text)
+                text = ""
+            else:
+                pieces.append(text + prefix)
+                text = ""
+        pieces.append(text + self._after)
+        return tuple(pieces)
+
+    def text_for(self, constant: frozenset[str], binary: bool) -> Callable[..., Any]:
+        """``text(pieces, *own values) -> str``: :meth:`_writer`'s finding as one text,
+        from its own values (:attr:`FindingText.own`) given as arguments, those of
+        the fields all of whose attributes are ``constant`` not read (made once).
+        ``binary``: the text in UTF-8 (:func:`utf8`), from pieces in UTF-8."""
+        from policy_sdk.engine.finding import FINDING_FIELDS
+
+        found = self._texts.get((constant, binary))
+        if found is not None:
+            return found
+        newline, comma = _layout(self._indent)
+        between = comma + newline(3)
+        env: dict[str, Any] = {"encode": encode_basestring}
+        parts = ["pieces[0]"]
+        args: list[str] = []
+        k = 0
+        for field in FINDING_FIELDS:
+            if field.shared:
+                continue
+            names = [f"a_{name}" for name in field.reads]
+            args.extend(names)
+            if constant.issuperset(field.reads):
+                continue
+            prefix = between + encode_basestring(field.name) + ": "
+            env[f"e{k}"] = _encoder(field, self._indent, prefix if field.optional else "")
+            if len(names) == 1:
+                value = names[0]
+                if field.kind == "text?":
+                    parts.append(f"(encode({value}) if type({value}) is str else e{k}({value}))")
+                elif field.kind == "int?":
+                    parts.append(f"(int.__repr__({value}) if type({value}) is int "
+                                 f"else e{k}({value}))")
+                elif field.kind == "waiver":
+                    parts.append(f"('' if {value} is None else e{k}({value}))")
+                else:
+                    parts.append(f"e{k}({value})")
+            else:
+                parts.append(f"e{k}((" + ", ".join(names) + "))")
+            k += 1
+            parts.append(f"pieces[{k}]")
+        if not binary:
+            source = (
+                "def text(pieces, " + ", ".join(args) + "):\n"
+                "    return ''.join((" + ", ".join(parts) + ",))\n"
+            )
+        else:  # each hole encoded (strictly first: a lone surrogate is rare)
+            holes = parts[1::2]
+            strict = [f"({hole}).encode()" for hole in holes]
+            lenient = [f"utf8({hole})" for hole in holes]
+            env["utf8"] = utf8
+
+            def joined(encoded: list[str]) -> str:
+                return ", ".join(x for pair in zip(parts[::2], [*encoded, ""], strict=True)
+                                 for x in pair if x)
+
+            source = (
+                "def text(pieces, " + ", ".join(args) + "):\n"
+                "    try:\n"
+                "        return b''.join((" + joined(strict) + ",))\n"
+                "    except UnicodeEncodeError:\n"
+                "        return b''.join((" + joined(lenient) + ",))\n"
+            )
+        exec(compile(source, "<finding text>", "exec"), env)
+        text: Callable[..., Any] = env["text"]
+        self._texts[(constant, binary)] = text
+        return text
 
     def _writer(
         self, fields: Any, between: str
@@ -259,6 +415,8 @@ class _Made:
                 elif field.kind == "int?":
                     parts.append(f"(int.__repr__(v{k}) if type(v{k} := {value}) is int "
                                  f"else e{k}(v{k}))")
+                elif field.kind == "waiver":  # none but on a waived finding
+                    parts.append(f"('' if (v{k} := {value}) is None else e{k}(v{k}))")
                 else:
                     parts.append(f"e{k}({value})")
             else:
@@ -391,6 +549,10 @@ def _encoder(field: Any, indent: int | None, prefix: str) -> Callable[[Any], str
                 return prefix + head + encode(path) + mid + shown + tail
             return slow(v)
         return location
+    if kind == "waiver":  # none but on a waived finding
+        def waiver(v: Any) -> str:
+            return "" if v is None else slow(v)
+        return waiver
     return slow  # pragma: no cover - every per-finding kind has an encoder above
 
 
@@ -417,6 +579,18 @@ class _Row:
         from policy_sdk.engine.finding import ROW
 
         return self._row[ROW.index(name)]
+
+
+class _Attrs:
+    """Attributes from a mapping of their names."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        return self._values[name]
 
 
 class _Values:

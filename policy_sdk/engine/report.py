@@ -30,7 +30,7 @@ from policy_sdk.engine.finding import (
     row_of,
     urgency_key,
 )
-from policy_sdk.engine.jsontext import FindingWriter, dumps_nested
+from policy_sdk.engine.jsontext import FindingText, FindingWriter, dumps_nested, utf8
 from policy_sdk.engine.jsontext import dumps as json_text
 from policy_sdk.errors import Diagnostic, EvaluationError, Span, did_you_mean
 
@@ -370,9 +370,17 @@ class Report:
                     and (rule is None or f.rule == rule))
             else:  # made as read (source.Selection)
                 found = cast("Sequence[Finding]",
-                             self._source.select(frozenset(statuses), severity, rule))
+                             self._source.select(self._had(statuses), severity, rule))
             self._selected[key] = found
         return found
+
+    def _had(self, statuses: Sequence[str]) -> frozenset[str]:
+        """Of ``statuses``, those the source has findings of, to ask it for: asked for
+        one it has none of (an engine's ``waived``), it would read every scope key's
+        status (seconds for a million deployments) to find none."""
+        assert self._source is not None
+        have = self._source.counts()
+        return frozenset(s for s in statuses if have.get(s, 0))
 
     @staticmethod
     def _key(statuses: Sequence[str], severity: str | None, rule: str | None) -> tuple[str, ...]:
@@ -483,14 +491,25 @@ class Report:
         and not kept. The filters are checked before the first piece."""
         return self._iter_json(include_all, severity, indent, end, _PIECES_PER_CHUNK)
 
+    def iter_json_utf8(
+        self, include_all: bool = False, *, severity: str | None = None,
+        indent: int | None = 2, end: str = "",
+    ) -> Iterator[bytes]:
+        """:meth:`iter_json`'s pieces in UTF-8, as ``policy_sdk._io`` writes text (a lone
+        surrogate backslash-escaped: :func:`~policy_sdk.engine.jsontext.utf8`); an
+        engine's findings are written in UTF-8 directly, never as text (a Chinese
+        citation makes a finding's text twice its size in memory)."""
+        return self._iter_json(include_all, severity, indent, end, _PIECES_PER_CHUNK, True)
+
     def _iter_json(
         self, include_all: bool, severity: str | None, indent: int | None, end: str,
-        chunk: int | None,
-    ) -> Iterator[str]:
-        """:meth:`iter_json`, in pieces of ``chunk`` pieces of text (None: one piece)."""
+        chunk: int | None, binary: bool = False,
+    ) -> Iterator[Any]:
+        """:meth:`iter_json`, in pieces of ``chunk`` pieces of text (None: one piece);
+        ``binary``: :meth:`iter_json_utf8`."""
         if indent is not None and type(indent) is not int:
-            return iter((json_text(self.to_dict(include_all, severity=severity),
-                                   indent=indent) + end,))
+            text = json_text(self.to_dict(include_all, severity=severity), indent=indent) + end
+            return iter((utf8(text) if binary else text,))
         statuses = STATUSES if include_all else _WANTED_DEFAULT
         self._check_filters(statuses, severity, None)
         listed: FindingSelection | Sequence[Finding]
@@ -499,15 +518,19 @@ class Report:
             listed = known if known is not None else self.select(statuses, severity=severity)
         else:  # made as written
             with _paused(sum(self._counts.get(s, 0) for s in statuses), self._pause):
-                listed = self._source.select(frozenset(statuses), severity, None)
+                listed = self._source.select(self._had(statuses), severity, None)
         head = self._head(len(listed))
-        return self._json_pieces(head, listed, indent, end, chunk)
+        runs = None if isinstance(listed, tuple) else getattr(listed, "runs", None)
+        if binary and (runs is None or not len(listed)):  # the text's pieces, encoded
+            return map(utf8, self._json_pieces(head, listed, indent, end, chunk, False))
+        return self._json_pieces(head, listed, indent, end, chunk, binary)
 
     def _json_pieces(
         self, head: dict[str, Any], listed: FindingSelection | Sequence[Finding],
-        indent: int | None, end: str,
-        chunk: int | None,
-    ) -> Iterator[str]:
+        indent: int | None, end: str, chunk: int | None, binary: bool,
+    ) -> Iterator[Any]:
+        """The report's text in pieces (``binary``: in UTF-8, for an engine's findings
+        only)."""
         if not head["summary"]["listed"]:
             if self._warnings:
                 head["warnings"] = self._warnings_json()
@@ -528,13 +551,29 @@ class Report:
         close = "[]" + newline(0) + "}"
         if not text.endswith(close):  # pragma: no cover - json writes an empty list so
             raise ValueError("unexpected report text")
-        out = writer.out
-        out.append(text[: -len(close)] + "[" + newline(2))
-        rows = listed.rows() if hasattr(listed, "rows") else map(row_of, listed)
+        runs = None if isinstance(listed, tuple) else getattr(listed, "runs", None)
+        opening = text[: -len(close)] + "[" + newline(2)
+        closing = newline(1) + "]" + after + newline(0) + "}" + end
         # many strings, no cycles: nothing for the collector
         with _paused(len(listed), self._pause):
+            if runs is not None:  # an engine's findings: made as text, run by run
+                per_piece = max(1, chunk // 20) if chunk else len(listed)
+                if binary:
+                    made: list[Any] = [utf8(opening)]
+                    yield from _run_texts(runs(), FindingText(indent), made, per_piece, True)
+                    made.append(utf8(closing))
+                    yield b"".join(made)
+                    return
+                made = [opening]
+                yield from _run_texts(runs(), FindingText(indent), made, per_piece, False)
+                made.append(closing)
+                yield "".join(made)
+                return
+            out = writer.out
+            out.append(opening)
+            rows = listed.rows() if hasattr(listed, "rows") else map(row_of, listed)
             yield from writer.write_rows(rows, chunk or 0)
-        out.append(newline(1) + "]" + after + newline(0) + "}" + end)
+        out.append(closing)
         yield "".join(out)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -555,6 +594,47 @@ class Report:
     def __repr__(self) -> str:
         counts = ", ".join(f"{s}={n}" for s, n in self._counts.items())
         return f"Report(as_of={self._as_of.isoformat()}, {counts})"
+
+
+def _run_texts(
+    runs: Iterator[tuple[Any, list[int], list[str]]], writer: FindingText, out: list[Any],
+    per_piece: int, binary: bool,
+) -> Iterator[Any]:
+    """The findings of an engine's selection (:meth:`Selection.runs
+    <policy_sdk.engine.source.Selection.runs>`) written after what ``out`` holds, the
+    separator between them; every ``per_piece`` findings the text so far is handed out
+    and ``out`` emptied. A run's findings are made as text by their maker
+    (``FindingMaker.json_text``), ``per_piece`` at most at once, in the evaluation's
+    language; ``binary``: in UTF-8 (bytes in ``out`` and handed out)."""
+    from policy_sdk.i18n import get_language, use_language
+
+    separator: Any = utf8(writer.separator) if binary else writer.separator
+    empty: Any = b"" if binary else ""
+    have = 0  # findings in `out`
+    first = True
+    for maker, indexes, statuses in runs:
+        text = maker.json_text(writer, binary)
+        language = maker.language
+        start, n = 0, len(indexes)
+        while start < n:
+            stop = min(n, start + per_piece - have)
+            made = map(text, indexes[start:stop], statuses[start:stop])
+            if get_language() == language:
+                part = separator.join(made)
+            else:
+                with use_language(language):
+                    part = separator.join(made)
+            if not first:
+                out.append(separator)
+            first = False
+            out.append(part)
+            have += stop - start
+            start = stop
+            if have >= per_piece:
+                piece = empty.join(out)
+                out.clear()
+                have = 0
+                yield piece
 
 
 def _restore(

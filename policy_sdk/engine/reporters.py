@@ -68,6 +68,14 @@ def iter_json(
     return report.iter_json(include_all, severity=severity, indent=2, end="\n")
 
 
+def iter_json_utf8(
+    report: Report, *, include_all: bool = False, severity: str | None = None, **_: Any
+) -> Iterator[bytes]:
+    """:func:`iter_json`'s pieces in UTF-8 as ``policy_sdk._io`` writes text (what
+    ``check --format json`` writes: an engine's findings are never made as text)."""
+    return report.iter_json_utf8(include_all, severity=severity, indent=2, end="\n")
+
+
 # --- sarif ---------------------------------------------------------------------------
 
 SARIF_SCHEMA: Final = "https://json.schemastore.org/sarif-2.1.0.json"

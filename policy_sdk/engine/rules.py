@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from itertools import repeat
+from operator import is_
 from typing import Any, Final
 
 import attrs
@@ -366,6 +368,18 @@ def _table(
     if part is None:
         return None
     getter = part.make(ctx)
+    if part.by_id is not None and part.by_id[0] == field:
+        # the condition is the entity's attribute as it stands: its own table, read
+        # at C speed (the loop below is the slow twin: tests/engine/test_columns.py)
+        values = part.by_id[1](ctx)
+        if len(values) == len(entities):  # the same ids: made from these entities
+            return _Table(getter, field, dict(zip(values, map(is_, values.values(),
+                                                              repeat(True)), strict=True)))
+    return _table_slow(getter, entities, field)
+
+
+def _table_slow(getter: Getter, entities: Mapping[str, Any], field: str) -> _Table:
+    """:func:`_table`, id by id."""
     probe = _Probe()  # one probe, re-pointed at each id: no allocation per entity
     data: dict[str, bool] = {}
     for key in entities:

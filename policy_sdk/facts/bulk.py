@@ -381,7 +381,7 @@ def filings(
         # reused by the columns made next, not added to theirs
         if not set(map(type, numbers)) <= _TEXT or len(set(numbers)) != n:
             return None
-        named_algs = list(map(_GET_ALGORITHM, items))
+        named_algs = tuple(map(_GET_ALGORITHM, items))
         if not set(map(type, named_algs)) <= _TEXT:
             return None
         keys = set().union(*items)
@@ -425,7 +425,8 @@ def filings(
     except (KeyError, TypeError):
         return None
     # every number of the usual shape, and each once
-    if not set(map(type, shown)) <= _BOOL_OR_NONE or not usual_numbers(numbers):
+    if (shown is not nothing and not set(map(type, shown)) <= _BOOL_OR_NONE) \
+            or not usual_numbers(numbers):
         return None
     if filed.count(None) != n:
         filed = tuple(map(days.__getitem__, filed))

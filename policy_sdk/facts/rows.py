@@ -307,7 +307,7 @@ class ById(Mapping[str, T]):
     def keys(self) -> Any:
         """The ids, in order (a view: membership through :meth:`__contains__`, no index
         built to list them)."""
-        return KeysView(self)
+        return _Ids(self)
 
     def values(self) -> Any:
         return self._all()  # every entity: built at once, not one by one
@@ -318,6 +318,17 @@ class ById(Mapping[str, T]):
     def _all(self) -> Sequence[T]:
         rows = self.rows
         return rows.all() if isinstance(rows, Rows) else rows
+
+
+class _Ids(KeysView[str]):
+    """The ids of a :class:`ById`, iterated at C speed."""
+
+    def __init__(self, by: ById[Any]) -> None:
+        super().__init__(by)
+        self._by = by
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by)
 
 
 def by_id(rows: Sequence[T], key: str = "id") -> Mapping[str, T]:

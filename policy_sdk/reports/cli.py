@@ -115,9 +115,10 @@ def check_binary(fmt: str, output: str | None) -> None:
         fail_option("--output", f"the `{fmt}` format is written to a file: add `-o FILE`")
 
 
-def emit(data: str | bytes | Iterable[str], output: str | None) -> None:
+def emit(data: str | bytes | Iterable[str] | Iterable[bytes], output: str | None) -> None:
     """``data`` to ``output`` (atomically) or to stdout (in bounded chunks); an iterable
-    of text pieces (a streamed report, ending in its newline) is written as it comes."""
+    of text pieces, or of UTF-8 pieces (a streamed report, ending in its newline), is
+    written as it comes."""
     from policy_sdk._io import atomic_write, write_stream
 
     if output is not None:

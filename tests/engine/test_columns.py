@@ -97,3 +97,43 @@ def test_facts_built_by_hand_with_a_pair_twice_are_decided_pair_by_pair() -> Non
     assert columns.deployment_positions(twice) is None
     assert columns.unfiled_by_filings(twice, None, filed, False) == [2]
     assert columns.unfiled_by_filings_slow(twice, None, filed, False) == [2]
+
+
+WHERE_POLICIES = (
+    "require filing per platform where uses_recommendation",
+    "require filing per platform where not uses_recommendation",
+    "require filing per platform where platform.batch_cancellation",
+    "require filing per platform where algorithm.name == \"推荐\"",
+)
+
+
+@given(doc=facts_documents(max_filings=6), policy=st.sampled_from(WHERE_POLICIES))
+def test_a_condition_on_the_algorithm_is_worked_out_from_its_table(
+    doc: dict[str, Any], policy: str
+) -> None:
+    """rules._table reads a condition that is an attribute as it stands off the
+    attribute's own table; its slow twin asks the condition id by id."""
+    import datetime as dt
+
+    import attrs
+
+    from policy_sdk.api import Engine
+    from policy_sdk.engine import rules
+
+    engine = Engine.from_source(policy, plugin_rules=False)
+    loaded = engine.load_facts(copy.deepcopy(doc))
+    as_dicts = attrs.evolve(loaded, algorithms=tuple(loaded.algorithms),
+                            platforms=tuple(loaded.platforms))
+    want = None
+    fast = rules._table
+    for facts in (loaded, as_dicts):
+        for table in (fast, lambda ctx, part, entities, field: None if part is None
+                      else rules._table_slow(part.make(ctx), entities, field)):
+            rules._table = table
+            try:
+                got = [(f.rule, f.status, f.algorithm, f.platform) for f in
+                       engine.evaluate(facts, as_of=dt.date(2026, 11, 20)).findings]
+            finally:
+                rules._table = fast
+            assert want is None or got == want
+            want = got
