@@ -44,6 +44,7 @@ from policy_sdk.reports.text import (
     _ALL,
     _LISTED,
     _UNSAFE,
+    STYLE,
     Words,
     _due,
     _safe_block,
@@ -303,10 +304,29 @@ class _Plain:
     a rule's message and citation lines, a remedy line, the words after a deadline —
     is made (and checked) once."""
 
-    __slots__ = ("_dues", "_middles", "started", "words")
+    __slots__ = ("_basis", "_dash", "_dues", "_head", "_middles", "_ok", "_remedy",
+                 "_statuses", "colour", "started", "words")
 
-    def __init__(self, words: Words) -> None:
+    def __init__(self, words: Words, styles: _Styles | None = None) -> None:
         self.words = words
+        #: in colour: each styled part between its style's codes (``styles``), and the
+        #: text must be printable throughout (else the batch goes through the console)
+        self.colour = styles is not None
+
+        def styled(text: str, style: str | None) -> str:
+            if styles is None or not style or not text:
+                return text
+            before, after = styles.codes(style)
+            return before + text + after
+
+        self._statuses = {k: styled(v, STYLE.get(k)) for k, v in words.status.items()}
+        self._basis = styled(words.basis, "dim")
+        self._remedy = styled(words.remedy, "dim")
+        self._dash = "      " + styled("-", "dim") + " "
+        self._head: tuple[str, str] = styles.codes("bold") if styles is not None else ("", "")
+        #: whether a text may be written as it is
+        self._ok: Callable[[str], bool] = (
+            _printable if styles is not None else (lambda text: not _unsafe(text)))
         #: whether a group was begun (the next one is after an empty line)
         self.started = False
         #: (message, citation) -> [their lines, whether safe, and the last remedy of
@@ -318,14 +338,19 @@ class _Plain:
 
     def write(self, batch: Sequence[Any], out: list[str]) -> bool:
         """Append the lines of ``batch`` (headings and rows) to ``out``; whether none
-        has a character to escape."""
+        has a character to escape (in colour: whether all are printable)."""
         words = self.words
         middles, dues = self._middles, self._dues
-        statuses = words.status
+        statuses = self._statuses
         english = not words.zh
         advisory_word = words.advisory
         fields = _FIELDS
-        remedy_head = "      " + words.remedy + words.sep
+        remedy_head = "      " + self._remedy + words.sep
+        basis = self._basis
+        dash = self._dash
+        joint = "\n" + dash
+        ok = self._ok
+        before, after = self._head
         marks = PROVISIONAL_MARKS
         clean = True
         #: what came from the user, each a line: checked at once
@@ -334,7 +359,7 @@ class _Plain:
             if item.__class__ is Head:  # a group's heading, after the group before
                 head = words.head(item)
                 fresh.append(head)
-                out.append(("\n" if self.started else "") + head + "\n")
+                out.append(("\n" if self.started else "") + before + head + after + "\n")
                 self.started = True
                 continue
             (rule, status, severity, algorithm, platform, filing, message, citation, remedy,
@@ -343,15 +368,14 @@ class _Plain:
             if middle is None:
                 text = "      " + message + "\n"
                 if citation:
-                    text += "      " + words.basis + words.sep + citation + "\n"
+                    text += "      " + basis + words.sep + citation + "\n"
                 middle = middles[(message, citation)] = [
-                    text, not _unsafe(message) and not (citation and _unsafe(citation)),
-                    None, "", True]
+                    text, ok(message) and (not citation or ok(citation)), None, "", True]
             remedy_line = ""
             if status == "violated" or status == "pending":
                 if remedy:
                     if remedy != middle[2]:
-                        middle[2:] = (remedy, remedy_head + remedy + "\n", not _unsafe(remedy))
+                        middle[2:] = (remedy, remedy_head + remedy + "\n", ok(remedy))
                     remedy_line = middle[3]
                     clean = clean and middle[4]
             elif status == "waived":
@@ -369,7 +393,7 @@ class _Plain:
                 subject = _subject(_Shown(status=status, algorithm=algorithm,
                                           platform=platform, filing=filing), words)
             if explanation:
-                explained = "      - " + "\n      - ".join(explanation) + "\n"
+                explained = dash + joint.join(explanation) + "\n"
                 fresh += explanation
             else:
                 explained = ""
@@ -391,11 +415,11 @@ class _Plain:
                 due = ""
             first = (f"  {statuses.get(status) or f'{status:<14}'} {rule}"
                      f"{advisory_word if severity == 'advisory' else ''}  {subject}{due}")
-            fresh.append(first)
+            fresh += (rule, subject)  # the rest of the line is ours
             clean = clean and middle[1]
             out += (first, "\n", middle[0], explained, remedy_line)
         if clean and not _printable("".join(fresh)):
-            clean = not any(map(_UNSAFE.search, fresh))
+            clean = not self.colour and not any(map(_UNSAFE.search, fresh))
         return clean
 
 
@@ -528,28 +552,37 @@ def _rich_pieces(report: Any, plan: Plan, language: str, binary: bool) -> Iterat
         words = Words()
         for line in audit_lines(report):
             console.print(Text(safe(line), style="dim"))
-    items = plan.items(rows=False)
-    started = False
+    plain = _Plain(words, styles)
+    items = plan.items(rows=True)
     while True:
-        with use_language(language):
+        with use_language(language), gc_paused():
             got = next(items, None)
             if got is None:
                 break
-            for f in got[0]:
-                if f.__class__ is Head:
-                    if started:
-                        console.print()
-                    started = True
-                    console.print(Text(safe(words.head(f)), style="bold"))
-                    continue
-                lines = finding_lines(f, words)
-                if _printable("".join([text for parts in lines for text, _style in parts])):
-                    buffer.write(styles.lines(lines))
-                    continue
-                for parts in lines:  # through the console
-                    console.print(Text.assemble(*((t, s or "") for t, s in parts)))
+            batch, codes, statuses = got
+            started = plain.started
+            out: list[str] = []
+            if plain.write(batch, out):
+                buffer.write("".join(out))
+            else:  # through the console, finding by finding
+                made = iter(plan.made(codes, statuses))
+                for item in batch:
+                    if item.__class__ is Head:
+                        if started:
+                            console.print()
+                        started = True
+                        console.print(Text(safe(words.head(item)), style="bold"))
+                        continue
+                    lines = finding_lines(next(made), words)
+                    if _printable("".join([t for parts in lines for t, _style in parts])):
+                        buffer.write(styles.lines(lines))
+                        continue
+                    for parts in lines:
+                        console.print(Text.assemble(*((t, s or "") for t, s in parts)))
+            del got, batch, out
         if buffer.tell() >= PIECE:
             yield taken()
+    started = plain.started
     if started:
         console.print()
     with use_language(language):
