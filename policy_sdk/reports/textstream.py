@@ -7,25 +7,31 @@ written. :func:`iter_text` places them with light keys only, then makes and writ
 in that order a batch at a time:
 
 1. *Placing.* The findings are read once in the report's order
-   (:func:`~policy_sdk.engine.finding.order_key`), a batch at a time, as they are made
-   without their explanations (an engine's selection: :meth:`Selection.runs
-   <policy_sdk.engine.source.Selection.runs>` and ``FindingMaker.many``). Each is kept
+   (:func:`~policy_sdk.engine.finding.order_key`), a batch at a time, by their keys
+   and deadlines only (an engine's selection: :meth:`Selection.runs
+   <policy_sdk.engine.source.Selection.runs>`). Each is kept
    as one integer (its maker and its index for that maker) in the *cell* of its
    (urgency rank, deadline, group): eight bytes a finding, no object.
 2. *Writing.* Groups are taken in the order of their most urgent finding (the first
    cell of each, by rank, deadline and place in the report's order); within a group,
    cells by rank and deadline, each cell's findings in the report's order — exactly
    ``sorted(findings, key=urgency_key)`` grouped as :func:`~policy_sdk.reports.text.heads`
-   says. The findings are made again, :data:`BATCH` at a time, their explanations and
-   remedies read as each is written, and let go.
+   says. The findings are made, :data:`BATCH` at a time, as rows of values with their
+   explanations and remedies, written, and let go.
 
-Without colour each batch is written with plain string operations as it is, then its
-UTF-8 bytes are scanned at C speed for a character :func:`~policy_sdk.reports.text.safe`
-would escape or a line feed in the user's text; a batch that has one is written again
-line by line, escaped (the same bytes as :func:`~policy_sdk.reports.text.plain_text`,
-its slow twin, writes: a property test compares them). With colour each batch goes
-through a rich console (:func:`~policy_sdk.reports.text.rich_text`'s lines, written in
-pieces).
+Each batch is written from the findings' rows with plain string operations, what
+comes from the user as it is; it is then checked at C speed for a character
+:func:`~policy_sdk.reports.text.safe` would escape (a line feed, a control, a
+bidirectional override), and a batch that has one is written again line by line,
+escaped — the same bytes as :func:`~policy_sdk.reports.text.plain_text`, the slow twin
+that holds every finding (a property test compares them). With colour the styled words
+are written between the codes the rich console writes for their style (asked of it
+once per style), and a batch whose text is not all printable goes through the console
+line by line — the same bytes as :func:`~policy_sdk.reports.text.rich_text`.
+
+An engine's platform findings are placed from their keys and the deadlines their
+maker keeps, without being made (:func:`_deadlines`); other findings are made to be
+placed (the slow twin of that, compared in the tests too).
 """
 
 from __future__ import annotations
@@ -208,12 +214,13 @@ class Plan:
             start = stop
         return found
 
-    def items(self, rows: bool) -> Iterator[tuple[list[Any], list[int], list[str]]]:
+    def items(self) -> Iterator[tuple[list[Any], list[int], list[str]]]:
         """The text's items in order, a batch at a time: a group's heading key (a
-        :class:`Head`), then its findings (``rows``: as rows of values,
-        :data:`~policy_sdk.engine.finding.ROW`, with no finding object; else as
-        findings), :data:`BATCH` findings at most a batch, across cells and groups; with
-        each batch the codes and statuses of its findings."""
+        :class:`Head`), then its findings as rows of values
+        (:data:`~policy_sdk.engine.finding.ROW`: ``FindingMaker.row``, details worked
+        out, no finding object), :data:`BATCH` findings at most a batch, across cells
+        and groups; with each batch the codes and statuses of its findings (to make
+        them as findings: :meth:`made`)."""
         makers = self.makers
         batch: list[Any] = []
         codes: list[int] = []
@@ -226,29 +233,16 @@ class Plan:
                 while start < n:
                     stop = min(n, start + BATCH - len(codes))
                     some = found[start:stop]
-                    if rows:
-                        batch += [makers[code >> _SHIFT].row(code & _MASK, status)
-                                  for code in some]
-                    else:  # made below, a batch at once
-                        batch += repeat(None, stop - start)
+                    batch += [makers[code >> _SHIFT].row(code & _MASK, status)
+                              for code in some]
                     codes += some
                     statuses += repeat(status, stop - start)
                     start = stop
                     if len(codes) >= BATCH:
-                        if not rows:
-                            batch = _filled(batch, self.made(codes, statuses))
                         yield batch, codes, statuses
                         batch, codes, statuses = [], [], []
         if batch:
-            if not rows:
-                batch = _filled(batch, self.made(codes, statuses))
             yield batch, codes, statuses
-
-
-def _filled(batch: list[Any], findings: list[Any]) -> list[Any]:
-    """``batch`` with its places for findings (None) filled with ``findings``, in order."""
-    made = iter(findings)
-    return [next(made) if item is None else item for item in batch]
 
 
 class Head(str):
@@ -299,10 +293,10 @@ def _unsafe(text: str) -> bool:
 
 class _Plain:
     """Writes findings' lines from their rows (:data:`~policy_sdk.engine.finding.ROW`)
-    as they are, not made safe, as few pieces each (``binary``: in UTF-8), and tells
-    whether they had a character :func:`safe` would escape. What many findings share —
-    a rule's message and citation lines, a remedy line, the words after a deadline —
-    is made (and checked) once."""
+    as they are, not made safe, as few pieces each, and tells whether they had a
+    character :func:`safe` would escape (in colour, ``styles``: whether all were
+    printable). What many findings share — a rule's message and citation lines, a
+    remedy line, the words after a deadline — is made (and checked) once."""
 
     __slots__ = ("_basis", "_dash", "_dues", "_head", "_middles", "_ok", "_remedy",
                  "_statuses", "colour", "started", "words")
@@ -454,7 +448,7 @@ def _plain_pieces(report: Any, plan: Plan, language: str, binary: bool) -> Itera
     joined = b"".join if binary else "".join
     pending: list[Any] = [_encode(audit) if binary else audit]
     size = 0
-    items = plan.items(rows=True)
+    items = plan.items()
     while True:
         # the language pinned: every finding asks for it
         with use_language(language), gc_paused():
@@ -553,7 +547,7 @@ def _rich_pieces(report: Any, plan: Plan, language: str, binary: bool) -> Iterat
         for line in audit_lines(report):
             console.print(Text(safe(line), style="dim"))
     plain = _Plain(words, styles)
-    items = plan.items(rows=True)
+    items = plan.items()
     while True:
         with use_language(language), gc_paused():
             got = next(items, None)
