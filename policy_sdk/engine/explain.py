@@ -22,10 +22,11 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
 from itertools import repeat
+from json.encoder import encode_basestring  # the C implementation when available
 from operator import attrgetter
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -79,6 +80,20 @@ KeyColumns = tuple[Sequence[str | None], Sequence[str | None], Sequence[str | No
 #: the statuses whose findings carry the rule's deadline
 _WITH_DEADLINE: Final = frozenset(("violated", "pending"))
 Line = Callable[[Any], str]  # scope item -> one explanation line
+
+
+class Shape(NamedTuple):
+    """What a line of a deployment's explanation (or its remedy) depends on, declared
+    beside the line for the JSON writer's templates (:meth:`FindingMaker.json_text`):
+    its text is ``item.platform.join(parts(item))``, and ``parts`` are the same for
+    every item with the same attributes ``reads`` and the same ``key(item)`` — except
+    for an item whose platform is in ``irregular(item)`` (then the line's own function
+    decides; ``irregular`` too is the same for those items)."""
+
+    reads: tuple[str, ...]
+    parts: Callable[[Any], tuple[Any, ...]]  # texts (a remedy: (None,) for none)
+    key: Callable[[Any], Hashable] | None = None
+    irregular: Callable[[Any], frozenset[str]] | None = None
 
 
 class FindingMaker:
@@ -252,8 +267,21 @@ class FindingMaker:
             return found
 
         left: dict[dt.date, int | None] = {}
+        #: status -> the writer of its findings from templates (None: none for it)
+        fast_for: dict[str, Callable[[int], Any] | None] = {}
 
         def one(index: int, status: str) -> Any:
+            try:
+                fast = fast_for[status]
+            except KeyError:
+                fast = fast_for[status] = self._templated(
+                    explainer, status, made.get(status) or make(status), binary, worded)
+            if fast is not None:
+                return fast(index)
+            return worded(index, status)
+
+        def worded(index: int, status: str) -> Any:
+            """The slow twin of ``fast_for[status]``: the finding worded line by line."""
             item = items[index]
             key = key_of(item)
             if status == "violated" or status == "pending":
@@ -275,6 +303,105 @@ class FindingMaker:
                 facts_line, tuple(sorted(set(item.platforms))) if per_filing else (), None)
 
         return one
+
+    def _templated(
+        self, explainer: _Explainer, status: str,
+        made: tuple[tuple[Any, ...], Callable[..., Any], Callable[..., Any]], binary: bool,
+        worded: Callable[[int, str], Any],
+    ) -> Callable[[int], Any] | None:
+        """``index -> text`` of the findings with ``status`` of a deployment rule whose
+        lines all declare their :class:`Shape` (None for other rules and statuses):
+        each finding's whole text is a template's pieces joined by its platform's JSON
+        text. A template is made per value of what the lines read besides the platform
+        (the algorithm, the deployment's status, the due date …), by writing one
+        finding with a placeholder for its platform and cutting the text there; a
+        finding whose platform a line treats apart (``Shape.irregular``), or a template
+        the placeholder does not cut cleanly, is ``worded`` (the slow twin: the same
+        text, line by line; property-tested through the JSON report)."""
+        layout = explainer.failing_layout(status) if explainer.locate is None else None
+        if layout is None:
+            return None
+        shapes, remedy_shape, forbidden, deadline = layout
+        every = [*shapes, remedy_shape] if remedy_shape is not None else shapes
+        # the finding's own algorithm is written in it: always read
+        reads = tuple(dict.fromkeys(
+            ("algorithm", *(name for shape in every for name in shape.reads))))
+        keys = tuple(shape.key for shape in every if shape.key is not None)
+        irregulars = tuple(shape.irregular for shape in every if shape.irregular is not None)
+        read = attrgetter(*reads)
+        pieces, text, _explain = made
+        items, dues = self._items, self._due
+        anchor = deadline.anchor if deadline is not None else None
+        days_left = explainer.working_days_left
+        rule_remedy = explainer.rule_remedy
+        # the placeholder: its JSON text has no border (no proper prefix is also a
+        # suffix), so no match found by cutting overlaps another: a count of matches
+        # equal to the placeholders written means the cuts are exactly at them
+        placeholder = "\x00\ue000\x01"
+        cut: Any = encode_basestring(placeholder)[1:-1]
+        if binary:
+            cut = utf8(cut)
+        templates: dict[Hashable, tuple[tuple[Any, ...] | None, Container[str]]] = {}
+        platform_texts: dict[str, Any] = {}
+
+        def template(item: Any, due: dt.date | None
+                     ) -> tuple[tuple[Any, ...] | None, Container[str]]:
+            holes = 1  # the finding's platform
+            lines = []
+            for shape in shapes:
+                parts = shape.parts(item)
+                holes += len(parts) - 1
+                lines.append(placeholder.join(parts))
+            if forbidden is not None:
+                lines.append(forbidden)
+            if deadline is not None:
+                lines.append(deadline(item, due, status))
+            remedy = rule_remedy
+            if remedy_shape is not None:
+                parts = remedy_shape.parts(item)
+                if parts == (None,):
+                    remedy = None
+                else:
+                    holes += len(parts) - 1
+                    remedy = placeholder.join(parts)
+            written = text(pieces, item.algorithm, placeholder, None, remedy, due,
+                           None if due is None else days_left(due), lines, None, None, (),
+                           None)
+            found = tuple(written.split(cut))
+            irregular: frozenset[str] = frozenset().union(*(f(item) for f in irregulars))
+            return (found if len(found) == holes + 1 else None), irregular
+
+        def fast(index: int) -> Any:
+            item = items[index]
+            key = read(item)
+            if keys:
+                key = (key, *[f(item) for f in keys])
+            due = dues.get(index) if dues else None
+            if anchor is not None:
+                key = (key, due, anchor(item, None))
+            elif due is not None:
+                key = (key, due)
+            try:
+                found = templates[key]
+            except KeyError:
+                found = templates[key] = template(item, due)
+            except TypeError:  # a value that is no key
+                return worded(index, status)
+            cuts, irregular = found
+            platform = item.platform
+            if cuts is None or platform in irregular:
+                return worded(index, status)
+            platform_text = platform_texts.get(platform)
+            if platform_text is None:
+                if type(platform) is not str:
+                    return worded(index, status)
+                platform_text = encode_basestring(platform)[1:-1]
+                if binary:
+                    platform_text = utf8(platform_text)
+                platform_texts[platform] = platform_text
+            return platform_text.join(cuts)
+
+        return fast
 
     @property
     def language(self) -> Language:
@@ -318,17 +445,20 @@ class _Explainer:
 
     __slots__ = ("_condition", "_ctx", "_deadline", "_ensure", "_forbidden",
                  "_not_applicable", "_records", "_remedy", "_remedy_text", "_required", "_rule",
-                 "_where", "locate")
+                 "_where", "locate", "where_shapes")
 
     def __init__(self, rule: CompiledRule, ctx: Context, schema: Schema) -> None:
         self._rule = rule
         self._ctx = ctx
         self.locate = _locator(ctx, rule.scope)  # None: the facts carry no locations
         setup = rule_setup(rule, schema)
-        self._where = _all_lines([_fact_line(found, rule.scope, ctx) for found in setup.where])
+        where = [_fact_line(found, rule.scope, ctx) for found in setup.where]
+        self._where = _all_lines([line for line, _shape in where])
+        #: the `where` lines' shapes (None: a line that declares none)
+        self.where_shapes = tuple(shape for _line, shape in where)
         self._ensure = isinstance(rule.statement, ast.Ensure)
         self._condition = _all_lines(
-            [_fact_line(found, rule.scope, ctx) for found in setup.condition])
+            [_fact_line(found, rule.scope, ctx)[0] for found in setup.condition])
         shown = setup.condition_text
         self._required = (_(CONDITION_HOLDS).format(condition=shown),
                           _(CONDITION_FAILS).format(condition=shown))
@@ -406,6 +536,29 @@ class _Explainer:
             return remedy, lines
 
         return failing
+
+    def failing_layout(self, status: str) -> tuple[
+            list[Shape], Shape | None, str | None, DeadlineLine | None] | None:
+        """How :meth:`explain` words a deployment's finding with ``status`` (violated,
+        pending) where every line declares its :class:`Shape`: the shapes of the lines
+        before the deadline's, the remedy's shape (None: the rule's own remedy), the
+        line saying the rule forbids it (or None), the deadline line (or None).
+        None where a line declares no shape (its finding is worded line by line)."""
+        if status not in ("violated", "pending") or self._ensure \
+                or self._rule.scope not in ("platform", "deployment"):
+            return None
+        shapes = [shape for shape in self.where_shapes if shape is not None]
+        if len(shapes) != len(self.where_shapes):
+            return None
+        records = self._records
+        if records is not None:
+            shape = records.failing_shape()
+            if shape is None:
+                return None
+            shapes.append(shape)
+        forbidden = self._forbidden if records is None and status == "violated" else None
+        remedy = self._remedy.shape() if self._remedy is not None else None
+        return shapes, remedy, forbidden, self._deadline
 
     def working_days_left(self, due: dt.date) -> int | None:
         return working_days_left(self._ctx, due)
@@ -545,6 +698,26 @@ class _Remedy:
             head = self._head(algorithm, others)
         return self._remedy if head is None else f"{head}{platform}{self._tail}"
 
+    def shape(self) -> Shape:
+        """The :class:`Shape` of a deployment's remedy (the rule's own where the
+        parts are ``(None,)``)."""
+        heads, filed_of = self._heads, self._filed
+
+        def entry(item: Any) -> tuple[frozenset[str], str | None]:
+            algorithm = item.algorithm
+            found = heads.get(algorithm)
+            if found is None:
+                platforms = filed_of.get(algorithm, ())
+                found = heads[algorithm] = (frozenset(platforms),
+                                            self._head(algorithm, platforms))
+            return found
+
+        def parts(item: Any) -> tuple[Any, ...]:
+            head = entry(item)[1]
+            return (self._remedy,) if head is None else (head, self._tail)
+
+        return Shape(("algorithm",), parts, irregular=lambda item: entry(item)[0])
+
     def _head(self, algorithm: str, others: Sequence[str]) -> str | None:
         if not others:
             return None
@@ -594,14 +767,15 @@ def _facts_read(expr: ast.Expr | None, scope: str, schema: Schema) -> tuple[Reso
     return tuple(found)
 
 
-def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
-    """``item -> "LABEL NAME = VALUE (WHY)"`` for one fact a condition reads."""
+def _fact_line(found: Resolved, scope: str, ctx: Context) -> tuple[Line, Shape | None]:
+    """``item -> "LABEL NAME = VALUE (WHY)"`` for one fact a condition reads, and its
+    :class:`Shape` where it declares one."""
     binding, name = found.binding, found.name
     read = reader(found.attribute, ctx)
     if binding == "organization":  # the same line for every item
         org = ctx.organization
         line = f"{_('organization')} {name} = {render(None if org is None else read(org))}"
-        return lambda item: line
+        return (lambda item: line), Shape((), lambda item: (line,))
     if binding in ("algorithm", "platform") and ACCESS[scope].get(binding) != "self":
         # looked up by the item's algorithm (platform) id: one line per id, cached
         table: Mapping[str, Any] = ctx.algorithms if binding == "algorithm" else ctx.platforms
@@ -618,7 +792,23 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
                 text = by_id[key] = f"{word} `{key}` {name} = {render(value)}"
             return text
 
-        return looked_up
+        if binding == "algorithm":  # the same line for every item of the algorithm
+            return looked_up, Shape(("algorithm",), lambda item: (looked_up(item),))
+        # the item's own platform (a deployment's: the only scope reading a platform by
+        # id): the line around it, the rest by the platform's value
+        head = f"{word} `"
+        after: dict[str | None, str] = {}
+
+        def value_after(item: Any) -> str:
+            key = item.platform
+            text = after.get(key)
+            if text is None:
+                entity = table.get(key)
+                value = None if entity is None else read(entity)
+                text = after[key] = f"` {name} = {render(value)}"
+            return text
+
+        return looked_up, Shape((), lambda item: (head, value_after(item)), key=value_after)
     label = _label(binding)
     attribute = found.attribute
     if attribute.computed and attribute.entity == binding \
@@ -645,7 +835,12 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
                                                          tail.format(algorithm=algorithm))
                 return f"{before}{d.platform}{after}{rest}"
 
-            return deployment_by_status
+            def status_parts(d: Any) -> tuple[str, str]:
+                deployment_by_status(d)  # fills the caches
+                before, after = around[d.algorithm]
+                return before, after + said[d.status]
+
+            return deployment_by_status, Shape(("algorithm", "status"), status_parts)
 
         def by_status(item: Any) -> str:
             rest = said.get(item.status)
@@ -654,11 +849,11 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
                     f" {name} = {render(read(item))}{status_why(item)}")
             return label(item) + rest
 
-        return by_status
+        return by_status, None
     why = _why(found, ctx)
     if why is None:
-        return lambda item: f"{label(item)} {name} = {render(read(item))}"
-    return lambda item: f"{label(item)} {name} = {render(read(item))}{why(item)}"
+        return (lambda item: f"{label(item)} {name} = {render(read(item))}"), None
+    return (lambda item: f"{label(item)} {name} = {render(read(item))}{why(item)}"), None
 
 
 #: the entities an explanation names, as words (translated where used)
@@ -767,21 +962,37 @@ def _by_algorithm(template: str, **fixed: Any) -> Callable[[Any, Any], str] | No
     the text around the platform made once per algorithm (findings of one algorithm
     on many platforms); None where the template does not lend itself (the platform
     not once, escaped braces)."""
+    found = _around_algorithm(template, **fixed)
+    return None if found is None else found[0]
+
+
+def _around_algorithm(
+    template: str, **fixed: Any
+) -> tuple[Callable[[Any, Any], str], Callable[[Any], tuple[str, str]]] | None:
+    """:func:`_by_algorithm`'s text function, and ``algorithm -> (before, after)``:
+    the text around the platform it makes (for :class:`Shape`)."""
     parts = _around_platform(template)
     if parts is None:
         return None
     head, tail = parts
     made: dict[Any, tuple[str, str]] = {}
 
+    def around(algorithm: Any) -> tuple[str, str]:
+        try:
+            return made[algorithm]
+        except KeyError:
+            found = made[algorithm] = (head.format(algorithm=algorithm, **fixed),
+                                       tail.format(algorithm=algorithm, **fixed))
+            return found
+
     def text(algorithm: Any, platform: Any) -> str:
         try:
             before, after = made[algorithm]
         except KeyError:
-            before, after = made[algorithm] = (head.format(algorithm=algorithm, **fixed),
-                                               tail.format(algorithm=algorithm, **fixed))
+            before, after = around(algorithm)
         return f"{before}{platform}{after}"
 
-    return text
+    return text, around
 
 
 def _key_words(scope: str) -> Callable[[Key], str]:
@@ -794,7 +1005,8 @@ class _RecordLines:
     looked for and what it found."""
 
     __slots__ = ("_alone", "_candidates", "_ctx", "_keep", "_key_words", "_kind", "_none",
-                 "_none_line", "_per_algorithm", "_rule", "_unmatched_when_failing", "_with")
+                 "_none_line", "_none_parts", "_per_algorithm", "_rule",
+                 "_unmatched_when_failing", "_with")
 
     def __init__(self, rule: CompiledRule, ctx: Context) -> None:
         assert rule.kind is not None
@@ -810,11 +1022,14 @@ class _RecordLines:
                       ).replace("{kind}", rule.kind)
         #: ``(algorithm, platform) -> that line`` for a scope keyed by both (made faster)
         self._none_line: Callable[[Any, Any], str] | None = None
+        #: ``algorithm -> (before, after)``: the text around the platform in that line
+        self._none_parts: Callable[[Any], tuple[str, str]] | None = None
         head, subject, tail = self._none.partition("{subject}")
         if rule.scope in ("platform", "deployment") and subject \
                 and not any(c in head + tail for c in "{}"):
-            self._none_line = _by_algorithm(head + _(_KEY_WORDS[rule.scope]) + tail,
-                                            filing=None)
+            around = _around_algorithm(head + _(_KEY_WORDS[rule.scope]) + tail, filing=None)
+            if around is not None:
+                self._none_line, self._none_parts = around
         self._alone = rule.distinct
         #: a failing `require` without `with` matched no record: nothing to look up
         self._unmatched_when_failing = rule.verb == "require" and rule.with_ is None
@@ -875,6 +1090,29 @@ class _RecordLines:
             line += _(" ({count} record(s) cover it but fail the `with` condition)").format(
                 count=len(candidates))
         lines.append(line)
+
+    def failing_shape(self) -> Shape | None:
+        """The :class:`Shape` of the lines this adds for a failing deployment (the records
+        looked for and not found), where they declare one."""
+        if not self._unmatched_when_failing or self._rule.scope not in ("platform",
+                                                                         "deployment"):
+            return None
+        if self._kind == "filing":
+            def filings(item: Any) -> tuple[_AlgorithmFilings, str, str]:
+                found = self._per_algorithm.get(item.algorithm)
+                return self._algorithm_filings(item.algorithm) if found is None else found
+
+            def parts(item: Any) -> tuple[str, str]:
+                _filings, head, tail = filings(item)
+                return head, tail
+
+            alone = self._alone
+            return Shape(("algorithm",), parts,
+                         irregular=lambda item: filings(item)[0].irregular(alone))
+        none_parts = self._none_parts
+        if none_parts is None:
+            return None
+        return Shape(("algorithm",), lambda item: none_parts(item.algorithm))
 
     def _missing_filing(self, key: Key, n_candidates: int, out: list[str]) -> None:
         algorithm, platform, filing = key
@@ -952,6 +1190,15 @@ class _AlgorithmFilings:
                     algorithm=algorithm, platforms=_(", ").join(named)) if named
                 else _("; `{algorithm}` has no live filing").format(algorithm=algorithm)
             )
+
+    def irregular(self, alone: bool) -> frozenset[str]:
+        """The platforms whose missing-filing lines say more than the line around the
+        platform: named by a filing that is not live, or (``alone``: `distinct`) by a
+        live one."""
+        found = set(self.dead)
+        if alone:
+            found.update(p for f in self._live for p in f.platforms)
+        return frozenset(found)
 
     def dead_lines(self, platform: str) -> list[str]:
         """Filings of the algorithm naming ``platform`` that are not live."""
