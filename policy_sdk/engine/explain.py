@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
-from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from itertools import repeat
 from json.encoder import encode_basestring  # the C implementation when available
 from operator import attrgetter
@@ -208,7 +208,7 @@ class FindingMaker:
             tuple(sorted(set(item.platforms))) if self._platforms else (),
             None if due is None else explainer.working_days_left(due), None))
 
-    def json_text(self, writer: FindingText, binary: bool = False
+    def json_text(self, writer: FindingText, binary: bool = False, templated: bool = True
                   ) -> Callable[[int, str], Any]:
         """``(index, status) -> text``: the finding ``self(index, status)`` as the JSON
         writer writes it, its details worked out, with no Finding and no row. What
@@ -217,7 +217,9 @@ class FindingMaker:
         no platforms, the parts of the key its scope has not) — is written once per
         status; a finding writes the rest (``writer.text_for``). Called in the
         evaluation's language (the caller switches to it, :attr:`language`).
-        ``binary``: the text in UTF-8 (``writer.utf8_for``)."""
+        ``binary``: the text in UTF-8 (``writer.utf8_for``). A deployment rule's failing
+        findings are written from templates (:meth:`_templated`); ``templated=False``
+        words each line by line (its slow twin)."""
         if writer.own != _OWN:  # pragma: no cover - a wire field added: the row path
             write = FindingWriter(writer.indent)
 
@@ -267,21 +269,8 @@ class FindingMaker:
             return found
 
         left: dict[dt.date, int | None] = {}
-        #: status -> the writer of its findings from templates (None: none for it)
-        fast_for: dict[str, Callable[[int], Any] | None] = {}
 
         def one(index: int, status: str) -> Any:
-            try:
-                fast = fast_for[status]
-            except KeyError:
-                fast = fast_for[status] = self._templated(
-                    explainer, status, made.get(status) or make(status), binary, worded)
-            if fast is not None:
-                return fast(index)
-            return worded(index, status)
-
-        def worded(index: int, status: str) -> Any:
-            """The slow twin of ``fast_for[status]``: the finding worded line by line."""
             item = items[index]
             key = key_of(item)
             if status == "violated" or status == "pending":
@@ -302,26 +291,36 @@ class FindingMaker:
                 pieces, key[0], key[1], key[2], remedy, due, days, lines, facts_path,
                 facts_line, tuple(sorted(set(item.platforms))) if per_filing else (), None)
 
-        return one
+        if not templated:
+            return one
+        fast = self._templated(explainer, lambda status: made.get(status) or make(status),
+                               binary, one)
+        return one if fast is None else fast
 
     def _templated(
-        self, explainer: _Explainer, status: str,
-        made: tuple[tuple[Any, ...], Callable[..., Any], Callable[..., Any]], binary: bool,
-        worded: Callable[[int, str], Any],
-    ) -> Callable[[int], Any] | None:
-        """``index -> text`` of the findings with ``status`` of a deployment rule whose
-        lines all declare their :class:`Shape` (None for other rules and statuses):
-        each finding's whole text is a template's pieces joined by its platform's JSON
-        text. A template is made per value of what the lines read besides the platform
-        (the algorithm, the deployment's status, the due date …), by writing one
-        finding with a placeholder for its platform and cutting the text there; a
-        finding whose platform a line treats apart (``Shape.irregular``), or a template
-        the placeholder does not cut cleanly, is ``worded`` (the slow twin: the same
-        text, line by line; property-tested through the JSON report)."""
-        layout = explainer.failing_layout(status) if explainer.locate is None else None
-        if layout is None:
+        self, explainer: _Explainer,
+        made: Callable[[str], tuple[tuple[Any, ...], Callable[..., Any], Callable[..., Any]]],
+        binary: bool, worded: Callable[[int, str], Any],
+    ) -> Callable[[int, str], Any] | None:
+        """``(index, status) -> text`` of the findings of a deployment rule whose lines
+        all declare their :class:`Shape` (None for other rules), ``worded`` for
+        statuses other than violated and pending: each finding's whole text is a
+        template's pieces joined by its platform's JSON text. A template is made per
+        status and value of what the lines read besides the platform (the algorithm,
+        the deployment's status, the due date …), by writing one finding with a
+        placeholder for its platform and cutting the text there; a finding whose
+        platform a line treats apart (``Shape.irregular``), or a template the
+        placeholder does not cut cleanly, is ``worded`` (the slow twin: the same text,
+        line by line; property-tested with it, and through the JSON report)."""
+        if explainer.locate is not None:
             return None
-        shapes, remedy_shape, forbidden, deadline = layout
+        layouts = {status: explainer.failing_layout(status)
+                   for status in ("violated", "pending")}
+        first = layouts["violated"]
+        if first is None or layouts["pending"] is None:
+            return None
+        # the lines' shapes are the same for both statuses (not the forbidding line)
+        shapes, remedy_shape, _forbidden, deadline = first
         every = [*shapes, remedy_shape] if remedy_shape is not None else shapes
         # the finding's own algorithm is written in it: always read
         reads = tuple(dict.fromkeys(
@@ -329,7 +328,6 @@ class FindingMaker:
         keys = tuple(shape.key for shape in every if shape.key is not None)
         irregulars = tuple(shape.irregular for shape in every if shape.irregular is not None)
         read = attrgetter(*reads)
-        pieces, text, _explain = made
         items, dues = self._items, self._due
         anchor = deadline.anchor if deadline is not None else None
         days_left = explainer.working_days_left
@@ -341,11 +339,16 @@ class FindingMaker:
         cut: Any = encode_basestring(placeholder)[1:-1]
         if binary:
             cut = utf8(cut)
-        templates: dict[Hashable, tuple[tuple[Any, ...] | None, Container[str]]] = {}
+        Template = tuple[tuple[Any, ...] | None, frozenset[str]]
+        #: status -> key -> template
+        by_status: dict[str, dict[Hashable, Template]] = {"violated": {}, "pending": {}}
         platform_texts: dict[str, Any] = {}
 
-        def template(item: Any, due: dt.date | None
-                     ) -> tuple[tuple[Any, ...] | None, Container[str]]:
+        def template(item: Any, due: dt.date | None, status: str) -> Template:
+            pieces, text, _explain = made(status)
+            layout = layouts[status]
+            assert layout is not None
+            forbidden = layout[2]
             holes = 1  # the finding's platform
             lines = []
             for shape in shapes:
@@ -371,7 +374,10 @@ class FindingMaker:
             irregular: frozenset[str] = frozenset().union(*(f(item) for f in irregulars))
             return (found if len(found) == holes + 1 else None), irregular
 
-        def fast(index: int) -> Any:
+        def fast(index: int, status: str) -> Any:
+            templates = by_status.get(status)
+            if templates is None:
+                return worded(index, status)
             item = items[index]
             key = read(item)
             if keys:
@@ -384,7 +390,7 @@ class FindingMaker:
             try:
                 found = templates[key]
             except KeyError:
-                found = templates[key] = template(item, due)
+                found = templates[key] = template(item, due, status)
             except TypeError:  # a value that is no key
                 return worded(index, status)
             cuts, irregular = found
@@ -1168,7 +1174,7 @@ class _RecordLines:
 class _AlgorithmFilings:
     """What a missing-filing explanation says about one algorithm's filings."""
 
-    __slots__ = ("_live", "_mine", "dead", "named")
+    __slots__ = ("_irregular", "_live", "_mine", "dead", "named")
 
     def __init__(self, ctx: Context, algorithm: str | None) -> None:
         mine = self._mine = (
@@ -1176,6 +1182,7 @@ class _AlgorithmFilings:
             else list(ctx.facts.filings)
         )
         self._live = [f for f in mine if f.status in LIVE_FILING_STATUSES]
+        self._irregular: dict[bool, frozenset[str]] = {}
         #: platform -> numbers of the filings naming it that are not live
         self.dead: dict[str, list[str]] = {}
         for f in mine:
@@ -1195,10 +1202,13 @@ class _AlgorithmFilings:
         """The platforms whose missing-filing lines say more than the line around the
         platform: named by a filing that is not live, or (``alone``: `distinct`) by a
         live one."""
-        found = set(self.dead)
-        if alone:
-            found.update(p for f in self._live for p in f.platforms)
-        return frozenset(found)
+        found = self._irregular.get(alone)
+        if found is None:
+            platforms = set(self.dead)
+            if alone:
+                platforms.update(p for f in self._live for p in f.platforms)
+            found = self._irregular[alone] = frozenset(platforms)
+        return found
 
     def dead_lines(self, platform: str) -> list[str]:
         """Filings of the algorithm naming ``platform`` that are not live."""
