@@ -211,6 +211,25 @@ class FindingMaker:
     def json_text(self, writer: FindingText, binary: bool = False, templated: bool = True
                   ) -> Callable[[int, str], Any]:
         """``(index, status) -> text``: the finding ``self(index, status)`` as the JSON
+        writer writes it (:meth:`json_texts`, one finding at a time)."""
+        one, many = self._json_text(writer, binary, templated)
+        if many is None:
+            return one
+        return lambda index, status: many((index,), (status,))[0]
+
+    def json_texts(self, writer: FindingText, binary: bool = False, templated: bool = True
+                   ) -> Callable[[Sequence[int], Sequence[str]], list[Any]]:
+        """``(indexes, statuses) -> texts``: ``json_text(writer, binary)`` of each finding,
+        in one loop."""
+        one, many = self._json_text(writer, binary, templated)
+        if many is None:
+            return lambda indexes, statuses: list(map(one, indexes, statuses))
+        return many
+
+    def _json_text(self, writer: FindingText, binary: bool, templated: bool
+                   ) -> tuple[Callable[[int, str], Any],
+                              Callable[[Sequence[int], Sequence[str]], list[Any]] | None]:
+        """``(index, status) -> text``: the finding ``self(index, status)`` as the JSON
         writer writes it, its details worked out, with no Finding and no row. What
         every finding of the rule with a status says — the shared fields, and those the
         rule makes the same for all (no deadline, the same remedy, no facts location,
@@ -228,7 +247,7 @@ class FindingMaker:
                 write.write_row(self.row(index, status))
                 return utf8("".join(write.out)) if binary else "".join(write.out)
 
-            return by_row
+            return by_row, None
         explainer = self._explainer or self._explainer_made()
         items, key_of, dues = self._items, self._key, self._due
         locate = explainer.locate
@@ -292,18 +311,17 @@ class FindingMaker:
                 facts_line, tuple(sorted(set(item.platforms))) if per_filing else (), None)
 
         if not templated:
-            return one
-        fast = self._templated(explainer, lambda status: made.get(status) or make(status),
-                               binary, one)
-        return one if fast is None else fast
+            return one, None
+        return one, self._templated(explainer, lambda status: made.get(status) or make(status),
+                                    binary, one)
 
     def _templated(
         self, explainer: _Explainer,
         made: Callable[[str], tuple[tuple[Any, ...], Callable[..., Any], Callable[..., Any]]],
         binary: bool, worded: Callable[[int, str], Any],
-    ) -> Callable[[int, str], Any] | None:
-        """``(index, status) -> text`` of the findings of a deployment rule whose lines
-        all declare their :class:`Shape` (None for other rules), ``worded`` for
+    ) -> Callable[[Sequence[int], Sequence[str]], list[Any]] | None:
+        """``(indexes, statuses) -> texts`` of the findings of a deployment rule whose
+        lines all declare their :class:`Shape` (None for other rules), ``worded`` for
         statuses other than violated and pending: each finding's whole text is a
         template's pieces joined by its platform's JSON text. A template is made per
         status and value of what the lines read besides the platform (the algorithm,
@@ -374,40 +392,48 @@ class FindingMaker:
             irregular: frozenset[str] = frozenset().union(*(f(item) for f in irregulars))
             return (found if len(found) == holes + 1 else None), irregular
 
-        def fast(index: int, status: str) -> Any:
-            templates = by_status.get(status)
-            if templates is None:
-                return worded(index, status)
-            item = items[index]
-            key = read(item)
-            if keys:
-                key = (key, *[f(item) for f in keys])
-            due = dues.get(index) if dues else None
-            if anchor is not None:
-                key = (key, due, anchor(item, None))
-            elif due is not None:
-                key = (key, due)
-            try:
-                found = templates[key]
-            except KeyError:
-                found = templates[key] = template(item, due, status)
-            except TypeError:  # a value that is no key
-                return worded(index, status)
-            cuts, irregular = found
-            platform = item.platform
-            if cuts is None or platform in irregular:
-                return worded(index, status)
-            platform_text = platform_texts.get(platform)
-            if platform_text is None:
-                if type(platform) is not str:
-                    return worded(index, status)
-                platform_text = encode_basestring(platform)[1:-1]
-                if binary:
-                    platform_text = utf8(platform_text)
-                platform_texts[platform] = platform_text
-            return platform_text.join(cuts)
+        def many(indexes: Sequence[int], statuses: Sequence[str]) -> list[Any]:
+            out: list[Any] = []
+            add = out.append
+            for index, status in zip(indexes, statuses, strict=True):
+                templates = by_status.get(status)
+                if templates is None:
+                    add(worded(index, status))
+                    continue
+                item = items[index]
+                key = read(item)
+                if keys:
+                    key = (key, *[f(item) for f in keys])
+                due = dues.get(index) if dues else None
+                if anchor is not None:
+                    key = (key, due, anchor(item, None))
+                elif due is not None:
+                    key = (key, due)
+                try:
+                    found = templates[key]
+                except KeyError:
+                    found = templates[key] = template(item, due, status)
+                except TypeError:  # a value that is no key
+                    add(worded(index, status))
+                    continue
+                cuts, irregular = found
+                platform = item.platform
+                if cuts is None or platform in irregular:
+                    add(worded(index, status))
+                    continue
+                platform_text = platform_texts.get(platform)
+                if platform_text is None:
+                    if type(platform) is not str:
+                        add(worded(index, status))
+                        continue
+                    platform_text = encode_basestring(platform)[1:-1]
+                    if binary:
+                        platform_text = utf8(platform_text)
+                    platform_texts[platform] = platform_text
+                add(platform_text.join(cuts))
+            return out
 
-        return fast
+        return many
 
     @property
     def language(self) -> Language:

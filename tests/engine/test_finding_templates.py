@@ -98,11 +98,12 @@ def test_templated_findings_are_the_worded_findings(
     writer = FindingText(indent)
     selection = source.select(frozenset(STATUSES), None, None)
     for maker, indexes, statuses in selection.runs():
-        templated = maker.json_text(writer, binary)
         worded = maker.json_text(writer, binary, templated=False)
         with use_language(maker.language):
-            assert list(map(templated, indexes, statuses)) == list(
-                map(worded, indexes, statuses))
+            expected = list(map(worded, indexes, statuses))
+            assert maker.json_texts(writer, binary)(indexes, statuses) == expected
+            one = maker.json_text(writer, binary)
+            assert list(map(one, indexes, statuses)) == expected
 
 
 def test_the_default_packs_deployment_rules_are_templated(engine: Engine) -> None:
@@ -122,7 +123,7 @@ def test_the_default_packs_deployment_rules_are_templated(engine: Engine) -> Non
     source = _source(engine, doc, dt.date(2026, 11, 20))
     writer = FindingText(2)
     templated = {maker.rule_id for maker in source.makers()
-                 if maker.json_text(writer).__qualname__.endswith("_templated.<locals>.fast")}
+                 if maker.json_texts(writer).__qualname__.endswith("_templated.<locals>.many")}
     assert {"cn.algorithm_filing/filing_per_platform", "cn.algorithm_filing/disclosure",
             "cn.algorithm_filing/complaint_channel", "cn.algorithm_filing/user_opt_out",
             "platform.mini_program/host_declared"} <= templated
