@@ -362,8 +362,28 @@ class FindingMaker:
         by_status: dict[str, dict[Hashable, Template]] = {"violated": {}, "pending": {}}
         platform_texts: dict[str, Any] = {}
 
-        def template(item: Any, due: dt.date | None, status: str) -> Template:
+        #: (status, what the shapes read) -> (the lines before the deadline's, the
+        #: remedy, the placeholders written, the irregular platforms): templates of
+        #: other due dates share it
+        worded_parts: dict[Hashable, tuple[list[str], str | None, int, frozenset[str]]] = {}
+
+        def template(item: Any, due: dt.date | None, status: str, read_key: Hashable
+                     ) -> Template:
             pieces, text, _explain = made(status)
+            found_parts = worded_parts.get((status, read_key))
+            if found_parts is None:
+                found_parts = worded_parts[(status, read_key)] = shaped(item, status)
+            lines, remedy, holes, irregular = found_parts
+            if deadline is not None:
+                lines = [*lines, deadline(item, due, status)]
+            written = text(pieces, item.algorithm, placeholder, None, remedy, due,
+                           None if due is None else days_left(due), lines, None, None, (),
+                           None)
+            found = tuple(written.split(cut))
+            return (found if len(found) == holes + 1 else None), irregular
+
+        def shaped(item: Any, status: str
+                   ) -> tuple[list[str], str | None, int, frozenset[str]]:
             layout = layouts[status]
             assert layout is not None
             forbidden = layout[2]
@@ -375,8 +395,6 @@ class FindingMaker:
                 lines.append(placeholder.join(parts))
             if forbidden is not None:
                 lines.append(forbidden)
-            if deadline is not None:
-                lines.append(deadline(item, due, status))
             remedy = rule_remedy
             if remedy_shape is not None:
                 parts = remedy_shape.parts(item)
@@ -385,12 +403,8 @@ class FindingMaker:
                 else:
                     holes += len(parts) - 1
                     remedy = placeholder.join(parts)
-            written = text(pieces, item.algorithm, placeholder, None, remedy, due,
-                           None if due is None else days_left(due), lines, None, None, (),
-                           None)
-            found = tuple(written.split(cut))
             irregular: frozenset[str] = frozenset().union(*(f(item) for f in irregulars))
-            return (found if len(found) == holes + 1 else None), irregular
+            return lines, remedy, holes, irregular
 
         #: findings written, and how an item is read: from the items' tuple once a
         #: quarter of them were (``Rows`` builds them all then: the same objects)
@@ -410,6 +424,7 @@ class FindingMaker:
                 if keys:
                     key = (key, *[f(item) for f in keys])
                 due = dues.get(index) if dues else None
+                read_key = key
                 if anchor is not None:
                     key = (key, due, anchor(item, None))
                 elif due is not None:
@@ -417,7 +432,7 @@ class FindingMaker:
                 try:
                     found = templates[key]
                 except KeyError:
-                    found = templates[key] = template(item, due, status)
+                    found = templates[key] = template(item, due, status, read_key)
                 except TypeError:  # a value that is no key
                     add(worded(index, status))
                     continue
