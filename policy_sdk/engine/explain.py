@@ -96,6 +96,12 @@ class Shape(NamedTuple):
     irregular: Callable[[Any], frozenset[str]] | None = None
 
 
+#: templates of a rule's findings held at once (:meth:`FindingMaker._templated`)
+_TEMPLATES_KEPT = 8192
+#: findings of a rule written before it is decided whether its templates pay
+_TEMPLATES_TRIAL = 1024
+
+
 class FindingMaker:
     """Makes the findings of one rule's outcome: ``maker(index, status)`` gives the
     finding with its key, status and deadline; its remedy, explanation, facts
@@ -406,11 +412,16 @@ class FindingMaker:
             irregular: frozenset[str] = frozenset().union(*(f(item) for f in irregulars))
             return lines, remedy, holes, irregular
 
-        #: findings written, and how an item is read: from the items' tuple once a
-        #: quarter of them were (``Rows`` builds them all then: the same objects)
-        read_so_far: list[Any] = [0, items.__getitem__]
+        #: findings written, how an item is read (from the items' tuple once a quarter
+        #: of them were: ``Rows`` builds them all then, the same objects), templates
+        #: made, and whether templates pay (not where most findings need their own:
+        #: every deployment launched on another day)
+        read_so_far: list[Any] = [0, items.__getitem__, 0, True]
+        _templates_kept = _TEMPLATES_KEPT
 
         def many(indexes: Sequence[int], statuses: Sequence[str]) -> list[Any]:
+            if not read_so_far[3]:
+                return list(map(worded, indexes, statuses))
             out: list[Any] = []
             add = out.append
             get = read_so_far[1]
@@ -432,6 +443,9 @@ class FindingMaker:
                 try:
                     found = templates[key]
                 except KeyError:
+                    if len(templates) >= _templates_kept:  # bound what is held
+                        templates.clear()
+                    read_so_far[2] += 1
                     found = templates[key] = template(item, due, status, read_key)
                 except TypeError:  # a value that is no key
                     add(worded(index, status))
@@ -451,7 +465,11 @@ class FindingMaker:
                         platform_text = utf8(platform_text)
                     platform_texts[platform] = platform_text
                 add(platform_text.join(cuts))
-            read_so_far[0] += len(out)
+            written = read_so_far[0] = read_so_far[0] + len(out)
+            if written >= _TEMPLATES_TRIAL and read_so_far[2] * 8 > written:
+                # a template for fewer than 8 findings each: making one costs about
+                # what wording 8 does (measured)
+                read_so_far[3] = False
             if read_so_far[0] * 4 > len(items) and get == items.__getitem__:
                 every = getattr(items, "all", None)
                 if callable(every):

@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from policy_sdk.engine import explain
 from policy_sdk.engine.engine import Engine
 from policy_sdk.engine.finding import STATUSES
 from policy_sdk.engine.jsontext import FindingText
@@ -88,22 +89,33 @@ def _source(engine: Engine, doc: dict[str, Any], as_of: dt.date) -> EngineFindin
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(doc=companies(), as_of=st.sampled_from([dt.date(2025, 1, 10), dt.date(2026, 11, 20)]),
        language=st.sampled_from(["en", "zh"]), binary=st.booleans(),
-       indent=st.sampled_from([None, 2]))
+       indent=st.sampled_from([None, 2]), bounds=st.sampled_from([None, (1, 1), (2, 3)]))
 def test_templated_findings_are_the_worded_findings(
     engine: Engine, doc: dict[str, Any], as_of: dt.date, language: str, binary: bool,
-    indent: int | None,
+    indent: int | None, bounds: tuple[int, int] | None,
 ) -> None:
+    """``bounds``: (templates held, findings before deciding whether they pay) made
+    small, so that templates are let go and rules given up on."""
     with use_language(language):
         source = _source(engine, doc, as_of)
     writer = FindingText(indent)
     selection = source.select(frozenset(STATUSES), None, None)
-    for maker, indexes, statuses in selection.runs():
-        worded = maker.json_text(writer, binary, templated=False)
-        with use_language(maker.language):
-            expected = list(map(worded, indexes, statuses))
-            assert maker.json_texts(writer, binary)(indexes, statuses) == expected
-            one = maker.json_text(writer, binary)
-            assert list(map(one, indexes, statuses)) == expected
+    kept, trial = explain._TEMPLATES_KEPT, explain._TEMPLATES_TRIAL
+    if bounds is not None:
+        explain._TEMPLATES_KEPT, explain._TEMPLATES_TRIAL = bounds
+    try:
+        for maker, indexes, statuses in selection.runs():
+            worded = maker.json_text(writer, binary, templated=False)
+            with use_language(maker.language):
+                expected = list(map(worded, indexes, statuses))
+                texts = maker.json_texts(writer, binary)
+                half = len(indexes) // 2  # in two calls: what is kept between them
+                assert [*texts(indexes[:half], statuses[:half]),
+                        *texts(indexes[half:], statuses[half:])] == expected
+                one = maker.json_text(writer, binary)
+                assert list(map(one, indexes, statuses)) == expected
+    finally:
+        explain._TEMPLATES_KEPT, explain._TEMPLATES_TRIAL = kept, trial
 
 
 def test_the_default_packs_deployment_rules_are_templated(engine: Engine) -> None:
