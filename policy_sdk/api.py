@@ -67,7 +67,7 @@ class Engine:
 
     READ_ONLY: frozenset[str] = frozenset(
         {"calendar", "registry", "modules", "plugin_modules", "functions", "schema",
-         "warnings", "policy_set", "pause_gc"}
+         "warnings", "policy_set", "pause_gc", "strict"}
     )
     _sealed = False
 
@@ -82,6 +82,7 @@ class Engine:
         calendar: WorkdayCalendar | None = None,
         pause_gc: bool = False,
         default_pack: bool = False,
+        strict: bool = False,
     ) -> None:
         self._options: dict[str, Any] = {
             "plugins": tuple(plugins),
@@ -90,10 +91,14 @@ class Engine:
             "plugin_rules": plugin_rules,
             "calendar": calendar,
             "pause_gc": pause_gc,
+            "strict": strict,
         }
         #: whether this engine may pause the cyclic garbage collector (process-wide)
         #: while it parses, loads facts and evaluates; off by default
         self.pause_gc = pause_gc
+        #: whether the facts' warnings (a missing `public_opinion`, Art. 2 types against
+        #: `uses_recommendation: false`, …) are errors, as `policy-sdk check --strict`
+        self.strict = strict
         self.calendar: WorkdayCalendar = calendar if calendar is not None else default_calendar()
         with self._gc():
             self.registry: Registry = pipeline.load_registry(
@@ -149,6 +154,7 @@ class Engine:
         plugin_rules: bool = True,
         calendar: WorkdayCalendar | None = None,
         pause_gc: bool = False,
+        strict: bool = False,
     ) -> Engine:
         """An engine for policy text (``name`` is the file name spans will carry); the
         options are :class:`Engine`'s."""
@@ -156,7 +162,8 @@ class Engine:
 
         return cls([parse_policy(text, file=name)], plugins=plugins,
                    load_entrypoints=load_entrypoints, disabled_plugins=disabled_plugins,
-                   plugin_rules=plugin_rules, calendar=calendar, pause_gc=pause_gc)
+                   plugin_rules=plugin_rules, calendar=calendar, pause_gc=pause_gc,
+                   strict=strict)
 
     # -- public ---------------------------------------------------------------------
 
@@ -169,13 +176,20 @@ class Engine:
         return self._bundles[()]
 
     def load_facts(self, source: FactsSource) -> Facts:
-        """Facts from a file or a mapping, with this engine's platform types."""
+        """Facts from a file or a mapping, with this engine's platform types. With
+        ``strict=True`` (the engine's option), a warning of the facts is a
+        :class:`~policy_sdk.errors.FactsError` (as ``policy-sdk check --strict``)."""
         if isinstance(source, Facts):
-            return source
-        from policy_sdk.facts.load import load_facts
+            facts: Facts = source
+        else:
+            from policy_sdk.facts.load import load_facts
 
-        with self._gc():
-            facts: Facts = load_facts(source, platform_types=self.registry.platform_types)
+            with self._gc():
+                facts = load_facts(source, platform_types=self.registry.platform_types)
+        if self.strict:
+            from policy_sdk.facts.applicability import strict
+
+            strict(facts)
         return facts
 
     def evaluate(self, facts: FactsSource, *, as_of: dt.date | str | None = None,

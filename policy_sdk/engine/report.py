@@ -195,7 +195,7 @@ class Report:
         other a plugin uses), every status and severity present; counted without
         making findings where the report can."""
         severities = (*SEVERITIES, *sorted({r.severity for r in self._rules} - {*SEVERITIES}))
-        if self._source is not None and self._all is None:
+        if self._source is not None:
             return {s: {v: self._source.count(frozenset((s,)), v, None) for v in severities}
                     for s in STATUSES}
         out: dict[str, dict[str, int]] = {s: dict.fromkeys(severities, 0) for s in STATUSES}
@@ -439,7 +439,7 @@ class Report:
     @property
     def failed(self) -> bool:
         """Whether a mandatory rule is violated (``policy-sdk check`` exits 1)."""
-        if self._source is not None and self._all is None:
+        if self._source is not None:
             # counted without making findings: any mandatory violation will do
             return self._source.count(frozenset(("violated",)), "mandatory", None) > 0
         return bool(self.violations(severity="mandatory"))

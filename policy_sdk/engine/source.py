@@ -11,13 +11,14 @@ for the JSON writer.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import groupby, repeat
-from typing import Any, cast, overload
+from operator import add, mul
+from typing import Any, Final, cast, overload
 
 from policy_sdk.engine.context import Context
 from policy_sdk.engine.explain import FindingMaker
-from policy_sdk.engine.finding import STATUSES, Finding, Status, order_key
+from policy_sdk.engine.finding import STATUSES, Finding, Status
 from policy_sdk.engine.rules import Outcome
 from policy_sdk.facts.schema import Schema
 
@@ -71,7 +72,13 @@ class EngineFindings:
 
     def select(self, statuses: frozenset[str], severity: str | None,
                rule: str | None) -> Selection:
-        return Selection(self._outcomes, self.makers(), statuses, severity, rule)
+        return Selection(self._outcomes, self.makers(), statuses, severity, rule,
+                         self._ranks)
+
+    def _ranks(self, maker: FindingMaker, items: Sequence[Any]) -> Sequence[int]:
+        """:func:`key_ranks` of a scope's ``items`` (once per evaluation and items)."""
+        return self._ctx.memo(("key_ranks", id(items)),
+                              lambda: key_ranks(maker, len(items)))
 
     def build(self, statuses: Sequence[str]) -> list[Finding]:
         """Findings of ``statuses``, rule by rule, unsorted (the slow twin of
@@ -103,36 +110,32 @@ class Selection(Sequence[Finding]):
     __slots__ = ("_indexes", "_makers", "_order", "_statuses")
 
     def __init__(self, outcomes: Sequence[Outcome], makers: Sequence[FindingMaker],
-                 statuses: frozenset[str], severity: str | None, rule: str | None) -> None:
-        keys: list[str] = []
+                 statuses: frozenset[str], severity: str | None, rule: str | None,
+                 ranks: Callable[[FindingMaker, Sequence[Any]], Sequence[int]] | None = None,
+                 ) -> None:
         self._makers: list[FindingMaker] = []
         self._indexes: list[int] = []
         self._statuses: list[Status] = []
+        self._order: list[int] = []
         wanted = set(statuses)
-        for outcome, maker in zip(outcomes, makers, strict=True):
-            rule_id = outcome.rule.id
-            if (severity is not None and maker.severity != severity) or (
-                    rule is not None and rule_id != rule):
-                continue
+        chosen = [
+            (outcome, maker) for outcome, maker in zip(outcomes, makers, strict=True)
+            if (severity is None or maker.severity == severity)
+            and (rule is None or outcome.rule.id == rule)]
+        # the order's first part is the rule: rule by rule (rule ids are unique), each
+        # rule's findings sorted by the rest of order_key
+        for outcome, maker in sorted(chosen, key=lambda pair: pair[0].rule.id):
             indexes, found = outcome.selected(wanted)
             if not indexes:
                 continue
-            columns = maker.key_columns(indexes)
-            # order_key's parts, joined: (rule, algorithm or "", platform or "",
-            # filing or "", status)
-            keys.extend(map("\x00".join, zip(repeat(rule_id), *map(_texts, columns), found)))
+            start = len(self._indexes)
+            self._order.extend(map(start.__add__, _rule_order(
+                maker, indexes, found, outcome.items,
+                ranks if ranks is not None and len(indexes) * _RANKED >= len(outcome.items)
+                else None)))
             self._indexes.extend(indexes)
             self._statuses.extend(cast("list[Status]", found))
             self._makers.extend([maker] * len(indexes))
-        if sum(map(str.count, keys, repeat("\x00"))) != 4 * len(keys):
-            # a NUL in an id: sort by the tuples
-            self._order = sorted(range(len(keys)), key=self._tuple_key)
-        else:
-            self._order = sorted(range(len(keys)), key=keys.__getitem__)
-
-    def _tuple_key(self, k: int) -> tuple[str, ...]:
-        maker = self._makers[k]
-        return order_key(maker.rule_id, *maker.key(self._indexes[k]), self._statuses[k])
 
     def __len__(self) -> int:
         return len(self._order)
@@ -216,6 +219,49 @@ class Selection(Sequence[Finding]):
 #: promoted to the old generation (4,096 at a time cost three full collections at 1M
 #: deployments, each walking every object of the process)
 _CHUNK = 128
+
+
+#: a rule's findings are ordered by the ranks of their scope keys (worked out once
+#: for all items of the scope) when they are at least 1/_RANKED of its items; else by
+#: the texts of their own keys
+_RANKED = 4
+#: the statuses' codes in text order (the last part of order_key)
+_STATUS_CODE: Final[dict[str, int]] = {s: i for i, s in enumerate(sorted(STATUSES))}
+
+
+def _rule_order(maker: FindingMaker, indexes: Sequence[int], found: Sequence[str],
+                items: Sequence[Any],
+                ranks: Callable[[FindingMaker, Sequence[Any]], Sequence[int]] | None,
+                ) -> list[int]:
+    """Positions 0..n-1 of one rule's findings (``indexes`` with statuses ``found``) in
+    :func:`order_key` order (the rule aside); ties keep their order (a stable sort)."""
+    n = len(indexes)
+    if ranks is not None:  # one number per finding: the key's rank, then the status
+        rank = ranks(maker, items)
+        keyed = list(map(add, map(mul, map(rank.__getitem__, indexes), repeat(8)),
+                         map(_STATUS_CODE.__getitem__, found)))
+        return sorted(range(n), key=keyed.__getitem__)
+    columns = maker.key_columns(indexes)
+    # order_key's parts joined: (algorithm or "", platform or "", filing or "", status)
+    keys = list(map("\x00".join, zip(*map(_texts, columns), found, strict=True)))
+    if sum(map(str.count, keys, repeat("\x00"))) != 3 * n:  # a NUL in an id: by tuples
+        parts = list(zip(*map(_texts, columns), found, strict=True))
+        return sorted(range(n), key=parts.__getitem__)
+    return sorted(range(n), key=keys.__getitem__)
+
+
+def key_ranks(maker: FindingMaker, n: int) -> list[int]:
+    """For each of a scope's ``n`` items, a number that orders the items as their
+    :func:`order_key` parts (algorithm, platform, filing; a missing part first) do:
+    each part's rank among the part's texts, combined."""
+    combined: list[int] = [0] * n
+    for column in maker.key_columns(range(n)):
+        texts = _texts(column)
+        rank = {text: i for i, text in enumerate(sorted(set(texts)))}
+        width = len(rank)
+        combined = list(map(add, map(mul, combined, repeat(width)),
+                            map(rank.__getitem__, texts)))
+    return combined
 
 
 def _texts(column: Sequence[str | None]) -> Sequence[str]:

@@ -186,12 +186,14 @@ def _dict_rows(items: Sequence[Any]) -> bool:
     return set(map(type, items)) <= _DICT
 
 
-def _ids(items: Sequence[Any]) -> list[str] | None:
-    """The ``id`` of every row: plain text, each once; or None."""
+def _ids(items: Sequence[Any]) -> tuple[list[str], dict[str, str]] | None:
+    """The ``id`` of every row (plain text, each once) and the table id -> id that
+    counted them (the rows' canonical ids: :meth:`ById.canonical`); or None."""
     ids: list[str] = list(map(_GET_ID, items))
-    if len(set(ids)) != len(ids) or not _plain_texts(ids):
+    seen = dict(zip(ids, ids, strict=True))
+    if len(seen) != len(ids) or not _plain_texts(ids):
         return None
-    return ids
+    return ids, seen
 
 
 def algorithms(items: Sequence[Any]) -> ById[Algorithm] | None:
@@ -199,12 +201,13 @@ def algorithms(items: Sequence[Any]) -> ById[Algorithm] | None:
     if not _dict_rows(items):
         return None
     try:
-        ids = _ids(items)
+        found = _ids(items)
         names = list(map(dict.get, items, repeat("name")))
         listed = list(map(dict.get, items, repeat("types")))
         recommends = list(map(dict.get, items, repeat("uses_recommendation")))
-        if ids is None or not set().union(*items) <= _ALGORITHM_KEYS:
+        if found is None or not set().union(*items) <= _ALGORITHM_KEYS:
             return None
+        ids, seen = found
         kinds: list[tuple[str, ...]] = [()] * len(items)
         for i, value in enumerate(listed):
             if value is not None:
@@ -225,7 +228,8 @@ def algorithms(items: Sequence[Any]) -> ById[Algorithm] | None:
             or not all(compress(recommends, kinds))
             or not (len(given) == 0 or _plain_texts(given))):
         return None
-    return Rows(Algorithm, (ids, _compact(names), _compact(kinds, ()), recommends)).by("id")
+    return Rows(Algorithm, (ids, _compact(names), _compact(kinds, ()), recommends)).by(
+        "id", canonical=seen)
 
 
 def platforms(
@@ -238,10 +242,11 @@ def platforms(
     if not _dict_rows(items):
         return None
     try:
-        ids = _ids(items)
+        found = _ids(items)
         given_types = list(map(_GET_TYPE, items))
-        if ids is None or not set(map(type, given_types)) <= _TEXT:
+        if found is None or not set(map(type, given_types)) <= _TEXT:
             return None
+        ids, seen = found
         canonical = list(map(types.__getitem__, given_types))
         columns: list[list[Any]] = [
             list(map(dict.get, items, repeat(key)))
@@ -271,7 +276,7 @@ def platforms(
     for flags in columns[2:]:
         if not set(map(type, flags)) <= _BOOL_OR_NONE:
             return None
-    return Rows(Platform, (ids, canonical, *map(_compact, columns))).by("id")
+    return Rows(Platform, (ids, canonical, *map(_compact, columns))).by("id", canonical=seen)
 
 
 def _compact(column: Sequence[Any], value: Any = None) -> Sequence[Any]:

@@ -43,7 +43,7 @@ from policy_sdk.facts.yaml12 import (
     compose,
     failure_parts,
 )
-from policy_sdk.facts.yaml_lines import read_lines
+from policy_sdk.facts.yaml_lines import Places, first_lines, read_sections
 
 __all__ = [
     "MAX_DEPTH",
@@ -86,18 +86,27 @@ class Locator:
     """Where the values of a read document stand: data path -> span in the text.
 
     JSON documents have no positions (their problems name data paths); YAML ones have
-    the position of every value, found when first asked for (``marks_of``) where the
-    reader did not record them on the way. A path with no position of its own is shown
-    at its nearest parent that has one.
+    the position of every value, found when first asked for (``marks_of``: all of
+    them; ``mark_of``: one path's, None if it has none) where the reader did not
+    record them on the way; ``line_of`` gives the text of a line (by default the
+    text is split into lines when one is first needed); ``places`` (the line reader's)
+    count them and give entries' first lines without working them all out. A path
+    with no position of its own is shown at its nearest parent that has one.
     """
 
     def __init__(self, file: str | None, text: str | None = None,
                  marks: Marks | None = None, *,
-                 marks_of: Callable[[], Marks] | None = None) -> None:
+                 marks_of: Callable[[], Marks] | None = None,
+                 mark_of: Callable[[str], tuple[int, int, int, int] | None] | None = None,
+                 line_of: Callable[[int], str | None] | None = None,
+                 places: Places | None = None) -> None:
         self.file = file
         self.text = text
         self._marks = marks
         self._marks_of = marks_of
+        self._mark_of = mark_of
+        self._line_of = line_of
+        self._places = places
         self._lines: list[str] | None = None
 
     @property
@@ -106,7 +115,29 @@ class Locator:
         if self._marks is None and self._marks_of is not None:
             self._marks = self._marks_of()
             self._marks_of = None
+            self._mark_of = None
+            self._places = None
         return self._marks
+
+    def count(self) -> int:
+        """How many values have a position (as many as :attr:`marks` has)."""
+        if self._marks is None and self._places is not None:
+            return self._places.count()
+        return len(self.marks or {})
+
+    def first_lines(self) -> dict[str, int]:
+        """Entry (``deployments[3]``, or a top-level key) -> the first line of its values
+        (:func:`~policy_sdk.facts.yaml_lines.first_lines`), without working out every
+        position where the reader can tell it from the rows."""
+        if self._marks is None and self._places is not None:
+            return self._places.first_lines()
+        return first_lines(self.marks or {})
+
+    def _mark(self, path: str) -> tuple[int, int, int, int] | None:
+        if self._mark_of is not None:  # one path's, not all of them
+            return self._mark_of(path)
+        marks = self.marks
+        return None if marks is None else marks.get(path)
 
     def lines(self) -> Mapping[str, int]:
         """data path -> the 1-based line of its value (empty for JSON); a view, worked
@@ -117,35 +148,43 @@ class Locator:
 
     def span(self, path: str, at_key: bool = False) -> tuple[Span | None, str | None]:
         """The span of ``path``'s value (or of its key, ``at_key``) and its source line."""
-        marks = self.marks
-        if marks is None or self.file is None:
+        if self.file is None or (self._marks is None and self._marks_of is None):
             return None, None
         probe = path
-        while probe and probe not in marks:
+        mark = self._mark(probe)
+        while mark is None and probe:
             cut = max(probe.rfind("."), probe.rfind("["))
             probe = probe[:cut] if cut > 0 else ""
-        if not probe:
+            mark = self._mark(probe) if probe else None
+        if mark is None:
             return None, None
-        line, col, end_line, end_col = marks[probe]
-        if self._lines is None:
-            self._lines = (self.text or "").splitlines()
+        line, col, end_line, end_col = mark
         if at_key and probe == path:
             found = self._key_span(path.rsplit(".", 1)[-1], line, col)
             if found is not None:
                 return found
-        source = self._lines[line - 1] if 0 < line <= len(self._lines) else None
+        source = self._source(line)
         if end_line != line:
             end_line, end_col = line, col + 1
         return Span(self.file, line, col, end_line, max(end_col, col + 1)), source
+
+    def _source(self, number: int) -> str | None:
+        """The text of line ``number`` (1-based), None if there is no such line."""
+        if self._line_of is not None:
+            return self._line_of(number)
+        if self._lines is None:
+            self._lines = (self.text or "").splitlines()
+        return self._lines[number - 1] if 0 < number <= len(self._lines) else None
 
     def _key_span(self, key: str, line: int, col: int) -> tuple[Span, str] | None:
         """Where the key of a value at (line, col) is written: before the value on its
         line, or on one of the few lines above (a block value starts below its key).
         Only values' places are recorded while parsing; keys are found when needed."""
         assert self.file is not None
-        assert self._lines is not None
-        for number in range(min(line, len(self._lines)), max(0, line - 4), -1):
-            text = self._lines[number - 1]
+        for number in range(line, max(0, line - 4), -1):
+            text = self._source(number)
+            if text is None:
+                continue
             at = text.rfind(key, 0, col - 1 if number == line else len(text))
             if at >= 0 and text[at + len(key):].lstrip(" \t\"'").startswith(":"):
                 return Span(self.file, number, at + 1, number, at + 1 + len(key)), text
@@ -170,7 +209,13 @@ class LineMap(Mapping[str, int]):
         return iter(self._marks())
 
     def __len__(self) -> int:
-        return len(self._marks())
+        return self._locator.count()  # without working out every position
+
+    def first_lines(self) -> dict[str, int]:
+        """Entry (``deployments[3]``, or a top-level key) -> the first line of its values:
+        what a report points at, found without working out every value's line where
+        the reader can tell it from the rows."""
+        return self._locator.first_lines()
 
     def __repr__(self) -> str:
         return repr(dict(self))
@@ -220,9 +265,11 @@ def read_text(text: str, file: str, format: Format) -> tuple[Any, Locator, list[
                    column=nul - text.rfind("\n", 0, nul), text=text)
     if format == "json":
         return _parse_json(text, file), Locator(file), []
-    fast = read_lines(text)
+    fast = read_sections(text)
     if fast is not None:  # positions worked out when first asked for
-        return fast[0], Locator(file, text, marks_of=fast[1]), []
+        places = fast[1]
+        return fast[0], Locator(file, text, marks_of=places.marks, mark_of=places.mark,
+                                line_of=places.source, places=places), []
     try:
         doc, marks, soft = compose(text, file)
     except YamlFailure as exc:

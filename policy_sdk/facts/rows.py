@@ -70,11 +70,12 @@ class Rows(Sequence[T], Generic[T]):
         and give back the one kept (the first, when threads race)."""
         return self._kept.setdefault(name, value)
 
-    def by(self, key: str) -> ById[T]:
-        """The rows by their attribute ``key`` (unique: the loader checked), made once."""
+    def by(self, key: str, canonical: dict[str, str] | None = None) -> ById[T]:
+        """The rows by their attribute ``key`` (unique: the loader checked), made once;
+        ``canonical``: the table key -> the row's key object, if already made."""
         found = self._by.get(key)
         if found is None:
-            found = self._by.setdefault(key, ById(self.column(key), self))
+            found = self._by.setdefault(key, ById(self.column(key), self, canonical))
         return found
 
     def column(self, name: str) -> Sequence[Any]:
@@ -271,13 +272,14 @@ class ById(Mapping[str, T]):
 
     __slots__ = ("_canonical", "_ids", "_index", "rows")
 
-    def __init__(self, ids: Sequence[str], rows: Sequence[T]) -> None:
-        if len(ids) != len(rows):
+    def __init__(self, ids: Sequence[str], rows: Sequence[T],
+                 canonical: dict[str, str] | None = None) -> None:
+        if len(ids) != len(rows) or (canonical is not None and len(canonical) != len(ids)):
             raise ValueError("as many ids as rows")
         self.rows = rows
         self._ids = ids
         self._index: dict[str, int] | None = None
-        self._canonical: dict[str, str] | None = None
+        self._canonical: dict[str, str] | None = canonical
 
     def _lookup(self) -> dict[str, int]:
         found = self._index

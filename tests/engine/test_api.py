@@ -134,3 +134,24 @@ def test_text_groups_by_platform(engine: Engine) -> None:
 def test_builtin_reporters_are_registered(engine: Engine) -> None:
     assert [r.name for r in BUILTIN_REPORTERS] == ["text", "json", "sarif"]
     assert {"text", "json", "sarif"} <= set(engine.registry.reporters)
+
+
+def test_a_strict_engine_makes_the_facts_warnings_errors() -> None:
+    from policy_sdk.errors import FactsError
+
+    doc = {"organization": {"name": "甲公司"},  # no public_opinion: a warning
+           "algorithms": [{"id": "rec", "uses_recommendation": True}],
+           "platforms": [{"id": "app", "type": "app"}],
+           "deployments": [{"algorithm": "rec", "platform": "app"}]}
+    lenient = Engine(plugin_rules=False)
+    facts = lenient.load_facts(doc)
+    assert [d.code for d in facts.warnings] == ["missing-public-opinion"]
+    strict = Engine(plugin_rules=False, strict=True)
+    for source in (doc, facts):  # a document, and facts already loaded
+        with pytest.raises(FactsError) as raised:
+            strict.evaluate(source, as_of="2026-11-20")
+        assert [(d.code, d.level) for d in raised.value.diagnostics] == [
+            ("missing-public-opinion", "error")]
+    with pytest.raises(AttributeError, match="read-only"):
+        strict.strict = False
+    assert pickle.loads(pickle.dumps(strict)).strict

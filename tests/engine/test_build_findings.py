@@ -50,8 +50,18 @@ def test_findings_made_at_once_are_the_findings_made_one_by_one(
     report = ENGINE.evaluate(facts, as_of=dt.date(2026, 11, 20))
     source = report._source
     assert isinstance(source, EngineFindings)
-    selection = source.select(frozenset(wanted), None, None)
     one_by_one = sorted(source.build(sorted(wanted)), key=finding_order)
+    ranked = source_module._RANKED
+    orders = []
+    try:  # each rule's findings ordered by their own key texts, and by the keys' ranks
+        for share in (0, 10**9):
+            source_module._RANKED = share
+            orders.append([slots(f) for f in source.select(frozenset(wanted), None, None)])
+    finally:
+        source_module._RANKED = ranked
+    assert orders[0] == [slots(f) for f in one_by_one]
+    assert orders[1] == orders[0]
+    selection = source.select(frozenset(wanted), None, None)
     chunk = source_module._CHUNK
     try:
         source_module._CHUNK = 3  # several chunks, runs of a rule across them
