@@ -15,6 +15,9 @@ what that rule's explanations share (how to read and word each fact its conditio
 read — resolved once per compiled rule, :func:`rule_setup` — the records it looks
 for, the lines that depend only on an algorithm, a platform or an anchor date,
 cached as they come up), and each explanation then costs a few lookups and joins.
+The JSON report goes further for a deployment rule: each line declares what it reads
+(:class:`Shape`), so a finding's whole text is a template, made once per algorithm,
+status and due date, joined by the finding's platform (:meth:`FindingMaker.json_texts`).
 """
 
 from __future__ import annotations
@@ -84,7 +87,7 @@ Line = Callable[[Any], str]  # scope item -> one explanation line
 
 class Shape(NamedTuple):
     """What a line of a deployment's explanation (or its remedy) depends on, declared
-    beside the line for the JSON writer's templates (:meth:`FindingMaker.json_text`):
+    beside the line for the JSON writer's templates (:meth:`FindingMaker.json_texts`):
     its text is ``item.platform.join(parts(item))``, and ``parts`` are the same for
     every item with the same attributes ``reads`` and the same ``key(item)`` — except
     for an item whose platform is in ``irregular(item)`` (then the line's own function
@@ -235,8 +238,10 @@ class FindingMaker:
     def _json_text(self, writer: FindingText, binary: bool, templated: bool
                    ) -> tuple[Callable[[int, str], Any],
                               Callable[[Sequence[int], Sequence[str]], list[Any]] | None]:
-        """``(index, status) -> text``: the finding ``self(index, status)`` as the JSON
-        writer writes it, its details worked out, with no Finding and no row. What
+        """``(one, many)``: ``one(index, status) -> text`` is the finding
+        ``self(index, status)`` as the JSON writer writes it, its details worked out,
+        with no Finding and no row; ``many`` (or None) writes several from templates
+        (:meth:`_templated`). What
         every finding of the rule with a status says — the shared fields, and those the
         rule makes the same for all (no deadline, the same remedy, no facts location,
         no platforms, the parts of the key its scope has not) — is written once per
