@@ -103,6 +103,8 @@ class Shape(NamedTuple):
 _TEMPLATES_KEPT = 8192
 #: findings of a rule written before it is decided whether its templates pay
 _TEMPLATES_TRIAL = 1024
+#: findings of a rule worded before its templates are set up
+_TEMPLATES_AFTER = 64
 
 
 class FindingMaker:
@@ -221,27 +223,45 @@ class FindingMaker:
                   ) -> Callable[[int, str], Any]:
         """``(index, status) -> text``: the finding ``self(index, status)`` as the JSON
         writer writes it (:meth:`json_texts`, one finding at a time)."""
-        one, many = self._json_text(writer, binary, templated)
-        if many is None:
-            return one
-        return lambda index, status: many((index,), (status,))[0]
+        texts = self.json_texts(writer, binary, templated)
+        return lambda index, status: texts((index,), (status,))[0]
 
     def json_texts(self, writer: FindingText, binary: bool = False, templated: bool = True
                    ) -> Callable[[Sequence[int], Sequence[str]], list[Any]]:
         """``(indexes, statuses) -> texts``: ``json_text(writer, binary)`` of each finding,
-        in one loop."""
-        one, many = self._json_text(writer, binary, templated)
-        if many is None:
-            return lambda indexes, statuses: list(map(one, indexes, statuses))
-        return many
+        in one loop. The templates (:meth:`_templated`) are set up once more than
+        ``_TEMPLATES_AFTER`` findings were asked for (a small report's findings are
+        worded: setting them up would cost more)."""
+        one, setup = self._json_text(writer, binary, templated)
+
+        def worded(indexes: Sequence[int], statuses: Sequence[str]) -> list[Any]:
+            return list(map(one, indexes, statuses))
+
+        if setup is None:
+            return worded
+        after = _TEMPLATES_AFTER
+        if after <= 0:
+            return setup() or worded
+        state: list[Any] = [0, None]  # findings asked for, the templated writer
+
+        def lazily(indexes: Sequence[int], statuses: Sequence[str]) -> list[Any]:
+            many = state[1]
+            if many is None:
+                state[0] += len(indexes)
+                if state[0] <= after:
+                    return worded(indexes, statuses)
+                many = state[1] = setup() or worded
+            result: list[Any] = many(indexes, statuses)
+            return result
+
+        return lazily
 
     def _json_text(self, writer: FindingText, binary: bool, templated: bool
-                   ) -> tuple[Callable[[int, str], Any],
-                              Callable[[Sequence[int], Sequence[str]], list[Any]] | None]:
-        """``(one, many)``: ``one(index, status) -> text`` is the finding
+                   ) -> tuple[Callable[[int, str], Any], Callable[[], Any] | None]:
+        """``(one, setup)``: ``one(index, status) -> text`` is the finding
         ``self(index, status)`` as the JSON writer writes it, its details worked out,
-        with no Finding and no row; ``many`` (or None) writes several from templates
-        (:meth:`_templated`). What
+        with no Finding and no row; ``setup()`` (if not None) gives what writes several
+        from templates, or None (:meth:`_templated`). What
         every finding of the rule with a status says — the shared fields, and those the
         rule makes the same for all (no deadline, the same remedy, no facts location,
         no platforms, the parts of the key its scope has not) — is written once per
@@ -323,8 +343,8 @@ class FindingMaker:
 
         if not templated:
             return one, None
-        return one, self._templated(explainer, lambda status: made.get(status) or make(status),
-                                    binary, one)
+        return one, lambda: self._templated(
+            explainer, lambda status: made.get(status) or make(status), binary, one)
 
     def _templated(
         self, explainer: _Explainer,

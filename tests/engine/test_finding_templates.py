@@ -89,20 +89,21 @@ def _source(engine: Engine, doc: dict[str, Any], as_of: dt.date) -> EngineFindin
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(doc=companies(), as_of=st.sampled_from([dt.date(2025, 1, 10), dt.date(2026, 11, 20)]),
        language=st.sampled_from(["en", "zh"]), binary=st.booleans(),
-       indent=st.sampled_from([None, 2]), bounds=st.sampled_from([None, (1, 1), (2, 3)]))
+       indent=st.sampled_from([None, 2]),
+       bounds=st.sampled_from([(8192, 1024, 0), (1, 1, 0), (2, 3, 0), (8192, 1024, 2)]))
 def test_templated_findings_are_the_worded_findings(
     engine: Engine, doc: dict[str, Any], as_of: dt.date, language: str, binary: bool,
-    indent: int | None, bounds: tuple[int, int] | None,
+    indent: int | None, bounds: tuple[int, int, int],
 ) -> None:
-    """``bounds``: (templates held, findings before deciding whether they pay) made
-    small, so that templates are let go and rules given up on."""
+    """``bounds``: (templates held, findings before deciding whether they pay,
+    findings worded before templates are set up) made small, so that templates are
+    set up at once or after some findings, let go, and given up on."""
     with use_language(language):
         source = _source(engine, doc, as_of)
     writer = FindingText(indent)
     selection = source.select(frozenset(STATUSES), None, None)
-    kept, trial = explain._TEMPLATES_KEPT, explain._TEMPLATES_TRIAL
-    if bounds is not None:
-        explain._TEMPLATES_KEPT, explain._TEMPLATES_TRIAL = bounds
+    kept = explain._TEMPLATES_KEPT, explain._TEMPLATES_TRIAL, explain._TEMPLATES_AFTER
+    explain._TEMPLATES_KEPT, explain._TEMPLATES_TRIAL, explain._TEMPLATES_AFTER = bounds
     try:
         for maker, indexes, statuses in selection.runs():
             worded = maker.json_text(writer, binary, templated=False)
@@ -115,7 +116,7 @@ def test_templated_findings_are_the_worded_findings(
                 one = maker.json_text(writer, binary)
                 assert list(map(one, indexes, statuses)) == expected
     finally:
-        explain._TEMPLATES_KEPT, explain._TEMPLATES_TRIAL = kept, trial
+        explain._TEMPLATES_KEPT, explain._TEMPLATES_TRIAL, explain._TEMPLATES_AFTER = kept
 
 
 def test_the_default_packs_deployment_rules_are_templated(engine: Engine) -> None:
@@ -134,8 +135,13 @@ def test_the_default_packs_deployment_rules_are_templated(engine: Engine) -> Non
     }
     source = _source(engine, doc, dt.date(2026, 11, 20))
     writer = FindingText(2)
-    templated = {maker.rule_id for maker in source.makers()
-                 if maker.json_texts(writer).__qualname__.endswith("_templated.<locals>.many")}
+    after = explain._TEMPLATES_AFTER
+    explain._TEMPLATES_AFTER = 0  # set up at once
+    try:
+        templated = {maker.rule_id for maker in source.makers() if maker.json_texts(
+            writer).__qualname__.endswith("_templated.<locals>.many")}
+    finally:
+        explain._TEMPLATES_AFTER = after
     assert {"cn.algorithm_filing/filing_per_platform", "cn.algorithm_filing/disclosure",
             "cn.algorithm_filing/complaint_channel", "cn.algorithm_filing/user_opt_out",
             "platform.mini_program/host_declared"} <= templated
