@@ -115,6 +115,12 @@ class DeadlineLine:
         self._provisional = ctx.provisional_dues()
         self._calendar = ctx.calendar
 
+    @property
+    def anchor(self) -> Getter:
+        """``(item, None) -> the start date`` the line reads (with ``due`` and the
+        status, all it reads)."""
+        return self._anchor
+
     def __call__(self, item: Any, due: dt.date | None, status: str) -> str:
         if due is None:
             return self._null

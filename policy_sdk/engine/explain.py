@@ -15,6 +15,9 @@ what that rule's explanations share (how to read and word each fact its conditio
 read — resolved once per compiled rule, :func:`rule_setup` — the records it looks
 for, the lines that depend only on an algorithm, a platform or an anchor date,
 cached as they come up), and each explanation then costs a few lookups and joins.
+The JSON report goes further for a deployment rule: each line declares what it reads
+(:class:`Shape`), so a finding's whole text is a template, made once per algorithm,
+status and due date, joined by the finding's platform (:meth:`FindingMaker.json_texts`).
 """
 
 from __future__ import annotations
@@ -22,10 +25,11 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from itertools import repeat
+from json.encoder import encode_basestring  # the C implementation when available
 from operator import attrgetter
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -79,6 +83,28 @@ KeyColumns = tuple[Sequence[str | None], Sequence[str | None], Sequence[str | No
 #: the statuses whose findings carry the rule's deadline
 _WITH_DEADLINE: Final = frozenset(("violated", "pending"))
 Line = Callable[[Any], str]  # scope item -> one explanation line
+
+
+class Shape(NamedTuple):
+    """What a line of a deployment's explanation (or its remedy) depends on, declared
+    beside the line for the JSON writer's templates (:meth:`FindingMaker.json_texts`):
+    its text is ``item.platform.join(parts(item))``, and ``parts`` are the same for
+    every item with the same attributes ``reads`` and the same ``key(item)`` — except
+    for an item whose platform is in ``irregular(item)`` (then the line's own function
+    decides; ``irregular`` too is the same for those items)."""
+
+    reads: tuple[str, ...]
+    parts: Callable[[Any], tuple[Any, ...]]  # texts (a remedy: (None,) for none)
+    key: Callable[[Any], Hashable] | None = None
+    irregular: Callable[[Any], frozenset[str]] | None = None
+
+
+#: templates of a rule's findings held at once (:meth:`FindingMaker._templated`)
+_TEMPLATES_KEPT = 8192
+#: findings of a rule written before it is decided whether its templates pay
+_TEMPLATES_TRIAL = 1024
+#: findings of a rule worded before its templates are set up
+_TEMPLATES_AFTER = 64
 
 
 class FindingMaker:
@@ -193,16 +219,57 @@ class FindingMaker:
             tuple(sorted(set(item.platforms))) if self._platforms else (),
             None if due is None else explainer.working_days_left(due), None))
 
-    def json_text(self, writer: FindingText, binary: bool = False
+    def json_text(self, writer: FindingText, binary: bool = False, templated: bool = True
                   ) -> Callable[[int, str], Any]:
         """``(index, status) -> text``: the finding ``self(index, status)`` as the JSON
-        writer writes it, its details worked out, with no Finding and no row. What
+        writer writes it (:meth:`json_texts`, one finding at a time)."""
+        texts = self.json_texts(writer, binary, templated)
+        return lambda index, status: texts((index,), (status,))[0]
+
+    def json_texts(self, writer: FindingText, binary: bool = False, templated: bool = True
+                   ) -> Callable[[Sequence[int], Sequence[str]], list[Any]]:
+        """``(indexes, statuses) -> texts``: ``json_text(writer, binary)`` of each finding,
+        in one loop. The templates (:meth:`_templated`) are set up once more than
+        ``_TEMPLATES_AFTER`` findings were asked for (a small report's findings are
+        worded: setting them up would cost more)."""
+        one, setup = self._json_text(writer, binary, templated)
+
+        def worded(indexes: Sequence[int], statuses: Sequence[str]) -> list[Any]:
+            return list(map(one, indexes, statuses))
+
+        if setup is None:
+            return worded
+        after = _TEMPLATES_AFTER
+        if after <= 0:
+            return setup() or worded
+        state: list[Any] = [0, None]  # findings asked for, the templated writer
+
+        def lazily(indexes: Sequence[int], statuses: Sequence[str]) -> list[Any]:
+            many = state[1]
+            if many is None:
+                state[0] += len(indexes)
+                if state[0] <= after:
+                    return worded(indexes, statuses)
+                many = state[1] = setup() or worded
+            result: list[Any] = many(indexes, statuses)
+            return result
+
+        return lazily
+
+    def _json_text(self, writer: FindingText, binary: bool, templated: bool
+                   ) -> tuple[Callable[[int, str], Any], Callable[[], Any] | None]:
+        """``(one, setup)``: ``one(index, status) -> text`` is the finding
+        ``self(index, status)`` as the JSON writer writes it, its details worked out,
+        with no Finding and no row; ``setup()`` (if not None) gives what writes several
+        from templates, or None (:meth:`_templated`). What
         every finding of the rule with a status says — the shared fields, and those the
         rule makes the same for all (no deadline, the same remedy, no facts location,
         no platforms, the parts of the key its scope has not) — is written once per
         status; a finding writes the rest (``writer.text_for``). Called in the
         evaluation's language (the caller switches to it, :attr:`language`).
-        ``binary``: the text in UTF-8 (``writer.utf8_for``)."""
+        ``binary``: the text in UTF-8 (``writer.utf8_for``). A deployment rule's failing
+        findings are written from templates (:meth:`_templated`); ``templated=False``
+        words each line by line (its slow twin)."""
         if writer.own != _OWN:  # pragma: no cover - a wire field added: the row path
             write = FindingWriter(writer.indent)
 
@@ -211,7 +278,7 @@ class FindingMaker:
                 write.write_row(self.row(index, status))
                 return utf8("".join(write.out)) if binary else "".join(write.out)
 
-            return by_row
+            return by_row, None
         explainer = self._explainer or self._explainer_made()
         items, key_of, dues = self._items, self._key, self._due
         locate = explainer.locate
@@ -274,7 +341,167 @@ class FindingMaker:
                 pieces, key[0], key[1], key[2], remedy, due, days, lines, facts_path,
                 facts_line, tuple(sorted(set(item.platforms))) if per_filing else (), None)
 
-        return one
+        if not templated:
+            return one, None
+        return one, lambda: self._templated(
+            explainer, lambda status: made.get(status) or make(status), binary, one)
+
+    def _templated(
+        self, explainer: _Explainer,
+        made: Callable[[str], tuple[tuple[Any, ...], Callable[..., Any], Callable[..., Any]]],
+        binary: bool, worded: Callable[[int, str], Any],
+    ) -> Callable[[Sequence[int], Sequence[str]], list[Any]] | None:
+        """``(indexes, statuses) -> texts`` of the findings of a deployment rule whose
+        lines all declare their :class:`Shape` (None for other rules), ``worded`` for
+        statuses other than violated and pending: each finding's whole text is a
+        template's pieces joined by its platform's JSON text. A template is made per
+        status and value of what the lines read besides the platform (the algorithm,
+        the deployment's status, the due date …), by writing one finding with a
+        placeholder for its platform and cutting the text there; a finding whose
+        platform a line treats apart (``Shape.irregular``), or a template the
+        placeholder does not cut cleanly, is ``worded`` (the slow twin: the same text,
+        line by line; property-tested with it, and through the JSON report)."""
+        if explainer.locate is not None:
+            return None
+        layouts = {status: explainer.failing_layout(status)
+                   for status in ("violated", "pending")}
+        first = layouts["violated"]
+        if first is None or layouts["pending"] is None:
+            return None
+        # the lines' shapes are the same for both statuses (not the forbidding line)
+        shapes, remedy_shape, _forbidden, deadline = first
+        every = [*shapes, remedy_shape] if remedy_shape is not None else shapes
+        # the finding's own algorithm is written in it: always read
+        reads = tuple(dict.fromkeys(
+            ("algorithm", *(name for shape in every for name in shape.reads))))
+        keys = tuple(shape.key for shape in every if shape.key is not None)
+        irregulars = tuple(shape.irregular for shape in every if shape.irregular is not None)
+        read = attrgetter(*reads)
+        items, dues = self._items, self._due
+        anchor = deadline.anchor if deadline is not None else None
+        days_left = explainer.working_days_left
+        rule_remedy = explainer.rule_remedy
+        # the placeholder: its JSON text has no border (no proper prefix is also a
+        # suffix), so no match found by cutting overlaps another: a count of matches
+        # equal to the placeholders written means the cuts are exactly at them
+        placeholder = "\x00\ue000\x01"
+        cut: Any = encode_basestring(placeholder)[1:-1]
+        if binary:
+            cut = utf8(cut)
+        Template = tuple[tuple[Any, ...] | None, frozenset[str]]
+        #: status -> key -> template
+        by_status: dict[str, dict[Hashable, Template]] = {"violated": {}, "pending": {}}
+        platform_texts: dict[str, Any] = {}
+
+        #: (status, what the shapes read) -> (the lines before the deadline's, the
+        #: remedy, the placeholders written, the irregular platforms): templates of
+        #: other due dates share it
+        worded_parts: dict[Hashable, tuple[list[str], str | None, int, frozenset[str]]] = {}
+
+        def template(item: Any, due: dt.date | None, status: str, read_key: Hashable
+                     ) -> Template:
+            pieces, text, _explain = made(status)
+            found_parts = worded_parts.get((status, read_key))
+            if found_parts is None:
+                found_parts = worded_parts[(status, read_key)] = shaped(item, status)
+            lines, remedy, holes, irregular = found_parts
+            if deadline is not None:
+                lines = [*lines, deadline(item, due, status)]
+            written = text(pieces, item.algorithm, placeholder, None, remedy, due,
+                           None if due is None else days_left(due), lines, None, None, (),
+                           None)
+            found = tuple(written.split(cut))
+            return (found if len(found) == holes + 1 else None), irregular
+
+        def shaped(item: Any, status: str
+                   ) -> tuple[list[str], str | None, int, frozenset[str]]:
+            layout = layouts[status]
+            assert layout is not None
+            forbidden = layout[2]
+            holes = 1  # the finding's platform
+            lines = []
+            for shape in shapes:
+                parts = shape.parts(item)
+                holes += len(parts) - 1
+                lines.append(placeholder.join(parts))
+            if forbidden is not None:
+                lines.append(forbidden)
+            remedy = rule_remedy
+            if remedy_shape is not None:
+                parts = remedy_shape.parts(item)
+                if parts == (None,):
+                    remedy = None
+                else:
+                    holes += len(parts) - 1
+                    remedy = placeholder.join(parts)
+            irregular: frozenset[str] = frozenset().union(*(f(item) for f in irregulars))
+            return lines, remedy, holes, irregular
+
+        #: findings written, how an item is read (from the items' tuple once a quarter
+        #: of them were: ``Rows`` builds them all then, the same objects), templates
+        #: made, and whether templates pay (not where most findings need their own:
+        #: every deployment launched on another day)
+        read_so_far: list[Any] = [0, items.__getitem__, 0, True]
+        _templates_kept = _TEMPLATES_KEPT
+
+        def many(indexes: Sequence[int], statuses: Sequence[str]) -> list[Any]:
+            if not read_so_far[3]:
+                return list(map(worded, indexes, statuses))
+            out: list[Any] = []
+            add = out.append
+            get = read_so_far[1]
+            for index, status in zip(indexes, statuses, strict=True):
+                templates = by_status.get(status)
+                if templates is None:
+                    add(worded(index, status))
+                    continue
+                item = get(index)
+                key = read(item)
+                if keys:
+                    key = (key, *[f(item) for f in keys])
+                due = dues.get(index) if dues else None
+                read_key = key
+                if anchor is not None:
+                    key = (key, due, anchor(item, None))
+                elif due is not None:
+                    key = (key, due)
+                try:
+                    found = templates[key]
+                except KeyError:
+                    if len(templates) >= _templates_kept:  # bound what is held
+                        templates.clear()
+                    read_so_far[2] += 1
+                    found = templates[key] = template(item, due, status, read_key)
+                except TypeError:  # a value that is no key
+                    add(worded(index, status))
+                    continue
+                cuts, irregular = found
+                platform = item.platform
+                if cuts is None or platform in irregular:
+                    add(worded(index, status))
+                    continue
+                platform_text = platform_texts.get(platform)
+                if platform_text is None:
+                    if type(platform) is not str:
+                        add(worded(index, status))
+                        continue
+                    platform_text = encode_basestring(platform)[1:-1]
+                    if binary:
+                        platform_text = utf8(platform_text)
+                    platform_texts[platform] = platform_text
+                add(platform_text.join(cuts))
+            written = read_so_far[0] = read_so_far[0] + len(out)
+            if written >= _TEMPLATES_TRIAL and read_so_far[2] * 8 > written:
+                # a template for fewer than 8 findings each: making one costs about
+                # what wording 8 does (measured)
+                read_so_far[3] = False
+            if read_so_far[0] * 4 > len(items) and get == items.__getitem__:
+                every = getattr(items, "all", None)
+                if callable(every):
+                    read_so_far[1] = every().__getitem__
+            return out
+
+        return many
 
     @property
     def language(self) -> Language:
@@ -318,17 +545,20 @@ class _Explainer:
 
     __slots__ = ("_condition", "_ctx", "_deadline", "_ensure", "_forbidden",
                  "_not_applicable", "_records", "_remedy", "_remedy_text", "_required", "_rule",
-                 "_where", "locate")
+                 "_where", "locate", "where_shapes")
 
     def __init__(self, rule: CompiledRule, ctx: Context, schema: Schema) -> None:
         self._rule = rule
         self._ctx = ctx
         self.locate = _locator(ctx, rule.scope)  # None: the facts carry no locations
         setup = rule_setup(rule, schema)
-        self._where = _all_lines([_fact_line(found, rule.scope, ctx) for found in setup.where])
+        where = [_fact_line(found, rule.scope, ctx) for found in setup.where]
+        self._where = _all_lines([line for line, _shape in where])
+        #: the `where` lines' shapes (None: a line that declares none)
+        self.where_shapes = tuple(shape for _line, shape in where)
         self._ensure = isinstance(rule.statement, ast.Ensure)
         self._condition = _all_lines(
-            [_fact_line(found, rule.scope, ctx) for found in setup.condition])
+            [_fact_line(found, rule.scope, ctx)[0] for found in setup.condition])
         shown = setup.condition_text
         self._required = (_(CONDITION_HOLDS).format(condition=shown),
                           _(CONDITION_FAILS).format(condition=shown))
@@ -406,6 +636,29 @@ class _Explainer:
             return remedy, lines
 
         return failing
+
+    def failing_layout(self, status: str) -> tuple[
+            list[Shape], Shape | None, str | None, DeadlineLine | None] | None:
+        """How :meth:`explain` words a deployment's finding with ``status`` (violated,
+        pending) where every line declares its :class:`Shape`: the shapes of the lines
+        before the deadline's, the remedy's shape (None: the rule's own remedy), the
+        line saying the rule forbids it (or None), the deadline line (or None).
+        None where a line declares no shape (its finding is worded line by line)."""
+        if status not in ("violated", "pending") or self._ensure \
+                or self._rule.scope not in ("platform", "deployment"):
+            return None
+        shapes = [shape for shape in self.where_shapes if shape is not None]
+        if len(shapes) != len(self.where_shapes):
+            return None
+        records = self._records
+        if records is not None:
+            shape = records.failing_shape()
+            if shape is None:
+                return None
+            shapes.append(shape)
+        forbidden = self._forbidden if records is None and status == "violated" else None
+        remedy = self._remedy.shape() if self._remedy is not None else None
+        return shapes, remedy, forbidden, self._deadline
 
     def working_days_left(self, due: dt.date) -> int | None:
         return working_days_left(self._ctx, due)
@@ -545,6 +798,26 @@ class _Remedy:
             head = self._head(algorithm, others)
         return self._remedy if head is None else f"{head}{platform}{self._tail}"
 
+    def shape(self) -> Shape:
+        """The :class:`Shape` of a deployment's remedy (the rule's own where the
+        parts are ``(None,)``)."""
+        heads, filed_of = self._heads, self._filed
+
+        def entry(item: Any) -> tuple[frozenset[str], str | None]:
+            algorithm = item.algorithm
+            found = heads.get(algorithm)
+            if found is None:
+                platforms = filed_of.get(algorithm, ())
+                found = heads[algorithm] = (frozenset(platforms),
+                                            self._head(algorithm, platforms))
+            return found
+
+        def parts(item: Any) -> tuple[Any, ...]:
+            head = entry(item)[1]
+            return (self._remedy,) if head is None else (head, self._tail)
+
+        return Shape(("algorithm",), parts, irregular=lambda item: entry(item)[0])
+
     def _head(self, algorithm: str, others: Sequence[str]) -> str | None:
         if not others:
             return None
@@ -594,14 +867,15 @@ def _facts_read(expr: ast.Expr | None, scope: str, schema: Schema) -> tuple[Reso
     return tuple(found)
 
 
-def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
-    """``item -> "LABEL NAME = VALUE (WHY)"`` for one fact a condition reads."""
+def _fact_line(found: Resolved, scope: str, ctx: Context) -> tuple[Line, Shape | None]:
+    """``item -> "LABEL NAME = VALUE (WHY)"`` for one fact a condition reads, and its
+    :class:`Shape` where it declares one."""
     binding, name = found.binding, found.name
     read = reader(found.attribute, ctx)
     if binding == "organization":  # the same line for every item
         org = ctx.organization
         line = f"{_('organization')} {name} = {render(None if org is None else read(org))}"
-        return lambda item: line
+        return (lambda item: line), Shape((), lambda item: (line,))
     if binding in ("algorithm", "platform") and ACCESS[scope].get(binding) != "self":
         # looked up by the item's algorithm (platform) id: one line per id, cached
         table: Mapping[str, Any] = ctx.algorithms if binding == "algorithm" else ctx.platforms
@@ -618,7 +892,23 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
                 text = by_id[key] = f"{word} `{key}` {name} = {render(value)}"
             return text
 
-        return looked_up
+        if binding == "algorithm":  # the same line for every item of the algorithm
+            return looked_up, Shape(("algorithm",), lambda item: (looked_up(item),))
+        # the item's own platform (a deployment's: the only scope reading a platform by
+        # id): the line around it, the rest by the platform's value
+        head = f"{word} `"
+        after: dict[str | None, str] = {}
+
+        def value_after(item: Any) -> str:
+            key = item.platform
+            text = after.get(key)
+            if text is None:
+                entity = table.get(key)
+                value = None if entity is None else read(entity)
+                text = after[key] = f"` {name} = {render(value)}"
+            return text
+
+        return looked_up, Shape((), lambda item: (head, value_after(item)), key=value_after)
     label = _label(binding)
     attribute = found.attribute
     if attribute.computed and attribute.entity == binding \
@@ -645,7 +935,12 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
                                                          tail.format(algorithm=algorithm))
                 return f"{before}{d.platform}{after}{rest}"
 
-            return deployment_by_status
+            def status_parts(d: Any) -> tuple[str, str]:
+                deployment_by_status(d)  # fills the caches
+                before, after = around[d.algorithm]
+                return before, after + said[d.status]
+
+            return deployment_by_status, Shape(("algorithm", "status"), status_parts)
 
         def by_status(item: Any) -> str:
             rest = said.get(item.status)
@@ -654,11 +949,11 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> Line:
                     f" {name} = {render(read(item))}{status_why(item)}")
             return label(item) + rest
 
-        return by_status
+        return by_status, None
     why = _why(found, ctx)
     if why is None:
-        return lambda item: f"{label(item)} {name} = {render(read(item))}"
-    return lambda item: f"{label(item)} {name} = {render(read(item))}{why(item)}"
+        return (lambda item: f"{label(item)} {name} = {render(read(item))}"), None
+    return (lambda item: f"{label(item)} {name} = {render(read(item))}{why(item)}"), None
 
 
 #: the entities an explanation names, as words (translated where used)
@@ -767,21 +1062,37 @@ def _by_algorithm(template: str, **fixed: Any) -> Callable[[Any, Any], str] | No
     the text around the platform made once per algorithm (findings of one algorithm
     on many platforms); None where the template does not lend itself (the platform
     not once, escaped braces)."""
+    found = _around_algorithm(template, **fixed)
+    return None if found is None else found[0]
+
+
+def _around_algorithm(
+    template: str, **fixed: Any
+) -> tuple[Callable[[Any, Any], str], Callable[[Any], tuple[str, str]]] | None:
+    """:func:`_by_algorithm`'s text function, and ``algorithm -> (before, after)``:
+    the text around the platform it makes (for :class:`Shape`)."""
     parts = _around_platform(template)
     if parts is None:
         return None
     head, tail = parts
     made: dict[Any, tuple[str, str]] = {}
 
+    def around(algorithm: Any) -> tuple[str, str]:
+        try:
+            return made[algorithm]
+        except KeyError:
+            found = made[algorithm] = (head.format(algorithm=algorithm, **fixed),
+                                       tail.format(algorithm=algorithm, **fixed))
+            return found
+
     def text(algorithm: Any, platform: Any) -> str:
         try:
             before, after = made[algorithm]
         except KeyError:
-            before, after = made[algorithm] = (head.format(algorithm=algorithm, **fixed),
-                                               tail.format(algorithm=algorithm, **fixed))
+            before, after = around(algorithm)
         return f"{before}{platform}{after}"
 
-    return text
+    return text, around
 
 
 def _key_words(scope: str) -> Callable[[Key], str]:
@@ -794,7 +1105,8 @@ class _RecordLines:
     looked for and what it found."""
 
     __slots__ = ("_alone", "_candidates", "_ctx", "_keep", "_key_words", "_kind", "_none",
-                 "_none_line", "_per_algorithm", "_rule", "_unmatched_when_failing", "_with")
+                 "_none_line", "_none_parts", "_per_algorithm", "_rule",
+                 "_unmatched_when_failing", "_with")
 
     def __init__(self, rule: CompiledRule, ctx: Context) -> None:
         assert rule.kind is not None
@@ -810,11 +1122,14 @@ class _RecordLines:
                       ).replace("{kind}", rule.kind)
         #: ``(algorithm, platform) -> that line`` for a scope keyed by both (made faster)
         self._none_line: Callable[[Any, Any], str] | None = None
+        #: ``algorithm -> (before, after)``: the text around the platform in that line
+        self._none_parts: Callable[[Any], tuple[str, str]] | None = None
         head, subject, tail = self._none.partition("{subject}")
         if rule.scope in ("platform", "deployment") and subject \
                 and not any(c in head + tail for c in "{}"):
-            self._none_line = _by_algorithm(head + _(_KEY_WORDS[rule.scope]) + tail,
-                                            filing=None)
+            around = _around_algorithm(head + _(_KEY_WORDS[rule.scope]) + tail, filing=None)
+            if around is not None:
+                self._none_line, self._none_parts = around
         self._alone = rule.distinct
         #: a failing `require` without `with` matched no record: nothing to look up
         self._unmatched_when_failing = rule.verb == "require" and rule.with_ is None
@@ -876,6 +1191,29 @@ class _RecordLines:
                 count=len(candidates))
         lines.append(line)
 
+    def failing_shape(self) -> Shape | None:
+        """The :class:`Shape` of the lines this adds for a failing deployment (the records
+        looked for and not found), where they declare one."""
+        if not self._unmatched_when_failing or self._rule.scope not in ("platform",
+                                                                         "deployment"):
+            return None
+        if self._kind == "filing":
+            def filings(item: Any) -> tuple[_AlgorithmFilings, str, str]:
+                found = self._per_algorithm.get(item.algorithm)
+                return self._algorithm_filings(item.algorithm) if found is None else found
+
+            def parts(item: Any) -> tuple[str, str]:
+                _filings, head, tail = filings(item)
+                return head, tail
+
+            alone = self._alone
+            return Shape(("algorithm",), parts,
+                         irregular=lambda item: filings(item)[0].irregular(alone))
+        none_parts = self._none_parts
+        if none_parts is None:
+            return None
+        return Shape(("algorithm",), lambda item: none_parts(item.algorithm))
+
     def _missing_filing(self, key: Key, n_candidates: int, out: list[str]) -> None:
         algorithm, platform, filing = key
         ctx = self._ctx
@@ -930,7 +1268,7 @@ class _RecordLines:
 class _AlgorithmFilings:
     """What a missing-filing explanation says about one algorithm's filings."""
 
-    __slots__ = ("_live", "_mine", "dead", "named")
+    __slots__ = ("_irregular", "_live", "_mine", "dead", "named")
 
     def __init__(self, ctx: Context, algorithm: str | None) -> None:
         mine = self._mine = (
@@ -938,6 +1276,7 @@ class _AlgorithmFilings:
             else list(ctx.facts.filings)
         )
         self._live = [f for f in mine if f.status in LIVE_FILING_STATUSES]
+        self._irregular: dict[bool, frozenset[str]] = {}
         #: platform -> numbers of the filings naming it that are not live
         self.dead: dict[str, list[str]] = {}
         for f in mine:
@@ -952,6 +1291,18 @@ class _AlgorithmFilings:
                     algorithm=algorithm, platforms=_(", ").join(named)) if named
                 else _("; `{algorithm}` has no live filing").format(algorithm=algorithm)
             )
+
+    def irregular(self, alone: bool) -> frozenset[str]:
+        """The platforms whose missing-filing lines say more than the line around the
+        platform: named by a filing that is not live, or (``alone``: `distinct`) by a
+        live one."""
+        found = self._irregular.get(alone)
+        if found is None:
+            platforms = set(self.dead)
+            if alone:
+                platforms.update(p for f in self._live for p in f.platforms)
+            found = self._irregular[alone] = frozenset(platforms)
+        return found
 
     def dead_lines(self, platform: str) -> list[str]:
         """Filings of the algorithm naming ``platform`` that are not live."""

@@ -604,7 +604,7 @@ def _run_texts(
     <policy_sdk.engine.source.Selection.runs>`) written after what ``out`` holds, the
     separator between them; every ``per_piece`` findings the text so far is handed out
     and ``out`` emptied. A run's findings are made as text by their maker
-    (``FindingMaker.json_text``), ``per_piece`` at most at once, in the evaluation's
+    (``FindingMaker.json_texts``), ``per_piece`` at most at once, in the evaluation's
     language; ``binary``: in UTF-8 (bytes in ``out`` and handed out)."""
     from policy_sdk.i18n import get_language, use_language
 
@@ -613,17 +613,16 @@ def _run_texts(
     have = 0  # findings in `out`
     first = True
     for maker, indexes, statuses in runs:
-        text = maker.json_text(writer, binary)
+        texts = maker.json_texts(writer, binary)
         language = maker.language
         start, n = 0, len(indexes)
         while start < n:
             stop = min(n, start + per_piece - have)
-            made = map(text, indexes[start:stop], statuses[start:stop])
             if get_language() == language:
-                part = separator.join(made)
+                part = separator.join(texts(indexes[start:stop], statuses[start:stop]))
             else:
                 with use_language(language):
-                    part = separator.join(made)
+                    part = separator.join(texts(indexes[start:stop], statuses[start:stop]))
             if not first:
                 out.append(separator)
             first = False
