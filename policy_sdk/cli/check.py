@@ -176,8 +176,16 @@ def check(
                 from policy_sdk.reports.text import use_color as want_color
 
                 use_color = want_color(color) if output is None else bool(color)
-                text = _render(reporter, report, include_all=include_all, severity=severity,
-                               color=use_color, facts_file=facts_file)
+                if getattr(reporter, "render", None) is reporters.render_text:
+                    # the built-in text report, written as made (findings placed by
+                    # light keys, then made a batch at a time): bounded memory
+                    from policy_sdk.reports.textstream import iter_text_utf8
+
+                    text = iter_text_utf8(report, include_all=include_all,
+                                          severity=severity, color=use_color)
+                else:
+                    text = _render(reporter, report, include_all=include_all,
+                                   severity=severity, color=use_color, facts_file=facts_file)
         for warning in (*engine.warnings, *waiver_warnings):
             click.echo(warning.render(), err=True)
         _facts_warnings_block(warned)

@@ -1,12 +1,14 @@
 """The text report of ``policy-sdk check``, written for people and for pipes.
 
-Two writers, one text:
+The text is written as it is made by :mod:`policy_sdk.reports.textstream` (findings
+placed in order by light keys, then made and written a batch at a time: bounded
+memory); :func:`render_text` joins its pieces. Its slow twins, which hold every
+finding:
 
 * :func:`plain_text` — no colour: the lines are made with plain string operations and
-  joined once (no console, no markup parsing, no per-line rendering), so a report of
-  hundreds of thousands of findings costs about what its JSON costs.
-* :func:`rich_text` — the slow twin through ``rich`` (markup, styles), used for colour.
-  Without colour it gives exactly the plain writer's text (a property test checks it).
+  joined once (no console, no markup parsing, no per-line rendering).
+* :func:`rich_text` — through ``rich`` (markup, styles), for colour. Without colour it
+  gives exactly the plain writer's text (a property test checks it).
 
 Everything that comes from the user (ids, names, messages, explanations) is shown as
 it is: never read as rich markup (``[red]``, ``[/]``), never as emoji codes
@@ -423,10 +425,13 @@ def rich_text(report: Any, *, include_all: bool = False, severity: str | None = 
 
 def render_text(report: Any, *, include_all: bool = False, severity: str | None = None,
                 color: bool = False) -> str:
-    """The text reporter: plain when there is no colour, else through rich."""
-    if color:
-        return rich_text(report, include_all=include_all, severity=severity, color=True)
-    return plain_text(report, include_all=include_all, severity=severity)
+    """The text reporter: :func:`~policy_sdk.reports.textstream.iter_text`'s pieces
+    joined (plain when there is no colour, else through rich); its slow twins are
+    :func:`plain_text` and :func:`rich_text`."""
+    from policy_sdk.reports.textstream import iter_text
+
+    return "".join(iter_text(report, include_all=include_all, severity=severity,
+                             color=color))
 
 
 # --- colour ---------------------------------------------------------------------------
