@@ -1,7 +1,8 @@
 """Deadlines as findings show them: working days left (the one count every format
 shows) and the line saying how a due date was counted, provisional or not.
 
-Split from :mod:`policy_sdk.engine.explain`, which uses both for every finding."""
+Split from :mod:`policy_sdk.engine.explain`; :mod:`policy_sdk.engine.wording` uses both
+for every finding."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 line.
 
 ``FindingMaker.json_text`` writes the failing findings of a deployment rule whose
-explanation lines declare their shape (``explain.Shape``) from a template made once
+explanation lines declare their shape (``fact_lines.Shape``) from a template made once
 per value of what the lines read besides the platform, cut at a placeholder for the
 platform; ``json_text(…, templated=False)`` words each finding line by line (the slow
 twin). Property-tested finding by finding on generated companies: several deployments
