@@ -134,6 +134,11 @@ class FindingMaker:
             UNREAD, self, index,
         )
 
+    def deadline(self, index: int) -> dt.date | None:
+        """The deadline the violated or pending finding ``index`` carries (None: the
+        rule gives it none), read without making the finding."""
+        return self._due.get(index)
+
     def key_columns(self, indexes: Sequence[int]) -> KeyColumns:
         """The (algorithm, platform, filing) keys of the items at ``indexes``, as three
         columns (``[self.key(i) for i in indexes]`` transposed)."""

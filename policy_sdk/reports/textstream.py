@@ -116,8 +116,7 @@ def _deadlines(maker: Any) -> Callable[[int], Any] | None:
     made to be placed (the slow twin; the property tests run both)."""
     if isinstance(maker, _Given):
         return None
-    dues = getattr(maker, "_due", None)  # the evaluation's deadlines by index
-    get = getattr(dues, "get", None)
+    get = getattr(maker, "deadline", None)  # the evaluation's deadlines by index
     return get if callable(get) and hasattr(maker, "key_columns") else None
 
 
