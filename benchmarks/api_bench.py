@@ -7,7 +7,7 @@ Three paths, each size in a fresh process (so peak memory is per path and size):
   figure the peer harness compares (``../shared/bench-peers``);
 * ``file``: a JSON facts file (``benchmarks/load_facts.py``'s shape) →
   ``Engine.evaluate(path)`` → the default JSON report written to a stream through
-  ``Report.iter_json`` and ``policy_sdk._io.write_stream`` (what
+  ``Report.iter_json_utf8`` and ``policy_sdk._io.write_stream`` (what
   ``check --format json`` does), with peak RSS, and the length of the text;
 * ``small``: a 100-deployment company, ``evaluate(dict)`` → ``to_json()`` per call
   (best of several batches, in-process, engine built once).
@@ -75,18 +75,18 @@ def file(n: int) -> None:
 
         def counted() -> object:
             nonlocal written
-            for piece in report.iter_json(end="\n"):
+            for piece in report.iter_json_utf8(end="\n"):
                 written += len(piece)
                 yield piece
 
-        with open(os.devnull, "w", encoding="utf-8") as sink:
+        with open(os.devnull, "wb") as sink:
             write_stream(sink, counted(), name=os.devnull)  # type: ignore[arg-type]
         t2 = time.perf_counter()
         cpu = time.process_time() - cpu
     listed = report.counts["violated"] + report.counts["pending"]
     print(f"file     {n:>9,}: evaluate(path) {t1 - t0:7.3f} s + JSON report {t2 - t1:6.3f} s "
           f"= {t2 - t0:7.3f} s (CPU {cpu:.3f} s), {listed:,} findings, "
-          f"{written / 1e6:,.0f} M characters; peak RSS {_rss_mb():,.0f} MB "
+          f"{written / 1e6:,.0f} MB of UTF-8; peak RSS {_rss_mb():,.0f} MB "
           f"(file written: {base:,.0f} MB)")
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -311,6 +311,7 @@ def load_policy_set(
     modules: list[LoadedModule] = []
     if policies is None or default_pack:
         modules, files = _default_pack(own)
+    pack_ids = {id(m) for m in modules} if policies is not None else set()
     if policies is not None:
         if isinstance(policies, str | os.PathLike | ast.Module):
             policies = [policies]
@@ -344,7 +345,7 @@ def load_policy_set(
                 raise
             sink.extend(exc.diagnostics)
     policy_set = PolicySet(tuple(modules), tuple(plugin_modules), tuple(files))
-    user, plugin = _duplicate_ids(policy_set)
+    user, plugin = _duplicate_ids(policy_set, pack_ids)
     if problems is not None:
         sink.extend(user + plugin)
     elif user:
@@ -359,7 +360,8 @@ def _where(loaded: LoadedModule, rule: ast.Rule) -> str:
     return f"`{name}` line {rule.span.line}" if rule.span is not None else f"`{name}`"
 
 
-def _duplicate_ids(policy_set: PolicySet) -> tuple[list[Diagnostic], list[Diagnostic]]:
+def _duplicate_ids(policy_set: PolicySet, pack: Collection[int] = (),
+                   ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Rule ids used in two modules (a module's own duplicates the validator reports)."""
     first: dict[str, tuple[LoadedModule, ast.Rule]] = {}
     user: list[Diagnostic] = []
@@ -385,7 +387,10 @@ def _duplicate_ids(policy_set: PolicySet) -> tuple[list[Diagnostic], list[Diagno
                 help="give one of them another name"
                 + (" (a bare statement is named after its words; write "
                    "`rule NAME { … }` around it)" if unnamed else "")
-                + "; rule ids are unique across all policy files and plugin rules",
+                + "; rule ids are unique across all policy files and plugin rules"
+                + ("; the default pack runs beside your policies: to run only yours, "
+                   "pass `--no-default-pack` (Python: `Engine(paths)`)"
+                   if (id(other) in pack) != (id(loaded) in pack) else ""),
             )
             (plugin if loaded.from_plugin and other.from_plugin else user).append(d)
     return user, plugin

@@ -248,3 +248,27 @@ def test_a_virtual_environment_is_not_searched_but_other_hidden_folders_are(
     # named directly, a file in a hidden folder is read as given
     files, _ = expand_policy_paths([pack / "algorithm_filing.policy"])
     assert files == [pack / "algorithm_filing.policy"]
+
+
+def test_a_rule_id_the_default_pack_has_points_at_no_default_pack(tmp_path: Path) -> None:
+    from policy_sdk.errors import ValidationError
+    from policy_sdk.pipeline import load_policy_set
+
+    copy = tmp_path / "copy.policy"
+    copy.write_text('policy cn.algorithm_filing "copy" {\n  rule filing_per_platform {\n'
+                    "    require filing per platform where uses_recommendation\n  }\n}\n",
+                    encoding="utf-8")
+    twin = tmp_path / "twin.policy"
+    twin.write_text(copy.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ValidationError) as beside:
+        load_policy_set([copy], default_pack=True)
+    [d] = beside.value.errors
+    assert d.code == "duplicate-rule"
+    assert d.help is not None
+    assert "--no-default-pack" in d.help
+    with pytest.raises(ValidationError) as alone:  # two files of the user's own
+        load_policy_set([copy, twin])
+    [d] = alone.value.errors
+    assert d.code == "duplicate-rule"
+    assert d.help is not None
+    assert "--no-default-pack" not in d.help
