@@ -303,10 +303,15 @@ class _Made:
         """:meth:`_text` of a finding whose shared and ``constant`` attributes have
         ``values``: the constant ones written into the pieces, by the standard
         encoder."""
+        return self._pieces(_Attrs(values), constant)
+
+    def _pieces(self, given: Any, constant: frozenset[str]) -> tuple[str, ...]:
+        """The finding's text cut where its own values go: the shared fields (and those
+        reading only ``constant`` attributes) written from ``given``'s attributes by the
+        standard encoder; every other field a hole (an optional one's key included)."""
         from policy_sdk.engine.finding import ABSENT, FINDING_FIELDS
 
         newline, comma = _layout(self._indent)
-        given = _Attrs(values)
         pieces: list[str] = []
         text = ""
         for i, field in enumerate(FINDING_FIELDS):
@@ -458,27 +463,7 @@ class _Made:
         return found
 
     def _text(self, f: Any) -> tuple[str, ...]:
-        from policy_sdk.engine.finding import ABSENT, FINDING_FIELDS
-
-        newline, comma = _layout(self._indent)
-        pieces: list[str] = []
-        text = ""
-        for i, field in enumerate(FINDING_FIELDS):
-            prefix = ("{" if i == 0 else comma) + newline(3) + encode_basestring(field.name)
-            prefix += ": "
-            if field.shared:
-                value = field.to_json(_Row(f))
-                if value is not ABSENT:
-                    text += prefix + reindented(value, self._indent, 3)
-            elif field.optional:  # its hole writes its key too, when it has a value
-                pieces.append(text)
-                text = ""
-            else:
-                pieces.append(text + prefix)
-                text = ""
-        pieces.append(text + self._after)
-        return tuple(pieces)
-
+        return self._pieces(_Row(f), frozenset())
 
 
 def _encoder(field: Any, indent: int | None, prefix: str) -> Callable[[Any], str]:
