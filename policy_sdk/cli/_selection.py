@@ -14,7 +14,16 @@ from typing import Any
 
 from policy_sdk.cli.params import fail_option
 
-__all__ = ["check_pack_options", "narrow"]
+__all__ = ["NO_DEFAULT_PACK_HELP", "POLICY_HELP", "check_pack_options", "narrow"]
+
+#: the help of ``--policy`` and ``--no-default-pack`` where they run beside the default
+#: pack (``check``, ``serve``): one text, so the two commands cannot come to say
+#: different things (and one translation serves both)
+POLICY_HELP = ("a policy file, or a folder of *.policy files (repeatable), run together "
+               "with the default policy pack (before 0.2 it replaced the pack: add "
+               "--no-default-pack for that)")
+NO_DEFAULT_PACK_HELP = ("run only the --policy paths, not the default policy pack (plugin "
+                        "rules still run)")
 
 
 def check_pack_options(policies: Sequence[str], no_default_pack: bool, summary_only: bool,

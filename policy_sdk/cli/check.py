@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from policy_sdk.cli._selection import NO_DEFAULT_PACK_HELP, POLICY_HELP
 from policy_sdk.cli.params import Choice, Date, SafePath, choices_message, fail_option
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
@@ -27,12 +28,8 @@ from policy_sdk.reports.cli import ErrorDocumentCommand, output_option
               help="the facts file: your algorithms, platforms, deployments and filings "
               "(.yaml, .yml or .json)")
 @click.option("--policy", "policies", multiple=True, metavar="PATH",
-              help="a policy file, or a folder of *.policy files (repeatable), run together "
-              "with the default policy pack (before 0.2 it replaced the pack: add "
-              "--no-default-pack for that)")
-@click.option("--no-default-pack", is_flag=True,
-              help="run only the --policy paths, not the default policy pack (plugin rules "
-              "still run)")
+              help=POLICY_HELP)
+@click.option("--no-default-pack", is_flag=True, help=NO_DEFAULT_PACK_HELP)
 @click.option("--waivers", "waivers_file", type=SafePath(dir_okay=False), metavar="FILE",
               help="a waivers file: findings accepted with a reason, an owner and an expiry "
               "are reported as waived, expired waivers as findings, and severity "

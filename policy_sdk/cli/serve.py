@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from policy_sdk.cli._selection import NO_DEFAULT_PACK_HELP, POLICY_HELP
 from policy_sdk.cli.params import SafePath
 from policy_sdk.cli.plugins import disabled_names, plugin_options
 from policy_sdk.errors import PolicySdkError
@@ -27,12 +28,8 @@ from policy_sdk.errors import PolicySdkError
 @click.command("serve", short_help="Serve decisions over HTTP, with a decision log.")
 @click.option("--policy", "policies", multiple=True, metavar="PATH",
               type=SafePath(exists=True),
-              help="a policy file, or a folder of *.policy files (repeatable), run together "
-              "with the default policy pack (before 0.2 it replaced the pack: add "
-              "--no-default-pack for that)")
-@click.option("--no-default-pack", is_flag=True,
-              help="run only the --policy paths, not the default policy pack (plugin rules "
-              "still run)")
+              help=POLICY_HELP)
+@click.option("--no-default-pack", is_flag=True, help=NO_DEFAULT_PACK_HELP)
 @click.option("--calendar", "calendar_file", type=SafePath(exists=True, dir_okay=False),
               metavar="FILE", help="a calendar file of holidays and adjusted working days "
               "(default: the built-in calendar)")
