@@ -414,7 +414,9 @@ def path_getter(found: Resolved, access: Mapping[str, str]) -> Compiled:
                                     strict=True))
                 return {k: read(v) for k, v in table.items()}  # one read per entity
 
-            return ctx.memo(("values", attribute.entity, attribute.name), build)
+            # keyed by what the reader reads (two paths to the same attribute share it)
+            return ctx.memo(("values", attribute.entity, attribute.name, attribute.type,
+                             attribute.computed), build)
 
         def make_lookup(ctx: Context) -> Getter:
             get = values_of(ctx).get

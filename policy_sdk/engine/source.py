@@ -77,8 +77,10 @@ class EngineFindings:
 
     def _ranks(self, maker: FindingMaker, items: Sequence[Any]) -> Sequence[int]:
         """:func:`key_ranks` of a scope's ``items`` (once per evaluation and items)."""
-        return self._ctx.memo(("key_ranks", id(items)),
-                              lambda: key_ranks(maker, len(items)))
+        # kept beside the items: while the entry lives, no other object has their id
+        kept: tuple[Sequence[Any], Sequence[int]] = self._ctx.memo(
+            ("key_ranks", id(items)), lambda: (items, key_ranks(maker, len(items))))
+        return kept[1]
 
     def build(self, statuses: Sequence[str]) -> list[Finding]:
         """Findings of ``statuses``, rule by rule, unsorted (the slow twin of
