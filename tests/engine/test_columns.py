@@ -126,6 +126,20 @@ def test_a_condition_on_the_algorithm_is_worked_out_from_its_table(
                             platforms=tuple(loaded.platforms))
     want = None
     fast = rules._table
+    slow = rules._table_slow
+    asked: list[str] = []
+
+    def counted(getter: Any, entities: Any, field: str) -> Any:
+        asked.append(field)
+        return slow(getter, entities, field)
+
+    rules._table_slow = counted
+    try:  # a condition that is the attribute itself never asks id by id
+        engine.evaluate(loaded, as_of=dt.date(2026, 11, 20))
+    finally:
+        rules._table_slow = slow
+    plain = policy.endswith(("where uses_recommendation", "platform.batch_cancellation"))
+    assert (asked == []) == plain
     for facts in (loaded, as_dicts):
         for table in (fast, lambda ctx, part, entities, field: None if part is None
                       else rules._table_slow(part.make(ctx), entities, field)):

@@ -39,6 +39,9 @@ def test_the_environment_is_read_again_whenever_it_changes(
 
 
 def test_a_chosen_language_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    assert resolve_language() == "en"
     monkeypatch.setenv("POLICY_SDK_LANG", "zh")
     assert resolve_language() == "zh"
     assert resolve_language("en") == "en"
@@ -46,6 +49,6 @@ def test_a_chosen_language_wins_over_the_environment(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     assert resolve_language() == "en"
     monkeypatch.delenv("POLICY_SDK_LANG")
-    assert resolve_language() == ("zh" if not os.environ.get("LC_ALL")
-                                  and not os.environ.get("LC_MESSAGES") else
-                                  resolve_language(environ=dict(os.environ)))
+    assert resolve_language() == "zh"
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")  # LC_ALL before LANG
+    assert resolve_language() == "en"
