@@ -474,8 +474,8 @@ def _one_platform(
     if -1 in where:  # filings of no deployment: their ids looked up one by one
         algorithm_ids, platform_ids = _canonical(algorithms), _canonical(platforms)
         for i in compress(count(), map((-1).__eq__, where)):
-            algorithm_ids[names[i]]
-            platform_ids[single[i]]
+            if names[i] not in algorithm_ids or single[i] not in platform_ids:
+                raise KeyError(i)  # an unknown id: the row checker words it
     return tuple(names), tuple(single), where
 
 
