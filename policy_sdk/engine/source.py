@@ -20,6 +20,7 @@ from policy_sdk.engine.context import Context
 from policy_sdk.engine.explain import FindingMaker
 from policy_sdk.engine.finding import STATUSES, Finding, Status
 from policy_sdk.engine.rules import Outcome
+from policy_sdk.facts.rows import StandsForTuple
 from policy_sdk.facts.schema import Schema
 
 __all__ = ["EngineFindings", "Selection"]
@@ -92,7 +93,7 @@ class EngineFindings:
         return out
 
 
-class Selection(Sequence[Finding]):
+class Selection(StandsForTuple, Sequence[Finding]):
     """Findings of some statuses (and severity, and rule), sorted, made as read.
 
     Sorted as parallel lists (a key text per finding, no tuple): a large selection
@@ -187,33 +188,8 @@ class Selection(Sequence[Finding]):
             at = list(run)
             yield maker, list(map(indexes, at)), list(map(statuses, at))
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Selection | tuple):
-            return len(self) == len(other) and tuple(self) == tuple(other)
-        return NotImplemented
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
-
-    def __add__(self, other: object) -> tuple[Any, ...]:
-        if isinstance(other, Selection | tuple):
-            return (*self, *other)
-        return NotImplemented
-
-    def __radd__(self, other: object) -> tuple[Any, ...]:
-        if isinstance(other, tuple):
-            return (*other, *self)
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return repr(tuple(self))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (tuple, (tuple(self),))  # pickled as the tuple it stands for
+    def _tuple(self) -> tuple[Finding, ...]:
+        return tuple(self)
 
 
 #: findings made at a time while a selection is iterated: fewer than the collector's

@@ -27,12 +27,54 @@ import attrs
 
 from policy_sdk.facts.model import NO_EXTRA
 
-__all__ = ["ById", "Rows", "Same", "Singles", "by_id", "column"]
+__all__ = ["ById", "Rows", "Same", "Singles", "StandsForTuple", "by_id", "column"]
 
 T = TypeVar("T")
 
 
-class Rows(Sequence[T], Generic[T]):
+class StandsForTuple:
+    """A sequence that stands for the tuple of its items, whatever it keeps: it compares
+    (to a tuple or another such sequence) and hashes as that tuple, adds to tuples,
+    shows as it and pickles as one. ``_tuple()`` gives the tuple."""
+
+    __slots__ = ()
+
+    def _tuple(self) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, StandsForTuple | tuple):  # lengths first: nothing made
+            return len(self) == len(other) and self._tuple() == tuple(other)  # type: ignore[arg-type]
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self._tuple())
+
+    def __add__(self, other: object) -> tuple[Any, ...]:
+        if isinstance(other, StandsForTuple | tuple):
+            return self._tuple() + tuple(other)  # type: ignore[arg-type]
+        return NotImplemented
+
+    def __radd__(self, other: object) -> tuple[Any, ...]:
+        if isinstance(other, tuple):
+            return other + self._tuple()
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._tuple())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self._tuple(),))  # pickled as the tuple it stands for
+
+
+class Rows(StandsForTuple, Sequence[T], Generic[T]):
     """The entities of class ``cls`` (a frozen, slotted attrs class whose last
     attribute is ``extra``) from ``columns``: one sequence of already validated values
     per attribute before ``extra``, in declaration order; ``extra`` is empty on every
@@ -144,35 +186,8 @@ class Rows(Sequence[T], Generic[T]):
     def __contains__(self, value: object) -> bool:
         return value in self.all()
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Rows):
-            return self.all() == other.all()
-        if isinstance(other, tuple):
-            return self.all() == other
-        return NotImplemented
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
-    def __hash__(self) -> int:
-        return hash(self.all())
-
-    def __add__(self, other: object) -> tuple[Any, ...]:
-        if isinstance(other, Rows | tuple):
-            return self.all() + tuple(other)
-        return NotImplemented
-
-    def __radd__(self, other: object) -> tuple[Any, ...]:
-        if isinstance(other, tuple):
-            return other + self.all()
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return repr(self.all())
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (tuple, (self.all(),))  # pickled as the tuple it stands for
+    def _tuple(self) -> tuple[T, ...]:
+        return self.all()
 
 
 class Singles(Sequence[tuple[str]]):
