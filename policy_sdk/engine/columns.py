@@ -13,12 +13,11 @@ from __future__ import annotations
 from array import array
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from functools import partial
 from itertools import compress, count, repeat
-from operator import is_not, itemgetter, not_, setitem
+from operator import itemgetter, not_, setitem
 from typing import Any, Final
 
-from policy_sdk.facts.bulk import DEPLOYMENT_AT, POSITIONS, positions
+from policy_sdk.facts.bulk import DEPLOYMENT_AT, POSITIONS, Positions, positions, row_of, rows_of
 from policy_sdk.facts.model import LIVE_FILING_STATUSES, Filing
 from policy_sdk.facts.rows import Rows, Singles, column
 
@@ -39,8 +38,6 @@ __all__ = [
 
 _LIVE: Final = frozenset(LIVE_FILING_STATUSES)
 _FIRST: Final = itemgetter(0)
-_NONE: Final[dict[str, int]] = {}
-_FOUND: Final = partial(is_not, None)
 _FOUND_ROW: Final = (-1).__ne__
 #: 0 <-> 1, byte by byte
 _FLIP: Final = bytes.maketrans(b"\x00\x01", b"\x01\x00")
@@ -102,13 +99,13 @@ def unfiled_slow(items: Sequence[Any], applicable: Sequence[int] | None,
     return [i for i in indexes if (items[i].algorithm, items[i].platform) not in filed]
 
 
-def deployment_positions(items: Sequence[Any]) -> Mapping[str, Mapping[str, int]] | None:
-    """algorithm -> platform -> index of the deployment in ``items``, or None when a
-    pair is there twice (facts built by hand, not loaded). Kept with
-    :class:`~policy_sdk.facts.rows.Rows` (the loader keeps the one it built while
-    checking that pairs are unique); built anew for other sequences."""
+def deployment_positions(items: Sequence[Any]) -> Positions | None:
+    """Where each deployment of ``items`` is (:data:`~policy_sdk.facts.bulk.Positions`),
+    or None when a pair is there twice (facts built by hand, not loaded). Kept with
+    :class:`~policy_sdk.facts.rows.Rows` (until the loader's filings have read it);
+    built anew for other sequences."""
     if isinstance(items, Rows):
-        found: Mapping[str, Mapping[str, int]] | None = items.kept(POSITIONS)
+        found: Positions | None = items.kept(POSITIONS)
         if found is not None:
             return found
     algorithms, platforms = column(items, "algorithm"), column(items, "platform")
@@ -118,14 +115,15 @@ def deployment_positions(items: Sequence[Any]) -> Mapping[str, Mapping[str, int]
     return built
 
 
-def filed_marks(items: Sequence[Any], filings: Sequence[Filing], distinct: bool,
-                at: Mapping[str, Mapping[str, int]]) -> bytearray:
+def filed_marks(items: Sequence[Any], filings: Sequence[Filing],
+                distinct: bool) -> bytearray | None:
     """One byte per deployment of ``items``: 1 where a live filing of its algorithm
-    names its platform (``distinct``: a filing naming that platform alone), else 0.
-    ``at``: the deployments' :func:`deployment_positions`.
+    names its platform (``distinct``: a filing naming that platform alone), else 0;
+    None when a pair is there twice (no :func:`deployment_positions`).
 
     Each live filing looks up the deployment it names: no (algorithm, platform) key is
-    built for either side."""
+    built for either side. Filings loaded with these deployments were looked up while
+    loading (:data:`~policy_sdk.facts.bulk.DEPLOYMENT_AT`)."""
     marks = bytearray(len(items))
     live = list(map(_LIVE.__contains__, column(filings, "status")))
     kept = filings.kept(DEPLOYMENT_AT) if isinstance(filings, Rows) else None
@@ -133,19 +131,20 @@ def filed_marks(items: Sequence[Any], filings: Sequence[Filing], distinct: bool,
         rows: Iterable[int] = filter(_FOUND_ROW, compress(kept[1], live))
         deque(map(setitem, repeat(marks), rows, repeat(1)), maxlen=0)
         return marks
+    at = deployment_positions(items)
+    if at is None:
+        return None
     algorithms = column(filings, "algorithm")
     named: Sequence[tuple[str, ...]] = column(filings, "platforms")
     firsts = _one_each(named)
     if firsts is not None:  # every filing names one platform: all at C speed
-        found = map(dict.get, map(at.get, compress(algorithms, live), repeat(_NONE)),  # type: ignore[arg-type]
-                    compress(firsts, live))
-        deque(map(setitem, repeat(marks), filter(_FOUND, found), repeat(1)), maxlen=0)
+        found = rows_of(at, compress(algorithms, live), compress(firsts, live))
+        deque(map(setitem, repeat(marks), filter(_FOUND_ROW, found), repeat(1)), maxlen=0)
         return marks
     for algorithm, platforms, ok in zip(algorithms, named, live, strict=True):
         if ok and (not distinct or len(set(platforms)) == 1):
-            on = at.get(algorithm, _NONE)
             for p in platforms:
-                i = on.get(p)
+                i = row_of(at, algorithm, p)
                 if i is not None:
                     marks[i] = 1
     return marks
@@ -155,10 +154,9 @@ def unfiled_by_filings(items: Sequence[Any], applicable: Sequence[int] | None,
                        filings: Sequence[Filing], distinct: bool) -> list[int]:
     """Indexes (in ``applicable``, or all) of the deployments no live filing covers
     (:func:`filed_marks`), in order: :func:`unfiled` of :func:`live_pairs`."""
-    at = deployment_positions(items)
-    if at is None:  # a pair twice: look each deployment up in the filed pairs
+    marks = filed_marks(items, filings, distinct)
+    if marks is None:  # a pair twice: look each deployment up in the filed pairs
         return unfiled(items, applicable, live_pairs(filings, distinct))
-    marks = filed_marks(items, filings, distinct, at)
     if applicable is None:
         return list(compress(count(), marks.translate(_FLIP)))
     return list(compress(applicable, map(not_, map(marks.__getitem__, applicable))))

@@ -40,7 +40,7 @@ import datetime as dt
 import re
 from array import array
 from collections import deque
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import compress, count, repeat
 from operator import attrgetter, itemgetter, setitem
 from typing import Any, Final, TypeVar
@@ -62,8 +62,9 @@ from policy_sdk.facts.rows import ById, Rows, Same, Singles
 from policy_sdk.facts.schema import CORE_SCHEMA, Attribute
 from policy_sdk.facts.yaml12 import BAD_TEXT
 
-__all__ = ["DEPLOYMENT_AT", "FILING_NUMBER", "POSITIONS", "algorithms", "build_rows",
-           "deployments", "filings", "platforms", "positions", "records", "usual_numbers"]
+__all__ = ["DEPLOYMENT_AT", "FILING_NUMBER", "POSITIONS", "Positions", "algorithms",
+           "build_rows", "deployments", "filings", "platforms", "positions", "records",
+           "row_of", "rows_of", "usual_numbers"]
 
 FILING_NUMBER: Final = re.compile(r"网信算备[0-9]{21}号")
 """The usual shape of a filing number. Another shape is a warning, never an error:
@@ -286,16 +287,51 @@ def _compact(column: Sequence[Any], value: Any = None) -> Sequence[Any]:
     return Same(value, n) if column.count(value) == n else column
 
 
-def positions(algs: Sequence[str], plats: Sequence[str],
-              algorithms: Collection[str]) -> dict[str, dict[str, int]] | None:
-    """algorithm -> platform -> the row of that deployment, or None when an (algorithm,
+Positions = dict[str, dict[str, int]]
+"""algorithm -> platform -> the row of that deployment (:func:`row_of`, :func:`rows_of`)."""
+
+
+def positions(algs: Sequence[str], plats: Sequence[str], algorithms: Collection[str],
+              seen: Positions | None = None) -> Positions | None:
+    """Where each deployment is (:data:`Positions`), or None when an (algorithm,
     platform) pair is listed twice (``algs``: ids of ``algorithms``). Filled at C speed;
-    the dicts hold text and numbers only, so the cyclic collector never walks them."""
-    seen: dict[str, dict[str, int]] = {a: {} for a in algorithms}
+    the dicts hold text and numbers only, so the cyclic collector never walks them.
+    ``seen``: the empty table of each algorithm, made beforehand (:func:`_tables`)."""
+    if seen is None:
+        seen = _tables(algorithms)
     deque(map(setitem, map(seen.__getitem__, algs), plats, count()), maxlen=0)
     if sum(map(len, seen.values())) != len(algs):
         return None  # fewer entries than rows: a pair seen twice
     return seen
+
+
+_NO_DEPLOYMENTS: Final[dict[str, int]] = {}
+
+
+def row_of(at: Positions, algorithm: str, platform: str) -> int | None:
+    """The row of the deployment of (``algorithm``, ``platform``) in :func:`positions`
+    ``at``, or None. The slow twin of :func:`rows_of`."""
+    table = at.get(algorithm)
+    return table.get(platform) if table is not None else None
+
+
+def rows_of(at: Positions, algorithms: Iterable[str], platforms: Iterable[str],
+            ) -> Iterator[int]:
+    """The row of the deployment of each (algorithm, platform) in :func:`positions`
+    ``at``, or -1 where there is none (at C speed). Two passes, not one chain: each
+    walks one table at a time (measured faster)."""
+    tables = list(map(at.get, algorithms, repeat(_NO_DEPLOYMENTS)))
+    return map(dict.get, tables, platforms, repeat(-1))
+
+
+def _tables(algorithms: Collection[str]) -> Positions:
+    """An empty table per algorithm, for :func:`positions`.
+
+    Made before the section's columns: each table is an object the cyclic collector
+    counts, and a collection that runs while a column of a million rows is new walks
+    the whole column (touching every id in it). Made first, the collections they cause
+    find no such column; filling the tables then makes no object the collector counts."""
+    return {a: {} for a in algorithms}
 
 
 POSITIONS: Final = "positions"
@@ -314,6 +350,7 @@ def deployments(
     n = len(items)
     if not _dict_rows(items):
         return None
+    seen = _tables(algorithms)  # first: see _tables
     try:
         named_algs = list(map(_GET_ALGORITHM, items))
         named_plats = list(map(_GET_PLATFORM, items))
@@ -323,10 +360,16 @@ def deployments(
             return None
         if not set(map(type, named_algs)) <= _TEXT or not set(map(type, named_plats)) <= _TEXT:
             return None
-        # ids as the algorithm and platform entries spell them: one string object each
+        # algorithm ids as their entries spell them: one string object each (rows of an
+        # algorithm mostly come together, so this pass reads the entries in order)
         # tuples: the columns kept (facts.rows), made once
         algs: tuple[str, ...] = tuple(map(_canonical(algorithms).__getitem__, named_algs))
-        plats: tuple[str, ...] = tuple(map(_canonical(platforms).__getitem__, named_plats))
+        # platform ids kept as given (equal to the entries' own): a platform's rows are
+        # spread over the section, and the entries' objects would be read in no order,
+        # once here and again by every later lookup; each distinct id checked once
+        if not _canonical(platforms).keys() >= set(named_plats):
+            return None  # an unknown platform: the row checker words it
+        plats: tuple[str, ...] = tuple(named_plats)
         del named_algs, named_plats
         # a key no row has is not read row by row
         # (one value, not n references: facts.rows.Same)
@@ -357,7 +400,7 @@ def deployments(
         s != "stopped" or (lo is not None and so < lo) for s, lo, so in with_stop
     ):
         return None
-    found = positions(algs, plats, algorithms)
+    found = positions(algs, plats, algorithms, seen)
     if found is None:
         return None  # a duplicate: the row checker says which
     rows = Rows(Deployment, (algs, plats, statuses, launched, stopped))
@@ -439,6 +482,11 @@ def filings(
                          tuple(map(bool, shown)) if shown is not nothing else Same(False, n)))
     if at is not None:
         rows.keep(DEPLOYMENT_AT, (deployments, at))
+        # the deployments' positions were kept for this (and for a decision over
+        # these filings, which reads `at` now): let them go before evaluation needs
+        # the memory (columns.deployment_positions builds them again if asked)
+        if isinstance(deployments, Rows):
+            deployments.forget(POSITIONS)
     return rows.by("number")
 
 
@@ -446,8 +494,6 @@ DEPLOYMENT_AT: Final = "deployment_at"
 """The name the filings' deployment rows are kept under on their
 :class:`~policy_sdk.facts.rows.Rows`: ``(deployments, at)``, ``at[i]`` the row in
 ``deployments`` of the (algorithm, platform) filing ``i`` names, or -1 (none)."""
-
-_NO_DEPLOYMENTS: Final[dict[str, int]] = {}
 
 
 def _one_platform(
@@ -465,12 +511,11 @@ def _one_platform(
     if at is None or not deployments:
         return (tuple(map(_canonical(algorithms).__getitem__, names)),
                 tuple(map(_canonical(platforms).__getitem__, single)), None)
-    # two passes, not one chain: each walks one table at a time (measured faster);
     # in pieces, so no list of a number per filing is held at once
     where: array[int] = array("q")
     for start in range(0, len(names), _AT_ONCE):
-        inner = list(map(at.get, names[start:start + _AT_ONCE], repeat(_NO_DEPLOYMENTS)))
-        where.extend(list(map(dict.get, inner, single[start:start + _AT_ONCE], repeat(-1))))
+        where.extend(list(rows_of(at, names[start:start + _AT_ONCE],
+                                  single[start:start + _AT_ONCE])))
     if -1 in where:  # filings of no deployment: their ids looked up one by one
         algorithm_ids, platform_ids = _canonical(algorithms), _canonical(platforms)
         for i in compress(count(), map((-1).__eq__, where)):

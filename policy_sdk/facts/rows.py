@@ -19,6 +19,7 @@ property-tested to agree (``tests/facts/test_rows.py``).
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator, KeysView, Mapping, Sequence
 from itertools import repeat
 from typing import Any, Final, Generic, TypeVar, overload
@@ -80,8 +81,8 @@ class Rows(StandsForTuple, Sequence[T], Generic[T]):
     per attribute before ``extra``, in declaration order; ``extra`` is empty on every
     row."""
 
-    __slots__ = ("_all", "_built", "_by", "_cls", "_columns", "_kept", "_lock", "_names",
-                 "_setters")
+    __slots__ = ("__weakref__", "_all", "_built", "_by", "_cls", "_columns", "_kept",
+                 "_lock", "_names", "_setters")
 
     def __init__(self, cls: type[T], columns: Sequence[Sequence[Any]]) -> None:
         names = tuple(f.name for f in attrs.fields(cls))  # type: ignore[arg-type]
@@ -98,7 +99,9 @@ class Rows(StandsForTuple, Sequence[T], Generic[T]):
         # full collection
         self._columns = tuple(c if c.__class__ in _KEPT_AS_GIVEN else tuple(c) for c in columns)
         self._built: dict[int, T] = {}
-        self._by: dict[str, ById[T]] = {}
+        # key -> (the ById last made, weakly: it refers to these rows, and a cycle would
+        # keep a million rows alive until a full collection; the indexes it built)
+        self._by: dict[str, tuple[weakref.ref[ById[T]], _Keyed]] = {}
         self._all: tuple[T, ...] | None = None
         self._kept: dict[str, Any] = {}
         self._lock = threading.Lock()
@@ -112,12 +115,21 @@ class Rows(StandsForTuple, Sequence[T], Generic[T]):
         and give back the one kept (the first, when threads race)."""
         return self._kept.setdefault(name, value)
 
+    def forget(self, name: str) -> None:
+        """Let the index ``name`` go (:meth:`keep`): its user has what it needed; it
+        is built anew if asked for again."""
+        self._kept.pop(name, None)
+
     def by(self, key: str, canonical: dict[str, str] | None = None) -> ById[T]:
-        """The rows by their attribute ``key`` (unique: the loader checked), made once;
-        ``canonical``: the table key -> the row's key object, if already made."""
-        found = self._by.get(key)
-        if found is None:
-            found = self._by.setdefault(key, ById(self.column(key), self, canonical))
+        """The rows by their attribute ``key`` (unique: the loader checked); its indexes
+        are built once; ``canonical``: the table key -> the row's key object, if already
+        made. The same mapping while one is held (these rows keep it weakly)."""
+        with self._lock:
+            ref, keyed = self._by.get(key) or (None, _Keyed(canonical))
+            found = ref() if ref is not None else None
+            if found is None:
+                found = ById(self.column(key), self, keyed=keyed)
+                self._by[key] = (weakref.ref(found), keyed)
         return found
 
     def column(self, name: str) -> Sequence[Any]:
@@ -285,35 +297,39 @@ class ById(Mapping[str, T]):
     look one up. ``ids`` are the rows' keys, in order, each once. The index is built
     when first looked up (iterating needs none)."""
 
-    __slots__ = ("_canonical", "_ids", "_index", "rows")
+    __slots__ = ("__weakref__", "_ids", "_keyed", "rows")
 
     def __init__(self, ids: Sequence[str], rows: Sequence[T],
-                 canonical: dict[str, str] | None = None) -> None:
-        if len(ids) != len(rows) or (canonical is not None and len(canonical) != len(ids)):
+                 canonical: dict[str, str] | None = None, keyed: _Keyed | None = None,
+                 ) -> None:
+        keyed = keyed if keyed is not None else _Keyed(canonical)
+        if len(ids) != len(rows) or (keyed.canonical is not None
+                                     and len(keyed.canonical) != len(ids)):
             raise ValueError("as many ids as rows")
         self.rows = rows
         self._ids = ids
-        self._index: dict[str, int] | None = None
-        self._canonical: dict[str, str] | None = canonical
+        self._keyed = keyed
 
     def _lookup(self) -> dict[str, int]:
-        found = self._index
+        found = self._keyed.index
         if found is None:
-            found = self._index = dict(zip(self._ids, range(len(self._ids)), strict=True))
+            found = self._keyed.index = dict(zip(self._ids, range(len(self._ids)),
+                                                 strict=True))
         return found
 
     def canonical(self) -> Mapping[str, str]:
         """id -> the id object of its row (built once)."""
-        found = self._canonical
+        found = self._keyed.canonical
         if found is None:
-            found = self._canonical = dict(zip(self._ids, self._ids, strict=True))
+            found = self._keyed.canonical = dict(zip(self._ids, self._ids, strict=True))
         return found
 
     def __getitem__(self, key: str) -> T:
         return self.rows[self._lookup()[key]]
 
     def __contains__(self, key: object) -> bool:
-        return key in (self._canonical if self._canonical is not None else self._lookup())
+        keyed = self._keyed
+        return key in (keyed.canonical if keyed.canonical is not None else self._lookup())
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
@@ -335,6 +351,17 @@ class ById(Mapping[str, T]):
     def _all(self) -> Sequence[T]:
         rows = self.rows
         return rows.all() if isinstance(rows, Rows) else rows
+
+
+class _Keyed:
+    """The indexes a :class:`ById` builds when first needed (id -> row, id -> the id
+    object of its row), kept by its :class:`Rows` for the next one made over them."""
+
+    __slots__ = ("canonical", "index")
+
+    def __init__(self, canonical: dict[str, str] | None = None) -> None:
+        self.canonical = canonical
+        self.index: dict[str, int] | None = None
 
 
 class _Ids(KeysView[str]):

@@ -379,9 +379,14 @@ def test_the_duplicate_pair_check_agrees_with_a_set_of_pairs(
     known: dict[str, Any] = dict.fromkeys("abc")
     found = bulk.positions(algs, plats, known)
     assert (found is not None) == unique
-    if found is not None:  # each pair names its own row
-        assert {(a, p): i for a, ps in found.items() for p, i in ps.items()} == {
-            pair: i for i, pair in enumerate(pairs)}
+    if found is not None:  # each pair names its own row, one at a time or all at once
+        rows = {pair: i for i, pair in enumerate(pairs)}
+        assert {(a, p): bulk.row_of(found, a, p) for a, ps in found.items() for p in ps} \
+            == rows
+        asked = [(a, p) for a in "abcd" for p in "pqr"]
+        assert [bulk.row_of(found, a, p) for a, p in asked] == [rows.get(pair) for pair in asked]
+        many = bulk.rows_of(found, [a for a, _ in asked], [p for _, p in asked])
+        assert [i if i >= 0 else None for i in many] == [rows.get(pair) for pair in asked]
     # equal ids that are not the same objects give the same answer
     copies = ["".join(list(a)) for a in algs]
     assert (bulk.positions(copies, plats, known) is not None) == unique

@@ -4,13 +4,16 @@ entities built at once: the lazy twin of ``bulk.build_rows``."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import pickle
+import weakref
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policy_sdk.facts.bulk import build_rows
+from policy_sdk.facts.bulk import POSITIONS, build_rows
+from policy_sdk.facts.load import load_facts
 from policy_sdk.facts.model import Deployment, Filing
 from policy_sdk.facts.rows import ById, Rows, by_id, column
 
@@ -131,3 +134,59 @@ def test_a_column_of_one_value_reads_as_that_many() -> None:
     assert column != (None, None, 0)
     assert hash(column) == hash((None, None, None))
     assert Same("active", 0).count("active") == 0
+
+
+def _document(n: int) -> dict[str, object]:
+    return {
+        "organization": {"name": "o"},
+        "algorithms": [{"id": f"a{i}", "uses_recommendation": True} for i in range(n)],
+        "platforms": [{"id": f"p{i}", "type": "app"} for i in range(n)],
+        "deployments": [{"algorithm": f"a{i}", "platform": f"p{j}"}
+                        for i in range(n) for j in range(n)],
+        "filings": [{"number": f"网信算备{i:021d}号", "algorithm": f"a{i}", "platform": f"p{i}"}
+                    for i in range(n)],
+    }
+
+
+def test_loaded_facts_are_let_go_without_the_cyclic_collector() -> None:
+    """Nothing the bulk path builds refers back to itself: facts a host lets go are
+    freed at once, not when a full collection comes (a million rows would stay)."""
+    gc.collect()
+    gc.disable()
+    try:
+        facts = load_facts(_document(4))
+        sections = [facts.algorithms, facts.platforms, facts.deployments, facts.filings]
+        assert all(isinstance(rows, Rows) for rows in sections)
+        assert by_id(facts.platforms)["p2"].id == "p2"  # indexes built and kept
+        assert by_id(facts.filings, "number")[f"网信算备{1:021d}号"].algorithm == "a1"
+        gone = [weakref.ref(rows) for rows in sections]
+        del facts, sections
+        assert [ref() for ref in gone] == [None] * 4
+    finally:
+        gc.enable()
+
+
+def test_a_mapping_by_id_made_again_reuses_the_index_of_the_last() -> None:
+    rows = Rows(Filing, [["n1", "n2"], ["a"] * 2, [("p",)] * 2, ["active"] * 2, [None] * 2,
+                         [False] * 2])
+    first = rows.by("number")
+    assert first["n2"] is rows[1]
+    index = first._keyed.index
+    assert index == {"n1": 0, "n2": 1}
+    del first  # held weakly by the rows: gone
+    again = rows.by("number")
+    assert again._keyed.index is index
+
+
+def test_the_deployments_positions_are_let_go_once_the_filings_have_read_them() -> None:
+    facts = load_facts(_document(3))
+    deployments = facts.deployments
+    assert isinstance(deployments, Rows)
+    assert deployments.kept(POSITIONS) is None  # the filings looked their rows up
+    from policy_sdk.engine import columns
+
+    unfiled = columns.unfiled_by_filings(deployments, None, tuple(facts.filings),
+                                         False)  # a tuple: built again, and kept
+    assert unfiled == [i for i, d in enumerate(deployments) if d.algorithm[1:] != d.platform[1:]]
+    assert deployments.kept(POSITIONS) is not None
+    assert unfiled == columns.unfiled_by_filings(deployments, None, facts.filings, False)
