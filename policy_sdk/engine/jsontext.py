@@ -13,10 +13,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from json.encoder import encode_basestring  # the C implementation when available
 from operator import itemgetter
 from typing import Any
+
+import attrs
 
 __all__ = ["FindingText", "FindingWriter", "dumps", "dumps_nested", "reindented", "utf8"]
 
@@ -283,7 +285,7 @@ class _Made:
     """What :class:`FindingWriter` writes with, for one indent: the function writing a
     finding (made from the declaration) and the templates of the rules seen so far."""
 
-    __slots__ = ("_after", "_indent", "_kept", "_texts", "separator", "write")
+    __slots__ = ("_after", "_indent", "_kept", "_kept_with", "_texts", "separator", "write")
 
     def __init__(self, indent: int | None) -> None:
         from policy_sdk.engine.finding import FINDING_FIELDS
@@ -297,12 +299,32 @@ class _Made:
         self.write = self._writer(FINDING_FIELDS, comma + newline(3))
         #: (constant own values, in UTF-8) -> the text function (:meth:`text_for`)
         self._texts: dict[tuple[frozenset[str], bool], Callable[..., Any]] = {}
+        #: (values, their types, constant) -> :meth:`template_with`'s pieces, kept
+        #: between reports (a rule's shared texts are the same in every report)
+        self._kept_with: dict[tuple[Any, ...], tuple[str, ...]] = {}
 
     def template_with(self, values: Mapping[str, Any], constant: frozenset[str]
                       ) -> tuple[str, ...]:
         """:meth:`_text` of a finding whose shared and ``constant`` attributes have
         ``values``: the constant ones written into the pieces, by the standard
-        encoder."""
+        encoder. Kept by the values, their types (`1 == 1.0 == True`) and ``constant``,
+        of which they are a function (:meth:`template_with_uncached`, the slow twin,
+        makes them every time)."""
+        try:
+            key = (tuple([(k, _exact(v)) for k, v in values.items()]), constant)
+        except _Unusual:  # a value of another kind: made anew
+            return self.template_with_uncached(values, constant)
+        found = self._kept_with.get(key)
+        if found is None:
+            found = self.template_with_uncached(values, constant)
+            if len(self._kept_with) > 4096:  # bound what is kept between reports
+                self._kept_with.clear()
+            self._kept_with[key] = found
+        return found
+
+    def template_with_uncached(self, values: Mapping[str, Any], constant: frozenset[str]
+                               ) -> tuple[str, ...]:
+        """:meth:`template_with`, made anew."""
         return self._pieces(_Attrs(values), constant)
 
     def _pieces(self, given: Any, constant: frozenset[str]) -> tuple[str, ...]:
@@ -545,6 +567,25 @@ def _types(values: tuple[Any, ...]) -> tuple[Any, ...]:
     """The types of ``values`` and of their attributes (a span's line and column)."""
     return tuple(
         (type(v), *(type(getattr(v, a)) for a in attrs_of(v))) for v in values)
+
+
+_PLAIN: frozenset[type] = frozenset((str, int, bool, float, type(None)))
+
+
+def _exact(value: Any) -> Hashable:
+    """A key equal for two values only where they are written the same: the value
+    with its type, and so for the items of a tuple and the attributes of a span (and
+    any frozen record of plain values); ``_Unusual`` for anything else."""
+    t = type(value)
+    if t in _PLAIN:
+        return (t, value)
+    if t is tuple:
+        return (t, tuple(map(_exact, value)))
+    names = attrs_of(value)
+    if names and getattr(t, "__hash__", None) is not None and attrs.has(t) \
+            and t.__setattr__ is not object.__setattr__:
+        return (t, tuple(_exact(getattr(value, a)) for a in names))
+    raise _Unusual
 
 
 def attrs_of(value: Any) -> tuple[str, ...]:
