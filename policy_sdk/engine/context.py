@@ -8,10 +8,14 @@ pass over the facts, so the whole evaluation stays linear in the size of the fac
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from policy_sdk import ast
 from policy_sdk.engine import columns
+from policy_sdk.engine.daycount import kept
 from policy_sdk.errors import Diagnostic, EvaluationError
 from policy_sdk.facts.lifecycle import FilingLifecycle, Lifecycle, facts_as_of, lifecycle
 from policy_sdk.facts.lifecycle import deployments_by_algorithm as _by_algorithm
@@ -219,9 +223,13 @@ class Context:
         if found is None:  # a few thousand distinct anchors at most
             if working:
                 # a year the calendar does not know is counted provisionally (Monday to
-                # Friday without the fixed-date holidays) and the due day marked so
-                found = self.calendar.add_workdays(anchor, amount, provisional=True)
-                if self.calendar.provisional_years(anchor, found):
+                # Friday without the fixed-date holidays) and the due day marked so;
+                # counted once per calendar and process (engine.daycount)
+                calendar = self.calendar
+                found, provisional = kept(
+                    calendar, ("due", anchor, amount),
+                    lambda: provisional_due(calendar, anchor, amount))
+                if provisional:
                     self.provisional_dues().add(found)
             else:
                 found = add_calendar_days(anchor, amount)
@@ -232,6 +240,44 @@ class Context:
         """The due days counted through a year the calendar does not know."""
         found: set[dt.date] = self.memo("provisional_dues", set)
         return found
+
+
+#: id(condition) -> (the condition, its number); equal conditions -> one number
+_CONDITION_BY_ID: dict[int, tuple[object, int]] = {}
+_CONDITION_NUMBERS: dict[object, int] = {}
+_CONDITION_LOCK = threading.Lock()
+_NEXT_NUMBER = itertools.count()
+
+
+def condition_key(condition: ast.Expr | None) -> int:
+    """A number for a rule's condition (a syntax tree), the same for equal conditions
+    with literals of the same types (``1``, ``1.0`` and ``true`` are equal Python values,
+    not the same condition): a key under which rules with the same condition share what
+    it decided in one evaluation (:meth:`Context.memo`), without hashing the tree on
+    every evaluation. Numbers are never reused, so letting the tables go only loses
+    sharing."""
+    found = _CONDITION_BY_ID.get(id(condition))
+    if found is not None and found[0] is condition:
+        return found[1]
+    typed = (condition, () if condition is None else tuple(
+        type(node.value) for node in ast.walk_expr(condition) if isinstance(node, ast.Literal)))
+    with _CONDITION_LOCK:
+        if len(_CONDITION_NUMBERS) > 4096:
+            _CONDITION_NUMBERS.clear()
+            _CONDITION_BY_ID.clear()
+        number = _CONDITION_NUMBERS.get(typed)
+        if number is None:
+            number = _CONDITION_NUMBERS[typed] = next(_NEXT_NUMBER)
+        _CONDITION_BY_ID[id(condition)] = (condition, number)
+    return number
+
+
+def provisional_due(calendar: WorkdayCalendar, anchor: dt.date, amount: int
+                    ) -> tuple[dt.date, bool]:
+    """(the ``amount``-th working day after ``anchor``, counted provisionally through a
+    year the calendar does not know; whether it was)."""
+    found = calendar.add_workdays(anchor, amount, provisional=True)
+    return found, bool(calendar.provisional_years(anchor, found))
 
 
 def add_calendar_days(anchor: dt.date, amount: int) -> dt.date:

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from policy_sdk.engine.compile import Getter
 from policy_sdk.engine.context import Context
+from policy_sdk.engine.daycount import kept
 from policy_sdk.engine.rules import CompiledRule
 from policy_sdk.errors import EvaluationError
 from policy_sdk.i18n import N_, _
@@ -28,7 +29,9 @@ def working_days_left(ctx: Context, due: dt.date) -> int | None:
     known: dict[dt.date, int | None] = ctx.memo("working_days_left", dict)
     if due in known:
         return known[due]
-    left = known[due] = count_working_days_left(ctx.calendar, ctx.as_of, due)
+    calendar, as_of = ctx.calendar, ctx.as_of
+    left = known[due] = kept(calendar, ("left", as_of, due),
+                             lambda: count_working_days_left(calendar, as_of, due))
     return left
 
 

@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 from policy_sdk._gc import gc_paused
 from policy_sdk.dates import read_date
 from policy_sdk.engine.context import Context
-from policy_sdk.engine.localized import rule_texts
+from policy_sdk.engine.localized import rule_texts_in
 from policy_sdk.engine.report import Report, RuleInfo
 from policy_sdk.engine.rules import CompiledRule
 from policy_sdk.engine.source import EngineFindings
 from policy_sdk.errors import Diagnostic, EvaluationError
 from policy_sdk.facts.model import Facts
 from policy_sdk.facts.schema import Schema
+from policy_sdk.i18n import get_language
 from policy_sdk.plugins.specs import FunctionSpec
 from policy_sdk.workdays import WorkdayCalendar
 
@@ -83,6 +84,7 @@ def evaluate_rules(
     later (the caller decides for the evaluation itself, see :mod:`policy_sdk._gc`).
     ``meta``: the report's provenance (:mod:`policy_sdk.provenance`).
     """
+    infos = rule_infos(rules)
     impls = {name: spec.impl for name, spec in functions.items()}
     ctx = Context(facts, as_of, calendar, impls)
     # The rules allocate index lists and key tuples next to the (often millions of)
@@ -90,9 +92,36 @@ def evaluate_rules(
     # (up to 2 s at 1M deployments) and finds nothing: the rules make no cycles.
     with gc_paused():
         outcomes = tuple(rule.run(ctx) for rule in rules)
-    infos = tuple(
-        RuleInfo(r.id, r.severity, *rule_texts(r.rule, r.id), r.origin, r.span)
-        for r in sorted(rules, key=lambda r: r.id)
-    )
     return Report(as_of=as_of, rules=infos, source=EngineFindings(outcomes, ctx, schema),
                   meta=meta, pause_gc=pause_gc)
+
+
+#: id(rules) -> (the rules, language -> their :func:`rule_infos`): an engine's compiled
+#: rules are a tuple of frozen rules, so what a report says about them is made once
+#: per language (dict operations only: safe between threads)
+_INFOS: dict[int, tuple[tuple[CompiledRule, ...], dict[str, tuple[RuleInfo, ...]]]] = {}
+
+
+def rule_infos(rules: Sequence[CompiledRule]) -> tuple[RuleInfo, ...]:
+    """What a report says about ``rules`` (sorted by id, texts in the current language);
+    kept for a tuple of rules (:func:`rule_infos_uncached` is the slow twin)."""
+    language = get_language()
+    if type(rules) is not tuple:  # a list may change: made anew
+        return rule_infos_uncached(rules, language)
+    entry = _INFOS.get(id(rules))
+    if entry is None or entry[0] is not rules:
+        if len(_INFOS) > 32:
+            _INFOS.clear()
+        entry = _INFOS[id(rules)] = (rules, {})
+    found = entry[1].get(language)
+    if found is None:
+        found = entry[1][language] = rule_infos_uncached(rules, language)
+    return found
+
+
+def rule_infos_uncached(rules: Sequence[CompiledRule], language: str) -> tuple[RuleInfo, ...]:
+    """:func:`rule_infos`, made anew in ``language``."""
+    return tuple(
+        RuleInfo(r.id, r.severity, *rule_texts_in(r.rule, r.id, language), r.origin, r.span)
+        for r in sorted(rules, key=lambda r: r.id)
+    )

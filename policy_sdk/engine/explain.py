@@ -50,7 +50,7 @@ from policy_sdk.engine.finding import (
     row_from_init,
 )
 from policy_sdk.engine.jsontext import FindingText, FindingWriter, utf8
-from policy_sdk.engine.localized import rule_texts
+from policy_sdk.engine.localized import rule_texts_in
 from policy_sdk.engine.rules import Outcome
 from policy_sdk.engine.wording import _Explainer, key_reader
 from policy_sdk.facts.schema import Schema
@@ -103,8 +103,7 @@ class FindingMaker:
                         if self._deployment_columns is not None else None)
         self._platforms = rule.scope == "filing"  # per-filing findings name them
         #: the fields every finding of the rule has
-        with use_language(self._language):
-            texts = rule_texts(rule.rule, rule.id)
+        texts = rule_texts_in(rule.rule, rule.id, self._language)
         self._shared = (rule.id, rule.severity, texts.message, texts.citation, rule.origin,
                         rule.span)
         self._explainer: _Explainer | None = None

@@ -57,6 +57,10 @@ def dumps_nested(value: Any, indent: int | None, depth: int) -> str:
     return "".join(writer.out)
 
 
+#: indentation step -> (a dict's keys, depth) -> what precedes each value (_Writer)
+_SHAPES: dict[str, dict[tuple[tuple[Any, ...], int], tuple[str, ...]]] = {}
+
+
 class _Writer:
     __slots__ = ("_newlines", "_shapes", "_step", "out")
 
@@ -64,8 +68,12 @@ class _Writer:
         self._step = step
         self.out: list[str] = []
         self._newlines: list[str] = []  # depth -> newline and indentation
-        #: (a dict's keys, depth) -> what precedes each value
-        self._shapes: dict[tuple[tuple[Any, ...], int], list[str]] = {}
+        #: (a dict's keys, depth) -> what precedes each value: a function of them and the
+        #: step, kept between texts (a report's head has the same shape every time)
+        shapes = _SHAPES.get(step)
+        if shapes is None or len(shapes) > 1024:
+            shapes = _SHAPES[step] = {}
+        self._shapes: dict[tuple[tuple[Any, ...], int], tuple[str, ...]] = shapes
 
     def _newline(self, depth: int) -> str:
         newlines = self._newlines
@@ -110,14 +118,14 @@ class _Writer:
                 self.value(item, inner)
         out.append(self._newline(depth) + "}")
 
-    def _prefixes(self, keys: tuple[Any, ...], depth: int) -> list[str]:
+    def _prefixes(self, keys: tuple[Any, ...], depth: int) -> tuple[str, ...]:
         """What precedes each value of a dict with ``keys``: '{\\n  "key": ' first, then
         ',\\n  "key": '."""
         if any(type(key) is not str for key in keys):
             raise _Unusual
         newline = self._newline(depth)
-        return [("," if i else "{") + newline + encode_basestring(key) + ": "
-                for i, key in enumerate(keys)]
+        return tuple([("," if i else "{") + newline + encode_basestring(key) + ": "
+                      for i, key in enumerate(keys)])
 
     def _list(self, value: list[Any] | tuple[Any, ...], depth: int) -> None:
         out = self.out

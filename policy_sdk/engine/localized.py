@@ -14,7 +14,7 @@ from typing import NamedTuple
 from policy_sdk import ast
 from policy_sdk.i18n import get_language
 
-__all__ = ["RuleTexts", "rule_texts"]
+__all__ = ["RuleTexts", "rule_texts", "rule_texts_in"]
 
 
 class RuleTexts(NamedTuple):
@@ -27,7 +27,12 @@ class RuleTexts(NamedTuple):
 def rule_texts(rule: ast.Rule, rule_id: str) -> RuleTexts:
     """The texts of ``rule`` (whose id is ``rule_id``: the message when it has no title)
     in the current language."""
-    if get_language() != "en":
+    return rule_texts_in(rule, rule_id, get_language())
+
+
+def rule_texts_in(rule: ast.Rule, rule_id: str, language: str) -> RuleTexts:
+    """:func:`rule_texts` in ``language`` (``zh`` or ``en``), whatever the current one."""
+    if language != "en":
         return RuleTexts(rule.title or rule_id, rule.citation, rule.remedy, rule.interpretation)
     return RuleTexts(
         rule.title_en or rule.title or rule_id,

@@ -126,8 +126,8 @@ class Report:
     engine's choice, :mod:`policy_sdk._gc`).
     """
 
-    __slots__ = ("_all", "_as_of", "_counts", "_meta", "_pause", "_rules", "_selected",
-                 "_source", "_warnings")
+    __slots__ = ("_all", "_as_of", "_counts", "_had_counts", "_meta", "_pause", "_rules",
+                 "_selected", "_source", "_warnings")
 
     def __init__(
         self,
@@ -148,6 +148,8 @@ class Report:
         self._source = source
         self._meta = meta
         self._selected: dict[tuple[str, ...], Sequence[Finding]] = {}
+        # the source's own counts, read once (a source's findings do not change)
+        self._had_counts: Mapping[str, int] | None = None
         if source is None:
             ordered = tuple(sorted(findings, key=finding_order))
             self._all: Sequence[Finding] | None = ordered
@@ -157,7 +159,11 @@ class Report:
             self._counts = dict(counts) if counts is not None else tally
         else:
             self._all = None
-            self._counts = dict(counts) if counts is not None else source.counts()
+            if counts is None:
+                self._had_counts = source.counts()
+                self._counts = dict(self._had_counts)
+            else:
+                self._counts = dict(counts)
 
     @property
     def as_of(self) -> dt.date:
@@ -379,7 +385,9 @@ class Report:
         one it has none of (an engine's ``waived``), it would read every scope key's
         status (seconds for a million deployments) to find none."""
         assert self._source is not None
-        have = self._source.counts()
+        have = self._had_counts
+        if have is None:
+            have = self._had_counts = self._source.counts()
         return frozenset(s for s in statuses if have.get(s, 0))
 
     @staticmethod

@@ -24,7 +24,7 @@ import attrs
 from policy_sdk import ast
 from policy_sdk.engine import columns
 from policy_sdk.engine.compile import ACCESS, Compiled, ExprCompiler, Getter
-from policy_sdk.engine.context import Context
+from policy_sdk.engine.context import Context, condition_key
 from policy_sdk.errors import Diagnostic, EvaluationError, Span
 from policy_sdk.facts.model import RUNNING_STATUSES
 from policy_sdk.facts.schema import Schema
@@ -119,7 +119,7 @@ class CompiledRule:
         if self.where is None:
             return None
         found: Sequence[int] | None = ctx.memo(
-            ("applicable", self.scope, self.rule.statement.where),
+            ("applicable", self.scope, condition_key(self.rule.statement.where)),
             lambda: self._compute_applicable(ctx, items),
         )
         return found

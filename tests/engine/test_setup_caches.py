@@ -7,14 +7,25 @@ report made on a warm engine is compared with one made with every cache emptied.
 
 from __future__ import annotations
 
+import datetime as dt
+from functools import partial
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from policy_sdk import ast
+from policy_sdk.api import Engine
+from policy_sdk.engine.context import condition_key, provisional_due
+from policy_sdk.engine.daycount import kept
+from policy_sdk.engine.deadlines import count_working_days_left
+from policy_sdk.engine.engine import rule_infos, rule_infos_uncached
 from policy_sdk.engine.finding import FINDING_FIELDS
 from policy_sdk.engine.jsontext import _Made
 from policy_sdk.errors import Span
+from policy_sdk.i18n import use_language
+from policy_sdk.syntax import parse_policy
+from policy_sdk.workdays import WorkdayCalendar, YearSchedule, default_calendar
 
 _SHARED = [name for f in FINDING_FIELDS if f.shared for name in f.reads]
 _OWN = [name for f in FINDING_FIELDS if not f.shared for name in f.reads]
@@ -60,3 +71,82 @@ def test_equal_values_of_other_types_get_their_own_template() -> None:
     for v in (1, 1.0, True):
         texts.add(made.template_with({**base, "rule": v}, frozenset()))
     assert len(texts) == 3
+
+
+# --- day counts kept per calendar (engine.daycount) ------------------------------------
+
+_days = st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2031, 12, 31))
+
+
+@given(anchor=_days, amount=st.integers(0, 40), as_of=_days)
+def test_kept_day_counts_are_the_counts(anchor: dt.date, amount: int, as_of: dt.date) -> None:
+    """What a calendar counted for an earlier evaluation is what it counts now: the due
+    day (and whether it was counted provisionally), the working days left."""
+    for calendar in (default_calendar(), WorkdayCalendar(
+            [YearSchedule(2030, holidays=(dt.date(2030, 2, 4),))])):
+        due = partial(provisional_due, calendar, anchor, amount)
+        left = partial(count_working_days_left, calendar, as_of, anchor)
+        for _ in range(2):  # the second time, read back
+            assert kept(calendar, ("due", anchor, amount), due) == due()
+            assert kept(calendar, ("left", as_of, anchor), left) == left()
+
+
+def test_a_calendar_of_another_class_is_counted_every_time() -> None:
+    class Counting(WorkdayCalendar):
+        __slots__ = ()
+
+    calendar = Counting()
+    made: list[int] = []
+    for _ in range(2):
+        kept(calendar, ("x",), lambda: made.append(1))
+    assert len(made) == 2
+    other = WorkdayCalendar()
+    for _ in range(2):
+        kept(other, ("x",), lambda: made.append(1))
+    assert len(made) == 3
+
+
+# --- what a report says about its rules (engine.rule_infos) ----------------------------
+
+
+def test_rule_infos_are_made_once_per_language_and_agree() -> None:
+    engine = Engine()
+    rules = engine.rules
+    for language in ("en", "zh", "en"):
+        with use_language(language):
+            assert rule_infos(rules) == rule_infos_uncached(rules, language)
+    with use_language("zh"):
+        assert rule_infos(rules) is rule_infos(rules)
+        assert rule_infos(list(rules)) == rule_infos(rules)  # a list: made anew
+    with use_language("en"):
+        english = rule_infos(rules)
+    with use_language("zh"):
+        assert rule_infos(rules) != english  # the pack's rules have texts in both
+
+
+# --- conditions shared between rules (context.condition_key) ---------------------------
+
+
+def _condition(text: str) -> ast.Expr:
+    module = parse_policy(f'policy t {{\n rule r "t" {{\n require opt_out per platform '
+                          f'where {text}\n }}\n}}\n')
+    where = module.items[0].rules[0].statement.where  # type: ignore[union-attr]
+    assert where is not None
+    return where
+
+
+_CONDITIONS = ["a and b", "a or b", "not a", "a and b", "x == 1", "x == 1.0", "x == true",
+               '"k" in ks', "x == 1 and y == 1.0"]
+
+
+@given(st.lists(st.sampled_from(_CONDITIONS), min_size=1, max_size=8))
+def test_equal_conditions_and_only_they_share_a_key(texts: list[str]) -> None:
+    """Rules share what a condition decided where their conditions are the same (the
+    same tree, literals of the same types), however many times each is asked."""
+    trees = [_condition(t) for t in texts]
+    keys = [condition_key(t) for t in trees]
+    assert keys == [condition_key(t) for t in trees]
+    for t1, s1, k1 in zip(trees, texts, keys, strict=True):
+        for t2, s2, k2 in zip(trees, texts, keys, strict=True):
+            assert (k1 == k2) == (s1 == s2)
+            assert k1 != k2 or t1 == t2
