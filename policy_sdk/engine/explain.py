@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import weakref
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from itertools import repeat
 from json.encoder import encode_basestring  # the C implementation when available
@@ -51,7 +52,7 @@ from policy_sdk.engine.finding import (
 )
 from policy_sdk.engine.jsontext import FindingText, FindingWriter, utf8
 from policy_sdk.engine.localized import rule_texts_in
-from policy_sdk.engine.rules import Outcome
+from policy_sdk.engine.rules import CompiledRule, Outcome
 from policy_sdk.engine.wording import _Explainer, key_reader
 from policy_sdk.facts.schema import Schema
 from policy_sdk.i18n import Language, get_language, use_language
@@ -72,6 +73,21 @@ _TEMPLATES_KEPT = 8192
 _TEMPLATES_TRIAL = 1024
 #: findings of a rule worded before its templates are set up
 _TEMPLATES_AFTER = 64
+
+
+#: compiled rule -> (language, status, constant fields, indent, in UTF-8) -> the pieces
+#: of its findings' JSON text around their own values (:meth:`FindingMaker._json_text`)
+_TEMPLATES: weakref.WeakKeyDictionary[CompiledRule, dict[Hashable, tuple[Any, ...]]] = (
+    weakref.WeakKeyDictionary())
+_TEMPLATES_LOCK = threading.Lock()
+
+
+def _rule_templates(rule: CompiledRule) -> dict[Hashable, tuple[Any, ...]]:
+    found = _TEMPLATES.get(rule)
+    if found is None:
+        with _TEMPLATES_LOCK:
+            found = _TEMPLATES.setdefault(rule, {})
+    return found
 
 
 class FindingMaker:
@@ -95,6 +111,26 @@ class FindingMaker:
         self._due = outcome.due
         self._ctx = ctx
         self._schema = schema
+        self._explainer: _Explainer | None = None
+        self._lock = threading.Lock()
+        # the rest (_LAZY) is set up when first read: a report makes a maker per rule,
+        # and most rules of a small report have no finding to make
+
+    #: what :meth:`_set_up` sets, when one of them is first read
+    _LAZY: Final = frozenset(("_key", "_deployment_columns", "_key_at", "_platforms",
+                              "_shared"))
+
+    def __getattr__(self, name: str) -> Any:
+        # called only for a slot not set yet
+        if name not in FindingMaker._LAZY:
+            raise AttributeError(name)
+        self._set_up()
+        return object.__getattribute__(self, name)
+
+    def _set_up(self) -> None:
+        """The key readers and the fields every finding of the rule has (idempotent:
+        threads racing here set equal values)."""
+        rule = self._rule
         self._key = key_reader(rule.scope)
         # deployments kept as columns: the key without building the deployment
         self._deployment_columns = (columns.deployment_columns(self._items)
@@ -106,8 +142,6 @@ class FindingMaker:
         texts = rule_texts_in(rule.rule, rule.id, self._language)
         self._shared = (rule.id, rule.severity, texts.message, texts.citation, rule.origin,
                         rule.span)
-        self._explainer: _Explainer | None = None
-        self._lock = threading.Lock()
 
     @property
     def severity(self) -> str:
@@ -279,14 +313,21 @@ class FindingMaker:
             if explainer.remedy_is_the_rules(status):
                 same["remedy"] = explainer.rule_remedy
             constant = frozenset(same)
-            values = {"rule": rule_id, "status": status, "severity": severity,
-                      "message": message, "citation": citation, "origin": origin,
-                      "span": span, **same}
+            # the pieces are a function of the rule, the language, the status, the
+            # constant fields (their values are the rule's: its remedy, or none), the
+            # indent and the encoding: kept per compiled rule
+            kept = _rule_templates(self._rule)
+            key = (self._language, status, constant, writer.indent, binary)
+            pieces = kept.get(key)
+            if pieces is None:
+                values = {"rule": rule_id, "status": status, "severity": severity,
+                          "message": message, "citation": citation, "origin": origin,
+                          "span": span, **same}
+                pieces = kept[key] = (writer.utf8_template(values, constant) if binary
+                                      else writer.template(values, constant))
             found = made[status] = (
-                (writer.utf8_template(values, constant), writer.utf8_for(constant),
-                 explainer.for_status(status)) if binary else
-                (writer.template(values, constant), writer.text_for(constant),
-                 explainer.for_status(status)))
+                pieces, writer.utf8_for(constant) if binary else writer.text_for(constant),
+                explainer.for_status(status))
             return found
 
         left: dict[dt.date, int | None] = {}
