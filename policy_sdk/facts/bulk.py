@@ -360,16 +360,12 @@ def deployments(
             return None
         if not set(map(type, named_algs)) <= _TEXT or not set(map(type, named_plats)) <= _TEXT:
             return None
-        # algorithm ids as their entries spell them: one string object each (rows of an
-        # algorithm mostly come together, so this pass reads the entries in order)
+        # ids as the algorithm and platform entries spell them: one string object each,
+        # so that every later lookup compares them by identity (kept as given, a file's
+        # million copies of its ids stay in memory and each lookup compares text)
         # tuples: the columns kept (facts.rows), made once
         algs: tuple[str, ...] = tuple(map(_canonical(algorithms).__getitem__, named_algs))
-        # platform ids kept as given (equal to the entries' own): a platform's rows are
-        # spread over the section, and the entries' objects would be read in no order,
-        # once here and again by every later lookup; each distinct id checked once
-        if not _canonical(platforms).keys() >= set(named_plats):
-            return None  # an unknown platform: the row checker words it
-        plats: tuple[str, ...] = tuple(named_plats)
+        plats: tuple[str, ...] = tuple(map(_canonical(platforms).__getitem__, named_plats))
         del named_algs, named_plats
         # a key no row has is not read row by row
         # (one value, not n references: facts.rows.Same)
