@@ -7,6 +7,7 @@ import datetime as dt
 import gc
 import pickle
 import weakref
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -136,7 +137,7 @@ def test_a_column_of_one_value_reads_as_that_many() -> None:
     assert Same("active", 0).count("active") == 0
 
 
-def _document(n: int) -> dict[str, object]:
+def _document(n: int) -> dict[str, Any]:
     return {
         "organization": {"name": "o"},
         "algorithms": [{"id": f"a{i}", "uses_recommendation": True} for i in range(n)],
@@ -221,12 +222,12 @@ def test_a_column_read_through_another_stands_for_the_tuple_it_reads(
 
 def test_the_filings_ids_are_read_through_their_deployments_as_the_entries_spell_them() -> None:
     document = _document(3)
-    document["filings"] = [  # type: ignore[index]
-        *document["filings"],  # type: ignore[misc]
+    document["filings"] = [
+        *document["filings"],
         {"number": f"网信算备{9:021d}号", "algorithm": "a0", "platform": "p2",
          "status": "cancelled"},  # a pair deployed
     ]
-    document["deployments"] = [d for d in document["deployments"]  # type: ignore[attr-defined]
+    document["deployments"] = [d for d in document["deployments"]
                                if (d["algorithm"], d["platform"]) != ("a1", "p1")]
     facts = load_facts(document)
     filings = facts.filings
