@@ -158,11 +158,21 @@ def test_html_matrix_does_not_call_a_later_launch_stopped(
 
 
 def test_plan_cancel_never_plans_it(capsys: pytest.CaptureFixture[str], facts_file: str) -> None:
-    for extra in ((), ("--stop", "rec"), ("--stop", "rec@app1", "--on", "2026-12-01")):
+    for extra in ((), ("--stop", "rec"), ("--stop", "rec@app1", "--on", "2026-12-25")):
         code, out, _ = run(capsys, "plan-cancel", "--facts", facts_file, "--as-of", AS_OF,
                            "--format", "json", *extra)
         assert code == 0
-        assert NUMBER not in out
+        doc = json.loads(out)
+        assert doc["applications"] == 0
+        assert doc["batches"] == doc["singles"] == doc["changes"] == doc["kept"] == []
+        assert doc["orphans"] == []
+        # when the request touches its algorithm, a warning says why it is left out
+        said = [w for w in doc["warnings"] if NUMBER in w]
+        assert said == ([f"filing `{NUMBER}` is filed on 2026-12-20, after the as-of date: "
+                         "it does not exist yet, so it is not planned"] if extra else [])
+    code, out, _ = run(capsys, "plan-cancel", "--facts", facts_file, "--as-of", AS_OF,
+                       "--stop", "rec")
+    assert "nothing to cancel or change" in out
 
 
 # --- properties over generated companies and days ------------------------------------
