@@ -40,7 +40,7 @@ import datetime as dt
 import re
 from array import array
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import compress, count, repeat
 from operator import attrgetter, itemgetter, setitem
 from typing import Any, Final, TypeVar
@@ -324,6 +324,19 @@ def rows_of(at: Positions, algorithms: Iterable[str], platforms: Iterable[str],
     return map(dict.get, tables, platforms, repeat(-1))
 
 
+def _spelled(items: Sequence[Any], get: Callable[[Any], Any],
+             canonical: Mapping[str, str]) -> tuple[str, ...] | None:
+    """The id ``get`` reads off each row, as its entry spells it (one string object per
+    id, so that every later lookup compares ids by identity: kept as given, a file's
+    million copies of its ids would stay in memory and each lookup compare text); None
+    where one is not text, KeyError where one is unknown. The ids as given are let go
+    before the caller reads the next column."""
+    named = list(map(get, items))
+    if not set(map(type, named)) <= _TEXT:
+        return None
+    return tuple(map(canonical.__getitem__, named))  # a tuple: the column kept
+
+
 def _tables(algorithms: Collection[str]) -> Positions:
     """An empty table per algorithm, for :func:`positions`.
 
@@ -352,25 +365,12 @@ def deployments(
         return None
     seen = _tables(algorithms)  # first: see _tables
     try:
-        named_algs = list(map(_GET_ALGORITHM, items))
-        named_plats = list(map(_GET_PLATFORM, items))
+        algs = _spelled(items, _GET_ALGORITHM, _canonical(algorithms))
+        plats = _spelled(items, _GET_PLATFORM, _canonical(platforms))
         # two keys in every row, both read: no other key (no need to list them all)
         keys = _PAIR_KEYS if set(map(len, items)) <= {2} else set().union(*items)
-        if not keys <= _DEPLOYMENT_KEYS:
+        if algs is None or plats is None or not keys <= _DEPLOYMENT_KEYS:
             return None
-        if not set(map(type, named_algs)) <= _TEXT or not set(map(type, named_plats)) <= _TEXT:
-            return None
-        # algorithm ids as their entries spell them: one string object each (rows of an
-        # algorithm mostly come together, so this pass reads the entries in order)
-        # tuples: the columns kept (facts.rows), made once
-        algs: tuple[str, ...] = tuple(map(_canonical(algorithms).__getitem__, named_algs))
-        # platform ids kept as given (equal to the entries' own): a platform's rows are
-        # spread over the section, and the entries' objects would be read in no order,
-        # once here and again by every later lookup; each distinct id checked once
-        if not _canonical(platforms).keys() >= set(named_plats):
-            return None  # an unknown platform: the row checker words it
-        plats: tuple[str, ...] = tuple(named_plats)
-        del named_algs, named_plats
         # a key no row has is not read row by row
         # (one value, not n references: facts.rows.Same)
         statuses: Sequence[str] = (
@@ -439,8 +439,9 @@ def filings(
             return tuple(map(dict.get, items, repeat(key))) if key in keys else nothing
 
         single, several = read("platform"), read("platforms")
-        statuses: Sequence[str] = (
-            tuple(map(_FILING_STATUS_OR_ACTIVE.__getitem__, read("status")))
+        statuses: Sequence[str] = (  # not kept as read: one column of a number per row
+            tuple(map(_FILING_STATUS_OR_ACTIVE.__getitem__,
+                      map(dict.get, items, repeat("status"))))
             if "status" in keys else Same("active", n))
         filed, shown = read("filed_on"), read("displayed")
         at: array[int] | None = None
