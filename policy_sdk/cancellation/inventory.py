@@ -30,7 +30,7 @@ from policy_sdk.cancellation.model import (
 )
 from policy_sdk.facts.derived import deployment_index
 from policy_sdk.facts.lifecycle import CANCEL_WORKDAYS, CHANGE_WORKDAYS, lifecycle
-from policy_sdk.facts.model import Facts
+from policy_sdk.facts.model import RUNNING_STATUSES, Facts
 from policy_sdk.plugins.specs import CancellationCapabilities
 
 
@@ -39,6 +39,23 @@ def _counts(items: Iterable[str], keys: Iterable[str] = ()) -> dict[str, int]:
     for k in keys:
         c.setdefault(k, 0)
     return {k: c[k] for k in sorted(c)}
+
+
+def deployment_state(deployments: Iterable[PlatformDeployment]) -> str:
+    """A filing's ``deployment_state``: the summary of its ``deployments`` entries.
+
+    Read off the entries themselves, for every filing: a filing filed after the as-of
+    day (``not_yet_filed``) has no lifecycle state yet (the lifecycle treats its
+    platforms as never launched, so it is due nothing), but its algorithm may well run
+    on its platforms, and the inventory says so. For a filing that exists this is the
+    lifecycle's own reading (terminated, partially stopped, running), which a property
+    test checks."""
+    states = [d.state for d in deployments]
+    running = any(s in RUNNING_STATUSES for s in states)
+    stopped = "stopped" in states
+    if stopped:
+        return "partially_stopped" if running else "stopped"
+    return "running" if running else "not_deployed"
 
 
 def build_inventory(
@@ -82,14 +99,6 @@ def build_inventory(
                     stopped_on=dep.stopped_on if dep is not None else None,
                 )
             )
-        if state_of.terminated:
-            state = "stopped"
-        elif state_of.partially_stopped:
-            state = "partially_stopped"
-        elif state_of.running_platforms:
-            state = "running"
-        else:
-            state = "not_deployed"
         rows.append(
             InventoryFiling(
                 filing=f.number,
@@ -99,7 +108,7 @@ def build_inventory(
                 platforms=platforms,
                 platform_types=tuple(sorted({reqs[p].platform_type for p in platforms})),
                 status=f.status,
-                deployment_state=state,
+                deployment_state=deployment_state(per_platform),
                 deployments=tuple(per_platform),
             )
         )

@@ -186,7 +186,8 @@ class PlatformDeployment(JsonValue):
 
     platform: str
     platform_type: str
-    #: "active", "paused", "stopped", or "none" (no deployment)
+    #: "active", "paused", "stopped", "not_yet_launched" (launched after the as-of
+    #: day), or "none" (no deployment)
     state: str
     stopped_on: dt.date | None
 
@@ -199,9 +200,12 @@ class InventoryFiling(JsonValue):
     algorithm_types: tuple[str, ...]
     platforms: tuple[str, ...]
     platform_types: tuple[str, ...]
+    #: a filing status, or "not_yet_filed" (filed after the as-of day: not live)
     status: str
-    #: "running" (runs on some platform, stopped on none), "partially_stopped",
-    #: "stopped" (runs nowhere, stopped somewhere), "not_deployed" (no deployment at all)
+    #: the summary of ``deployments``, whatever ``status`` says (a not-yet-filed
+    #: filing's algorithm may run): "running" (runs on some platform, stopped on none),
+    #: "partially_stopped", "stopped" (runs nowhere, stopped somewhere), "not_deployed"
+    #: (launched on none of its platforms as of the day)
     deployment_state: str
     deployments: tuple[PlatformDeployment, ...]
 

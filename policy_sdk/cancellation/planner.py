@@ -52,6 +52,7 @@ from policy_sdk.facts.derived import deployment_index
 from policy_sdk.facts.lifecycle import (
     CANCEL_WORKDAYS,
     CHANGE_WORKDAYS,
+    NOT_YET_FILED,
     NOT_YET_LAUNCHED,
     filing_lifecycle,
     lifecycle,
@@ -416,6 +417,12 @@ def plan_cancellation(
     provisional: set[int] = set()
     for f in sorted(current.filings, key=lambda f: f.number):
         if f.algorithm not in touched:
+            continue
+        if f.status == NOT_YET_FILED and f.filed_on is not None:
+            warnings.append(
+                f"filing `{f.number}` is filed on {f.filed_on.isoformat()}, after the as-of "
+                "date: it does not exist yet, so it is not planned"
+            )
             continue
         if f.status == "cancellation_pending":
             warnings.append(

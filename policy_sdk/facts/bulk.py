@@ -40,7 +40,7 @@ import datetime as dt
 import re
 from array import array
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import compress, count, repeat
 from operator import attrgetter, itemgetter, setitem
 from typing import Any, Final, TypeVar
@@ -58,7 +58,7 @@ from policy_sdk.facts.model import (
     Platform,
     Record,
 )
-from policy_sdk.facts.rows import ById, Rows, Same, Singles
+from policy_sdk.facts.rows import ById, Rows, Same, Singles, Through
 from policy_sdk.facts.schema import CORE_SCHEMA, Attribute
 from policy_sdk.facts.yaml12 import BAD_TEXT
 
@@ -210,7 +210,9 @@ def algorithms(items: Sequence[Any]) -> ById[Algorithm] | None:
             return None
         ids, seen = found
         kinds: list[tuple[str, ...]] = [()] * len(items)
-        for i, value in enumerate(listed):
+        # rows that list types, if any (most list none: not walked one by one)
+        for i in () if listed.count(None) == len(listed) else range(len(listed)):
+            value = listed[i]
             if value is not None:
                 if value.__class__ is not list and value.__class__ is not tuple:
                     return None
@@ -221,7 +223,7 @@ def algorithms(items: Sequence[Any]) -> ById[Algorithm] | None:
                     return None
     except (KeyError, TypeError):
         return None
-    given = [n for n in names if n is not None]
+    given = [n for n in names if n is not None] if names.count(None) != len(names) else []
     # `uses_recommendation` on every row (left out, it is read off the types with a
     # warning), and true where the row lists types (false is a contradiction the
     # row checks warn about: policy_sdk.facts.applicability)
@@ -324,6 +326,19 @@ def rows_of(at: Positions, algorithms: Iterable[str], platforms: Iterable[str],
     return map(dict.get, tables, platforms, repeat(-1))
 
 
+def _spelled(items: Sequence[Any], get: Callable[[Any], Any],
+             canonical: Mapping[str, str]) -> tuple[str, ...] | None:
+    """The id ``get`` reads off each row, as its entry spells it (one string object per
+    id, so that every later lookup compares ids by identity: kept as given, a file's
+    million copies of its ids would stay in memory and each lookup compare text); None
+    where one is not text, KeyError where one is unknown. The ids as given are let go
+    before the caller reads the next column."""
+    named = list(map(get, items))
+    if not set(map(type, named)) <= _TEXT:
+        return None
+    return tuple(map(canonical.__getitem__, named))  # a tuple: the column kept
+
+
 def _tables(algorithms: Collection[str]) -> Positions:
     """An empty table per algorithm, for :func:`positions`.
 
@@ -352,25 +367,12 @@ def deployments(
         return None
     seen = _tables(algorithms)  # first: see _tables
     try:
-        named_algs = list(map(_GET_ALGORITHM, items))
-        named_plats = list(map(_GET_PLATFORM, items))
+        algs = _spelled(items, _GET_ALGORITHM, _canonical(algorithms))
+        plats = _spelled(items, _GET_PLATFORM, _canonical(platforms))
         # two keys in every row, both read: no other key (no need to list them all)
         keys = _PAIR_KEYS if set(map(len, items)) <= {2} else set().union(*items)
-        if not keys <= _DEPLOYMENT_KEYS:
+        if algs is None or plats is None or not keys <= _DEPLOYMENT_KEYS:
             return None
-        if not set(map(type, named_algs)) <= _TEXT or not set(map(type, named_plats)) <= _TEXT:
-            return None
-        # algorithm ids as their entries spell them: one string object each (rows of an
-        # algorithm mostly come together, so this pass reads the entries in order)
-        # tuples: the columns kept (facts.rows), made once
-        algs: tuple[str, ...] = tuple(map(_canonical(algorithms).__getitem__, named_algs))
-        # platform ids kept as given (equal to the entries' own): a platform's rows are
-        # spread over the section, and the entries' objects would be read in no order,
-        # once here and again by every later lookup; each distinct id checked once
-        if not _canonical(platforms).keys() >= set(named_plats):
-            return None  # an unknown platform: the row checker words it
-        plats: tuple[str, ...] = tuple(named_plats)
-        del named_algs, named_plats
         # a key no row has is not read row by row
         # (one value, not n references: facts.rows.Same)
         statuses: Sequence[str] = (
@@ -439,8 +441,9 @@ def filings(
             return tuple(map(dict.get, items, repeat(key))) if key in keys else nothing
 
         single, several = read("platform"), read("platforms")
-        statuses: Sequence[str] = (
-            tuple(map(_FILING_STATUS_OR_ACTIVE.__getitem__, read("status")))
+        statuses: Sequence[str] = (  # not kept as read: one column of a number per row
+            tuple(map(_FILING_STATUS_OR_ACTIVE.__getitem__,
+                      map(dict.get, items, repeat("status"))))
             if "status" in keys else Same("active", n))
         filed, shown = read("filed_on"), read("displayed")
         at: array[int] | None = None
@@ -499,16 +502,18 @@ DEPLOYMENT_AT: Final = "deployment_at"
 def _one_platform(
     names: Sequence[str], single: Sequence[str], algorithms: Mapping[str, Algorithm],
     platforms: Mapping[str, Platform], deployments: Sequence[Deployment] | None,
-) -> tuple[tuple[str, ...], tuple[str, ...], array[int] | None]:
+) -> tuple[Sequence[str], Sequence[str], array[int] | None]:
     """The algorithm and platform ids of filings naming one platform each (``names``,
-    ``single``: as given, all text), and the deployment row each names (-1: none; None:
-    ``deployments`` not loaded here). KeyError for an unknown id.
+    ``single``: as given, all text), as the entries spell them, and the deployment row
+    each names (-1: none; None: ``deployments`` not loaded here). KeyError for an
+    unknown id.
 
     With the deployments' :func:`positions`, one lookup per filing finds the deployment
-    of its (algorithm, platform): then both ids are known, and are kept as given (equal
-    to the entries' own; reading the entries' objects would touch each once more)."""
+    of its (algorithm, platform): then both ids are known, and are read through that
+    deployment when asked for (:class:`~policy_sdk.facts.rows.Through`): no column of
+    the filings' own ids is kept."""
     at = deployments.kept(POSITIONS) if isinstance(deployments, Rows) else None
-    if at is None or not deployments:
+    if at is None or not isinstance(deployments, Rows) or not deployments:
         return (tuple(map(_canonical(algorithms).__getitem__, names)),
                 tuple(map(_canonical(platforms).__getitem__, single)), None)
     # in pieces, so no list of a number per filing is held at once
@@ -516,12 +521,16 @@ def _one_platform(
     for start in range(0, len(names), _AT_ONCE):
         where.extend(list(rows_of(at, names[start:start + _AT_ONCE],
                                   single[start:start + _AT_ONCE])))
+    own_algorithms: dict[int, str] = {}
+    own_platforms: dict[int, str] = {}
     if -1 in where:  # filings of no deployment: their ids looked up one by one
         algorithm_ids, platform_ids = _canonical(algorithms), _canonical(platforms)
         for i in compress(count(), map((-1).__eq__, where)):
-            if names[i] not in algorithm_ids or single[i] not in platform_ids:
-                raise KeyError(i)  # an unknown id: the row checker words it
-    return tuple(names), tuple(single), where
+            # KeyError for an unknown id: the row checker words it
+            own_algorithms[i] = algorithm_ids[names[i]]
+            own_platforms[i] = platform_ids[single[i]]
+    return (Through(deployments.column("algorithm"), where, own_algorithms),
+            Through(deployments.column("platform"), where, own_platforms), where)
 
 
 _HEAD: Final = "网信算备"

@@ -28,7 +28,7 @@ import attrs
 
 from policy_sdk.facts.model import NO_EXTRA
 
-__all__ = ["ById", "Rows", "Same", "Singles", "StandsForTuple", "by_id", "column"]
+__all__ = ["ById", "Rows", "Same", "Singles", "StandsForTuple", "Through", "by_id", "column"]
 
 T = TypeVar("T")
 
@@ -280,8 +280,61 @@ class Same(Sequence[T]):
         return hash(tuple(self))
 
 
+class Through(StandsForTuple, Sequence[str]):
+    """A column read through another: row ``i`` holds ``source[at[i]]``, or ``own[i]``
+    where ``at[i]`` is -1 — the algorithm and platform ids of filings, read through the
+    deployment each names (:data:`~policy_sdk.facts.bulk.DEPLOYMENT_AT`), so that no
+    column of a filing's own ids is kept (nor walked by the cyclic collector). Made
+    whole, as a tuple, the first time it is read whole."""
+
+    __slots__ = ("_all", "_at", "_own", "_source")
+
+    def __init__(self, source: Sequence[str], at: Sequence[int], own: Mapping[int, str],
+                 ) -> None:
+        self._source = source
+        self._at = at
+        self._own = own
+        self._all: tuple[str, ...] | None = None
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def _tuple(self) -> tuple[str, ...]:
+        found = self._all
+        if found is None:
+            source, own = self._source, self._own
+            found = (tuple(map(source.__getitem__, self._at)) if not own else
+                     tuple(source[k] if k >= 0 else own[i] for i, k in enumerate(self._at)))
+            self._all = found
+        return found
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        if isinstance(index, slice) or self._all is not None:
+            return self._tuple()[index]
+        k = self._at[index]
+        return self._source[k] if k >= 0 else self._own[range(len(self._at))[index]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tuple())
+
+    def count(self, value: Any) -> int:
+        return self._tuple().count(value)
+
+    def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
+        return self._tuple().index(value, start, len(self) if stop is None else stop)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._tuple()
+
+
 #: column classes a :class:`Rows` keeps as given (any other is copied into a tuple)
-_KEPT_AS_GIVEN: Final = (tuple, Singles, Same)
+_KEPT_AS_GIVEN: Final = (tuple, Singles, Same, Through)
 
 
 def column(rows: Sequence[Any], name: str) -> Sequence[Any]:

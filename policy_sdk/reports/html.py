@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from policy_sdk.errors import Diagnostic, OutputError
+from policy_sdk.facts.lifecycle import facts_as_of
 from policy_sdk.reports.meta import AuditMeta, WorkdayCalendarLike, days_left, urgency_words
 from policy_sdk.reports.view import (
     SEVERITY_LABELS,
@@ -69,7 +70,7 @@ def check_html(
         include_all) else ("violated", "pending", "waived")
     meta = _audit(report.meta, report.as_of)
     views = finding_views(report.select(statuses, severity=severity), report.as_of)
-    matrix = build_matrix(facts, findings=views)
+    matrix = build_matrix(_as_of(facts, report.as_of), findings=views)
     timeline = build_timeline(report.as_of, (
         (v.deadline, _finding_label(v), v.status, "#" + v.id)
         for v in views if v.status in ("violated", "pending")
@@ -84,6 +85,13 @@ def check_html(
         severities=[s for s in SEVERITY_LABELS if any(v.severity == s for v in views)],
         title="合规检查报告 Compliance report",
     )
+
+
+def _as_of(facts: Any, as_of: dt.date) -> Any:
+    """The facts as the page's command read them (``docs/semantics.md`` §7): the matrix
+    shows a filing filed after ``as_of`` as no filing, a deployment stopped after it as
+    running, one launched after it as not running, as the tables beside it do."""
+    return facts_as_of(facts, as_of).facts
 
 
 def _audit(meta: Any, as_of: dt.date) -> AuditMeta:
@@ -116,7 +124,7 @@ def inventory_html(inv: Any, *, meta: AuditMeta, facts: Any,
             due.append({"kind": kind, "item": d, "left": n, "urgency": words,
                         "id": f"due-{len(due) + 1}"})
     due.sort(key=lambda x: (x["item"].deadline or dt.date.max, x["item"].filing))
-    matrix = build_matrix(facts, overlay=overlay)
+    matrix = build_matrix(_as_of(facts, inv.as_of), overlay=overlay)
     timeline = build_timeline(inv.as_of, (
         (x["item"].deadline, f"{STATES[x['kind']][0]} {x['item'].filing}", x["kind"],
          "#" + x["id"]) for x in due
@@ -154,7 +162,7 @@ def plan_html(plan: Any, *, meta: AuditMeta, facts: Any,
     for k in plan.kept:
         for p in k.platforms:
             overlay.setdefault((k.algorithm, p), ("kept", ""))
-    matrix = build_matrix(facts, overlay=overlay)
+    matrix = build_matrix(_as_of(facts, plan.as_of), overlay=overlay)
     timeline = build_timeline(plan.as_of, dated)
     return _render("plan.html.j2", meta=meta, matrix=matrix, plan=plan, timeline=timeline,
                    urgency=urgency, title="注销计划 Cancellation plan")

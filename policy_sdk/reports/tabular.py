@@ -98,7 +98,8 @@ PLAN_COLUMNS: Final = (
 
 
 def plan_sheets(plan: Any, calendar: WorkdayCalendarLike) -> list[Sheet]:
-    """``plan``: one row per filing the plan cancels (batch or single), changes or keeps."""
+    """``plan``: one row per filing the plan cancels (batch or single), changes, leaves
+    as an orphan (never launched where it names: handled on its own) or keeps."""
     left = days_left(calendar, plan.as_of)
     rows: list[Row] = []
     for i, b in enumerate(plan.batches, 1):
@@ -115,6 +116,9 @@ def plan_sheets(plan: Any, calendar: WorkdayCalendarLike) -> list[Sheet]:
         rows.append(("change", None, c.filing, c.algorithm, list(c.platforms), list(c.remove),
                      list(c.keep), c.stopped_on, c.deadline, c.overdue, left(c.deadline),
                      c.reason, None))
+    for o in plan.orphans:
+        rows.append(("orphan", None, o.filing, o.algorithm, list(o.platforms), None, None,
+                     None, None, None, None, o.reason, None))
     for k in plan.kept:
         rows.append(("kept", None, k.filing, k.algorithm, list(k.platforms), None,
                      list(k.running_platforms), None, None, None, None, k.reason, None))

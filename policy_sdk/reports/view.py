@@ -220,7 +220,9 @@ def build_matrix(
     A cell's state: the worst of its violated/pending findings when there are any;
     else ``overlay[(algorithm, platform)]`` (state, note) when given (inventory: what is
     due; plan: what the plan does); else what the facts say (filed, no filing, stopped,
-    filed but not deployed, none)."""
+    filed but not deployed, none). ``facts`` are as of the report's day
+    (:func:`policy_sdk.facts.lifecycle.facts_as_of`): a deployment launched later
+    (``not_yet_launched``) is not deployed yet."""
     platforms = sorted(facts.platforms, key=lambda p: p.id)
     algorithms = sorted(facts.algorithms, key=lambda a: a.id)
     deployments = {(d.algorithm, d.platform): d for d in facts.deployments}
@@ -265,9 +267,9 @@ def build_matrix(
                     state = "unfiled"  # inventory/plan: the rules did not run
                 else:
                     state = "unfiled-ok"  # no finding asks for one
-            elif dep is not None:
+            elif dep is not None and dep.status == "stopped":
                 state = "stopped"
-            elif live:
+            elif live:  # no deployment, or one launched after the as-of day
                 state = "orphan"
             else:
                 state = "none"

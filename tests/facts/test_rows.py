@@ -7,6 +7,7 @@ import datetime as dt
 import gc
 import pickle
 import weakref
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from policy_sdk.facts.bulk import POSITIONS, build_rows
 from policy_sdk.facts.load import load_facts
 from policy_sdk.facts.model import Deployment, Filing
-from policy_sdk.facts.rows import ById, Rows, by_id, column
+from policy_sdk.facts.rows import ById, Rows, Singles, Through, by_id, column
 
 _DEPLOYMENTS = st.lists(st.tuples(st.text(max_size=3), st.text(max_size=3),
                                   st.sampled_from(["active", "paused", "stopped"]),
@@ -136,7 +137,7 @@ def test_a_column_of_one_value_reads_as_that_many() -> None:
     assert Same("active", 0).count("active") == 0
 
 
-def _document(n: int) -> dict[str, object]:
+def _document(n: int) -> dict[str, Any]:
     return {
         "organization": {"name": "o"},
         "algorithms": [{"id": f"a{i}", "uses_recommendation": True} for i in range(n)],
@@ -190,3 +191,51 @@ def test_the_deployments_positions_are_let_go_once_the_filings_have_read_them() 
     assert unfiled == [i for i, d in enumerate(deployments) if d.algorithm[1:] != d.platform[1:]]
     assert deployments.kept(POSITIONS) is not None
     assert unfiled == columns.unfiled_by_filings(deployments, None, facts.filings, False)
+
+
+@given(source=st.lists(st.text(max_size=2), min_size=1, max_size=6),
+       picks=st.lists(st.integers(-1, 5), max_size=10),
+       reads=st.lists(st.integers(-12, 12), max_size=6), whole_first=st.booleans())
+def test_a_column_read_through_another_stands_for_the_tuple_it_reads(
+    source: list[str], picks: list[int], reads: list[int], whole_first: bool
+) -> None:
+    at = [k if k < len(source) else -1 for k in picks]
+    own = {i: f"own{i}" for i, k in enumerate(at) if k < 0}
+    expected = tuple(source[k] if k >= 0 else own[i] for i, k in enumerate(at))
+    column = Through(tuple(source), at, own)
+    if whole_first:  # made whole first, or read row by row before
+        assert tuple(column) == expected
+    for i in reads:  # row by row, negative indexes too; out of range as a tuple is
+        if -len(expected) <= i < len(expected):
+            assert column[i] == expected[i]
+        else:
+            with pytest.raises(IndexError):
+                column[i]
+    assert len(column) == len(expected)
+    assert column == expected
+    assert column[1:3] == expected[1:3]
+    assert list(column) == list(expected)
+    assert [column.count(v) for v in source] == [expected.count(v) for v in source]
+    assert all(v in column for v in expected)
+    assert pickle.loads(pickle.dumps(column)) == expected
+
+
+def test_the_filings_ids_are_read_through_their_deployments_as_the_entries_spell_them() -> None:
+    document = _document(3)
+    document["filings"] = [
+        *document["filings"],
+        {"number": f"网信算备{9:021d}号", "algorithm": "a0", "platform": "p2",
+         "status": "cancelled"},  # a pair deployed
+    ]
+    document["deployments"] = [d for d in document["deployments"]
+                               if (d["algorithm"], d["platform"]) != ("a1", "p1")]
+    facts = load_facts(document)
+    filings = facts.filings
+    assert isinstance(filings, Rows)
+    platforms = filings.column("platforms")
+    assert isinstance(platforms, Singles)
+    assert isinstance(platforms.values, Through)
+    assert [(f.algorithm, f.platforms) for f in filings] == [
+        ("a0", ("p0",)), ("a1", ("p1",)), ("a2", ("p2",)), ("a0", ("p2",))]
+    by_platform = {p.id: p.id for p in facts.platforms}
+    assert all(f.platforms[0] is by_platform[f.platforms[0]] for f in filings)
