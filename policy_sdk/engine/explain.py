@@ -106,7 +106,7 @@ class FindingMaker:
         #: the language of the evaluation: explanations read later (another thread,
         #: another request) are still written in it
         self._language = get_language() if language is None else language
-        rule = self._rule = outcome.rule
+        self._rule = outcome.rule
         self._items = outcome.items
         self._due = outcome.due
         self._ctx = ctx
