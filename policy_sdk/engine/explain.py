@@ -73,6 +73,10 @@ _TEMPLATES_KEPT = 8192
 _TEMPLATES_TRIAL = 1024
 #: findings of a rule worded before its templates are set up
 _TEMPLATES_AFTER = 64
+#: the same for a rule with no deadline: its findings' templates differ only by the
+#: algorithm and what the lines read (not by a date of each deployment), so they pay
+#: from a few findings on (measured: ``benchmarks/api_bench.py --only small``)
+_TEMPLATES_AFTER_UNDATED = 16
 
 
 #: compiled rule -> (language, status, constant fields, indent, in UTF-8) -> the pieces
@@ -177,6 +181,8 @@ class FindingMaker:
         columns (``[self.key(i) for i in indexes]`` transposed)."""
         if self._deployment_columns is not None:
             algorithms, platforms = self._deployment_columns
+            if type(indexes) is range and indexes == range(len(algorithms)):
+                return algorithms, platforms, [None] * len(indexes)  # every item: as kept
             return (list(map(algorithms.__getitem__, indexes)),
                     list(map(platforms.__getitem__, indexes)), [None] * len(indexes))
         keys = list(map(self.key, indexes))
@@ -235,8 +241,9 @@ class FindingMaker:
                    ) -> Callable[[Sequence[int], Sequence[str]], list[Any]]:
         """``(indexes, statuses) -> texts``: ``json_text(writer, binary)`` of each finding,
         in one loop. The templates (:meth:`_templated`) are set up once more than
-        ``_TEMPLATES_AFTER`` findings were asked for (a small report's findings are
-        worded: setting them up would cost more)."""
+        ``_TEMPLATES_AFTER`` findings were asked for (``_TEMPLATES_AFTER_UNDATED`` for a
+        rule with no deadline; a small report's findings are worded: setting them up
+        would cost more)."""
         one, setup = self._json_text(writer, binary, templated)
 
         def worded(indexes: Sequence[int], statuses: Sequence[str]) -> list[Any]:
@@ -245,6 +252,8 @@ class FindingMaker:
         if setup is None:
             return worded
         after = _TEMPLATES_AFTER
+        if self._rule.deadline is None:  # its findings share templates: they pay sooner
+            after = min(after, _TEMPLATES_AFTER_UNDATED)
         if after <= 0:
             return setup() or worded
         state: list[Any] = [0, None]  # findings asked for, the templated writer
