@@ -11,7 +11,8 @@ import datetime as dt
 from functools import partial
 from typing import Any
 
-from hypothesis import given
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policy_sdk import ast
@@ -26,6 +27,8 @@ from policy_sdk.errors import Span
 from policy_sdk.i18n import use_language
 from policy_sdk.syntax import parse_policy
 from policy_sdk.workdays import WorkdayCalendar, YearSchedule, default_calendar
+
+from .test_report_text_generated import _day, companies
 
 _SHARED = [name for f in FINDING_FIELDS if f.shared for name in f.reads]
 _OWN = [name for f in FINDING_FIELDS if not f.shared for name in f.reads]
@@ -150,3 +153,47 @@ def test_equal_conditions_and_only_they_share_a_key(texts: list[str]) -> None:
         for t2, s2, k2 in zip(trees, texts, keys, strict=True):
             assert (k1 == k2) == (s1 == s2)
             assert k1 != k2 or t1 == t2
+
+
+# --- a whole report: warm caches against emptied ones ------------------------------------
+
+
+def _empty_caches() -> None:
+    """Let go of everything kept between reports (the slow twin: every report's setup
+    made anew)."""
+    from policy_sdk.engine import context, daycount, engine, explain, jsontext
+
+    explain._TEMPLATES.clear()
+    engine._INFOS.clear()
+    daycount._KEPT.clear()
+    jsontext._SHAPES.clear()
+    for made in jsontext._WRITERS.values():
+        made._kept_with.clear()
+    with context._CONDITION_LOCK:
+        context._CONDITION_NUMBERS.clear()
+        context._CONDITION_BY_ID.clear()
+
+
+@pytest.fixture(scope="module")
+def warm() -> Engine:
+    return Engine()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=companies(), as_of=_day, language=st.sampled_from(["en", "zh"]),
+       indent=st.sampled_from([None, 2]), first=st.sampled_from(["en", "zh"]))
+def test_a_warm_engine_writes_what_a_cold_one_writes(
+    warm: Engine, doc: dict[str, Any], as_of: dt.date, language: str, indent: int | None,
+    first: str,
+) -> None:
+    """A report of an engine that has made reports before (in either language, on other
+    facts) is the text of the same report with every cache emptied."""
+    with use_language(first):  # warm it up: in a language, on these facts
+        warm.evaluate(doc, as_of=as_of).to_json(True, indent=indent)
+    with use_language(language):
+        warmed = [warm.evaluate(doc, as_of=as_of).to_json(all_, indent=indent)
+                  for all_ in (False, True)]
+        _empty_caches()
+        cold = [warm.evaluate(doc, as_of=as_of).to_json(all_, indent=indent)
+                for all_ in (False, True)]
+    assert warmed == cold
