@@ -614,7 +614,7 @@ def _run_texts(
     and ``out`` emptied. A run's findings are made as text by their maker
     (``FindingMaker.json_texts``), ``per_piece`` at most at once, in the evaluation's
     language; ``binary``: in UTF-8 (bytes in ``out`` and handed out)."""
-    from policy_sdk.i18n import get_language, use_language
+    from policy_sdk.i18n import use_language
 
     separator: Any = utf8(writer.separator) if binary else writer.separator
     empty: Any = b"" if binary else ""
@@ -626,11 +626,10 @@ def _run_texts(
         start, n = 0, len(indexes)
         while start < n:
             stop = min(n, start + per_piece - have)
-            if get_language() == language:
+            # in the evaluation's language, set for the block even where it is the
+            # current one: each text then reads it at once (not from the environment)
+            with use_language(language):
                 part = separator.join(texts(indexes[start:stop], statuses[start:stop]))
-            else:
-                with use_language(language):
-                    part = separator.join(texts(indexes[start:stop], statuses[start:stop]))
             if not first:
                 out.append(separator)
             first = False
