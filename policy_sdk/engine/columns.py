@@ -17,7 +17,7 @@ from itertools import compress, count, repeat
 from operator import itemgetter, not_, setitem
 from typing import Any, Final
 
-from policy_sdk.facts.bulk import DEPLOYMENT_AT, POSITIONS, Positions, positions, row_of, rows_of
+from policy_sdk.facts.bulk import DEPLOYMENT_AT, POSITIONS, Positions, positions, rows_of
 from policy_sdk.facts.model import LIVE_FILING_STATUSES, Filing
 from policy_sdk.facts.rows import Rows, Singles, column
 
@@ -39,6 +39,7 @@ __all__ = [
 _LIVE: Final = frozenset(LIVE_FILING_STATUSES)
 _FIRST: Final = itemgetter(0)
 _FOUND_ROW: Final = (-1).__ne__
+_NONE: Final[dict[str, int]] = {}
 #: 0 <-> 1, byte by byte
 _FLIP: Final = bytes.maketrans(b"\x00\x01", b"\x01\x00")
 
@@ -143,18 +144,21 @@ def filed_marks(items: Sequence[Any], filings: Sequence[Filing],
         return marks
     for algorithm, platforms, ok in zip(algorithms, named, live, strict=True):
         if ok and (not distinct or len(set(platforms)) == 1):
+            on = at.get(algorithm, _NONE)  # bulk.row_of, inline
             for p in platforms:
-                i = row_of(at, algorithm, p)
+                i = on.get(p)
                 if i is not None:
                     marks[i] = 1
     return marks
 
 
 def unfiled_by_filings(items: Sequence[Any], applicable: Sequence[int] | None,
-                       filings: Sequence[Filing], distinct: bool) -> list[int]:
+                       filings: Sequence[Filing], distinct: bool,
+                       marks_of: Callable[[], bytearray | None] | None = None) -> list[int]:
     """Indexes (in ``applicable``, or all) of the deployments no live filing covers
-    (:func:`filed_marks`), in order: :func:`unfiled` of :func:`live_pairs`."""
-    marks = filed_marks(items, filings, distinct)
+    (:func:`filed_marks`, or ``marks_of()``: the same, kept by the caller for other
+    rules of one evaluation), in order: :func:`unfiled` of :func:`live_pairs`."""
+    marks = filed_marks(items, filings, distinct) if marks_of is None else marks_of()
     if marks is None:  # a pair twice: look each deployment up in the filed pairs
         return unfiled(items, applicable, live_pairs(filings, distinct))
     if applicable is None:

@@ -173,8 +173,13 @@ class CompiledRule:
             and self.with_ is None
             and self.scope in ("platform", "deployment")
         ):  # the hot path: one (algorithm, platform) lookup per deployment, at C speed
-            return columns.unfiled_by_filings(items, applicable, ctx.facts.filings,
-                                              self.distinct)
+            filings, distinct = ctx.facts.filings, self.distinct
+            return columns.unfiled_by_filings(
+                items, applicable, filings, distinct,
+                # rules of one evaluation share the marks (over an as-of view, they are
+                # where the deployments' positions are built)
+                lambda: ctx.memo(("filed_marks", id(items), distinct),
+                                 lambda: columns.filed_marks(items, filings, distinct)))
         if self.kind != "filing" and self.with_ is None:
             return _uncovered(ctx.record_index(self.kind or "", KEY_PARTS[self.scope]),
                               self.scope, items, indices)

@@ -448,7 +448,7 @@ def filings(
         filed, shown = read("filed_on"), read("displayed")
         at: array[int] | None = None
         if several.count(None) == n:  # `platform: id` on every row
-            if not keys <= _ONE_PLATFORM_FILING_KEYS or not set(map(type, single)) <= _TEXT:
+            if not keys <= _ONE_PLATFORM_FILING_KEYS:
                 return None
             algs, plats, at = _one_platform(named_algs, single, algorithms, platforms,
                                             deployments)
@@ -514,13 +514,18 @@ def _one_platform(
     the filings' own ids is kept."""
     at = deployments.kept(POSITIONS) if isinstance(deployments, Rows) else None
     if at is None or not isinstance(deployments, Rows) or not deployments:
+        if not set(map(type, single)) <= _TEXT:
+            raise TypeError("not text")
         return (tuple(map(_canonical(algorithms).__getitem__, names)),
                 tuple(map(_canonical(platforms).__getitem__, single)), None)
     # in pieces, so no list of a number per filing is held at once
     where: array[int] = array("q")
-    for start in range(0, len(names), _AT_ONCE):
-        where.extend(list(rows_of(at, names[start:start + _AT_ONCE],
-                                  single[start:start + _AT_ONCE])))
+    for start in range(0, len(names), _FEW):
+        some = single[start:start + _FEW]
+        where.extend(list(rows_of(at, names[start:start + _FEW], some)))
+        # each platform id text: checked while the lookups have it in the cache
+        if not set(map(type, some)) <= _TEXT:
+            raise TypeError("not text")
     own_algorithms: dict[int, str] = {}
     own_platforms: dict[int, str] = {}
     if -1 in where:  # filings of no deployment: their ids looked up one by one
@@ -532,6 +537,9 @@ def _one_platform(
     return (Through(deployments.column("algorithm"), where, own_algorithms),
             Through(deployments.column("platform"), where, own_platforms), where)
 
+
+#: filings looked up at a time (:func:`_one_platform`)
+_FEW: Final = 4096
 
 _HEAD: Final = "网信算备"
 _TAIL: Final = "号"

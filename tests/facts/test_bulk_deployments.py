@@ -419,3 +419,23 @@ def test_a_date_text_reads_the_same_on_every_load(text: str) -> None:
         else:
             assert bulk.day(text, dates) == want
             assert dates == {text: want}
+
+
+class _Text(str):
+    """Text of another type (an embedder's own string class): the row checks refuse it."""
+
+    __slots__ = ()
+
+
+@pytest.mark.parametrize(("section", "key"), [
+    ("deployments", "algorithm"), ("deployments", "platform"),
+    ("filings", "algorithm"), ("filings", "platform")])
+def test_an_id_of_another_text_type_is_left_to_the_row_checks(section: str, key: str) -> None:
+    doc = copy.deepcopy(_BASE)
+    for filing in doc["filings"]:  # one platform each: looked up through the deployments
+        filing["platform"] = filing.pop("platforms")[0]
+    doc[section][0] = {**doc[section][0], key: _Text(doc[section][0][key])}
+    assert type(doc[section][0][key]) is _Text
+    fast, slow = _load(doc, fast=True), _load(doc, fast=False)
+    assert fast == slow
+    assert isinstance(fast, list)  # refused, in the row checks' words
