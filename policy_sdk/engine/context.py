@@ -262,7 +262,7 @@ def condition_key(condition: ast.Expr | None) -> int:
     typed = (condition, () if condition is None else tuple(
         type(node.value) for node in ast.walk_expr(condition) if isinstance(node, ast.Literal)))
     with _CONDITION_LOCK:
-        if len(_CONDITION_NUMBERS) > 4096:
+        if len(_CONDITION_NUMBERS) > 4096 or len(_CONDITION_BY_ID) > 4096:
             _CONDITION_NUMBERS.clear()
             _CONDITION_BY_ID.clear()
         number = _CONDITION_NUMBERS.get(typed)

@@ -72,6 +72,8 @@ class _Writer:
         #: step, kept between texts (a report's head has the same shape every time)
         shapes = _SHAPES.get(step)
         if shapes is None or len(shapes) > 1024:
+            if len(_SHAPES) > 16:  # indents seldom vary: bound what is kept all the same
+                _SHAPES.clear()
             shapes = _SHAPES[step] = {}
         self._shapes: dict[tuple[tuple[Any, ...], int], tuple[str, ...]] = shapes
 
