@@ -197,3 +197,33 @@ def test_a_warm_engine_writes_what_a_cold_one_writes(
         cold = [warm.evaluate(doc, as_of=as_of).to_json(all_, indent=indent)
                 for all_ in (False, True)]
     assert warmed == cold
+
+
+def test_threads_share_the_caches_and_write_the_same_texts(warm: Engine) -> None:
+    """Threads writing reports at once, in both languages, from emptied caches: each
+    text is the one written alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    doc = {
+        "organization": {"name": "公司", "role": "provider", "public_opinion": True},
+        "algorithms": [{"id": a, "types": ["personalized_push"], "uses_recommendation": True}
+                       for a in ("a", "b")],
+        "platforms": [{"id": p, "type": "app"} for p in ("p", "q", "r")],
+        "deployments": [{"algorithm": a, "platform": p, "status": "active",
+                         "launched_on": f"2025-0{i + 1}-0{j + 1}"}
+                        for i, a in enumerate(("a", "b")) for j, p in enumerate("pqr")],
+        "filings": [{"number": "网信算备110108000000001号", "algorithm": "a",
+                     "platforms": ["q"], "status": "active", "filed_on": "2025-03-10",
+                     "displayed": True}],
+    }
+
+    def write(language: str) -> str:
+        with use_language(language):
+            return warm.evaluate(doc, as_of=dt.date(2026, 11, 20)).to_json(True)
+
+    alone = {language: write(language) for language in ("en", "zh")}
+    _empty_caches()
+    languages = ["en", "zh"] * 16
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        texts = list(pool.map(write, languages))
+    assert texts == [alone[language] for language in languages]
