@@ -36,7 +36,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from itertools import repeat
 from json.encoder import encode_basestring  # the C implementation when available
 from operator import attrgetter
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from policy_sdk.engine import columns
 from policy_sdk.engine.context import Context
@@ -124,12 +124,14 @@ class FindingMaker:
     _LAZY: Final = frozenset(("_key", "_deployment_columns", "_key_at", "_platforms",
                               "_shared"))
 
-    def __getattr__(self, name: str) -> Any:
-        # called only for a slot not set yet
-        if name not in FindingMaker._LAZY:
-            raise AttributeError(name)
-        self._set_up()
-        return object.__getattribute__(self, name)
+    if not TYPE_CHECKING:  # hidden from the type checker: attributes stay checked
+
+        def __getattr__(self, name: str) -> Any:
+            # called only for a slot not set yet
+            if name not in FindingMaker._LAZY:
+                raise AttributeError(name)
+            self._set_up()
+            return object.__getattribute__(self, name)
 
     def _set_up(self) -> None:
         """The key readers and the fields every finding of the rule has (idempotent:
