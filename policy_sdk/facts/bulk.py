@@ -440,20 +440,20 @@ def filings(
         def read(key: str) -> Sequence[Any]:  # a key no row has is not read row by row
             return tuple(map(dict.get, items, repeat(key))) if key in keys else nothing
 
-        single, several = read("platform"), read("platforms")
+        several = read("platforms")
         statuses: Sequence[str] = (  # not kept as read: one column of a number per row
             tuple(map(_FILING_STATUS_OR_ACTIVE.__getitem__,
                       map(dict.get, items, repeat("status"))))
             if "status" in keys else Same("active", n))
         filed, shown = read("filed_on"), read("displayed")
         at: array[int] | None = None
-        if several.count(None) == n:  # `platform: id` on every row
+        if several.count(None) == n:  # `platform: id` on every row (read as looked up)
             if not keys <= _ONE_PLATFORM_FILING_KEYS:
                 return None
-            algs, plats, at = _one_platform(named_algs, single, algorithms, platforms,
+            algs, plats, at = _one_platform(named_algs, items, algorithms, platforms,
                                             deployments)
             named: Sequence[tuple[str, ...]] = Singles(plats)
-        elif single.count(None) == n:  # `platforms: [ids]` on every row
+        elif "platform" not in keys:  # `platforms: [ids]` on every row
             if not keys <= _FILING_KEYS:
                 return None
             algs = tuple(map(_canonical(algorithms).__getitem__, named_algs))
@@ -500,13 +500,15 @@ DEPLOYMENT_AT: Final = "deployment_at"
 
 
 def _one_platform(
-    names: Sequence[str], single: Sequence[str], algorithms: Mapping[str, Algorithm],
-    platforms: Mapping[str, Platform], deployments: Sequence[Deployment] | None,
+    names: Sequence[str], items: Sequence[dict[str, Any]],
+    algorithms: Mapping[str, Algorithm], platforms: Mapping[str, Platform],
+    deployments: Sequence[Deployment] | None,
 ) -> tuple[Sequence[str], Sequence[str], array[int] | None]:
-    """The algorithm and platform ids of filings naming one platform each (``names``,
-    ``single``: as given, all text), as the entries spell them, and the deployment row
-    each names (-1: none; None: ``deployments`` not loaded here). KeyError for an
-    unknown id.
+    """The algorithm and platform ids of filings naming one platform each (``names``:
+    their algorithms as given, all text; ``items``: the filings, whose ``platform`` is
+    read here), as the entries spell them, and the deployment row each names (-1: none;
+    None: ``deployments`` not loaded here). KeyError for an unknown id, TypeError for a
+    platform that is not text.
 
     With the deployments' :func:`positions`, one lookup per filing finds the deployment
     of its (algorithm, platform): then both ids are known, and are read through that
@@ -514,16 +516,18 @@ def _one_platform(
     the filings' own ids is kept."""
     at = deployments.kept(POSITIONS) if isinstance(deployments, Rows) else None
     if at is None or not isinstance(deployments, Rows) or not deployments:
+        single: tuple[Any, ...] = tuple(map(dict.get, items, repeat("platform")))
         if not set(map(type, single)) <= _TEXT:
             raise TypeError("not text")
         return (tuple(map(_canonical(algorithms).__getitem__, names)),
                 tuple(map(_canonical(platforms).__getitem__, single)), None)
-    # in pieces, so no list of a number per filing is held at once
+    # a few thousand at a time: each platform id is read, looked up and checked to be
+    # text while it is in the processor's cache (the filings are in no order, and each
+    # id read is a read from memory); no list of a number per filing is held at once
     where: array[int] = array("q")
     for start in range(0, len(names), _FEW):
-        some = single[start:start + _FEW]
+        some: list[Any] = list(map(dict.get, items[start:start + _FEW], repeat("platform")))
         where.extend(list(rows_of(at, names[start:start + _FEW], some)))
-        # each platform id text: checked while the lookups have it in the cache
         if not set(map(type, some)) <= _TEXT:
             raise TypeError("not text")
     own_algorithms: dict[int, str] = {}
@@ -533,7 +537,7 @@ def _one_platform(
         for i in compress(count(), map((-1).__eq__, where)):
             # KeyError for an unknown id: the row checker words it
             own_algorithms[i] = algorithm_ids[names[i]]
-            own_platforms[i] = platform_ids[single[i]]
+            own_platforms[i] = platform_ids[items[i]["platform"]]
     return (Through(deployments.column("algorithm"), where, own_algorithms),
             Through(deployments.column("platform"), where, own_platforms), where)
 
