@@ -96,11 +96,11 @@ class EngineFindings:
 class Selection(StandsForTuple, Sequence[Finding]):
     """Findings of some statuses (and severity, and rule), sorted, made as read.
 
-    Sorted as parallel lists (no key or tuple made per finding): a large selection
-    adds no container per finding for the cyclic collector to walk. Each rule's
-    findings are sorted by :func:`order_key`'s parts one at a time, the last first (a
-    stable sort per part orders as the tuple does), or by ranks of their keys worked
-    out once for the rule's scope; ties keep the outcomes' order.
+    Sorted as parallel lists (a key text per finding, no tuple): a large selection
+    adds no container per finding for the cyclic collector to walk. The key joins
+    :func:`order_key`'s parts with NUL, which orders as the tuple does (NUL sorts first
+    and is no character of facts text); a large selection is sorted by ranks of its
+    scope's keys worked out once; ties keep the outcomes' order (a stable sort).
 
     It stands for the tuple of its findings (compares and hashes equal to it, slices
     into tuples, pickles as one) but keeps none of them: iterating makes them a
@@ -220,15 +220,14 @@ def _rule_order(maker: FindingMaker, indexes: Sequence[int], found: Sequence[str
         keyed = list(map(add, map(mul, map(rank.__getitem__, indexes), repeat(8)),
                          map(_STATUS_CODE.__getitem__, found)))
         return sorted(range(n), key=keyed.__getitem__)
-    # order_key's parts: (algorithm or "", platform or "", filing or "", status), sorted
-    # by part, the last first: a stable sort by each part in turn orders as the tuple of
-    # parts does, with no key made per finding (a part the same for all orders nothing)
-    order = list(range(n))
-    for part in (found, *reversed(maker.key_columns(indexes))):
-        texts = _texts(part)
-        if n and texts.count(texts[0]) != n:
-            order.sort(key=texts.__getitem__)
-    return order
+    columns = maker.key_columns(indexes)
+    # order_key's parts joined: (algorithm or "", platform or "", filing or "", status)
+    # (one sort of one text per finding: measured faster than a stable sort per part)
+    keys = list(map("\x00".join, zip(*map(_texts, columns), found, strict=True)))
+    if sum(map(str.count, keys, repeat("\x00"))) != 3 * n:  # a NUL in an id: by tuples
+        parts = list(zip(*map(_texts, columns), found, strict=True))
+        return sorted(range(n), key=parts.__getitem__)
+    return sorted(range(n), key=keys.__getitem__)
 
 
 def key_ranks(maker: FindingMaker, n: int) -> list[int]:

@@ -1,6 +1,6 @@
 """A report's findings in :func:`order_key` order, whichever way a rule's findings are
-sorted: part by part (a stable sort per part, the last part first) or by ranks of the
-scope's keys (large selections). The slow twin is ``sorted`` by ``order_key``."""
+sorted: by a text joining their key's parts or by ranks of the scope's keys (large
+selections). The slow twin is ``sorted`` by ``order_key``."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_findings_are_in_order_key_order_either_way_they_are_sorted(
 
 def test_ids_that_share_a_beginning_sort_as_texts_part_by_part() -> None:
     """("a", "b-2") before ("a-2", "b"): the algorithm decides first, then the platform —
-    what a key joined without a separator would get wrong."""
+    what a key joined without a separator that sorts first would get wrong."""
     doc = {
         "organization": {"name": "o", "public_opinion": True},
         "algorithms": [{"id": a, "uses_recommendation": True} for a in ("a-2", "a", "a\u00e9")],
