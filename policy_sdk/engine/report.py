@@ -333,7 +333,14 @@ class Report:
 
     @property
     def meta(self) -> Mapping[str, Any] | None:
-        """The report's provenance (``meta`` of the JSON report), if known."""
+        """The report's provenance (``meta`` of the JSON report), if known — a copy:
+        what the engine says of its policies and plugins is shared by all its reports,
+        and changing it here changes no report."""
+        meta = self._provenance()
+        return None if meta is None else _copied(meta)
+
+    def _provenance(self) -> Mapping[str, Any] | None:
+        """:attr:`meta` itself (shared: read, never changed)."""
         meta = self._meta
         if callable(meta):
             meta = self._meta = meta()
@@ -455,7 +462,7 @@ class Report:
     def _head(self, listed: int) -> dict[str, Any]:
         """The report's JSON object without its findings (an empty list)."""
         head: dict[str, Any] = {"as_of": self._as_of.isoformat()}
-        meta = self.meta
+        meta = self._provenance()
         if meta is not None:
             head["meta"] = dict(meta)
         head["summary"] = {
@@ -585,8 +592,8 @@ class Report:
         yield "".join(out)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_restore, (self.findings, self._as_of, self._counts, self._rules, self.meta,
-                           self._warnings))
+        return (_restore, (self.findings, self._as_of, self._counts, self._rules,
+                           self._provenance(), self._warnings))
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -641,6 +648,17 @@ def _run_texts(
                 out.clear()
                 have = 0
                 yield piece
+
+
+def _copied(value: Any) -> Any:
+    """A copy of JSON-like ``value`` (mappings, lists and tuples copied all the way down;
+    text, numbers and other values as they are)."""
+    if isinstance(value, Mapping):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copied(v) for v in value] if isinstance(value, list) else tuple(
+            _copied(v) for v in value)
+    return value
 
 
 def _restore(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import pickle
 import sys
 from collections.abc import Iterator
@@ -142,3 +143,22 @@ def test_facts_from_a_mapping_have_no_file(engine: Engine) -> None:
     meta = engine.evaluate(document, as_of=AS_OF).meta
     assert meta is not None
     assert meta["facts"] is None
+
+
+def test_changing_a_reports_meta_changes_no_report(engine: Engine) -> None:
+    """What the engine says of its policies and plugins is shared by its reports; a
+    caller changing the ``meta`` it was handed changes neither that report's JSON nor
+    the next report's."""
+    first = engine.evaluate(COMPANY_YAML, as_of=AS_OF)
+    before = json.loads(first.to_json())["meta"]
+    meta = first.meta
+    assert meta is not None
+    assert meta == before
+    meta["policies"]["files"].append("policies/forged.policy")
+    meta["plugins"].clear()
+    meta["tool"]["version"] = "0"
+    assert first.meta == before
+    assert json.loads(first.to_json())["meta"] == before
+    second = engine.evaluate(COMPANY_YAML, as_of=AS_OF)
+    assert json.loads(second.to_json())["meta"] == before
+    assert pickle.loads(pickle.dumps(second)).meta == before
