@@ -49,6 +49,7 @@ from policy_sdk.facts.values import (
     suggest,
     unknown_id_help,
 )
+from policy_sdk.facts.yaml12 import BAD_TEXT, bad_text_message
 from policy_sdk.i18n import _
 
 if TYPE_CHECKING:
@@ -497,6 +498,8 @@ class Checker(SchemaChecks):
                     if v.__class__ is not str:
                         self.wrong(f"{path}.{key}", f"the id of a {key}"
                                    if key != "filing" else "a filing number", v)
+                    elif BAD_TEXT.search(v):  # no id holds it: what is wrong is the text
+                        self.error(f"{path}.{key}", *bad_text_message(v))
                     else:
                         self.error(f"{path}.{key}", "unknown-reference", f"unknown {key} `{v}`",
                                    (did_you_mean(v, known)

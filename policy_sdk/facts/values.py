@@ -361,6 +361,8 @@ class ValueChecks:
             self.missing(path, key, f"a {path.split('[')[0][:-1]}")
         elif value.__class__ is not str:
             self.wrong(p, f"the id of {'an' if what == 'algorithm' else 'a'} {what}", value)
+        elif BAD_TEXT.search(value):  # no id can hold it: say what is wrong with the text
+            self.error(p, *bad_text_message(value))
         else:
             self.error(p, "unknown-reference",
                        _("unknown {what} `{value}`").format(what=_(what), value=value),
@@ -386,7 +388,9 @@ class ValueChecks:
         for j, p in enumerate(value):
             plat = known.get(p) if p.__class__ is str else None
             if plat is None:
-                if p.__class__ is str:
+                if p.__class__ is str and BAD_TEXT.search(p):
+                    self.error(f"{path}[{j}]", *bad_text_message(p))
+                elif p.__class__ is str:
                     self.error(f"{path}[{j}]", "unknown-reference", f"unknown platform `{p}`",
                                unknown_id_help(p, known, "platform"))
                 else:

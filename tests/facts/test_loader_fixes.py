@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -223,3 +224,33 @@ def test_positions_of_a_yaml_text_are_found_when_asked_and_pickle_as_a_mapping()
     again = pickle.loads(pickle.dumps(facts))
     assert again == facts
     assert again.locations == dict(facts.locations)
+
+
+@pytest.mark.parametrize("where", [
+    ("deployments", 0, "platform"), ("deployments", 0, "algorithm"),
+    ("filings", 0, "platform"), ("filings", 1, "platforms"), ("records", 0, "platform")])
+def test_a_reference_holding_a_nul_is_refused_for_the_character(
+    where: tuple[str, int, str]
+) -> None:
+    """A mapping handed in (no file reader to catch it first): an id with a NUL is no
+    unknown id ("there are none" when its own entry was refused) but the character."""
+    section, row, key = where
+    doc: dict[str, Any] = {
+        "organization": {"name": "o"},
+        "algorithms": [{"id": "rec", "uses_recommendation": True}],
+        "platforms": [{"id": "app", "type": "app"}],
+        "deployments": [{"algorithm": "rec", "platform": "app"}],
+        "filings": [{"number": "网信算备110108000000000000001号", "algorithm": "rec",
+                     "platform": "app"},
+                    {"number": "网信算备110108000000000000002号", "algorithm": "rec",
+                     "platforms": ["app"]}],
+        "records": [{"kind": "opt_out", "platform": "app"}],
+    }
+    bad = "app\x00x" if key != "algorithm" else "rec\x00x"
+    doc[section][row][key] = [bad] if key == "platforms" else bad
+    with pytest.raises(FactsError) as raised:
+        load_facts(doc)
+    found = [(d.code, d.path) for d in raised.value.diagnostics]
+    path = f"{section}[{row}].{key}" + ("[0]" if key == "platforms" else "")
+    assert found == [("nul", path)]
+    assert "NUL" in raised.value.diagnostics[0].message
