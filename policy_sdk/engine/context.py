@@ -43,6 +43,7 @@ class Context:
 
     __slots__ = (
         "_cache",
+        "_view",
         "algorithms",
         "as_of",
         "calendar",
@@ -64,7 +65,7 @@ class Context:
         #: the facts as given; ``facts`` is them as of ``as_of`` (later dates not yet
         #: happened: :func:`policy_sdk.facts.lifecycle.facts_as_of`)
         self.given = facts
-        view = facts_as_of(facts, as_of)
+        self._view = view = facts_as_of(facts, as_of)
         #: how many dates after ``as_of`` the view set aside
         self.ignored = view.ignored
         facts = view.facts
@@ -103,7 +104,8 @@ class Context:
 
     def lifecycle(self) -> Lifecycle:
         """The filing lifecycle model as of the evaluation's day (built once)."""
-        found: Lifecycle = self.memo("lifecycle", lambda: lifecycle(self.given, self.as_of))
+        found: Lifecycle = self.memo(
+            "lifecycle", lambda: lifecycle(self.given, self.as_of, self._view))
         return found
 
     def filing_states(self) -> Mapping[str, FilingLifecycle]:

@@ -311,10 +311,12 @@ class Lifecycle:
         return self.filings[number]
 
 
-def lifecycle(facts: Facts, as_of: dt.date) -> Lifecycle:
+def lifecycle(facts: Facts, as_of: dt.date, view: AsOfView | None = None) -> Lifecycle:
     """The lifecycle of every filing of ``facts`` as of ``as_of`` (an evaluation builds
-    it once: :meth:`policy_sdk.engine.context.Context.lifecycle`)."""
-    view = facts_as_of(facts, as_of)
+    it once: :meth:`policy_sdk.engine.context.Context.lifecycle`); ``view``:
+    ``facts_as_of(facts, as_of)``, if already made."""
+    if view is None or view.as_of != as_of:
+        view = facts_as_of(facts, as_of)
     current = view.facts
     by_algorithm = deployments_by_algorithm(current)
     named: dict[str, dict[str, list[Record]]] = {CHANGE_KIND: {}, DISPLAY_KIND: {}}
