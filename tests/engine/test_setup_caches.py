@@ -145,7 +145,11 @@ _CONDITIONS = ["a and b", "a or b", "not a", "a and b", "x == 1", "x == 1.0", "x
 @given(st.lists(st.sampled_from(_CONDITIONS), min_size=1, max_size=8))
 def test_equal_conditions_and_only_they_share_a_key(texts: list[str]) -> None:
     """Rules share what a condition decided where their conditions are the same (the
-    same tree, literals of the same types), however many times each is asked."""
+    same tree, literals of the same types), however many times each is asked — while
+    the tables are kept: they are let go past a bound (thousands of trees: many
+    examples of this test), and then only the sharing is lost, never a number reused
+    (below)."""
+    _empty_caches()
     trees = [_condition(t) for t in texts]
     keys = [condition_key(t) for t in trees]
     assert keys == [condition_key(t) for t in trees]
@@ -153,6 +157,10 @@ def test_equal_conditions_and_only_they_share_a_key(texts: list[str]) -> None:
         for t2, s2, k2 in zip(trees, texts, keys, strict=True):
             assert (k1 == k2) == (s1 == s2)
             assert k1 != k2 or t1 == t2
+    _empty_caches()  # as when the bound is passed: new numbers, none of the old ones
+    again = [condition_key(t) for t in trees]
+    assert not set(again) & set(keys)
+    assert [[a == b for b in again] for a in again] == [[a == b for b in keys] for a in keys]
 
 
 # --- a whole report: warm caches against emptied ones ------------------------------------
