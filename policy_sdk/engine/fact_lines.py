@@ -104,13 +104,16 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> tuple[Line, Shape |
         by_id: dict[str | None, str] = {}
         word = _(_ENTITY_WORDS[binding])
 
+        def value_of(key: Any) -> str:
+            """The value of the entity ``key`` as the line writes it."""
+            entity = table.get(key)
+            return render(None if entity is None else read(entity))
+
         def looked_up(item: Any) -> str:
             key = get_id(item)
             text = by_id.get(key)
             if text is None:
-                entity = table.get(key)
-                value = None if entity is None else read(entity)
-                text = by_id[key] = f"{word} `{key}` {name} = {render(value)}"
+                text = by_id[key] = f"{word} `{key}` {name} = {value_of(key)}"
             return text
 
         if binding == "algorithm":  # the same line for every item of the algorithm
@@ -124,9 +127,7 @@ def _fact_line(found: Resolved, scope: str, ctx: Context) -> tuple[Line, Shape |
             key = item.platform
             text = after.get(key)
             if text is None:
-                entity = table.get(key)
-                value = None if entity is None else read(entity)
-                text = after[key] = f"` {name} = {render(value)}"
+                text = after[key] = f"` {name} = {value_of(key)}"
             return text
 
         return looked_up, Shape((), lambda item: (head, value_after(item)), key=value_after)
