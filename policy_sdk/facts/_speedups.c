@@ -5,25 +5,26 @@
  * functions (deployment_ids_py, filing_rows_py), and tests/facts/test_speedups.py
  * checks with generated documents that the two give the same answers.
  *
- * Both functions only read what they are given, except the positions tables that
- * deployment_ids fills. They call no Python code: every key hashed or compared is an
- * exact str, whose hashing and comparison run no Python, so nothing can change the
- * rows while they are walked. A row they do not accept makes them return None, and
- * the caller hands the whole section to the row checker (policy_sdk.facts.check),
- * which words the problem.
+ * deployment_ids reads each deployment's two ids, finds each among the known ids,
+ * and records the (algorithm, platform) pair in a table of pairs (refusing a pair
+ * listed twice); filing_rows then finds the pair each filing names in that table.
+ * Both call no Python code: every key hashed or compared is an exact str, whose
+ * hashing and comparison run no Python, so nothing can change the rows while they
+ * are walked. A row they do not accept makes them return None, and the caller hands
+ * the whole section to the row checker (policy_sdk.facts.check), which words the
+ * problem.
  *
  * Why the blocks. Looking an id up is a wait on memory: a million ids name entries
- * that lie anywhere, and each lookup reads a table id_slot and the entry's id from
+ * that lie anywhere, and each lookup reads a table slot and the entry's id from
  * memory. Rows are therefore taken BLOCK at a time, in stages: the first reads the
  * rows and asks for the slots their ids hash to, the next (the slots now arrived) asks
- * for the ids to compare, the last compares and finishes. The waits of a block
- * overlap instead of following each other. The lookups go through a private table
- * (id_index) built from the caller's dict, whose slots' places are known.
+ * for the ids to compare, the next compares and asks for the slot of the pair, the
+ * last reads or fills it. The waits of a block overlap instead of following each
+ * other. Hence private tables (id_index, the pairs) whose slots' places are known.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
-#include <stddef.h>
 #include <string.h>
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -37,43 +38,49 @@
 static PyObject *ALGORITHM;  /* "algorithm", interned */
 static PyObject *PLATFORM;   /* "platform", interned */
 
-/* ---- a read-only hash index over a dict whose keys are all exact str ---- */
+/* its place in [0, size), from a 32-bit hash (scaled: no division) */
+static inline size_t
+scaled(uint32_t hash, size_t size)
+{
+    return (size_t)(((uint64_t)hash * (uint64_t)size) >> 32);
+}
+
+/* the high half of a 64-bit hash (measured faster here than mixing both halves) */
+static inline uint32_t
+high_of(Py_hash_t hash)
+{
+    return sizeof(Py_hash_t) > 4 ? (uint32_t)((uint64_t)hash >> 32) : (uint32_t)hash;
+}
+
+/* ---- the known ids: a read-only index over a dict mapping each id to itself ---- */
 
 typedef struct {
     Py_hash_t hash;
-    PyObject *key;    /* borrowed from the dict (kept alive by the caller's reference) */
-    PyObject *value;  /* borrowed likewise */
+    PyObject *key;  /* borrowed from the dict, which the owner keeps a reference to */
 } id_slot;
 
 typedef struct {
-    char *slots;
+    id_slot *slots;
     size_t size;
-    size_t stride;  /* sizeof(id_slot); or without `value`, where each value is its key */
 } id_index;
 
-#define SLOT(ix, i) ((id_slot *)((ix)->slots + (i) * (ix)->stride))
-#define KEYED_ONLY offsetof(id_slot, value)
-
-/* where `hash` starts: its place in [0, size), scaled (no division) */
 static inline size_t
 start_of(const id_index *ix, Py_hash_t hash)
 {
-    /* the high half of a 64-bit hash (measured faster here than mixing both halves) */
-    uint32_t high = sizeof(Py_hash_t) > 4 ? (uint32_t)((uint64_t)hash >> 32) : (uint32_t)hash;
-    return (size_t)(((uint64_t)high * (uint64_t)ix->size) >> 32);
+    return scaled(high_of(hash), ix->size);
 }
 
-/* 1: built; 0: a key is not an exact str, or (without values) a value is not its own
- * key: the caller refuses, and the row checker takes the section; -1: error set.
- * with_values: keep each key's value (else each value must be the key itself, and the
- * index takes two thirds of the memory) */
+/* 1: built; 0: a key is not an exact str or not its own value (the caller refuses,
+ * and the row checker takes the section); -1: error set */
 static int
-index_build(id_index *ix, PyObject *dict, int with_values)
+index_build(id_index *ix, PyObject *dict)
 {
     /* a third of the slots empty: short runs, and less memory than a power of two */
     size_t size = (size_t)PyDict_GET_SIZE(dict) / 2 * 3 + 8;
-    ix->stride = with_values ? sizeof(id_slot) : KEYED_ONLY;
-    ix->slots = PyMem_Calloc(size, ix->stride);
+    if (size >= UINT32_MAX) {
+        return 0;  /* slot numbers are 32-bit (the pairs hold two) */
+    }
+    ix->slots = PyMem_Calloc(size, sizeof(id_slot));
     ix->size = size;
     if (ix->slots == NULL) {
         PyErr_NoMemory();
@@ -82,35 +89,21 @@ index_build(id_index *ix, PyObject *dict, int with_values)
     Py_ssize_t pos = 0;
     PyObject *key, *value;
     while (PyDict_Next(dict, &pos, &key, &value)) {
-        if (!PyUnicode_CheckExact(key) || (!with_values && value != key)) {
-            PyMem_Free(ix->slots);
-            ix->slots = NULL;
+        if (!PyUnicode_CheckExact(key) || value != key) {
             return 0;
         }
         Py_hash_t hash = PyObject_Hash(key);
         if (hash == -1) {
-            PyMem_Free(ix->slots);
-            ix->slots = NULL;
             return -1;
         }
         size_t i = start_of(ix, hash);
-        while (SLOT(ix, i)->key != NULL) {  /* keys of a dict are distinct */
+        while (ix->slots[i].key != NULL) {  /* keys of a dict are distinct */
             i = i + 1 == ix->size ? 0 : i + 1;
         }
-        SLOT(ix, i)->hash = hash;
-        SLOT(ix, i)->key = key;
-        if (with_values) {
-            SLOT(ix, i)->value = value;
-        }
+        ix->slots[i].hash = hash;
+        ix->slots[i].key = key;
     }
     return 1;
-}
-
-static void
-index_free(id_index *ix)
-{
-    PyMem_Free(ix->slots);
-    ix->slots = NULL;
 }
 
 static inline int
@@ -125,64 +118,108 @@ same_text(PyObject *a, PyObject *b)
         && memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * (size_t)kind) == 0;
 }
 
-/* stage 1: ask for the id_slot `hash` starts at */
+/* stage 1: ask for the slot `hash` starts at */
 static inline void
 index_ask(const id_index *ix, Py_hash_t hash)
 {
-    PREFETCH(SLOT(ix, start_of(ix, hash)));
+    PREFETCH(&ix->slots[start_of(ix, hash)]);
 }
 
-/* stage 2: the id_slot has arrived; ask for the key it holds, if it must be compared */
+/* stage 2: the slot has arrived; ask for the key it holds, if it must be compared */
 static inline void
 index_ask_key(const id_index *ix, Py_hash_t hash, PyObject *key)
 {
-    const id_slot *s = SLOT(ix, start_of(ix, hash));
+    const id_slot *s = &ix->slots[start_of(ix, hash)];
     if (s->key != NULL && s->key != key && s->hash == hash) {
         PREFETCH(s->key);
         PREFETCH((char *)s->key + 64);
     }
 }
 
-/* stage 3: the value of `key` (an exact str whose hash is `hash`), or NULL */
-static inline PyObject *
-index_get(const id_index *ix, Py_hash_t hash, PyObject *key)
+/* stage 3: the slot of `key` (an exact str whose hash is `hash`), or -1: not known */
+static inline int64_t
+index_find(const id_index *ix, Py_hash_t hash, PyObject *key)
 {
     for (size_t i = start_of(ix, hash);; i = i + 1 == ix->size ? 0 : i + 1) {
-        const id_slot *s = SLOT(ix, i);
+        const id_slot *s = &ix->slots[i];
         if (s->key == NULL) {
-            return NULL;
+            return -1;
         }
         if (s->hash == hash && same_text(s->key, key)) {
-            return ix->stride == KEYED_ONLY ? s->key : s->value;
+            return (int64_t)i;
         }
     }
 }
 
+/* ---- the pairs: (algorithm slot, platform slot) -> deployment row ---- */
+
+typedef struct {
+    uint32_t algorithm;  /* slots in the indexes of the known ids */
+    uint32_t platform;
+    uint32_t row;        /* EMPTY: no pair here */
+} pair_slot;
+
+#define EMPTY UINT32_MAX
+
+typedef struct {
+    id_index algorithms, platforms;
+    pair_slot *pairs;
+    size_t size;
+    PyObject *algorithm_ids, *platform_ids;  /* kept: the indexes borrow their keys */
+} deployment_pairs;
+
+#define CAPSULE "policy_sdk.facts._speedups.pairs"
+
+static void
+pairs_free(deployment_pairs *found)
+{
+    PyMem_Free(found->algorithms.slots);
+    PyMem_Free(found->platforms.slots);
+    PyMem_Free(found->pairs);
+    Py_XDECREF(found->algorithm_ids);
+    Py_XDECREF(found->platform_ids);
+    PyMem_Free(found);
+}
+
+static void
+capsule_free(PyObject *capsule)
+{
+    deployment_pairs *found = PyCapsule_GetPointer(capsule, CAPSULE);
+    if (found != NULL) {
+        pairs_free(found);
+    }
+}
+
+static inline size_t
+pair_start(const deployment_pairs *found, uint32_t a, uint32_t p)
+{
+    uint64_t x = ((uint64_t)a << 32 | p) * 0x9E3779B97F4A7C15ull;
+    return scaled((uint32_t)(x >> 32), found->size);
+}
+
 /* ---- deployment_ids ---- */
 
-/* deployment_ids(rows, algorithm_ids, platform_ids, tables)
+/* deployment_ids(rows, algorithm_ids, platform_ids)
  *
  * rows: a list or tuple of the deployments as given; algorithm_ids, platform_ids:
  * the ids as their entries spell them, each mapped to itself (an equal id given in a
- * row is answered with that object; None if a value is not its key); tables: a dict from each
- * algorithm's id (as spelled) to an empty dict, filled here: platform -> row.
+ * row is answered with that object).
  *
- * Returns (algorithms, platforms, two_keys): each row's ids as their entries spell
- * them (two tuples), and whether every row has exactly two keys; or None where a row
- * is not a dict, lacks `algorithm` or `platform`, names one that is not text or not
- * known, or repeats an (algorithm, platform) pair. */
+ * Returns (algorithms, platforms, two_keys, pairs): each row's ids as their entries
+ * spell them (two tuples), whether every row has exactly two keys, and the pairs (a
+ * capsule for filing_rows); or None where a row is not a dict, lacks `algorithm` or
+ * `platform`, names one that is not text or not known, or repeats an (algorithm,
+ * platform) pair, or where an id table is not of exact text each mapped to itself. */
 static PyObject *
 deployment_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "deployment_ids takes 4 arguments");
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "deployment_ids takes 3 arguments");
         return NULL;
     }
-    PyObject *rows = args[0], *algorithm_ids = args[1], *platform_ids = args[2],
-             *tables = args[3];
-    if (!PyDict_CheckExact(algorithm_ids) || !PyDict_CheckExact(platform_ids)
-            || !PyDict_CheckExact(tables)) {
-        PyErr_SetString(PyExc_TypeError, "deployment_ids takes dicts of ids and tables");
+    PyObject *rows = args[0], *algorithm_ids = args[1], *platform_ids = args[2];
+    if (!PyDict_CheckExact(algorithm_ids) || !PyDict_CheckExact(platform_ids)) {
+        PyErr_SetString(PyExc_TypeError, "deployment_ids takes dicts of ids");
         return NULL;
     }
     PyObject *seq = PySequence_Fast(rows, "deployment_ids takes a list or tuple of rows");
@@ -191,18 +228,32 @@ deployment_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     PyObject **items = PySequence_Fast_ITEMS(seq);
-    PyObject *algorithms = NULL, *platforms = NULL, *result = NULL;
-    id_index algs = {NULL, 0, 0}, plats = {NULL, 0, 0};
-    int built = index_build(&algs, algorithm_ids, 0);
+    PyObject *algorithms = NULL, *platforms = NULL, *capsule = NULL, *result = NULL;
+    deployment_pairs *found = PyMem_Calloc(1, sizeof(deployment_pairs));
+    if (found == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    found->algorithm_ids = Py_NewRef(algorithm_ids);
+    found->platform_ids = Py_NewRef(platform_ids);
+    int built = index_build(&found->algorithms, algorithm_ids);
     if (built == 1) {
-        built = index_build(&plats, platform_ids, 0);
+        built = index_build(&found->platforms, platform_ids);
     }
     if (built < 0) {
         goto done;
     }
-    if (built == 0) {  /* an id that is not plain text: the row checker's case */
-        result = Py_NewRef(Py_None);
+    if (built == 0 || (size_t)n >= EMPTY) {
+        goto refused;  /* not the tables the index takes: the row checker's case */
+    }
+    found->size = (size_t)n / 2 * 3 + 8;
+    found->pairs = PyMem_Malloc(found->size * sizeof(pair_slot));
+    if (found->pairs == NULL) {
+        PyErr_NoMemory();
         goto done;
+    }
+    for (size_t i = 0; i < found->size; i++) {
+        found->pairs[i].row = EMPTY;
     }
     algorithms = PyTuple_New(n);
     platforms = PyTuple_New(n);
@@ -214,11 +265,13 @@ deployment_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     PyObject_GC_UnTrack(algorithms);
     PyObject_GC_UnTrack(platforms);
     int two_keys = 1;
+    const id_index *algs = &found->algorithms, *plats = &found->platforms;
     PyObject *a[BLOCK], *p[BLOCK];
     Py_hash_t ha[BLOCK], hp[BLOCK];
+    int64_t ia[BLOCK], ip[BLOCK];
     for (Py_ssize_t start = 0; start < n; start += BLOCK) {
         Py_ssize_t m = n - start < BLOCK ? n - start : BLOCK;
-        for (Py_ssize_t k = 0; k < m; k++) {  /* the rows; ask for the slots */
+        for (Py_ssize_t k = 0; k < m; k++) {  /* the rows; ask for the id slots */
             PyObject *row = items[start + k];
             if (!PyDict_CheckExact(row)) {
                 goto refused;
@@ -239,45 +292,44 @@ deployment_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (ha[k] == -1 || hp[k] == -1) {
                 goto done;
             }
-            index_ask(&algs, ha[k]);
-            index_ask(&plats, hp[k]);
+            index_ask(algs, ha[k]);
+            index_ask(plats, hp[k]);
         }
         for (Py_ssize_t k = 0; k < m; k++) {  /* ask for the ids to compare */
-            index_ask_key(&algs, ha[k], a[k]);
-            index_ask_key(&plats, hp[k], p[k]);
+            index_ask_key(algs, ha[k], a[k]);
+            index_ask_key(plats, hp[k], p[k]);
         }
-        for (Py_ssize_t k = 0; k < m; k++) {
-            PyObject *ca = index_get(&algs, ha[k], a[k]);
-            PyObject *cp = index_get(&plats, hp[k], p[k]);
-            if (ca == NULL || cp == NULL) {
+        for (Py_ssize_t k = 0; k < m; k++) {  /* find the ids; ask for the pair's slot */
+            ia[k] = index_find(algs, ha[k], a[k]);
+            ip[k] = index_find(plats, hp[k], p[k]);
+            if (ia[k] < 0 || ip[k] < 0) {
                 goto refused;  /* an unknown id */
             }
-            PyObject *table = PyDict_GetItemWithError(tables, ca);
-            if (table == NULL) {
-                goto missing;
+            PREFETCH(&found->pairs[pair_start(found, (uint32_t)ia[k], (uint32_t)ip[k])]);
+        }
+        for (Py_ssize_t k = 0; k < m; k++) {  /* record the pair */
+            uint32_t pa = (uint32_t)ia[k], pp = (uint32_t)ip[k];
+            size_t i = pair_start(found, pa, pp);
+            while (found->pairs[i].row != EMPTY) {
+                if (found->pairs[i].algorithm == pa && found->pairs[i].platform == pp) {
+                    goto refused;  /* the pair was listed before */
+                }
+                i = i + 1 == found->size ? 0 : i + 1;
             }
-            if (!PyDict_CheckExact(table)) {
-                goto refused;
-            }
-            Py_ssize_t i = start + k;
-            PyObject *at = PyLong_FromSsize_t(i);
-            if (at == NULL) {
-                goto done;
-            }
-            PyObject *before = PyDict_SetDefault(table, cp, at);  /* borrowed */
-            int listed_before = before != at;
-            Py_DECREF(at);  /* the table holds it, if it took it */
-            if (before == NULL) {
-                goto done;
-            }
-            if (listed_before) {
-                goto refused;  /* the pair was listed before */
-            }
-            PyTuple_SET_ITEM(algorithms, i, Py_NewRef(ca));
-            PyTuple_SET_ITEM(platforms, i, Py_NewRef(cp));
+            found->pairs[i].algorithm = pa;
+            found->pairs[i].platform = pp;
+            found->pairs[i].row = (uint32_t)(start + k);
+            PyTuple_SET_ITEM(algorithms, start + k, Py_NewRef(algs->slots[pa].key));
+            PyTuple_SET_ITEM(platforms, start + k, Py_NewRef(plats->slots[pp].key));
         }
     }
-    result = Py_BuildValue("(OON)", algorithms, platforms, PyBool_FromLong(two_keys));
+    capsule = PyCapsule_New(found, CAPSULE, capsule_free);
+    if (capsule == NULL) {
+        goto done;
+    }
+    found = NULL;  /* the capsule's now */
+    result = Py_BuildValue("(OONN)", algorithms, platforms, PyBool_FromLong(two_keys),
+                           capsule);
     goto done;
 missing:
     if (PyErr_Occurred()) {
@@ -286,8 +338,9 @@ missing:
 refused:
     result = Py_NewRef(Py_None);
 done:
-    index_free(&algs);
-    index_free(&plats);
+    if (found != NULL) {
+        pairs_free(found);
+    }
     Py_XDECREF(algorithms);
     Py_XDECREF(platforms);
     Py_DECREF(seq);
@@ -296,17 +349,16 @@ done:
 
 /* ---- filing_rows ---- */
 
-/* filing_rows(rows, algorithms, platform_ids, at)
+/* filing_rows(rows, algorithms, pairs, where)
  *
  * rows: the filings as given, each a dict naming one platform; algorithms: the
- * algorithm each names, as given (a tuple, one per row); platform_ids: as for
- * deployment_ids; at: algorithm (as spelled) ->
- * platform (as spelled) -> deployment row (the deployments' positions).
+ * algorithm each names, as given (a tuple, one per row); pairs: deployment_ids's;
+ * where: a writable buffer of one 64-bit integer per row (an array('q')).
  *
- * Returns the deployment row of each filing's (algorithm, platform), -1 where there is
- * none, as the bytes of native 64-bit integers (for array('q')); or None where a row
- * is not a dict, or its `platform` is missing or not text, or an algorithm is not
- * text. */
+ * Fills `where` with the deployment row of each filing's (algorithm, platform), -1
+ * where there is none (an unknown id included), and returns True; or returns None
+ * where a row is not a dict, its `platform` is missing or not text, or an algorithm is
+ * not text. */
 static PyObject *
 filing_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -314,10 +366,13 @@ filing_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "filing_rows takes 4 arguments");
         return NULL;
     }
-    PyObject *rows = args[0], *names = args[1], *platform_ids = args[2], *at = args[3];
-    if (!PyTuple_CheckExact(names) || !PyDict_CheckExact(platform_ids)
-            || !PyDict_CheckExact(at)) {
-        PyErr_SetString(PyExc_TypeError, "filing_rows takes a tuple and two dicts");
+    PyObject *rows = args[0], *names = args[1];
+    const deployment_pairs *found = PyCapsule_GetPointer(args[2], CAPSULE);
+    if (found == NULL) {
+        return NULL;
+    }
+    if (!PyTuple_CheckExact(names)) {
+        PyErr_SetString(PyExc_TypeError, "filing_rows takes a tuple of algorithms");
         return NULL;
     }
     PyObject *seq = PySequence_Fast(rows, "filing_rows takes a list or tuple of rows");
@@ -325,34 +380,31 @@ filing_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    PyObject *out = NULL, *result = NULL;
-    id_index tables = {NULL, 0, 0}, plats = {NULL, 0, 0};
     if (PyTuple_GET_SIZE(names) != n) {
+        Py_DECREF(seq);
         PyErr_SetString(PyExc_ValueError, "filing_rows takes one algorithm per row");
-        goto done;
-    }
-    int built = index_build(&tables, at, 1);
-    if (built == 1) {
-        built = index_build(&plats, platform_ids, 0);
-    }
-    if (built < 0) {
-        goto done;
-    }
-    if (built == 0) {
-        result = Py_NewRef(Py_None);
-        goto done;
+        return NULL;
     }
     PyObject **items = PySequence_Fast_ITEMS(seq);
-    out = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(int64_t));
-    if (out == NULL) {
-        goto done;
+    Py_buffer out;
+    if (PyObject_GetBuffer(args[3], &out, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) {
+        Py_DECREF(seq);
+        return NULL;
     }
-    char *where = PyBytes_AS_STRING(out);
-    PyObject *a[BLOCK], *p[BLOCK], *table[BLOCK], *cp[BLOCK], *found[BLOCK];
+    if (out.len != n * (Py_ssize_t)sizeof(int64_t)) {
+        PyBuffer_Release(&out);
+        Py_DECREF(seq);
+        PyErr_SetString(PyExc_ValueError, "filing_rows takes room for one row per filing");
+        return NULL;
+    }
+    char *where = out.buf;
+    const id_index *algs = &found->algorithms, *plats = &found->platforms;
+    PyObject *a[BLOCK], *p[BLOCK];
     Py_hash_t ha[BLOCK], hp[BLOCK];
+    int64_t ia[BLOCK], ip[BLOCK];
     for (Py_ssize_t start = 0; start < n; start += BLOCK) {
         Py_ssize_t m = n - start < BLOCK ? n - start : BLOCK;
-        for (Py_ssize_t k = 0; k < m; k++) {  /* the rows; ask for the slots */
+        for (Py_ssize_t k = 0; k < m; k++) {  /* the rows; ask for the id slots */
             PyObject *row = items[start + k];
             if (!PyDict_CheckExact(row)) {
                 goto refused;
@@ -368,80 +420,126 @@ filing_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             ha[k] = PyObject_Hash(a[k]);
             hp[k] = PyObject_Hash(p[k]);
             if (ha[k] == -1 || hp[k] == -1) {
-                goto done;
+                goto failed;
             }
-            index_ask(&tables, ha[k]);
-            index_ask(&plats, hp[k]);
+            index_ask(algs, ha[k]);
+            index_ask(plats, hp[k]);
         }
         for (Py_ssize_t k = 0; k < m; k++) {  /* ask for the ids to compare */
-            index_ask_key(&tables, ha[k], a[k]);
-            index_ask_key(&plats, hp[k], p[k]);
+            index_ask_key(algs, ha[k], a[k]);
+            index_ask_key(plats, hp[k], p[k]);
         }
-        for (Py_ssize_t k = 0; k < m; k++) {  /* the algorithm's table; ask for it */
-            table[k] = index_get(&tables, ha[k], a[k]);
-            cp[k] = index_get(&plats, hp[k], p[k]);
-            if (table[k] != NULL) {
-                if (!PyDict_CheckExact(table[k])) {
-                    goto refused;
-                }
-                PREFETCH(table[k]);
+        for (Py_ssize_t k = 0; k < m; k++) {  /* find the ids; ask for the pair's slot */
+            ia[k] = index_find(algs, ha[k], a[k]);
+            ip[k] = index_find(plats, hp[k], p[k]);
+            if (ia[k] >= 0 && ip[k] >= 0) {
+                PREFETCH(&found->pairs[pair_start(found, (uint32_t)ia[k], (uint32_t)ip[k])]);
             }
         }
-        for (Py_ssize_t k = 0; k < m; k++) {  /* ask for the table's keys */
-            if (table[k] != NULL && cp[k] != NULL) {
-                char *keys = (char *)((PyDictObject *)table[k])->ma_keys;
-                PREFETCH(keys);
-                PREFETCH(keys + 64);
-                PREFETCH(keys + 128);
-            }
-        }
-        for (Py_ssize_t k = 0; k < m; k++) {  /* the row in the table; ask for it */
-            found[k] = NULL;
-            /* an unknown platform is in no table (their keys are all known ids) */
-            if (table[k] != NULL && cp[k] != NULL) {
-                found[k] = PyDict_GetItemWithError(table[k], cp[k]);
-                if (found[k] == NULL && PyErr_Occurred()) {
-                    goto done;
-                }
-                if (found[k] != NULL) {
-                    PREFETCH(found[k]);
-                }
-            }
-        }
-        for (Py_ssize_t k = 0; k < m; k++) {
+        for (Py_ssize_t k = 0; k < m; k++) {  /* the pair's row, if listed */
             int64_t value = -1;
-            if (found[k] != NULL) {
-                Py_ssize_t row = PyLong_AsSsize_t(found[k]);
-                if (row == -1 && PyErr_Occurred()) {
-                    goto done;
+            if (ia[k] >= 0 && ip[k] >= 0) {
+                uint32_t pa = (uint32_t)ia[k], pp = (uint32_t)ip[k];
+                for (size_t i = pair_start(found, pa, pp); found->pairs[i].row != EMPTY;
+                        i = i + 1 == found->size ? 0 : i + 1) {
+                    if (found->pairs[i].algorithm == pa && found->pairs[i].platform == pp) {
+                        value = (int64_t)found->pairs[i].row;
+                        break;
+                    }
                 }
-                value = (int64_t)row;
             }
             memcpy(where + (start + k) * (Py_ssize_t)sizeof(int64_t), &value,
                    sizeof(int64_t));
         }
     }
-    result = Py_NewRef(out);
-    goto done;
+    PyBuffer_Release(&out);
+    Py_DECREF(seq);
+    Py_RETURN_TRUE;
 missing:
     if (PyErr_Occurred()) {
-        goto done;
+        goto failed;
     }
 refused:
-    result = Py_NewRef(Py_None);
-done:
-    index_free(&tables);
-    index_free(&plats);
-    Py_XDECREF(out);
+    PyBuffer_Release(&out);
     Py_DECREF(seq);
-    return result;
+    Py_RETURN_NONE;
+failed:
+    PyBuffer_Release(&out);
+    Py_DECREF(seq);
+    return NULL;
+}
+
+/* ---- distinct ---- */
+
+/* distinct(texts): whether no two of `texts` (a tuple of exact str) are equal. Each
+ * is hashed once; a table of row numbers (4 bytes a slot, a third empty) finds equal
+ * hashes, and only those texts are compared: far less memory than a set of them.
+ * TypeError for an item that is not an exact str. */
+static PyObject *
+distinct(PyObject *module, PyObject *texts)
+{
+    if (!PyTuple_CheckExact(texts)) {
+        PyErr_SetString(PyExc_TypeError, "distinct takes a tuple of text");
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(texts);
+    if ((size_t)n >= EMPTY / 2) {
+        PyErr_SetString(PyExc_ValueError, "distinct takes fewer texts");
+        return NULL;
+    }
+    size_t size = (size_t)n / 2 * 3 + 8;
+    uint32_t *rows = PyMem_Malloc(size * sizeof(uint32_t));
+    Py_hash_t *hashes = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(Py_hash_t));
+    if (rows == NULL || hashes == NULL) {
+        PyMem_Free(rows);
+        PyMem_Free(hashes);
+        return PyErr_NoMemory();
+    }
+    for (size_t i = 0; i < size; i++) {
+        rows[i] = EMPTY;
+    }
+    PyObject *result = Py_True;
+    for (Py_ssize_t start = 0; start < n && result == Py_True; start += BLOCK) {
+        Py_ssize_t m = n - start < BLOCK ? n - start : BLOCK;
+        for (Py_ssize_t k = start; k < start + m; k++) {  /* hash; ask for the slot */
+            PyObject *text = PyTuple_GET_ITEM(texts, k);
+            if (!PyUnicode_CheckExact(text)) {
+                PyErr_SetString(PyExc_TypeError, "distinct takes a tuple of text");
+                result = NULL;
+                break;
+            }
+            hashes[k] = PyObject_Hash(text);
+            if (hashes[k] == -1) {
+                result = NULL;
+                break;
+            }
+            PREFETCH(&rows[scaled(high_of(hashes[k]), size)]);
+        }
+        for (Py_ssize_t k = start; k < start + m && result == Py_True; k++) {
+            size_t i = scaled(high_of(hashes[k]), size);
+            for (; rows[i] != EMPTY; i = i + 1 == size ? 0 : i + 1) {
+                uint32_t other = rows[i];
+                if (hashes[other] == hashes[k] && same_text(PyTuple_GET_ITEM(texts, other),
+                                                            PyTuple_GET_ITEM(texts, k))) {
+                    result = Py_False;
+                    break;
+                }
+            }
+            rows[i] = (uint32_t)k;
+        }
+    }
+    PyMem_Free(rows);
+    PyMem_Free(hashes);
+    return result == NULL ? NULL : Py_NewRef(result);
 }
 
 static PyMethodDef methods[] = {
     {"deployment_ids", (PyCFunction)(void (*)(void))deployment_ids, METH_FASTCALL,
-     "Each deployment's ids as spelled, its place filled in `tables`, or None."},
+     "Each deployment's ids as spelled, and the table of their pairs; or None."},
     {"filing_rows", (PyCFunction)(void (*)(void))filing_rows, METH_FASTCALL,
-     "The deployment row of each filing (bytes of int64, -1: none), or None."},
+     "The deployment row of each filing (int64, -1: none) into `where`; or None."},
+    {"distinct", (PyCFunction)distinct, METH_O,
+     "Whether no two of a tuple of texts are equal."},
     {NULL, NULL, 0, NULL},
 };
 

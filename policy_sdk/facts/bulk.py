@@ -50,11 +50,11 @@ import attrs
 from policy_sdk.facts.ids import (
     Positions,
     deployment_ids,
+    distinct,
     filing_rows,
     positions,
     row_of,
     rows_of,
-    tables,
 )
 from policy_sdk.facts.model import (
     ALGORITHM_TYPES,
@@ -71,7 +71,7 @@ from policy_sdk.facts.rows import ById, Rows, Same, Singles, Through
 from policy_sdk.facts.schema import CORE_SCHEMA, Attribute
 from policy_sdk.facts.yaml12 import BAD_TEXT
 
-__all__ = ["DEPLOYMENT_AT", "FILING_NUMBER", "POSITIONS", "Positions", "algorithms",
+__all__ = ["DEPLOYMENT_AT", "FILING_NUMBER", "PAIRS", "POSITIONS", "Positions", "algorithms",
            "build_rows", "deployments", "filings", "platforms", "positions", "records",
            "row_of", "rows_of", "usual_numbers"]
 
@@ -302,6 +302,11 @@ POSITIONS: Final = "positions"
 """The name :func:`positions` of the deployments are kept under on their
 :class:`~policy_sdk.facts.rows.Rows` (:meth:`~policy_sdk.facts.rows.Rows.kept`)."""
 
+PAIRS: Final = "pairs"
+"""The name the deployments' :data:`~policy_sdk.facts.ids.Pairs` are kept under on
+their :class:`~policy_sdk.facts.rows.Rows` until the filings have read them
+(:func:`filings`)."""
+
 
 def deployments(
     items: Sequence[Any], algorithms: Mapping[str, Algorithm],
@@ -312,12 +317,11 @@ def deployments(
     Each property is checked for all rows in one pass of C calls (``map`` over dicts).
     """
     n = len(items)
-    seen = tables(algorithms)  # first: see ids.tables
     try:
-        found = deployment_ids(items, _canonical(algorithms), _canonical(platforms), seen)
+        found = deployment_ids(items, _canonical(algorithms), _canonical(platforms))
         if found is None:
             return None  # the row checker says why (a duplicate pair, an unknown id, ...)
-        algs, plats, two_keys = found
+        algs, plats, two_keys, pairs = found
         # two keys in every row, both read: no other key (no need to list them all)
         keys = _PAIR_KEYS if two_keys else set().union(*items)
         if not keys <= _DEPLOYMENT_KEYS:
@@ -352,7 +356,9 @@ def deployments(
     ):
         return None
     rows = Rows(Deployment, (algs, plats, statuses, launched, stopped))
-    rows.keep(POSITIONS, seen)
+    rows.keep(PAIRS, pairs)
+    if pairs.__class__ is dict:  # the twin's pairs are the positions themselves
+        rows.keep(POSITIONS, pairs)
     return rows
 
 
@@ -367,15 +373,26 @@ def filings(
     one pass of C calls. With ``deployments`` loaded here (:func:`deployments`), each
     filing naming one platform looks up the deployment of its (algorithm, platform)
     once: that checks and spells its ids, and the row found is kept with the filings
-    (:data:`DEPLOYMENT_AT`) for the per-platform decision."""
+    (:data:`DEPLOYMENT_AT`) for the per-platform decision. The deployments' pairs
+    (:data:`PAIRS`) are let go here, whatever the filings are."""
+    try:
+        return _filings(items, algorithms, platforms, dates, deployments)
+    finally:
+        if isinstance(deployments, Rows):
+            deployments.forget(PAIRS)
+
+
+def _filings(
+    items: Sequence[Any], algorithms: Mapping[str, Algorithm],
+    platforms: Mapping[str, Platform], dates: dict[str, dt.date],
+    deployments: Sequence[Deployment] | None,
+) -> ById[Filing] | None:
     if not _dict_rows(items):
         return None
     n = len(items)
     try:
         numbers: tuple[str, ...] = tuple(map(_GET_NUMBER, items))
-        # each number once, checked first: the memory of this one large set is then
-        # reused by the columns made next, not added to theirs
-        if not set(map(type, numbers)) <= _TEXT or len(set(numbers)) != n:
+        if not set(map(type, numbers)) <= _TEXT:
             return None
         named_algs = tuple(map(_GET_ALGORITHM, items))
         if not set(map(type, named_algs)) <= _TEXT:
@@ -421,6 +438,9 @@ def filings(
                 days[value] = day(value, dates)
     except (KeyError, TypeError):
         return None
+    # each number once (checked after the lookups: the deployments' pairs are let go)
+    if not distinct(numbers):
+        return None
     # every number of the usual shape, and each once
     if (shown is not nothing and not set(map(type, shown)) <= _BOOL_OR_NONE) \
             or not usual_numbers(numbers):
@@ -456,18 +476,19 @@ def _one_platform(
     None: ``deployments`` not loaded here). KeyError for an unknown id, TypeError for a
     platform that is not text.
 
-    With the deployments' :func:`positions`, one lookup per filing finds the deployment
-    of its (algorithm, platform): then both ids are known, and are read through that
-    deployment when asked for (:class:`~policy_sdk.facts.rows.Through`): no column of
-    the filings' own ids is kept."""
-    at = deployments.kept(POSITIONS) if isinstance(deployments, Rows) else None
-    if at is None or not isinstance(deployments, Rows) or not deployments:
+    With the deployments' pairs (:data:`PAIRS`), one lookup per filing finds the
+    deployment of its (algorithm, platform): then both ids are known, and are read
+    through that deployment when asked for (:class:`~policy_sdk.facts.rows.Through`):
+    no column of the filings' own ids is kept."""
+    pairs = deployments.kept(PAIRS) if isinstance(deployments, Rows) else None
+    if pairs is None or not isinstance(deployments, Rows) or not deployments:
         single: tuple[Any, ...] = tuple(map(dict.get, items, repeat("platform")))
         if not set(map(type, single)) <= _TEXT:
             raise TypeError("not text")
         return (tuple(map(_canonical(algorithms).__getitem__, names)),
                 tuple(map(_canonical(platforms).__getitem__, single)), None)
-    where = filing_rows(items, names, _canonical(platforms), at)
+    where = filing_rows(items, names, pairs)
+    deployments.forget(PAIRS)  # read: let go at once (see _filings)
     if where is None:
         raise TypeError("not text")
     own_algorithms: dict[int, str] = {}

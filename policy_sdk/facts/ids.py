@@ -5,8 +5,8 @@ checking that each is text and known, and finding each deployment's place. Each
 pass here reads every row once:
 
 * :func:`deployment_ids` (the deployments' ids as their entries spell them, and their
-  :data:`Positions`);
-* :func:`filing_rows` (the deployment row each filing names).
+  (algorithm, platform) :data:`Pairs`, each once);
+* :func:`filing_rows` (the deployment row each filing names, found in those pairs).
 
 Each has a C implementation (``_speedups.c``, compiled by the build where a C
 compiler is at hand) and a Python twin (:func:`deployment_ids_py`,
@@ -24,12 +24,13 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import count, repeat
-from operator import itemgetter, setitem
+from operator import is_not, itemgetter, setitem
 from types import ModuleType
 from typing import Any, Final
 
-__all__ = ["COMPILED", "Positions", "deployment_ids", "deployment_ids_py", "filing_rows",
-           "filing_rows_py", "positions", "row_of", "rows_of", "tables"]
+__all__ = ["COMPILED", "Pairs", "Positions", "deployment_ids", "deployment_ids_py",
+           "distinct", "distinct_py", "filing_rows", "filing_rows_py", "positions",
+           "row_of", "rows_of", "tables"]
 
 
 def _compiled() -> ModuleType | None:
@@ -96,34 +97,44 @@ def rows_of(at: Positions, algorithms: Iterable[str], platforms: Iterable[str],
     return map(dict.get, found, platforms, repeat(-1))
 
 
-DeploymentIds = tuple[tuple[str, ...], tuple[str, ...], bool]
+Pairs = object
+"""The deployments' (algorithm, platform) pairs as :func:`deployment_ids` hands them to
+:func:`filing_rows`: the C part's own table, or (from the twin) :data:`Positions`."""
+
+DeploymentIds = tuple[tuple[str, ...], tuple[str, ...], bool, Pairs]
+#: what the twin gives: its pairs are the deployments' positions
+TwinIds = tuple[tuple[str, ...], tuple[str, ...], bool, Positions]
 
 
 def deployment_ids(items: Sequence[Any], algorithm_ids: Mapping[str, str],
-                   platform_ids: Mapping[str, str], seen: Positions) -> DeploymentIds | None:
+                   platform_ids: Mapping[str, str]) -> DeploymentIds | None:
     """Each deployment's algorithm and platform ids as their entries spell them (one
     string object per id, so that every later lookup compares ids by identity: kept as
     given, a file's million copies of its ids would stay in memory and each lookup
-    compare text), and whether every row has exactly two keys; ``seen`` (the empty
-    :func:`tables`) filled as the deployments' :data:`Positions` on the way.
+    compare text), whether every row has exactly two keys, and the deployments'
+    :data:`Pairs` (for :func:`filing_rows`).
 
-    None where a row is not a dict, lacks ``algorithm`` or ``platform``, names one that
-    is not text or not known (``algorithm_ids``/``platform_ids``: id -> the id as its
-    entry spells it), or repeats an (algorithm, platform) pair."""
+    ``algorithm_ids``/``platform_ids``: the ids as their entries spell them, each mapped
+    to itself (:meth:`~policy_sdk.facts.rows.ById.canonical`). None where a row is not
+    a dict, lacks ``algorithm`` or ``platform``, names one that is not text or not
+    known, or repeats an (algorithm, platform) pair; or where an id table is not text
+    each mapped to itself."""
     if _speedups is not None and algorithm_ids.__class__ is dict \
-            and platform_ids.__class__ is dict and seen.__class__ is dict:
+            and platform_ids.__class__ is dict:
         return _speedups.deployment_ids(  # type: ignore[no-any-return]
-            items, algorithm_ids, platform_ids, seen)
-    return deployment_ids_py(items, algorithm_ids, platform_ids, seen)
+            items, algorithm_ids, platform_ids)
+    return deployment_ids_py(items, algorithm_ids, platform_ids)
 
 
 def deployment_ids_py(items: Sequence[Any], algorithm_ids: Mapping[str, str],
-                      platform_ids: Mapping[str, str], seen: Positions,
-                      ) -> DeploymentIds | None:
+                      platform_ids: Mapping[str, str]) -> TwinIds | None:
     """The Python twin of :func:`deployment_ids`: a pass per column at C speed (the
-    ids as given are let go before the next column is read)."""
-    if not set(map(type, items)) <= _DICT:
+    ids as given are let go before the next column is read); its pairs are the
+    deployments' :data:`Positions`."""
+    if not (set(map(type, items)) <= _DICT and _itself(algorithm_ids)
+            and _itself(platform_ids)):
         return None
+    seen = tables(algorithm_ids)
     try:
         algs = _spelled(items, _GET_ALGORITHM, algorithm_ids)
         plats = _spelled(items, _GET_PLATFORM, platform_ids)
@@ -131,7 +142,12 @@ def deployment_ids_py(items: Sequence[Any], algorithm_ids: Mapping[str, str],
             return None
     except (KeyError, TypeError):
         return None
-    return algs, plats, set(map(len, items)) <= {2}
+    return algs, plats, set(map(len, items)) <= {2}, seen
+
+
+def _itself(table: Mapping[str, str]) -> bool:
+    """Whether ``table`` maps text, each to itself (the ids as spelled)."""
+    return set(map(type, table)) <= _TEXT and not any(map(is_not, table, table.values()))
 
 
 def _spelled(items: Sequence[Any], get: Callable[[Any], Any],
@@ -144,32 +160,29 @@ def _spelled(items: Sequence[Any], get: Callable[[Any], Any],
     return tuple(map(canonical.__getitem__, named))  # a tuple: the column kept
 
 
-def filing_rows(items: Sequence[Any], algorithms: Sequence[str],
-                platform_ids: Mapping[str, str], at: Positions) -> array[int] | None:
-    """The deployment row (in ``at``, the deployments' :data:`Positions`) of each
-    filing's (algorithm, platform): ``algorithms`` are the algorithms the filings name,
-    as given, and each filing's ``platform`` is read here (``platform_ids``: id -> the
-    id as its entry spells it); -1 where there is no such deployment. None where a
-    filing is not a dict, its ``platform`` is missing or not text, or an algorithm is
-    not text."""
-    if _speedups is not None and at.__class__ is dict and algorithms.__class__ is tuple \
-            and platform_ids.__class__ is dict:
-        found = _speedups.filing_rows(items, algorithms, platform_ids, at)
-        if found is None:
-            return None
-        where: array[int] = array("q")
-        where.frombytes(found)
-        return where
-    return filing_rows_py(items, algorithms, platform_ids, at)
+def filing_rows(items: Sequence[Any], algorithms: Sequence[str], pairs: Pairs,
+                ) -> array[int] | None:
+    """The deployment row of each filing's (algorithm, platform) in ``pairs`` (the
+    deployments', from :func:`deployment_ids`): ``algorithms`` are the algorithms the
+    filings name, as given, and each filing's ``platform`` is read here; -1 where there
+    is no such deployment (an unknown id included). None where a filing is not a dict,
+    its ``platform`` is missing or not text, or an algorithm is not text."""
+    if pairs.__class__ is dict:
+        return filing_rows_py(items, algorithms, pairs)  # type: ignore[arg-type, unused-ignore]
+    assert _speedups is not None  # C pairs come from the C part
+    where = array("q", _ONE) * len(algorithms)  # one allocation, filled in place
+    if _speedups.filing_rows(items, tuple(algorithms), pairs, where) is None:
+        return None
+    return where
 
 
-def filing_rows_py(items: Sequence[Any], algorithms: Sequence[str],
-                   platform_ids: Mapping[str, str], at: Positions) -> array[int] | None:
-    """The Python twin of :func:`filing_rows`: a few thousand filings at a time, so
-    that each platform id is read, looked up and checked to be text while it is in the
-    processor's cache (the filings are in no order, and each id read is a read from
-    memory); no list of a number per filing is held at once. ``platform_ids`` is not
-    needed: the tables' keys are known platforms, so an unknown one is in none."""
+def filing_rows_py(items: Sequence[Any], algorithms: Sequence[str], at: Positions,
+                   ) -> array[int] | None:
+    """The Python twin of :func:`filing_rows` (``at``: the twin's pairs): a few
+    thousand filings at a time, so that each platform id is read, looked up and checked
+    to be text while it is in the processor's cache (the filings are in no order, and
+    each id read is a read from memory); no list of a number per filing is held at
+    once."""
     if not set(map(type, algorithms)) <= _TEXT:
         return None
     where: array[int] = array("q")
@@ -184,6 +197,21 @@ def filing_rows_py(items: Sequence[Any], algorithms: Sequence[str],
         return None
     return where
 
+
+def distinct(texts: tuple[str, ...]) -> bool:
+    """Whether no two of ``texts`` (text, each a ``str``) are equal: in C, a table of
+    row numbers (a third of the memory of a set of them)."""
+    if _speedups is not None and texts.__class__ is tuple:
+        return _speedups.distinct(texts)  # type: ignore[no-any-return]
+    return distinct_py(texts)
+
+
+def distinct_py(texts: Sequence[str]) -> bool:
+    """The Python twin of :func:`distinct`."""
+    return len(set(texts)) == len(texts)
+
+
+_ONE: Final = (0,)
 
 #: filings looked up at a time (:func:`filing_rows_py`)
 _FEW: Final = 4096

@@ -54,50 +54,68 @@ def _spelled(names: list[str]) -> dict[str, str]:
     return {name: name for name in spelled}
 
 
+def _filings(pairs: list[tuple[Any, Any]]) -> tuple[list[Any], tuple[str, ...]]:
+    """Filings naming each (algorithm, platform) of ``pairs``, and their algorithms."""
+    return [{"platform": p} for _, p in pairs], tuple(a for a, _ in pairs)
+
+
+def _c_rows(rows: list[Any], names: tuple[str, ...], pairs: Any) -> list[int] | None:
+    where = array("q", [0]) * len(rows)
+    if compiled.filing_rows(rows, names, pairs, where) is None:
+        return None
+    return list(where)
+
+
 @given(rows=st.lists(_deployment(), max_size=12), algorithms=_known, platforms=_known,
        as_tuple=st.booleans())
 def test_deployment_ids_agree(rows: list[Any], algorithms: list[str], platforms: list[str],
                               as_tuple: bool) -> None:
     algorithm_ids, platform_ids = _spelled(algorithms), _spelled(platforms)
     given_rows: Any = tuple(rows) if as_tuple else rows
-    c_tables = ids.tables(algorithm_ids.values())
-    py_tables = ids.tables(algorithm_ids.values())
-    c = compiled.deployment_ids(given_rows, algorithm_ids, platform_ids, c_tables)
-    py = ids.deployment_ids_py(given_rows, algorithm_ids, platform_ids, py_tables)
-    assert c == py
-    if c is not None:
-        assert c_tables == py_tables  # the same positions
-        # every id as its entry spells it: the very objects of the id tables
-        assert all(a is algorithm_ids[a] for a in c[0])
-        assert all(p is platform_ids[p] for p in c[1])
-        assert [(a, p) for a, p in zip(c[0], c[1], strict=True)] == [
-            (r["algorithm"], r["platform"]) for r in rows]
+    c = compiled.deployment_ids(given_rows, algorithm_ids, platform_ids)
+    py = ids.deployment_ids_py(given_rows, algorithm_ids, platform_ids)
+    if c is None:
+        assert py is None
+        return
+    assert py is not None
+    assert c[:3] == py[:3]
+    # every id as its entry spells it: the very objects of the id tables
+    assert all(a is algorithm_ids[a] for a in c[0])
+    assert all(p is platform_ids[p] for p in c[1])
+    assert [(a, p) for a, p in zip(c[0], c[1], strict=True)] == [
+        (r["algorithm"], r["platform"]) for r in rows]
+    # the same pairs: every (algorithm, platform) of the ids drawn finds the same row
+    filings, names = _filings([(a, p) for a in _IDS for p in _IDS])
+    assert _c_rows(filings, names, c[3]) == list(ids.filing_rows_py(filings, names, py[3]) or ())
+    listed = {(r["algorithm"], r["platform"]): i for i, r in enumerate(rows)}
+    assert _c_rows(filings, names, c[3]) == [
+        listed.get((a, f["platform"]), -1) for a, f in zip(names, filings, strict=True)]
 
 
-@given(rows=st.lists(_deployment(), max_size=12), algorithms=_known, platforms=_known,
-       listed=st.lists(st.tuples(_id, _id), max_size=12))
-def test_filing_rows_agree(rows: list[Any], algorithms: list[str], platforms: list[str],
-                           listed: list[tuple[str, str]]) -> None:
-    platform_ids = _spelled(platforms)
-    at: dict[str, dict[str, int]] = {a: {} for a in _spelled(algorithms).values()}
-    for n, (a, p) in enumerate(listed):
-        if a in at and p in platform_ids:
-            at[a].setdefault(platform_ids[p], n)
+@given(deployments=st.lists(st.tuples(_id, _id), max_size=12, unique=True),
+       algorithms=_known, platforms=_known, filings=st.lists(_deployment(), max_size=12))
+def test_filing_rows_agree(deployments: list[tuple[str, str]], algorithms: list[str],
+                           platforms: list[str], filings: list[Any]) -> None:
+    algorithm_ids, platform_ids = _spelled(algorithms), _spelled(platforms)
+    known = [{"algorithm": a, "platform": p} for a, p in deployments
+             if a in algorithm_ids and p in platform_ids]
+    c = compiled.deployment_ids(known, algorithm_ids, platform_ids)
+    py = ids.deployment_ids_py(known, algorithm_ids, platform_ids)
+    assert c is not None
+    assert py is not None
     # the algorithm each filing names, as given (text; other types are refused first)
-    names = tuple(_algorithm_of(r) for r in rows)
-    found = compiled.filing_rows(rows, names, platform_ids, at)
-    twin = ids.filing_rows_py(rows, names, platform_ids, at)
+    names = tuple(_algorithm_of(r) for r in filings)
+    found = _c_rows(filings, names, c[3])
+    twin = ids.filing_rows_py(filings, names, py[3])
     if found is None:
         assert twin is None
         return
     assert twin is not None
-    where = array("q")
-    where.frombytes(found)
-    assert where == twin
+    assert found == list(twin)
     # and what they say: row_of, one filing at a time
-    assert list(where) == [
-        -1 if (r := ids.row_of(at, a, row["platform"])) is None else r
-        for a, row in zip(names, rows, strict=True)]
+    assert found == [
+        -1 if (r := ids.row_of(py[3], a, row["platform"])) is None else r
+        for a, row in zip(names, filings, strict=True)]
 
 
 def _algorithm_of(row: Any) -> str:
@@ -107,19 +125,36 @@ def _algorithm_of(row: Any) -> str:
 
 def test_an_algorithm_of_another_text_type_is_refused_by_both() -> None:
     rows = [{"platform": "p"}]
-    at = {"a": {"p": 0}}
-    assert compiled.filing_rows(rows, (Text("a"),), {"p": "p"}, at) is None
-    assert ids.filing_rows_py(rows, (Text("a"),), {"p": "p"}, at) is None
+    known = {"a": "a"}, {"p": "p"}
+    c = compiled.deployment_ids([{"algorithm": "a", "platform": "p"}], *known)
+    py = ids.deployment_ids_py([{"algorithm": "a", "platform": "p"}], *known)
+    assert c is not None
+    assert py is not None
+    assert _c_rows(rows, (Text("a"),), c[3]) is None
+    assert ids.filing_rows_py(rows, (Text("a"),), py[3]) is None
+    assert _c_rows(rows, ("a",), c[3]) == [0]
 
 
 def test_id_tables_the_index_cannot_take_are_refused_not_misread() -> None:
     # the C part's index takes exact text, each id mapped to itself; a table otherwise
     # is refused (the row checker then takes the section), never answered wrongly
     rows = [{"algorithm": "a", "platform": "p"}]
-    assert compiled.deployment_ids(rows, {Text("a"): "a"}, {"p": "p"}, {"a": {}}) is None
-    assert compiled.deployment_ids(rows, {"a": "a"}, {"p": "p" * 2}, {"a": {}}) is None
-    assert compiled.deployment_ids(rows, {"a": "a"}, {"p": "p"}, {"a": {}}) == (
-        ("a",), ("p",), True)
+    tables: list[tuple[dict[str, str], dict[str, str]]] = [
+        ({Text("a"): "a"}, {"p": "p"}), ({"a": "a"}, {"p": "p" * 2})]
+    for algorithm_ids, platform_ids in tables:
+        assert compiled.deployment_ids(rows, algorithm_ids, platform_ids) is None
+        assert ids.deployment_ids_py(rows, algorithm_ids, platform_ids) is None
+
+
+@given(st.lists(_id | st.text(max_size=3), max_size=30))
+def test_distinct_agrees(texts: list[str]) -> None:
+    assert compiled.distinct(tuple(texts)) is ids.distinct_py(texts)
+    assert ids.distinct_py(texts) is (len(texts) == len(set(texts)))
+
+
+def test_distinct_refuses_other_types() -> None:
+    with pytest.raises(TypeError):
+        compiled.distinct(("a", Text("b")))
 
 
 def test_the_compiled_part_runs_unless_asked_not_to() -> None:
