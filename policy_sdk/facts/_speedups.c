@@ -78,7 +78,7 @@ index_build(id_index *ix, PyObject *dict)
     /* a third of the slots empty: short runs, and less memory than a power of two */
     size_t size = (size_t)PyDict_GET_SIZE(dict) / 2 * 3 + 8;
     if (size >= UINT32_MAX) {
-        return 0;  /* slot numbers are 32-bit (the pairs hold two) */
+        return 0;  /* slot numbers are 32-bit */
     }
     ix->slots = PyMem_Calloc(size, sizeof(id_slot));
     ix->size = size;
@@ -151,21 +151,23 @@ index_find(const id_index *ix, Py_hash_t hash, PyObject *key)
     }
 }
 
-/* ---- the pairs: (algorithm slot, platform slot) -> deployment row ---- */
-
-typedef struct {
-    uint32_t algorithm;  /* slots in the indexes of the known ids */
-    uint32_t platform;
-    uint32_t row;        /* EMPTY: no pair here */
-} pair_slot;
+/* ---- the pairs: (algorithm, platform) -> deployment row ----
+ *
+ * A slot holds a deployment's row (24 bits) and 8 bits of its pair's hash; the pair
+ * itself is read off the deployments' columns (the ids as spelled: the very objects
+ * the id indexes hold, so comparing them is comparing pointers). Four bytes a slot,
+ * half of them empty. */
 
 #define EMPTY UINT32_MAX
+#define MAX_ROWS 0xFFFFFF  /* rows 0 .. MAX_ROWS - 1 (EMPTY is no row) */
 
 typedef struct {
     id_index algorithms, platforms;
-    pair_slot *pairs;
+    uint32_t *pairs;
     size_t size;
+    PyObject **by_algorithm, **by_platform;  /* the columns' items */
     PyObject *algorithm_ids, *platform_ids;  /* kept: the indexes borrow their keys */
+    PyObject *algorithm_column, *platform_column;  /* kept: by_algorithm, by_platform */
 } deployment_pairs;
 
 #define CAPSULE "policy_sdk.facts._speedups.pairs"
@@ -178,6 +180,8 @@ pairs_free(deployment_pairs *found)
     PyMem_Free(found->pairs);
     Py_XDECREF(found->algorithm_ids);
     Py_XDECREF(found->platform_ids);
+    Py_XDECREF(found->algorithm_column);
+    Py_XDECREF(found->platform_column);
     PyMem_Free(found);
 }
 
@@ -190,11 +194,31 @@ capsule_free(PyObject *capsule)
     }
 }
 
+/* the pair of the ids in slots a, p of the indexes: where it starts, and its mark */
 static inline size_t
-pair_start(const deployment_pairs *found, uint32_t a, uint32_t p)
+pair_start(const deployment_pairs *found, uint32_t a, uint32_t p, uint32_t *mark)
 {
     uint64_t x = ((uint64_t)a << 32 | p) * 0x9E3779B97F4A7C15ull;
+    *mark = (uint32_t)(x >> 16) & 0xFF;
     return scaled((uint32_t)(x >> 32), found->size);
+}
+
+#define NEXT(found, i) ((i) + 1 == (found)->size ? 0 : (i) + 1)
+
+/* the row of the pair (ka, kp) (ids as spelled) from slot i on, or -1 */
+static inline int64_t
+pair_row(const deployment_pairs *found, size_t i, uint32_t mark, PyObject *ka, PyObject *kp)
+{
+    for (; found->pairs[i] != EMPTY; i = NEXT(found, i)) {
+        uint32_t slot = found->pairs[i];
+        if (slot >> 24 == mark) {
+            uint32_t row = slot & MAX_ROWS;
+            if (found->by_algorithm[row] == ka && found->by_platform[row] == kp) {
+                return row;
+            }
+        }
+    }
+    return -1;
 }
 
 /* ---- deployment_ids ---- */
@@ -243,23 +267,27 @@ deployment_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (built < 0) {
         goto done;
     }
-    if (built == 0 || (size_t)n >= EMPTY) {
+    if (built == 0) {
         goto refused;  /* not the tables the index takes: the row checker's case */
     }
-    found->size = (size_t)n / 2 * 3 + 8;
-    found->pairs = PyMem_Malloc(found->size * sizeof(pair_slot));
+    if (n >= MAX_ROWS) {
+        PyErr_SetString(PyExc_ValueError, "deployment_ids takes fewer rows");
+        goto done;
+    }
+    found->size = (size_t)n * 2 + 8;
+    found->pairs = PyMem_Malloc(found->size * sizeof(uint32_t));
     if (found->pairs == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    for (size_t i = 0; i < found->size; i++) {
-        found->pairs[i].row = EMPTY;
-    }
+    memset(found->pairs, 0xFF, found->size * sizeof(uint32_t));  /* all EMPTY */
     algorithms = PyTuple_New(n);
     platforms = PyTuple_New(n);
     if (algorithms == NULL || platforms == NULL) {
         goto done;
     }
+    found->by_algorithm = PySequence_Fast_ITEMS(algorithms);
+    found->by_platform = PySequence_Fast_ITEMS(platforms);
     /* tuples of text only: the cyclic collector need never walk them (it would stop
      * tracking them itself at its first look) */
     PyObject_GC_UnTrack(algorithms);
@@ -269,6 +297,8 @@ deployment_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     PyObject *a[BLOCK], *p[BLOCK];
     Py_hash_t ha[BLOCK], hp[BLOCK];
     int64_t ia[BLOCK], ip[BLOCK];
+    size_t at[BLOCK];
+    uint32_t mark[BLOCK];
     for (Py_ssize_t start = 0; start < n; start += BLOCK) {
         Py_ssize_t m = n - start < BLOCK ? n - start : BLOCK;
         for (Py_ssize_t k = 0; k < m; k++) {  /* the rows; ask for the id slots */
@@ -305,24 +335,26 @@ deployment_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (ia[k] < 0 || ip[k] < 0) {
                 goto refused;  /* an unknown id */
             }
-            PREFETCH(&found->pairs[pair_start(found, (uint32_t)ia[k], (uint32_t)ip[k])]);
+            at[k] = pair_start(found, (uint32_t)ia[k], (uint32_t)ip[k], &mark[k]);
+            PREFETCH(&found->pairs[at[k]]);
         }
         for (Py_ssize_t k = 0; k < m; k++) {  /* record the pair */
-            uint32_t pa = (uint32_t)ia[k], pp = (uint32_t)ip[k];
-            size_t i = pair_start(found, pa, pp);
-            while (found->pairs[i].row != EMPTY) {
-                if (found->pairs[i].algorithm == pa && found->pairs[i].platform == pp) {
+            PyObject *ka = algs->slots[ia[k]].key, *kp = plats->slots[ip[k]].key;
+            size_t i = at[k];
+            for (; found->pairs[i] != EMPTY; i = NEXT(found, i)) {
+                uint32_t slot = found->pairs[i];
+                if (slot >> 24 == mark[k] && found->by_algorithm[slot & MAX_ROWS] == ka
+                        && found->by_platform[slot & MAX_ROWS] == kp) {
                     goto refused;  /* the pair was listed before */
                 }
-                i = i + 1 == found->size ? 0 : i + 1;
             }
-            found->pairs[i].algorithm = pa;
-            found->pairs[i].platform = pp;
-            found->pairs[i].row = (uint32_t)(start + k);
-            PyTuple_SET_ITEM(algorithms, start + k, Py_NewRef(algs->slots[pa].key));
-            PyTuple_SET_ITEM(platforms, start + k, Py_NewRef(plats->slots[pp].key));
+            found->pairs[i] = mark[k] << 24 | (uint32_t)(start + k);
+            PyTuple_SET_ITEM(algorithms, start + k, Py_NewRef(ka));
+            PyTuple_SET_ITEM(platforms, start + k, Py_NewRef(kp));
         }
     }
+    found->algorithm_column = Py_NewRef(algorithms);
+    found->platform_column = Py_NewRef(platforms);
     capsule = PyCapsule_New(found, CAPSULE, capsule_free);
     if (capsule == NULL) {
         goto done;
@@ -402,6 +434,8 @@ filing_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     PyObject *a[BLOCK], *p[BLOCK];
     Py_hash_t ha[BLOCK], hp[BLOCK];
     int64_t ia[BLOCK], ip[BLOCK];
+    size_t at[BLOCK];
+    uint32_t mark[BLOCK];
     for (Py_ssize_t start = 0; start < n; start += BLOCK) {
         Py_ssize_t m = n - start < BLOCK ? n - start : BLOCK;
         for (Py_ssize_t k = 0; k < m; k++) {  /* the rows; ask for the id slots */
@@ -433,20 +467,28 @@ filing_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             ia[k] = index_find(algs, ha[k], a[k]);
             ip[k] = index_find(plats, hp[k], p[k]);
             if (ia[k] >= 0 && ip[k] >= 0) {
-                PREFETCH(&found->pairs[pair_start(found, (uint32_t)ia[k], (uint32_t)ip[k])]);
+                at[k] = pair_start(found, (uint32_t)ia[k], (uint32_t)ip[k], &mark[k]);
+                PREFETCH(&found->pairs[at[k]]);
+            }
+        }
+        for (Py_ssize_t k = 0; k < m; k++) {  /* the first slot of its mark: ask for its ids */
+            if (ia[k] >= 0 && ip[k] >= 0) {
+                size_t i = at[k];
+                while (found->pairs[i] != EMPTY && found->pairs[i] >> 24 != mark[k]) {
+                    i = NEXT(found, i);
+                }
+                at[k] = i;
+                if (found->pairs[i] != EMPTY) {
+                    PREFETCH(&found->by_algorithm[found->pairs[i] & MAX_ROWS]);
+                    PREFETCH(&found->by_platform[found->pairs[i] & MAX_ROWS]);
+                }
             }
         }
         for (Py_ssize_t k = 0; k < m; k++) {  /* the pair's row, if listed */
             int64_t value = -1;
             if (ia[k] >= 0 && ip[k] >= 0) {
-                uint32_t pa = (uint32_t)ia[k], pp = (uint32_t)ip[k];
-                for (size_t i = pair_start(found, pa, pp); found->pairs[i].row != EMPTY;
-                        i = i + 1 == found->size ? 0 : i + 1) {
-                    if (found->pairs[i].algorithm == pa && found->pairs[i].platform == pp) {
-                        value = (int64_t)found->pairs[i].row;
-                        break;
-                    }
-                }
+                value = pair_row(found, at[k], mark[k], algs->slots[ia[k]].key,
+                                 plats->slots[ip[k]].key);
             }
             memcpy(where + (start + k) * (Py_ssize_t)sizeof(int64_t), &value,
                    sizeof(int64_t));

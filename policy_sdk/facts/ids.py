@@ -120,7 +120,7 @@ def deployment_ids(items: Sequence[Any], algorithm_ids: Mapping[str, str],
     known, or repeats an (algorithm, platform) pair; or where an id table is not text
     each mapped to itself."""
     if _speedups is not None and algorithm_ids.__class__ is dict \
-            and platform_ids.__class__ is dict:
+            and platform_ids.__class__ is dict and len(items) < _C_ROWS:
         return _speedups.deployment_ids(  # type: ignore[no-any-return]
             items, algorithm_ids, platform_ids)
     return deployment_ids_py(items, algorithm_ids, platform_ids)
@@ -212,6 +212,8 @@ def distinct_py(texts: Sequence[str]) -> bool:
 
 
 _ONE: Final = (0,)
+#: the C part's pairs number rows in 24 bits: more deployments go to the twin
+_C_ROWS: Final = 0xFFFFFF
 
 #: filings looked up at a time (:func:`filing_rows_py`)
 _FEW: Final = 4096
