@@ -257,6 +257,40 @@ pair_row(const deployment_pairs *found, size_t i, uint32_t mark, PyObject *ka, P
     return -1;
 }
 
+/* The places of the ids a[k], p[k] (exact str, k < m) in the indexes (-1: not known),
+ * and where each pair starts (marks in `mark`; only where both are known): hashed and
+ * asked for together, then compared, then the pairs' slots asked for (see "Why the
+ * blocks"). 0; or -1 with an error set. */
+static int
+find_block(const deployment_pairs *found, PyObject **a, PyObject **p, Py_ssize_t m,
+           int64_t *ia, int64_t *ip, size_t *at, uint32_t *mark)
+{
+    const id_index *algs = &found->algorithms, *plats = &found->platforms;
+    Py_hash_t ha[BLOCK], hp[BLOCK];
+    for (Py_ssize_t k = 0; k < m; k++) {  /* hash; ask for the id slots */
+        ha[k] = PyObject_Hash(a[k]);
+        hp[k] = PyObject_Hash(p[k]);
+        if (ha[k] == -1 || hp[k] == -1) {
+            return -1;
+        }
+        index_ask(algs, ha[k]);
+        index_ask(plats, hp[k]);
+    }
+    for (Py_ssize_t k = 0; k < m; k++) {  /* ask for the ids to compare */
+        index_ask_key(algs, ha[k], a[k]);
+        index_ask_key(plats, hp[k], p[k]);
+    }
+    for (Py_ssize_t k = 0; k < m; k++) {  /* find the ids; ask for the pair's slot */
+        ia[k] = index_find(algs, ha[k], a[k]);
+        ip[k] = index_find(plats, hp[k], p[k]);
+        if (ia[k] >= 0 && ip[k] >= 0) {
+            at[k] = pair_start(found, (uint32_t)ia[k], (uint32_t)ip[k], &mark[k]);
+            PREFETCH(&found->pairs[at[k]]);
+        }
+    }
+    return 0;
+}
+
 /* ---- deployment_ids ---- */
 
 /* deployment_ids(rows, algorithm_ids, platform_ids)
@@ -331,13 +365,12 @@ deployment_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     int two_keys = 1;
     const id_index *algs = &found->algorithms, *plats = &found->platforms;
     PyObject *a[BLOCK], *p[BLOCK];
-    Py_hash_t ha[BLOCK], hp[BLOCK];
     int64_t ia[BLOCK], ip[BLOCK];
     size_t at[BLOCK];
     uint32_t mark[BLOCK];
     for (Py_ssize_t start = 0; start < n; start += BLOCK) {
         Py_ssize_t m = n - start < BLOCK ? n - start : BLOCK;
-        for (Py_ssize_t k = 0; k < m; k++) {  /* the rows; ask for the id slots */
+        for (Py_ssize_t k = 0; k < m; k++) {  /* the rows */
             PyObject *row = items[start + k];
             if (!PyDict_CheckExact(row)) {
                 goto refused;
@@ -351,26 +384,14 @@ deployment_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (PyDict_GET_SIZE(row) != 2) {
                 two_keys = 0;
             }
-            ha[k] = PyObject_Hash(a[k]);
-            hp[k] = PyObject_Hash(p[k]);
-            if (ha[k] == -1 || hp[k] == -1) {
-                goto done;
-            }
-            index_ask(algs, ha[k]);
-            index_ask(plats, hp[k]);
         }
-        for (Py_ssize_t k = 0; k < m; k++) {  /* ask for the ids to compare */
-            index_ask_key(algs, ha[k], a[k]);
-            index_ask_key(plats, hp[k], p[k]);
+        if (find_block(found, a, p, m, ia, ip, at, mark) < 0) {
+            goto done;
         }
-        for (Py_ssize_t k = 0; k < m; k++) {  /* find the ids; ask for the pair's slot */
-            ia[k] = index_find(algs, ha[k], a[k]);
-            ip[k] = index_find(plats, hp[k], p[k]);
+        for (Py_ssize_t k = 0; k < m; k++) {
             if (ia[k] < 0 || ip[k] < 0) {
                 goto refused;  /* an unknown id */
             }
-            at[k] = pair_start(found, (uint32_t)ia[k], (uint32_t)ip[k], &mark[k]);
-            PREFETCH(&found->pairs[at[k]]);
         }
         for (Py_ssize_t k = 0; k < m; k++) {  /* record the pair */
             PyObject *ka = algs->slots[ia[k]].key, *kp = plats->slots[ip[k]].key;
@@ -462,13 +483,12 @@ filing_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     char *where = out.buf;
     const id_index *algs = &found->algorithms, *plats = &found->platforms;
     PyObject *a[BLOCK], *p[BLOCK];
-    Py_hash_t ha[BLOCK], hp[BLOCK];
     int64_t ia[BLOCK], ip[BLOCK];
     size_t at[BLOCK];
     uint32_t mark[BLOCK];
     for (Py_ssize_t start = 0; start < n; start += BLOCK) {
         Py_ssize_t m = n - start < BLOCK ? n - start : BLOCK;
-        for (Py_ssize_t k = 0; k < m; k++) {  /* the rows; ask for the id slots */
+        for (Py_ssize_t k = 0; k < m; k++) {  /* the rows */
             PyObject *row = items[start + k];
             if (!PyDict_CheckExact(row)) {
                 goto refused;
@@ -480,25 +500,9 @@ filing_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (!PyUnicode_CheckExact(p[k]) || !PyUnicode_CheckExact(a[k])) {
                 goto refused;
             }
-            ha[k] = PyObject_Hash(a[k]);
-            hp[k] = PyObject_Hash(p[k]);
-            if (ha[k] == -1 || hp[k] == -1) {
-                goto failed;
-            }
-            index_ask(algs, ha[k]);
-            index_ask(plats, hp[k]);
         }
-        for (Py_ssize_t k = 0; k < m; k++) {  /* ask for the ids to compare */
-            index_ask_key(algs, ha[k], a[k]);
-            index_ask_key(plats, hp[k], p[k]);
-        }
-        for (Py_ssize_t k = 0; k < m; k++) {  /* find the ids; ask for the pair's slot */
-            ia[k] = index_find(algs, ha[k], a[k]);
-            ip[k] = index_find(plats, hp[k], p[k]);
-            if (ia[k] >= 0 && ip[k] >= 0) {
-                at[k] = pair_start(found, (uint32_t)ia[k], (uint32_t)ip[k], &mark[k]);
-                PREFETCH(&found->pairs[at[k]]);
-            }
+        if (find_block(found, a, p, m, ia, ip, at, mark) < 0) {
+            goto failed;
         }
         for (Py_ssize_t k = 0; k < m; k++) {  /* the first slot of its mark: ask for its ids */
             if (ia[k] >= 0 && ip[k] >= 0) {
