@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, Final
 
 from policy_sdk.engine.compile import Getter
 from policy_sdk.engine.context import Context
 from policy_sdk.engine.daycount import kept
+from policy_sdk.engine.kept_texts import BOUND, kept_table
 from policy_sdk.engine.rules import CompiledRule
 from policy_sdk.errors import EvaluationError
 from policy_sdk.i18n import N_, _
@@ -115,7 +116,10 @@ class DeadlineLine:
             _("due {due}: {amount} after {anchor} {start}; as of {as_of} it is still pending"),
             _("due {due}: {amount} after {anchor} {start}; as of {as_of} it is overdue"),
         )
-        self._by_start: dict[tuple[object, dt.date, str], str] = {}
+        # lines not counted provisionally are a function of these texts and the start,
+        # due day and status: kept between reports (engine.kept_texts)
+        self._by_start: dict[Hashable, str] = kept_table(
+            ("deadline", *self._words, self._amount, self._anchor_name, self._as_of, render))
         self._provisional = ctx.provisional_dues()
         self._calendar = ctx.calendar
 
@@ -129,14 +133,23 @@ class DeadlineLine:
         if due is None:
             return self._null
         start = self._anchor(item, None)
+        if due in self._provisional or type(start) is not dt.date or type(due) is not dt.date:
+            return self.line(start, due, status)  # not kept (see __init__)
         key = (start, due, status)
         line = self._by_start.get(key)
         if line is None:
-            line = self._by_start[key] = self._words[status != "pending"].format(
-                due=due.isoformat(), amount=self._amount, anchor=self._anchor_name,
-                start=self._render(start), as_of=self._as_of,
-            ) + (self._provisional_note(due, status) if due in self._provisional else "")
+            line = self.line(start, due, status)
+            if len(self._by_start) < BOUND:
+                self._by_start[key] = line
         return line
+
+    def line(self, start: object, due: dt.date, status: str) -> str:
+        """The line for a finding with ``status`` due on ``due``, counted from ``start``,
+        made anew (:meth:`__call__` keeps it)."""
+        return self._words[status != "pending"].format(
+            due=due.isoformat(), amount=self._amount, anchor=self._anchor_name,
+            start=self._render(start), as_of=self._as_of,
+        ) + (self._provisional_note(due, status) if due in self._provisional else "")
 
     def _provisional_note(self, due: dt.date, status: str) -> str:
         """PROVISIONAL, and whether the official calendar could still change the status:

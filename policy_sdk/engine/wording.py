@@ -33,6 +33,7 @@ from policy_sdk.engine.fact_lines import (
     _RecordLines,
     render,
 )
+from policy_sdk.engine.kept_texts import BOUND, kept_table
 from policy_sdk.engine.localized import rule_texts
 from policy_sdk.engine.rules import CompiledRule
 from policy_sdk.facts.schema import Schema
@@ -305,14 +306,18 @@ class _Remedy:
     platforms can be reused. The text up to the platform's name is made once per
     algorithm."""
 
-    __slots__ = ("_filed", "_heads", "_remedy", "_reuse", "_tail")
+    __slots__ = ("_filed", "_heads", "_kept", "_remedy", "_reuse", "_tail", "_words")
 
     def __init__(self, remedy: str | None, ctx: Context) -> None:
         self._remedy = remedy
         self._reuse, _p, self._tail = _(REUSE).partition("{platform}")
+        self._words = (_(", "), _("{remedy} {note}"))
         self._filed = ctx.filed_platforms()  # algorithm -> platforms of its live filings
         #: algorithm -> (its filed platforms, the text for a platform not among them)
         self._heads: dict[str, tuple[frozenset[str], str | None]] = {}
+        #: (algorithm, other platforms) -> the text before the platform: a function of
+        #: them and these texts, kept between reports (engine.kept_texts)
+        self._kept = kept_table(("remedy", remedy, self._reuse, *self._words))
 
     def __call__(self, algorithm: str, platform: str) -> str | None:
         try:
@@ -349,6 +354,23 @@ class _Remedy:
     def _head(self, algorithm: str, others: Sequence[str]) -> str | None:
         if not others:
             return None
+        if type(algorithm) is not str or type(others) is not tuple:
+            return self.head(algorithm, others)
+        key = (algorithm, others)
+        try:
+            found: str = self._kept[key]
+        except KeyError:
+            found = self.head(algorithm, others)
+            if len(self._kept) < BOUND:
+                self._kept[key] = found
+        except TypeError:  # a platform that is no key
+            return self.head(algorithm, others)
+        return found
+
+    def head(self, algorithm: str, others: Sequence[str]) -> str:
+        """The remedy's text before the platform's name, made anew (:meth:`_head` keeps
+        it; ``others`` not empty)."""
+        separator, words = self._words
         note = self._reuse.format(algorithm=algorithm,
-                                  others=_(", ").join(f"`{p}`" for p in others))
-        return _("{remedy} {note}").format(remedy=self._remedy, note=note) if self._remedy else note
+                                  others=separator.join(f"`{p}`" for p in others))
+        return words.format(remedy=self._remedy, note=note) if self._remedy else note
