@@ -40,13 +40,22 @@ import datetime as dt
 import re
 from array import array
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from itertools import compress, count, repeat
-from operator import attrgetter, itemgetter, setitem
+from operator import attrgetter, itemgetter
 from typing import Any, Final, TypeVar
 
 import attrs
 
+from policy_sdk.facts.ids import (
+    Positions,
+    deployment_ids,
+    distinct,
+    filing_rows,
+    positions,
+    row_of,
+    rows_of,
+)
 from policy_sdk.facts.model import (
     ALGORITHM_TYPES,
     DEPLOYMENT_STATUSES,
@@ -62,7 +71,7 @@ from policy_sdk.facts.rows import ById, Rows, Same, Singles, Through
 from policy_sdk.facts.schema import CORE_SCHEMA, Attribute
 from policy_sdk.facts.yaml12 import BAD_TEXT
 
-__all__ = ["DEPLOYMENT_AT", "FILING_NUMBER", "POSITIONS", "Positions", "algorithms",
+__all__ = ["DEPLOYMENT_AT", "FILING_NUMBER", "PAIRS", "POSITIONS", "Positions", "algorithms",
            "build_rows", "deployments", "filings", "platforms", "positions", "records",
            "row_of", "rows_of", "usual_numbers"]
 
@@ -289,69 +298,14 @@ def _compact(column: Sequence[Any], value: Any = None) -> Sequence[Any]:
     return Same(value, n) if column.count(value) == n else column
 
 
-Positions = dict[str, dict[str, int]]
-"""algorithm -> platform -> the row of that deployment (:func:`row_of`, :func:`rows_of`)."""
-
-
-def positions(algs: Sequence[str], plats: Sequence[str], algorithms: Collection[str],
-              seen: Positions | None = None) -> Positions | None:
-    """Where each deployment is (:data:`Positions`), or None when an (algorithm,
-    platform) pair is listed twice (``algs``: ids of ``algorithms``). Filled at C speed;
-    the dicts hold text and numbers only, so the cyclic collector never walks them.
-    ``seen``: the empty table of each algorithm, made beforehand (:func:`_tables`)."""
-    if seen is None:
-        seen = _tables(algorithms)
-    deque(map(setitem, map(seen.__getitem__, algs), plats, count()), maxlen=0)
-    if sum(map(len, seen.values())) != len(algs):
-        return None  # fewer entries than rows: a pair seen twice
-    return seen
-
-
-_NO_DEPLOYMENTS: Final[dict[str, int]] = {}
-
-
-def row_of(at: Positions, algorithm: str, platform: str) -> int | None:
-    """The row of the deployment of (``algorithm``, ``platform``) in :func:`positions`
-    ``at``, or None. The slow twin of :func:`rows_of`."""
-    table = at.get(algorithm)
-    return table.get(platform) if table is not None else None
-
-
-def rows_of(at: Positions, algorithms: Iterable[str], platforms: Iterable[str],
-            ) -> Iterator[int]:
-    """The row of the deployment of each (algorithm, platform) in :func:`positions`
-    ``at``, or -1 where there is none (at C speed). Two passes, not one chain: each
-    walks one table at a time (measured faster)."""
-    tables = list(map(at.get, algorithms, repeat(_NO_DEPLOYMENTS)))
-    return map(dict.get, tables, platforms, repeat(-1))
-
-
-def _spelled(items: Sequence[Any], get: Callable[[Any], Any],
-             canonical: Mapping[str, str]) -> tuple[str, ...] | None:
-    """The id ``get`` reads off each row, as its entry spells it (one string object per
-    id, so that every later lookup compares ids by identity: kept as given, a file's
-    million copies of its ids would stay in memory and each lookup compare text); None
-    where one is not text, KeyError where one is unknown. The ids as given are let go
-    before the caller reads the next column."""
-    named = list(map(get, items))
-    if not set(map(type, named)) <= _TEXT:
-        return None
-    return tuple(map(canonical.__getitem__, named))  # a tuple: the column kept
-
-
-def _tables(algorithms: Collection[str]) -> Positions:
-    """An empty table per algorithm, for :func:`positions`.
-
-    Made before the section's columns: each table is an object the cyclic collector
-    counts, and a collection that runs while a column of a million rows is new walks
-    the whole column (touching every id in it). Made first, the collections they cause
-    find no such column; filling the tables then makes no object the collector counts."""
-    return {a: {} for a in algorithms}
-
-
 POSITIONS: Final = "positions"
 """The name :func:`positions` of the deployments are kept under on their
 :class:`~policy_sdk.facts.rows.Rows` (:meth:`~policy_sdk.facts.rows.Rows.kept`)."""
+
+PAIRS: Final = "pairs"
+"""The name the deployments' :data:`~policy_sdk.facts.ids.Pairs` are kept under on
+their :class:`~policy_sdk.facts.rows.Rows` until the filings have read them
+(:func:`filings`)."""
 
 
 def deployments(
@@ -363,15 +317,14 @@ def deployments(
     Each property is checked for all rows in one pass of C calls (``map`` over dicts).
     """
     n = len(items)
-    if not _dict_rows(items):
-        return None
-    seen = _tables(algorithms)  # first: see _tables
     try:
-        algs = _spelled(items, _GET_ALGORITHM, _canonical(algorithms))
-        plats = _spelled(items, _GET_PLATFORM, _canonical(platforms))
+        found = deployment_ids(items, _canonical(algorithms), _canonical(platforms))
+        if found is None:
+            return None  # the row checker says why (a duplicate pair, an unknown id, ...)
+        algs, plats, two_keys, pairs = found
         # two keys in every row, both read: no other key (no need to list them all)
-        keys = _PAIR_KEYS if set(map(len, items)) <= {2} else set().union(*items)
-        if algs is None or plats is None or not keys <= _DEPLOYMENT_KEYS:
+        keys = _PAIR_KEYS if two_keys else set().union(*items)
+        if not keys <= _DEPLOYMENT_KEYS:
             return None
         # a key no row has is not read row by row
         # (one value, not n references: facts.rows.Same)
@@ -402,11 +355,10 @@ def deployments(
         s != "stopped" or (lo is not None and so < lo) for s, lo, so in with_stop
     ):
         return None
-    found = positions(algs, plats, algorithms, seen)
-    if found is None:
-        return None  # a duplicate: the row checker says which
     rows = Rows(Deployment, (algs, plats, statuses, launched, stopped))
-    rows.keep(POSITIONS, found)
+    rows.keep(PAIRS, pairs)
+    if pairs.__class__ is dict:  # the twin's pairs are the positions themselves
+        rows.keep(POSITIONS, pairs)
     return rows
 
 
@@ -421,15 +373,26 @@ def filings(
     one pass of C calls. With ``deployments`` loaded here (:func:`deployments`), each
     filing naming one platform looks up the deployment of its (algorithm, platform)
     once: that checks and spells its ids, and the row found is kept with the filings
-    (:data:`DEPLOYMENT_AT`) for the per-platform decision."""
+    (:data:`DEPLOYMENT_AT`) for the per-platform decision. The deployments' pairs
+    (:data:`PAIRS`) are let go here, whatever the filings are."""
+    try:
+        return _filings(items, algorithms, platforms, dates, deployments)
+    finally:
+        if isinstance(deployments, Rows):
+            deployments.forget(PAIRS)
+
+
+def _filings(
+    items: Sequence[Any], algorithms: Mapping[str, Algorithm],
+    platforms: Mapping[str, Platform], dates: dict[str, dt.date],
+    deployments: Sequence[Deployment] | None,
+) -> ById[Filing] | None:
     if not _dict_rows(items):
         return None
     n = len(items)
     try:
         numbers: tuple[str, ...] = tuple(map(_GET_NUMBER, items))
-        # each number once, checked first: the memory of this one large set is then
-        # reused by the columns made next, not added to theirs
-        if not set(map(type, numbers)) <= _TEXT or len(set(numbers)) != n:
+        if not set(map(type, numbers)) <= _TEXT:
             return None
         named_algs = tuple(map(_GET_ALGORITHM, items))
         if not set(map(type, named_algs)) <= _TEXT:
@@ -475,6 +438,9 @@ def filings(
                 days[value] = day(value, dates)
     except (KeyError, TypeError):
         return None
+    # each number once (checked after the lookups: the deployments' pairs are let go)
+    if not distinct(numbers):
+        return None
     # every number of the usual shape, and each once
     if (shown is not nothing and not set(map(type, shown)) <= _BOOL_OR_NONE) \
             or not usual_numbers(numbers):
@@ -510,26 +476,21 @@ def _one_platform(
     None: ``deployments`` not loaded here). KeyError for an unknown id, TypeError for a
     platform that is not text.
 
-    With the deployments' :func:`positions`, one lookup per filing finds the deployment
-    of its (algorithm, platform): then both ids are known, and are read through that
-    deployment when asked for (:class:`~policy_sdk.facts.rows.Through`): no column of
-    the filings' own ids is kept."""
-    at = deployments.kept(POSITIONS) if isinstance(deployments, Rows) else None
-    if at is None or not isinstance(deployments, Rows) or not deployments:
+    With the deployments' pairs (:data:`PAIRS`), one lookup per filing finds the
+    deployment of its (algorithm, platform): then both ids are known, and are read
+    through that deployment when asked for (:class:`~policy_sdk.facts.rows.Through`):
+    no column of the filings' own ids is kept."""
+    pairs = deployments.kept(PAIRS) if isinstance(deployments, Rows) else None
+    if pairs is None or not isinstance(deployments, Rows) or not deployments:
         single: tuple[Any, ...] = tuple(map(dict.get, items, repeat("platform")))
         if not set(map(type, single)) <= _TEXT:
             raise TypeError("not text")
         return (tuple(map(_canonical(algorithms).__getitem__, names)),
                 tuple(map(_canonical(platforms).__getitem__, single)), None)
-    # a few thousand at a time: each platform id is read, looked up and checked to be
-    # text while it is in the processor's cache (the filings are in no order, and each
-    # id read is a read from memory); no list of a number per filing is held at once
-    where: array[int] = array("q")
-    for start in range(0, len(names), _FEW):
-        some: list[Any] = list(map(dict.get, items[start:start + _FEW], repeat("platform")))
-        where.extend(list(rows_of(at, names[start:start + _FEW], some)))
-        if not set(map(type, some)) <= _TEXT:
-            raise TypeError("not text")
+    where = filing_rows(items, names, pairs)
+    deployments.forget(PAIRS)  # read: let go at once (see _filings)
+    if where is None:
+        raise TypeError("not text")
     own_algorithms: dict[int, str] = {}
     own_platforms: dict[int, str] = {}
     if -1 in where:  # filings of no deployment: their ids looked up one by one
@@ -541,9 +502,6 @@ def _one_platform(
     return (Through(deployments.column("algorithm"), where, own_algorithms),
             Through(deployments.column("platform"), where, own_platforms), where)
 
-
-#: filings looked up at a time (:func:`_one_platform`)
-_FEW: Final = 4096
 
 _HEAD: Final = "网信算备"
 _TAIL: Final = "号"

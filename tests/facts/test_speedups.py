@@ -1,0 +1,187 @@
+"""The loader's C part (policy_sdk/facts/_speedups.c) and its Python twins
+(policy_sdk.facts.ids) give the same answers, refusals included; and the C part is
+built (the test extras install the package with it).
+
+The ids are drawn from a handful, so that the C part's own index of ids (a table of
+at least 8 slots, one per hash) sees ids sharing a slot; rows are broken in every way
+the passes must refuse."""
+
+from __future__ import annotations
+
+import os
+from array import array
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policy_sdk.facts import _speedups as compiled  # an ImportError where not built
+from policy_sdk.facts import ids, load_facts
+
+
+class Text(str):
+    """An id of another text type: both passes leave it to the row checks."""
+
+
+_IDS = ["a", "b", "c", "app", "应用", "a\x00", "a" * 40, "b" * 40]
+_id = st.sampled_from(_IDS)
+_odd = st.sampled_from([None, 1, b"a", ["a"], Text("a"), Text("app")])
+
+
+@st.composite
+def _deployment(draw: st.DrawFn) -> Any:
+    row: dict[str, Any] = {"algorithm": draw(_id), "platform": draw(_id)}
+    kind = draw(st.sampled_from(["plain"] * 6 + ["extra", "odd", "missing", "not a dict"]))
+    if kind == "extra":
+        row["status"] = "active"
+    elif kind == "odd":
+        row[draw(st.sampled_from(["algorithm", "platform"]))] = draw(_odd)
+    elif kind == "missing":
+        del row[draw(st.sampled_from(["algorithm", "platform"]))]
+    elif kind == "not a dict":
+        return draw(st.sampled_from([None, [], ("a", "b"), "a"]))
+    return row
+
+
+_known = st.lists(_id, unique=True, max_size=6)
+
+
+def _spelled(names: list[str]) -> dict[str, str]:
+    # the ids as their entries spell them, each mapped to itself (as ById.canonical):
+    # equal to the ids the rows give, not the same objects
+    spelled = ["".join(list(name)) for name in names]
+    return {name: name for name in spelled}
+
+
+def _filings(pairs: list[tuple[Any, Any]]) -> tuple[list[Any], tuple[str, ...]]:
+    """Filings naming each (algorithm, platform) of ``pairs``, and their algorithms."""
+    return [{"platform": p} for _, p in pairs], tuple(a for a, _ in pairs)
+
+
+def _c_rows(rows: list[Any], names: tuple[str, ...], pairs: Any) -> list[int] | None:
+    where = array("q", [0]) * len(rows)
+    if compiled.filing_rows(rows, names, pairs, where) is None:
+        return None
+    return list(where)
+
+
+@given(rows=st.lists(_deployment(), max_size=12), algorithms=_known, platforms=_known,
+       as_tuple=st.booleans())
+def test_deployment_ids_agree(rows: list[Any], algorithms: list[str], platforms: list[str],
+                              as_tuple: bool) -> None:
+    algorithm_ids, platform_ids = _spelled(algorithms), _spelled(platforms)
+    given_rows: Any = tuple(rows) if as_tuple else rows
+    c = compiled.deployment_ids(given_rows, algorithm_ids, platform_ids)
+    py = ids.deployment_ids_py(given_rows, algorithm_ids, platform_ids)
+    if c is None:
+        assert py is None
+        return
+    assert py is not None
+    assert c[:3] == py[:3]
+    # every id as its entry spells it: the very objects of the id tables
+    assert all(a is algorithm_ids[a] for a in c[0])
+    assert all(p is platform_ids[p] for p in c[1])
+    assert [(a, p) for a, p in zip(c[0], c[1], strict=True)] == [
+        (r["algorithm"], r["platform"]) for r in rows]
+    # the same pairs: every (algorithm, platform) of the ids drawn finds the same row
+    filings, names = _filings([(a, p) for a in _IDS for p in _IDS])
+    assert _c_rows(filings, names, c[3]) == list(ids.filing_rows_py(filings, names, py[3]) or ())
+    listed = {(r["algorithm"], r["platform"]): i for i, r in enumerate(rows)}
+    assert _c_rows(filings, names, c[3]) == [
+        listed.get((a, f["platform"]), -1) for a, f in zip(names, filings, strict=True)]
+
+
+@given(deployments=st.lists(st.tuples(_id, _id), max_size=12, unique=True),
+       algorithms=_known, platforms=_known, filings=st.lists(_deployment(), max_size=12))
+def test_filing_rows_agree(deployments: list[tuple[str, str]], algorithms: list[str],
+                           platforms: list[str], filings: list[Any]) -> None:
+    algorithm_ids, platform_ids = _spelled(algorithms), _spelled(platforms)
+    known = [{"algorithm": a, "platform": p} for a, p in deployments
+             if a in algorithm_ids and p in platform_ids]
+    c = compiled.deployment_ids(known, algorithm_ids, platform_ids)
+    py = ids.deployment_ids_py(known, algorithm_ids, platform_ids)
+    assert c is not None
+    assert py is not None
+    # the algorithm each filing names, as given (text; other types are refused first)
+    names = tuple(_algorithm_of(r) for r in filings)
+    found = _c_rows(filings, names, c[3])
+    twin = ids.filing_rows_py(filings, names, py[3])
+    if found is None:
+        assert twin is None
+        return
+    assert twin is not None
+    assert found == list(twin)
+    # and what they say: row_of, one filing at a time
+    assert found == [
+        -1 if (r := ids.row_of(py[3], a, row["platform"])) is None else r
+        for a, row in zip(names, filings, strict=True)]
+
+
+def _algorithm_of(row: Any) -> str:
+    named = row.get("algorithm") if isinstance(row, dict) else None
+    return named if named.__class__ is str else "x"
+
+
+def test_an_algorithm_of_another_text_type_is_refused_by_both() -> None:
+    rows = [{"platform": "p"}]
+    known = {"a": "a"}, {"p": "p"}
+    c = compiled.deployment_ids([{"algorithm": "a", "platform": "p"}], *known)
+    py = ids.deployment_ids_py([{"algorithm": "a", "platform": "p"}], *known)
+    assert c is not None
+    assert py is not None
+    assert _c_rows(rows, (Text("a"),), c[3]) is None
+    assert ids.filing_rows_py(rows, (Text("a"),), py[3]) is None
+    assert _c_rows(rows, ("a",), c[3]) == [0]
+
+
+def test_id_tables_the_index_cannot_take_are_refused_not_misread() -> None:
+    # the C part's index takes exact text, each id mapped to itself; a table otherwise
+    # is refused (the row checker then takes the section), never answered wrongly
+    rows = [{"algorithm": "a", "platform": "p"}]
+    tables: list[tuple[dict[str, str], dict[str, str]]] = [
+        ({Text("a"): "a"}, {"p": "p"}), ({"a": "a"}, {"p": "p" * 2})]
+    for algorithm_ids, platform_ids in tables:
+        assert compiled.deployment_ids(rows, algorithm_ids, platform_ids) is None
+        assert ids.deployment_ids_py(rows, algorithm_ids, platform_ids) is None
+
+
+@given(st.lists(_id | st.text(max_size=3), max_size=30))
+def test_distinct_agrees(texts: list[str]) -> None:
+    assert compiled.distinct(tuple(texts)) is ids.distinct_py(texts)
+    assert ids.distinct_py(texts) is (len(texts) == len(set(texts)))
+
+
+def test_distinct_refuses_other_types() -> None:
+    with pytest.raises(TypeError):
+        compiled.distinct(("a", Text("b")))
+
+
+def test_the_compiled_part_runs_unless_asked_not_to() -> None:
+    # the suite runs on an install built with a C compiler (the test extras' install);
+    # POLICY_SDK_PURE=1 runs the Python twins instead
+    assert ids.COMPILED is (os.environ.get("POLICY_SDK_PURE") != "1")
+
+
+def _document(n: int) -> dict[str, Any]:
+    algorithms = [{"id": f"alg-{i}", "uses_recommendation": i % 3 != 0} for i in range(n)]
+    platforms = [{"id": f"p-{i}", "type": "app"} for i in range(n + 3)]
+    deployments = [{"algorithm": f"alg-{i}", "platform": f"p-{(i * 7 + k) % (n + 3)}"}
+                   for i in range(n) for k in range(3)]
+    filings = [{"number": f"网信算备{i:021d}号", "algorithm": d["algorithm"],
+                "platform": d["platform"]} for i, d in enumerate(deployments[::2])]
+    filings.append({"number": f"网信算备{len(filings):021d}号", "algorithm": "alg-0",
+                    "platform": f"p-{n + 2}"})  # a filing of no deployment
+    return {"organization": {"name": "x"}, "algorithms": algorithms,
+            "platforms": platforms, "deployments": deployments, "filings": filings}
+
+
+@pytest.mark.parametrize("n", [1, 5, 40, 300])
+def test_a_whole_load_is_the_same_either_way(n: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = _document(n)
+    with_c = load_facts(doc)
+    monkeypatch.setattr(ids, "_speedups", None)
+    twin = load_facts(doc)
+    assert with_c == twin
+    assert list(with_c.deployments) == list(twin.deployments)
+    assert list(with_c.filings) == list(twin.filings)
