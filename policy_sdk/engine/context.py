@@ -43,10 +43,12 @@ class Context:
 
     __slots__ = (
         "_cache",
+        "_dues",
         "_view",
         "algorithms",
         "as_of",
         "calendar",
+        "days_left",
         "facts",
         "functions",
         "given",
@@ -78,6 +80,10 @@ class Context:
         self.algorithms: Mapping[str, Algorithm] = by_id(facts.algorithms)
         self.platforms: Mapping[str, Platform] = by_id(facts.platforms)
         self._cache: dict[object, Any] = {}
+        #: (anchor, amount, working) -> the due day (:meth:`due`)
+        self._dues: dict[tuple[dt.date, int, bool], dt.date] = {}
+        #: due day -> working days left as of ``as_of`` (``deadlines.working_days_left``)
+        self.days_left: dict[dt.date, int | None] = {}
 
     def memo(self, key: object, build: Callable[[], T]) -> T:
         try:
@@ -219,7 +225,7 @@ class Context:
     # -- deadlines -------------------------------------------------------------------
 
     def due(self, anchor: dt.date, amount: int, working: bool) -> dt.date:
-        cache: dict[tuple[dt.date, int, bool], dt.date] = self.memo("due", dict)
+        cache = self._dues
         key = (anchor, amount, working)
         found = cache.get(key)
         if found is None:  # a few thousand distinct anchors at most

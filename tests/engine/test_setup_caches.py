@@ -169,10 +169,19 @@ def test_equal_conditions_and_only_they_share_a_key(texts: list[str]) -> None:
 def _empty_caches() -> None:
     """Let go of everything kept between reports (the slow twin: every report's setup
     made anew)."""
-    from policy_sdk.engine import context, daycount, engine, explain, jsontext, kept_texts
+    from policy_sdk.engine import (
+        context,
+        daycount,
+        engine,
+        explain,
+        jsontext,
+        kept_texts,
+        wording,
+    )
     from policy_sdk.facts import values
 
     explain._TEMPLATES.clear()
+    wording._WORDS.clear()
     kept_texts._KEPT.clear()
     values._SPEC_TABLES.clear()
     engine._INFOS.clear()
@@ -294,3 +303,19 @@ def test_kept_spec_tables_are_the_tables_made_anew(names: set[str]) -> None:
 
 
 _REGISTRY: list[Any] = []
+
+
+@given(languages=st.lists(st.sampled_from(["en", "zh"]), min_size=1, max_size=4))
+def test_kept_rule_words_are_the_words_made_anew(warm: Engine, languages: list[str]) -> None:
+    """What a rule's explanations say whatever the facts is made once per rule and
+    language, and is what making it anew gives, in any order of languages."""
+    from policy_sdk.engine.wording import rule_words, rule_words_uncached
+
+    _empty_caches()
+    for language in languages:
+        for rule in warm.rules:
+            kept = rule_words(rule, warm.schema, language)
+            assert kept is rule_words(rule, warm.schema, language)
+            assert kept == rule_words_uncached(rule, warm.schema, language)
+    assert rule_words(warm.rules[0], warm.schema, "en") != rule_words(
+        warm.rules[0], warm.schema, "zh")
