@@ -36,6 +36,13 @@ def working_days_left(ctx: Context, due: dt.date) -> int | None:
     if found is not _UNKNOWN:
         return found  # type: ignore[return-value]
     calendar, as_of = ctx.calendar, ctx.as_of
+    counted = ctx.counted
+    if counted is not None:  # counted by an earlier evaluation with this calendar
+        was = counted.get(("left", as_of, due), _UNKNOWN)
+        if was is not _UNKNOWN:
+            days: int | None = was
+            known[due] = days
+            return days
     left = known[due] = kept(calendar, ("left", as_of, due),
                              lambda: count_working_days_left(calendar, as_of, due))
     return left

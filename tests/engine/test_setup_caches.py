@@ -319,3 +319,27 @@ def test_kept_rule_words_are_the_words_made_anew(warm: Engine, languages: list[s
             assert kept == rule_words_uncached(rule, warm.schema, language)
     assert rule_words(warm.rules[0], warm.schema, "en") != rule_words(
         warm.rules[0], warm.schema, "zh")
+
+
+@given(launched=st.dates(min_value=dt.date(2026, 12, 1), max_value=dt.date(2026, 12, 31)),
+       as_of=st.dates(min_value=dt.date(2026, 12, 1), max_value=dt.date(2027, 2, 28)))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_kept_due_days_keep_their_provisional_mark(
+    warm: Engine, launched: dt.date, as_of: dt.date
+) -> None:
+    """A due day counted through a year the calendar does not know, looked up where an
+    earlier evaluation counted it (Context.due, deadlines.working_days_left), is marked
+    provisional as when counted anew: the same report as with nothing kept."""
+    doc = {
+        "organization": {"name": "x", "public_opinion": True},
+        "algorithms": [{"id": "a", "uses_recommendation": True}],
+        "platforms": [{"id": p, "type": "app"} for p in ("p", "q")],
+        "deployments": [{"algorithm": "a", "platform": p, "status": "active",
+                         "launched_on": launched.isoformat()} for p in ("p", "q")],
+    }
+    warm.evaluate(doc, as_of=as_of).to_json(True)
+    warmed = warm.evaluate(doc, as_of=as_of)
+    text, marks = warmed.to_json(True), [f.provisional for f in warmed.findings]
+    _empty_caches()
+    cold = warm.evaluate(doc, as_of=as_of)
+    assert (text, marks) == (cold.to_json(True), [f.provisional for f in cold.findings])
