@@ -25,9 +25,11 @@ __all__ = ["BOUND", "kept_table"]
 
 #: owner -> key -> text
 _KEPT: dict[Hashable, dict[Hashable, Any]] = {}
-#: entries kept per table (a caller adds none past it), and tables kept
-BOUND = 4096
-_OWNERS = 256
+#: entries kept per table (a caller adds none past it), and tables kept: at most
+#: 32 × 2,048 texts (a few megabytes: a deadline line is ~150 characters, the note on
+#: reusable materials ~700, and one table per rule, language and as-of day)
+BOUND = 2048
+_OWNERS = 32
 
 
 def kept_table(owner: Hashable) -> dict[Hashable, Any]:
