@@ -5,7 +5,8 @@
   files directly (policy_sdk.i18n.read_po).
 * Compiles the loader's optional C part (``policy_sdk/facts/_speedups.c``) with the C
   compiler Python was built with, where there is one: into the wheel (then a wheel for
-  this platform), or next to its source for an editable install. Where it cannot be
+  this platform), and next to its source (as an in-place build does; an editable
+  install imports it from there). Where it cannot be
   compiled (no compiler or no Python headers; or ``POLICY_SDK_PURE_BUILD=1``), the
   build says so and the wheel is pure Python: ``policy_sdk.facts.bulk`` then runs the
   same passes in Python (slower, same answers).
@@ -13,8 +14,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -72,6 +75,11 @@ class CompileCatalogs(BuildHookInterface):  # type: ignore[misc]
         build_data["infer_tag"] = True
         if version != "editable":
             build_data["force_include"][str(target)] = relative.as_posix()
+            # and next to its source, as an in-place build leaves it: a checkout's own
+            # tests (`python -m pytest` imports the checkout, not the install) run it
+            # too (ignored by git; a read-only source is left as it is)
+            with contextlib.suppress(OSError):
+                shutil.copyfile(target, root / relative)
 
 
 def _compile(source: Path, target: Path) -> None:
