@@ -8,9 +8,10 @@
  * deployment_ids reads each deployment's two ids, finds each among the known ids,
  * and records the (algorithm, platform) pair in a table of pairs (refusing a pair
  * listed twice); filing_rows then finds the pair each filing names in that table.
- * Both call no Python code: every key hashed or compared is an exact str, whose
- * hashing and comparison run no Python, so nothing can change the rows while they
- * are walked. A row they do not accept makes them return None, and the caller hands
+ * They call no Python code: every id hashed or compared is an exact str, whose
+ * hashing and comparison run no Python, a row's keys are compared as text without a
+ * lookup (row_values), and nothing is allocated on the way (so no collection runs),
+ * so nothing can change the rows while they are walked. A row they do not accept makes them return None, and the caller hands
  * the whole section to the row checker (policy_sdk.facts.check), which words the
  * problem.
  *
@@ -116,6 +117,41 @@ same_text(PyObject *a, PyObject *b)
     int kind = PyUnicode_KIND(a);
     return n == PyUnicode_GET_LENGTH(b) && kind == PyUnicode_KIND(b)
         && memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * (size_t)kind) == 0;
+}
+
+/* The value of `key` in `row`, and with `other` that of `other_key`, found by walking
+ * the row's entries, not looked up: a lookup compares keys of equal hash, and a key of
+ * another type could run Python code when compared (and change the rows under our
+ * feet). Keys that are not text are passed over (the caller's check of the row's keys
+ * refuses them). 1: found (both); 0: missing. */
+static inline int
+row_values(PyObject *row, PyObject *key, PyObject **value, PyObject *other_key,
+           PyObject **other)
+{
+    Py_ssize_t pos = 0;
+    PyObject *k, *v;
+    *value = NULL;
+    if (other != NULL) {
+        *other = NULL;
+    }
+    while (PyDict_Next(row, &pos, &k, &v)) {
+        if (!PyUnicode_Check(k)) {
+            continue;
+        }
+        if (*value == NULL && same_text(k, key)) {
+            *value = v;
+        }
+        else if (other != NULL && *other == NULL && same_text(k, other_key)) {
+            *other = v;
+        }
+        else {
+            continue;
+        }
+        if (*value != NULL && (other == NULL || *other != NULL)) {
+            return 1;  /* both found: the rest is not read */
+        }
+    }
+    return 0;
 }
 
 /* stage 1: ask for the slot `hash` starts at */
@@ -306,10 +342,8 @@ deployment_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (!PyDict_CheckExact(row)) {
                 goto refused;
             }
-            a[k] = PyDict_GetItemWithError(row, ALGORITHM);
-            p[k] = a[k] == NULL ? NULL : PyDict_GetItemWithError(row, PLATFORM);
-            if (p[k] == NULL) {
-                goto missing;
+            if (!row_values(row, ALGORITHM, &a[k], PLATFORM, &p[k])) {
+                goto refused;
             }
             if (!PyUnicode_CheckExact(a[k]) || !PyUnicode_CheckExact(p[k])) {
                 goto refused;
@@ -363,10 +397,6 @@ deployment_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     result = Py_BuildValue("(OONN)", algorithms, platforms, PyBool_FromLong(two_keys),
                            capsule);
     goto done;
-missing:
-    if (PyErr_Occurred()) {
-        goto done;
-    }
 refused:
     result = Py_NewRef(Py_None);
 done:
@@ -443,9 +473,8 @@ filing_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (!PyDict_CheckExact(row)) {
                 goto refused;
             }
-            p[k] = PyDict_GetItemWithError(row, PLATFORM);
-            if (p[k] == NULL) {
-                goto missing;
+            if (!row_values(row, PLATFORM, &p[k], NULL, NULL)) {
+                goto refused;
             }
             a[k] = PyTuple_GET_ITEM(names, start + k);
             if (!PyUnicode_CheckExact(p[k]) || !PyUnicode_CheckExact(a[k])) {
@@ -497,10 +526,6 @@ filing_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     PyBuffer_Release(&out);
     Py_DECREF(seq);
     Py_RETURN_TRUE;
-missing:
-    if (PyErr_Occurred()) {
-        goto failed;
-    }
 refused:
     PyBuffer_Release(&out);
     Py_DECREF(seq);

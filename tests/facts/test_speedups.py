@@ -146,6 +146,35 @@ def test_id_tables_the_index_cannot_take_are_refused_not_misread() -> None:
         assert ids.deployment_ids_py(rows, algorithm_ids, platform_ids) is None
 
 
+class _Asked:
+    """A key of another type that hashes as `algorithm` and `platform` do and counts the
+    times it is compared: a lookup would ask it (and could run any code)."""
+
+    asked = 0
+
+    def __init__(self, like: str) -> None:
+        self.like = like
+
+    def __hash__(self) -> int:
+        return hash(self.like)
+
+    def __eq__(self, other: object) -> bool:
+        _Asked.asked += 1
+        return False
+
+
+def test_a_rows_keys_are_compared_as_text_and_no_other_key_is_asked() -> None:
+    deployments: list[Any] = [{_Asked("algorithm"): 1, _Asked("platform"): 2,
+                               "algorithm": "a", "platform": "p"}]
+    filings: list[Any] = [{_Asked("platform"): 1, "platform": "p"}]
+    _Asked.asked = 0  # (making the dicts asked them)
+    found = compiled.deployment_ids(deployments, {"a": "a"}, {"p": "p"})
+    assert found is not None
+    assert found[2] is False  # not two keys: the caller then reads the rows' keys
+    assert _c_rows(filings, ("a",), found[3]) == [0]
+    assert _Asked.asked == 0
+
+
 @given(st.lists(_id | st.text(max_size=3), max_size=30))
 def test_distinct_agrees(texts: list[str]) -> None:
     assert compiled.distinct(tuple(texts)) is ids.distinct_py(texts)
