@@ -419,10 +419,18 @@ def path_getter(found: Resolved, access: Mapping[str, str]) -> Compiled:
                              attribute.computed), build)
 
         def make_lookup(ctx: Context) -> Getter:
-            get = values_of(ctx).get
+            # the table made when first read, not with the getter: a part of a condition
+            # that an earlier part decides for every item (`platform.type == "x" and
+            # platform.vendors == null` where no platform is an `x`) reads no entity
+            table: list[Callable[[Any], Any]] = []
+
+            def first(key: Any) -> Any:
+                table.append(values_of(ctx).get)
+                return table[0](key)
+
             if by_algorithm:
-                return lambda item, rec: get(item.algorithm)
-            return lambda item, rec: get(item.platform)
+                return lambda item, rec: (table[0] if table else first)(item.algorithm)
+            return lambda item, rec: (table[0] if table else first)(item.platform)
 
         return Compiled(make_lookup, frozenset({binding}),
                         by_id=("algorithm" if by_algorithm else "platform", values_of))

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from policy_sdk import ast
 from policy_sdk.engine import columns
-from policy_sdk.engine.daycount import kept
+from policy_sdk.engine.daycount import kept, kept_counts
 from policy_sdk.errors import Diagnostic, EvaluationError
 from policy_sdk.facts.lifecycle import FilingLifecycle, Lifecycle, facts_as_of, lifecycle
 from policy_sdk.facts.lifecycle import deployments_by_algorithm as _by_algorithm
@@ -43,10 +43,13 @@ class Context:
 
     __slots__ = (
         "_cache",
+        "_dues",
         "_view",
         "algorithms",
         "as_of",
         "calendar",
+        "counted",
+        "days_left",
         "facts",
         "functions",
         "given",
@@ -78,6 +81,12 @@ class Context:
         self.algorithms: Mapping[str, Algorithm] = by_id(facts.algorithms)
         self.platforms: Mapping[str, Platform] = by_id(facts.platforms)
         self._cache: dict[object, Any] = {}
+        #: (anchor, amount, working) -> the due day (:meth:`due`)
+        self._dues: dict[tuple[dt.date, int, bool], dt.date] = {}
+        #: due day -> working days left as of ``as_of`` (``deadlines.working_days_left``)
+        self.days_left: dict[dt.date, int | None] = {}
+        #: what earlier evaluations counted with this calendar (engine.daycount), or None
+        self.counted = kept_counts(calendar)
 
     def memo(self, key: object, build: Callable[[], T]) -> T:
         try:
@@ -219,9 +228,15 @@ class Context:
     # -- deadlines -------------------------------------------------------------------
 
     def due(self, anchor: dt.date, amount: int, working: bool) -> dt.date:
-        cache: dict[tuple[dt.date, int, bool], dt.date] = self.memo("due", dict)
+        cache = self._dues
         key = (anchor, amount, working)
         found = cache.get(key)
+        if found is None and working and self.counted is not None:
+            # counted by an earlier evaluation (engine.daycount); a provisional count is
+            # looked up through kept() below, which marks it
+            known = self.counted.get(("due", anchor, amount))
+            if known is not None and not known[1]:
+                found = cache[key] = known[0]
         if found is None:  # a few thousand distinct anchors at most
             if working:
                 # a year the calendar does not know is counted provisionally (Monday to

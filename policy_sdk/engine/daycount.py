@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from policy_sdk.workdays import WorkdayCalendar
 
-__all__ = ["kept"]
+__all__ = ["kept", "kept_counts"]
 
 T = TypeVar("T")
 
@@ -48,3 +48,13 @@ def kept(calendar: object, key: Hashable, make: Callable[[], T]) -> T:
             counts.clear()
         counts[key] = found
     return found
+
+
+def kept_counts(calendar: object) -> dict[Hashable, Any] | None:
+    """The counts :func:`kept` keeps for ``calendar`` (None: it keeps none for it), for
+    a caller that looks many up: ``kept_counts(c).get(key)``, where present, is what
+    ``kept(c, key, make)`` gives."""
+    if type(calendar) is not WorkdayCalendar:
+        return None
+    entry = _KEPT.get(id(calendar))
+    return entry[1] if entry is not None and entry[0] is calendar else None

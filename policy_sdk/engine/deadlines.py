@@ -9,27 +9,40 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, Final
 
 from policy_sdk.engine.compile import Getter
 from policy_sdk.engine.context import Context
 from policy_sdk.engine.daycount import kept
+from policy_sdk.engine.kept_texts import BOUND, kept_table
 from policy_sdk.engine.rules import CompiledRule
 from policy_sdk.errors import EvaluationError
 from policy_sdk.i18n import N_, _
 
 __all__ = ["PROVISIONAL", "UNDECIDED", "DeadlineLine", "count_working_days_left",
+           "deadline_words",
            "working_days_left"]
+
+
+_UNKNOWN: Final = object()
 
 
 def working_days_left(ctx: Context, due: dt.date) -> int | None:
     """:func:`count_working_days_left` as of ``ctx.as_of``, counted once per distinct
     due date and evaluation."""
-    known: dict[dt.date, int | None] = ctx.memo("working_days_left", dict)
-    if due in known:
-        return known[due]
+    known = ctx.days_left
+    found = known.get(due, _UNKNOWN)
+    if found is not _UNKNOWN:
+        return found  # type: ignore[return-value]
     calendar, as_of = ctx.calendar, ctx.as_of
+    counted = ctx.counted
+    if counted is not None:  # counted by an earlier evaluation with this calendar
+        was = counted.get(("left", as_of, due), _UNKNOWN)
+        if was is not _UNKNOWN:
+            days: int | None = was
+            known[due] = days
+            return days
     left = known[due] = kept(calendar, ("left", as_of, due),
                              lambda: count_working_days_left(calendar, as_of, due))
     return left
@@ -92,6 +105,23 @@ UNDECIDED: Final = N_("; so close to the as-of date that the official calendar m
                       "otherwise: undecided until the notice is supplied")
 
 
+def deadline_words(rule: CompiledRule) -> tuple[str, str, str, tuple[str, str]]:
+    """What a rule's deadline lines say, in the current language: the amount ("10
+    working days"), the anchor's name, the line for a null anchor, and the line's
+    wording while pending and once overdue."""
+    deadline = rule.deadline
+    assert deadline is not None
+    amount = (_("{amount} working days") if deadline.working else _("{amount} days")
+              ).format(amount=deadline.amount)
+    anchor = deadline.node.anchor.dotted
+    null = _("{anchor} is null, so the {amount} cannot be counted").format(
+        anchor=anchor, amount=amount)
+    return amount, anchor, null, (
+        _("due {due}: {amount} after {anchor} {start}; as of {as_of} it is still pending"),
+        _("due {due}: {amount} after {anchor} {start}; as of {as_of} it is overdue"),
+    )
+
+
 class DeadlineLine:
     """``(item, due, status) -> line``: how the due date was counted (cached per anchor)."""
 
@@ -99,23 +129,19 @@ class DeadlineLine:
                  "_null", "_provisional", "_render", "_words")
 
     def __init__(self, rule: CompiledRule, ctx: Context, anchor: Getter,
-                 render: Callable[[object], str]) -> None:
-        """``anchor`` reads the start date from an item; ``render`` writes a value."""
-        deadline = rule.deadline
-        assert deadline is not None
-        amount = _("{amount} working days") if deadline.working else _("{amount} days")
-        self._amount = amount.format(amount=deadline.amount)
-        self._anchor_name = deadline.node.anchor.dotted
+                 render: Callable[[object], str],
+                 words: tuple[str, str, str, tuple[str, str]] | None = None) -> None:
+        """``anchor`` reads the start date from an item; ``render`` writes a value;
+        ``words``: :func:`deadline_words` of the rule, if already made."""
+        self._amount, self._anchor_name, self._null, self._words = (
+            deadline_words(rule) if words is None else words)
         self._anchor = anchor
         self._render = render
         self._as_of = ctx.as_of.isoformat()
-        self._null = _("{anchor} is null, so the {amount} cannot be counted").format(
-            anchor=self._anchor_name, amount=self._amount)
-        self._words = (
-            _("due {due}: {amount} after {anchor} {start}; as of {as_of} it is still pending"),
-            _("due {due}: {amount} after {anchor} {start}; as of {as_of} it is overdue"),
-        )
-        self._by_start: dict[tuple[object, dt.date, str], str] = {}
+        # lines not counted provisionally are a function of these texts and the start,
+        # due day and status: kept between reports (engine.kept_texts)
+        self._by_start: dict[Hashable, str] = kept_table(
+            ("deadline", *self._words, self._amount, self._anchor_name, self._as_of, render))
         self._provisional = ctx.provisional_dues()
         self._calendar = ctx.calendar
 
@@ -129,14 +155,23 @@ class DeadlineLine:
         if due is None:
             return self._null
         start = self._anchor(item, None)
+        if due in self._provisional or type(start) is not dt.date or type(due) is not dt.date:
+            return self.line(start, due, status)  # not kept (see __init__)
         key = (start, due, status)
         line = self._by_start.get(key)
         if line is None:
-            line = self._by_start[key] = self._words[status != "pending"].format(
-                due=due.isoformat(), amount=self._amount, anchor=self._anchor_name,
-                start=self._render(start), as_of=self._as_of,
-            ) + (self._provisional_note(due, status) if due in self._provisional else "")
+            line = self.line(start, due, status)
+            if len(self._by_start) < BOUND:
+                self._by_start[key] = line
         return line
+
+    def line(self, start: object, due: dt.date, status: str) -> str:
+        """The line for a finding with ``status`` due on ``due``, counted from ``start``,
+        made anew (:meth:`__call__` keeps it)."""
+        return self._words[status != "pending"].format(
+            due=due.isoformat(), amount=self._amount, anchor=self._anchor_name,
+            start=self._render(start), as_of=self._as_of,
+        ) + (self._provisional_note(due, status) if due in self._provisional else "")
 
     def _provisional_note(self, due: dt.date, status: str) -> str:
         """PROVISIONAL, and whether the official calendar could still change the status:

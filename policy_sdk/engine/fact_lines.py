@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 from policy_sdk import ast
 from policy_sdk.engine.compile import ACCESS, Compiled, ExprCompiler, Getter, reader
 from policy_sdk.engine.context import Context
+from policy_sdk.engine.kept_texts import BOUND, kept_table
 from policy_sdk.engine.rules import CompiledRule
 from policy_sdk.facts.derived import FilingState
 from policy_sdk.facts.model import LIVE_FILING_STATUSES
@@ -297,14 +298,19 @@ def _around_algorithm(
     if parts is None:
         return None
     head, tail = parts
-    made: dict[Any, tuple[str, str]] = {}
+    # a function of the template, the fixed values and the algorithm's id: kept between
+    # reports (engine.kept_texts; an id that is not text is made each time)
+    made: dict[Any, tuple[str, str]] = kept_table(
+        ("around", template, tuple(sorted(fixed.items()))))
 
     def around(algorithm: Any) -> tuple[str, str]:
         try:
             return made[algorithm]
         except KeyError:
-            found = made[algorithm] = (head.format(algorithm=algorithm, **fixed),
-                                       tail.format(algorithm=algorithm, **fixed))
+            found = (head.format(algorithm=algorithm, **fixed),
+                     tail.format(algorithm=algorithm, **fixed))
+            if type(algorithm) is str and len(made) < BOUND:
+                made[algorithm] = found
             return found
 
     def text(algorithm: Any, platform: Any) -> str:

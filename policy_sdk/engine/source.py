@@ -135,8 +135,8 @@ class Selection(StandsForTuple, Sequence[Finding]):
             start = len(self._indexes)
             self._order.extend(map(start.__add__, _rule_order(
                 maker, indexes, found, outcome.items,
-                ranks if ranks is not None and len(indexes) * _RANKED >= len(outcome.items)
-                else None)))
+                ranks if ranks is not None and len(outcome.items) >= _RANKED_FROM
+                and len(indexes) * _RANKED >= len(outcome.items) else None)))
             self._indexes.extend(indexes)
             self._statuses.extend(cast("list[Status]", found))
             self._makers.extend([maker] * len(indexes))
@@ -204,6 +204,10 @@ _CHUNK = 128
 #: for all items of the scope) when they are at least 1/_RANKED of its items; else by
 #: the texts of their own keys
 _RANKED = 4
+#: … and their scope has at least this many items (a small scope's findings sort their
+#: own few key texts faster than the whole scope's keys are ranked: measured with
+#: ``benchmarks/api_bench.py --only small``)
+_RANKED_FROM = 1024
 #: the statuses' codes in text order (the last part of order_key)
 _STATUS_CODE: Final[dict[str, int]] = {s: i for i, s in enumerate(sorted(STATUSES))}
 

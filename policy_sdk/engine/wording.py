@@ -16,13 +16,13 @@ import datetime as dt
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
 from policy_sdk import ast
 from policy_sdk.engine.context import Context
-from policy_sdk.engine.deadlines import DeadlineLine, working_days_left
+from policy_sdk.engine.deadlines import DeadlineLine, deadline_words, working_days_left
 from policy_sdk.engine.fact_lines import (
     Key,
     Line,
@@ -33,10 +33,11 @@ from policy_sdk.engine.fact_lines import (
     _RecordLines,
     render,
 )
+from policy_sdk.engine.kept_texts import BOUND, kept_table
 from policy_sdk.engine.localized import rule_texts
 from policy_sdk.engine.rules import CompiledRule
 from policy_sdk.facts.schema import Schema
-from policy_sdk.i18n import N_, _
+from policy_sdk.i18n import N_, _, get_language, use_language
 from policy_sdk.validate.names import Resolved
 
 # Explanations are written in the language of the evaluation: each text below is marked
@@ -76,16 +77,16 @@ class _Explainer:
         self._ensure = isinstance(rule.statement, ast.Ensure)
         self._condition = _all_lines(
             [_fact_line(found, rule.scope, ctx)[0] for found in setup.condition])
-        shown = setup.condition_text
-        self._required = (_(CONDITION_HOLDS).format(condition=shown),
-                          _(CONDITION_FAILS).format(condition=shown))
-        self._not_applicable = _(NOT_APPLICABLE)
-        self._forbidden = _(FORBIDDEN)
-        self._remedy_text = rule_texts(rule.rule, rule.id).remedy
+        words = rule_words(rule, schema, get_language())
+        self._required = words.required
+        self._not_applicable = words.not_applicable
+        self._forbidden = words.forbidden
+        self._remedy_text = words.remedy
         self._records = (
             _RecordLines(rule, ctx) if rule.verb != "ensure" and rule.kind is not None else None
         )
-        self._deadline = (DeadlineLine(rule, ctx, _made(ctx, rule.deadline.anchor), render)
+        self._deadline = (DeadlineLine(rule, ctx, _made(ctx, rule.deadline.anchor), render,
+                                       words.deadline)
                           if rule.deadline is not None else None)
         self._remedy = (
             _Remedy(self._remedy_text, ctx) if rule.kind == "filing" and rule.verb == "require"
@@ -226,6 +227,48 @@ def rule_setup(rule: CompiledRule, schema: Schema) -> RuleSetup:
     return found
 
 
+class RuleWords(NamedTuple):
+    """What a rule's explanations say in one language whatever the facts: the lines
+    saying its `ensure` condition holds and does not, that it does not apply, that it
+    forbids, its remedy, and its deadline's words (:func:`deadline_words`)."""
+
+    required: tuple[str, str]
+    not_applicable: str
+    forbidden: str
+    remedy: str | None
+    deadline: tuple[str, str, str, tuple[str, str]] | None
+
+
+def rule_words_uncached(rule: CompiledRule, schema: Schema, language: str) -> RuleWords:
+    """:func:`rule_words`, made anew."""
+    with use_language(language):
+        shown = rule_setup(rule, schema).condition_text
+        return RuleWords(
+            (_(CONDITION_HOLDS).format(condition=shown), _(CONDITION_FAILS).format(
+                condition=shown)),
+            _(NOT_APPLICABLE), _(FORBIDDEN), rule_texts(rule.rule, rule.id).remedy,
+            deadline_words(rule) if rule.deadline is not None else None)
+
+
+#: id(rule) -> (the compiled rule, language -> its words): a function of the rule and the
+#: language, made once (dict operations only: safe between threads; bounded)
+_WORDS: dict[int, tuple[CompiledRule, dict[str, RuleWords]]] = {}
+
+
+def rule_words(rule: CompiledRule, schema: Schema, language: str) -> RuleWords:
+    """:class:`RuleWords` of ``rule`` in ``language``, kept for the next report
+    (:func:`rule_words_uncached` is the slow twin)."""
+    entry = _WORDS.get(id(rule))
+    if entry is None or entry[0] is not rule:
+        if len(_WORDS) > 4096:
+            _WORDS.clear()
+        entry = _WORDS[id(rule)] = (rule, {})
+    found = entry[1].get(language)
+    if found is None:
+        found = entry[1][language] = rule_words_uncached(rule, schema, language)
+    return found
+
+
 def _all_lines(makers: Sequence[Line]) -> Callable[[Any], list[str]]:
     """``item -> [line(item) for line in makers]``, without a loop for the usual few."""
     match makers:
@@ -305,14 +348,18 @@ class _Remedy:
     platforms can be reused. The text up to the platform's name is made once per
     algorithm."""
 
-    __slots__ = ("_filed", "_heads", "_remedy", "_reuse", "_tail")
+    __slots__ = ("_filed", "_heads", "_kept", "_remedy", "_reuse", "_tail", "_words")
 
     def __init__(self, remedy: str | None, ctx: Context) -> None:
         self._remedy = remedy
         self._reuse, _p, self._tail = _(REUSE).partition("{platform}")
+        self._words = (_(", "), _("{remedy} {note}"))
         self._filed = ctx.filed_platforms()  # algorithm -> platforms of its live filings
         #: algorithm -> (its filed platforms, the text for a platform not among them)
         self._heads: dict[str, tuple[frozenset[str], str | None]] = {}
+        #: (algorithm, other platforms) -> the text before the platform: a function of
+        #: them and these texts, kept between reports (engine.kept_texts)
+        self._kept = kept_table(("remedy", remedy, self._reuse, *self._words))
 
     def __call__(self, algorithm: str, platform: str) -> str | None:
         try:
@@ -349,6 +396,23 @@ class _Remedy:
     def _head(self, algorithm: str, others: Sequence[str]) -> str | None:
         if not others:
             return None
+        if type(algorithm) is not str or type(others) is not tuple:
+            return self.head(algorithm, others)
+        key = (algorithm, others)
+        try:
+            found: str = self._kept[key]
+        except KeyError:
+            found = self.head(algorithm, others)
+            if len(self._kept) < BOUND:
+                self._kept[key] = found
+        except TypeError:  # a platform that is no key
+            return self.head(algorithm, others)
+        return found
+
+    def head(self, algorithm: str, others: Sequence[str]) -> str:
+        """The remedy's text before the platform's name, made anew (:meth:`_head` keeps
+        it; ``others`` not empty)."""
+        separator, words = self._words
         note = self._reuse.format(algorithm=algorithm,
-                                  others=_(", ").join(f"`{p}`" for p in others))
-        return _("{remedy} {note}").format(remedy=self._remedy, note=note) if self._remedy else note
+                                  others=separator.join(f"`{p}`" for p in others))
+        return words.format(remedy=self._remedy, note=note) if self._remedy else note

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from policy_sdk.errors import Diagnostic, did_you_mean
 from policy_sdk.facts.model import NO_EXTRA, AttributeDecl
@@ -95,6 +97,67 @@ _LISTED: Final = {"an algorithm": N_("algorithm"), "a platform": N_("platform"),
                   "a filing": N_("filing")}
 
 
+class SpecTables(NamedTuple):
+    """What the checks read off the platform type specs (read-only: shared by every
+    check with the same specs)."""
+
+    types: Mapping[str, str]
+    type_attrs: Mapping[str, Mapping[str, Attribute]]
+    plugin_attrs: Mapping[str, Attribute]
+    canonical_types: tuple[str, ...]
+    plugin_kinds: frozenset[str]
+    kind_keys: Mapping[str, Mapping[str, Attribute]]
+
+
+def spec_tables_uncached(specs: Mapping[str, PlatformTypeSpec]) -> SpecTables:
+    """The :class:`SpecTables` of ``specs``, made anew (the slow twin of
+    :func:`spec_tables`)."""
+    types: dict[str, str] = {}
+    type_attrs: dict[str, Mapping[str, Attribute]] = {}
+    plugin_attrs: dict[str, Attribute] = {}
+    for canonical in sorted(specs):
+        spec = specs[canonical]
+        types[canonical] = canonical
+        for alias in spec.aliases:
+            types.setdefault(alias, canonical)
+        type_attrs[canonical] = MappingProxyType({a.name: a for a in spec.attributes})
+        for a in spec.attributes:
+            plugin_attrs.setdefault(a.name, a)
+    # obligation kinds plugins bring travel with a registry's platform types
+    plugin_kinds: Mapping[str, Any] = getattr(specs, "obligation_kinds", None) or {}
+    kind_keys = {k: MappingProxyType({a.name: a for a in plugin_kinds[k].keys})
+                 for k in sorted(plugin_kinds)}
+    return SpecTables(MappingProxyType(types), MappingProxyType(type_attrs),
+                      MappingProxyType(plugin_attrs), tuple(sorted(specs)),
+                      frozenset(plugin_kinds), MappingProxyType(kind_keys))
+
+
+#: id(specs) -> (the specs, their tables): an engine loads every facts document with
+#: the same platform type specs, so their tables are made once, not per document. Kept
+#: only for specs that cannot change (a registry's ``PlatformTypes`` of frozen specs);
+#: dict operations only, safe between threads (racing threads store equal tables).
+_SPEC_TABLES: dict[int, tuple[Mapping[str, PlatformTypeSpec], SpecTables]] = {}
+
+
+def _read_only(specs: Mapping[str, PlatformTypeSpec]) -> bool:
+    """Whether ``specs`` is a registry's read-only ``PlatformTypes`` (exactly that class;
+    not imported here: the facts do not load the plugin machinery)."""
+    registry = sys.modules.get("policy_sdk.plugins.registry")
+    return registry is not None and type(specs) is registry.PlatformTypes
+
+
+def spec_tables(specs: Mapping[str, PlatformTypeSpec]) -> SpecTables:
+    """:func:`spec_tables_uncached`, kept for a registry's read-only specs."""
+    if not _read_only(specs):  # a dict may change: made anew
+        return spec_tables_uncached(specs)
+    found = _SPEC_TABLES.get(id(specs))
+    if found is None or found[0] is not specs:
+        if len(_SPEC_TABLES) > 16:
+            _SPEC_TABLES.clear()
+        found = _SPEC_TABLES[id(specs)] = (specs, spec_tables_uncached(specs))
+    return found[1]
+
+
 class ValueChecks:
     """Readers of values that report what is wrong with them (see the module text)."""
 
@@ -106,26 +169,19 @@ class ValueChecks:
         self.dropped = 0
         #: text of a date -> the date, shared by every check and by the bulk paths
         self.dates: dict[str, dt.date] = {}
-        self.types: dict[str, str] = {}
-        self.type_attrs: dict[str, dict[str, Attribute]] = {}
-        self.plugin_attrs: dict[str, Attribute] = {}
-        for canonical in sorted(specs):
-            spec = specs[canonical]
-            self.types[canonical] = canonical
-            for alias in spec.aliases:
-                self.types.setdefault(alias, canonical)
-            self.type_attrs[canonical] = {a.name: a for a in spec.attributes}
-            for a in spec.attributes:
-                self.plugin_attrs.setdefault(a.name, a)
-        self.canonical_types = tuple(sorted(specs))
+        tables = spec_tables(specs)
+        #: type or alias -> its canonical type
+        self.types: Mapping[str, str] = tables.types
+        #: canonical type -> its attributes by name
+        self.type_attrs: Mapping[str, Mapping[str, Attribute]] = tables.type_attrs
+        #: name -> the first plugin attribute of that name
+        self.plugin_attrs: Mapping[str, Attribute] = tables.plugin_attrs
+        self.canonical_types = tables.canonical_types
         self.declared: dict[str, dict[str, AttributeDecl]] = {e: {} for e in ENTITIES}
         self.kinds: tuple[str, ...] = ()
-        # obligation kinds plugins bring travel with a registry's platform types
-        plugin_kinds: Mapping[str, Any] = getattr(specs, "obligation_kinds", None) or {}
-        self.plugin_kinds: frozenset[str] = frozenset(plugin_kinds)
+        self.plugin_kinds: frozenset[str] = tables.plugin_kinds
         #: kind -> record keys a plugin's kind allows
-        self.kind_keys: dict[str, dict[str, Attribute]] = {
-            k: {a.name: a for a in plugin_kinds[k].keys} for k in sorted(plugin_kinds)}
+        self.kind_keys: Mapping[str, Mapping[str, Attribute]] = tables.kind_keys
         self.all_kinds: frozenset[str] = frozenset(RECORD_KINDS) | self.plugin_kinds
 
     # -- reporting ------------------------------------------------------------------

@@ -51,14 +51,15 @@ def test_findings_made_at_once_are_the_findings_made_one_by_one(
     source = report._source
     assert isinstance(source, EngineFindings)
     one_by_one = sorted(source.build(sorted(wanted)), key=finding_order)
-    ranked = source_module._RANKED
+    ranked, ranked_from = source_module._RANKED, source_module._RANKED_FROM
     orders = []
     try:  # each rule's findings ordered by their own key texts, and by the keys' ranks
+        source_module._RANKED_FROM = 0  # however small the scope
         for share in (0, 10**9):
             source_module._RANKED = share
             orders.append([slots(f) for f in source.select(frozenset(wanted), None, None)])
     finally:
-        source_module._RANKED = ranked
+        source_module._RANKED, source_module._RANKED_FROM = ranked, ranked_from
     assert orders[0] == [slots(f) for f in one_by_one]
     assert orders[1] == orders[0]
     selection = source.select(frozenset(wanted), None, None)

@@ -25,7 +25,8 @@ _NEVER_RANKED = 0
 def test_findings_are_in_order_key_order_either_way_they_are_sorted(
     doc: dict[str, Any], ranked: bool, statuses: set[str]
 ) -> None:
-    with mock.patch.object(source, "_RANKED", _ALWAYS_RANKED if ranked else _NEVER_RANKED):
+    with mock.patch.object(source, "_RANKED", _ALWAYS_RANKED if ranked else _NEVER_RANKED), \
+            mock.patch.object(source, "_RANKED_FROM", 0):
         report = _ENGINE.evaluate(doc, as_of="2026-11-20")
         chosen = list(report.select(statuses=sorted(statuses)))
     assert chosen == sorted(chosen, key=lambda f: order_key(
@@ -45,7 +46,8 @@ def test_ids_that_share_a_beginning_sort_as_texts_part_by_part() -> None:
                         for p in ("b-2", "b", "b\t")],
     }
     for ranked in (_ALWAYS_RANKED, _NEVER_RANKED):
-        with mock.patch.object(source, "_RANKED", ranked):
+        with mock.patch.object(source, "_RANKED", ranked), \
+                mock.patch.object(source, "_RANKED_FROM", 0):
             report = _ENGINE.evaluate(doc, as_of="2026-11-20")
             pairs = [(f.algorithm, f.platform) for f in report.violations()
                      if f.rule.endswith("filing_per_platform")]

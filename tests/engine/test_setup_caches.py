@@ -169,9 +169,21 @@ def test_equal_conditions_and_only_they_share_a_key(texts: list[str]) -> None:
 def _empty_caches() -> None:
     """Let go of everything kept between reports (the slow twin: every report's setup
     made anew)."""
-    from policy_sdk.engine import context, daycount, engine, explain, jsontext
+    from policy_sdk.engine import (
+        context,
+        daycount,
+        engine,
+        explain,
+        jsontext,
+        kept_texts,
+        wording,
+    )
+    from policy_sdk.facts import values
 
     explain._TEMPLATES.clear()
+    wording._WORDS.clear()
+    kept_texts._KEPT.clear()
+    values._SPEC_TABLES.clear()
     engine._INFOS.clear()
     daycount._KEPT.clear()
     jsontext._SHAPES.clear()
@@ -235,3 +247,99 @@ def test_threads_share_the_caches_and_write_the_same_texts(warm: Engine) -> None
     with ThreadPoolExecutor(max_workers=8) as pool:
         texts = list(pool.map(write, languages))
     assert texts == [alone[language] for language in languages]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(other=companies(), doc=companies(), as_of=_day, language=st.sampled_from(["en", "zh"]))
+def test_texts_kept_from_another_company_are_the_texts_made_anew(
+    warm: Engine, other: dict[str, Any], doc: dict[str, Any], as_of: dt.date, language: str,
+) -> None:
+    """The texts kept between reports (engine.kept_texts: notes on reusable materials,
+    deadline lines, the text around a platform) are keyed by all they are made from: a
+    report after one on another company is the report made with nothing kept."""
+    with use_language(language):
+        warm.evaluate(other, as_of=as_of).to_json(True)
+        warmed = warm.evaluate(doc, as_of=as_of).to_json(True)
+        _empty_caches()
+        cold = warm.evaluate(doc, as_of=as_of).to_json(True)
+    assert warmed == cold
+
+
+def test_a_kept_table_stops_growing_at_its_bound_and_is_let_go_when_full() -> None:
+    from policy_sdk.engine import kept_texts
+    from policy_sdk.engine.fact_lines import _around_algorithm
+
+    _empty_caches()
+    found = _around_algorithm("a `{algorithm}` on `{platform}` b")
+    assert found is not None
+    text, _around = found
+    for i in range(kept_texts.BOUND + 10):
+        assert text(f"alg{i}", "p") == f"a `alg{i}` on `p` b"  # the slow twin's text
+    (table,) = kept_texts._KEPT.values()
+    assert len(table) == kept_texts.BOUND
+    assert kept_texts.kept_table(next(iter(kept_texts._KEPT))) == {}  # full: let go
+
+
+@given(names=st.sets(st.sampled_from(["app", "mini_program", "official_account", "website",
+                                      "quick_app"])))
+def test_kept_spec_tables_are_the_tables_made_anew(names: set[str]) -> None:
+    """The tables the facts checks read off a registry's platform types are made once
+    per (read-only) specs and equal those made anew; a plain dict is read every time."""
+    from policy_sdk.facts import values
+    from policy_sdk.plugins.registry import PlatformTypes
+
+    if not _REGISTRY:
+        _REGISTRY.append(Engine().registry.platform_types)
+    every = _REGISTRY[0]
+    assert isinstance(every, PlatformTypes)
+    chosen = {n: every[n] for n in sorted(names) if n in every}
+    specs = PlatformTypes(chosen, every.obligation_kinds)
+    kept = values.spec_tables(specs)
+    assert kept is values.spec_tables(specs)
+    assert kept == values.spec_tables_uncached(specs)
+    plain = dict(chosen)
+    assert values.spec_tables(plain) == values.spec_tables_uncached(plain)
+    assert values.spec_tables(plain) is not values.spec_tables(plain)
+
+
+_REGISTRY: list[Any] = []
+
+
+@given(languages=st.lists(st.sampled_from(["en", "zh"]), min_size=1, max_size=4))
+def test_kept_rule_words_are_the_words_made_anew(warm: Engine, languages: list[str]) -> None:
+    """What a rule's explanations say whatever the facts is made once per rule and
+    language, and is what making it anew gives, in any order of languages."""
+    from policy_sdk.engine.wording import rule_words, rule_words_uncached
+
+    _empty_caches()
+    for language in languages:
+        for rule in warm.rules:
+            kept = rule_words(rule, warm.schema, language)
+            assert kept is rule_words(rule, warm.schema, language)
+            assert kept == rule_words_uncached(rule, warm.schema, language)
+    assert rule_words(warm.rules[0], warm.schema, "en") != rule_words(
+        warm.rules[0], warm.schema, "zh")
+
+
+@given(launched=st.dates(min_value=dt.date(2026, 12, 1), max_value=dt.date(2026, 12, 31)),
+       as_of=st.dates(min_value=dt.date(2026, 12, 1), max_value=dt.date(2027, 2, 28)))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_kept_due_days_keep_their_provisional_mark(
+    warm: Engine, launched: dt.date, as_of: dt.date
+) -> None:
+    """A due day counted through a year the calendar does not know, looked up where an
+    earlier evaluation counted it (Context.due, deadlines.working_days_left), is marked
+    provisional as when counted anew: the same report as with nothing kept."""
+    doc = {
+        "organization": {"name": "x", "public_opinion": True},
+        "algorithms": [{"id": "a", "uses_recommendation": True}],
+        "platforms": [{"id": p, "type": "app"} for p in ("p", "q")],
+        "deployments": [{"algorithm": "a", "platform": p, "status": "active",
+                         "launched_on": launched.isoformat()} for p in ("p", "q")],
+    }
+    warm.evaluate(doc, as_of=as_of).to_json(True)
+    warmed = warm.evaluate(doc, as_of=as_of)
+    text, marks = warmed.to_json(True), [f.provisional for f in warmed.findings]
+    _empty_caches()
+    cold = warm.evaluate(doc, as_of=as_of)
+    assert (text, marks) == (cold.to_json(True), [f.provisional for f in cold.findings])
