@@ -24,7 +24,7 @@ class Text(str):
     """An id of another text type: both passes leave it to the row checks."""
 
 
-_IDS = ["a", "b", "c", "app", "应用", "a\x00", "a" * 40, "b" * 40]
+_IDS = ["a", "b", "c", "app", "应用", "😀", "a\x00", "a" * 40, "b" * 40]
 _id = st.sampled_from(_IDS)
 _odd = st.sampled_from([None, 1, b"a", ["a"], Text("a"), Text("app")])
 
