@@ -331,9 +331,7 @@ deployment_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     found->algorithm_ids = Py_NewRef(algorithm_ids);
     found->platform_ids = Py_NewRef(platform_ids);
     int built = index_build(&found->algorithms, algorithm_ids);
-    if (built == 1) {
-        built = index_build(&found->platforms, platform_ids);
-    }
+    built = built == 1 ? index_build(&found->platforms, platform_ids) : built;
     if (built < 0) {
         goto done;
     }
@@ -372,13 +370,8 @@ deployment_ids(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_ssize_t m = n - start < BLOCK ? n - start : BLOCK;
         for (Py_ssize_t k = 0; k < m; k++) {  /* the rows */
             PyObject *row = items[start + k];
-            if (!PyDict_CheckExact(row)) {
-                goto refused;
-            }
-            if (!row_values(row, ALGORITHM, &a[k], PLATFORM, &p[k])) {
-                goto refused;
-            }
-            if (!PyUnicode_CheckExact(a[k]) || !PyUnicode_CheckExact(p[k])) {
+            if (!PyDict_CheckExact(row) || !row_values(row, ALGORITHM, &a[k], PLATFORM, &p[k])
+                    || !PyUnicode_CheckExact(a[k]) || !PyUnicode_CheckExact(p[k])) {
                 goto refused;
             }
             if (PyDict_GET_SIZE(row) != 2) {
@@ -490,14 +483,9 @@ filing_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_ssize_t m = n - start < BLOCK ? n - start : BLOCK;
         for (Py_ssize_t k = 0; k < m; k++) {  /* the rows */
             PyObject *row = items[start + k];
-            if (!PyDict_CheckExact(row)) {
-                goto refused;
-            }
-            if (!row_values(row, PLATFORM, &p[k], NULL, NULL)) {
-                goto refused;
-            }
             a[k] = PyTuple_GET_ITEM(names, start + k);
-            if (!PyUnicode_CheckExact(p[k]) || !PyUnicode_CheckExact(a[k])) {
+            if (!PyDict_CheckExact(row) || !row_values(row, PLATFORM, &p[k], NULL, NULL)
+                    || !PyUnicode_CheckExact(p[k]) || !PyUnicode_CheckExact(a[k])) {
                 goto refused;
             }
         }
