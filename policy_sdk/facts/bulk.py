@@ -40,7 +40,7 @@ import datetime as dt
 import re
 from array import array
 from collections import deque
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from itertools import compress, count, repeat
 from operator import attrgetter, itemgetter
 from typing import Any, Final, TypeVar
@@ -130,6 +130,20 @@ def day(value: Any, dates: dict[str, dt.date]) -> dt.date:
 
 #: date texts read by any load (at most a few thousand), and their dates
 _READ_DAYS: dict[str, dt.date] = {}
+_NO_DAYS: Final[dict[Any, dt.date | None]] = {None: None}
+
+
+def days_of(values: Iterable[Any], dates: dict[str, dt.date]) -> dict[Any, dt.date | None]:
+    """Each distinct value of ``values`` -> its :func:`day` (None -> None); KeyError
+    where one is not a date. Texts an earlier load read are found without a call each
+    (a small company's hundred dates cost more in calls than in reading)."""
+    wanted = set(values)
+    wanted.discard(None)
+    days = dict(_NO_DAYS)
+    for value, found in zip(wanted, map(_READ_DAYS.get, wanted), strict=True):
+        days[value] = found if found is not None and value.__class__ is str \
+            else day(value, dates)
+    return days
 
 
 _GET_ID: Final = itemgetter("id")
@@ -336,11 +350,8 @@ def deployments(
                                    if "launched_on" in keys else Same(None, n))
         stopped: Sequence[Any] = (tuple(map(dict.get, items, repeat("stopped_on")))
                                   if "stopped_on" in keys else Same(None, n))
-        days: dict[Any, dt.date | None] = {None: None}
-        if "launched_on" in keys or "stopped_on" in keys:
-            for value in {*launched, *stopped}:
-                if value is not None:
-                    days[value] = day(value, dates)
+        days = (days_of((*launched, *stopped), dates)
+                if "launched_on" in keys or "stopped_on" in keys else _NO_DAYS)
     except (KeyError, TypeError):
         return None
     if launched.count(None) != n:
@@ -432,10 +443,7 @@ def _filings(
                 named.append(one)
         else:
             return None
-        days: dict[Any, dt.date | None] = {None: None}
-        for value in set(filed) if "filed_on" in keys else ():
-            if value is not None:
-                days[value] = day(value, dates)
+        days = days_of(filed, dates) if "filed_on" in keys else _NO_DAYS
     except (KeyError, TypeError):
         return None
     # each number once (checked after the lookups: the deployments' pairs are let go)

@@ -439,3 +439,42 @@ def test_an_id_of_another_text_type_is_left_to_the_row_checks(section: str, key:
     fast, slow = _load(doc, fast=True), _load(doc, fast=False)
     assert fast == slow
     assert isinstance(fast, list)  # refused, in the row checks' words
+
+
+class _Day(str):
+    """A date's text of another text type: never read as a date."""
+
+
+@given(st.lists(st.one_of(
+    st.none(), st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31)),
+    st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31)).map(str),
+    st.sampled_from(["2025-02-30", "2025/01/01", "", "2025-1-1"]),
+    st.sampled_from([_Day("2025-01-01")])), max_size=8), st.booleans())
+def test_days_of_is_day_of_each(values: list[Any], read_before: bool) -> None:
+    # the fast path (texts read by an earlier load) and day(), one value at a time
+    if read_before:  # the texts that are dates read by an earlier load
+        for v in values:
+            if v.__class__ is str:
+                _is_day(v)
+    try:
+        found: dict[Any, Any] | None = bulk.days_of(values, {})
+    except KeyError:
+        found = None
+    expected: dict[Any, Any] | None = {None: None}
+    for v in values:
+        if v is not None and expected is not None:
+            try:
+                expected[v] = bulk.day(v, {})
+            except KeyError:
+                expected = None
+    assert found == expected
+    if found is not None:
+        assert all(v.__class__ is not _Day for v in found)
+
+
+def _is_day(value: str) -> bool:
+    try:
+        bulk.day(value, {})
+    except KeyError:
+        return False
+    return True
