@@ -9,6 +9,7 @@ the passes must refuse."""
 from __future__ import annotations
 
 import os
+import sys
 from array import array
 from typing import Any
 
@@ -214,3 +215,22 @@ def test_a_whole_load_is_the_same_either_way(n: int, monkeypatch: pytest.MonkeyP
     assert with_c == twin
     assert list(with_c.deployments) == list(twin.deployments)
     assert list(with_c.filings) == list(twin.filings)
+
+
+def test_the_c_part_keeps_no_reference_once_done() -> None:
+    # references counted before and after: the ids, the rows, the id tables and the
+    # columns made are all let go with the pairs (a leak or an extra release shows here)
+    a, p, q = "".join(["alg", "-1"]), "".join(["plat", "-1"]), "".join(["plat", "-2"])
+    algorithm_ids, platform_ids = {a: a}, {p: p, q: q}
+    rows = [{"algorithm": a, "platform": p}, {"algorithm": a, "platform": q}]
+    filings = [{"platform": p}, {"platform": "none"}]
+    watched = (a, p, q, algorithm_ids, platform_ids, rows[0], filings[0])
+    before = [sys.getrefcount(x) for x in watched]
+    for _ in range(3):
+        found = compiled.deployment_ids(rows, algorithm_ids, platform_ids)
+        assert found is not None
+        assert _c_rows(filings, (a, a), found[3]) == [0, -1]
+        assert compiled.distinct((a, p, q)) is True
+        del found
+    assert compiled.deployment_ids(rows * 2, algorithm_ids, platform_ids) is None  # refused
+    assert [sys.getrefcount(x) for x in watched] == before
