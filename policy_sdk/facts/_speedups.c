@@ -11,9 +11,9 @@
  * They call no Python code: every id hashed or compared is an exact str, whose
  * hashing and comparison run no Python, a row's keys are compared as text without a
  * lookup (row_values), and nothing is allocated on the way (so no collection runs),
- * so nothing can change the rows while they are walked. A row they do not accept makes them return None, and the caller hands
- * the whole section to the row checker (policy_sdk.facts.check), which words the
- * problem.
+ * so nothing can change the rows while they are walked. A row they do not accept
+ * makes them return None, and the caller hands the whole section to the row checker
+ * (policy_sdk.facts.check), which words the problem.
  *
  * Why the blocks. Looking an id up is a wait on memory: a million ids name entries
  * that lie anywhere, and each lookup reads a table slot and the entry's id from
