@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from policy_sdk._gc import gc_paused
 from policy_sdk.dates import read_date
 from policy_sdk.engine.context import Context
+from policy_sdk.engine.kept_texts import kept_for
 from policy_sdk.engine.localized import rule_texts_in
 from policy_sdk.engine.report import Report, RuleInfo
 from policy_sdk.engine.rules import CompiledRule
@@ -108,15 +109,7 @@ def rule_infos(rules: Sequence[CompiledRule]) -> tuple[RuleInfo, ...]:
     language = get_language()
     if type(rules) is not tuple:  # a list may change: made anew
         return rule_infos_uncached(rules, language)
-    entry = _INFOS.get(id(rules))
-    if entry is None or entry[0] is not rules:
-        if len(_INFOS) > 32:
-            _INFOS.clear()
-        entry = _INFOS[id(rules)] = (rules, {})
-    found = entry[1].get(language)
-    if found is None:
-        found = entry[1][language] = rule_infos_uncached(rules, language)
-    return found
+    return kept_for(_INFOS, rules, language, lambda: rule_infos_uncached(rules, language), 32)
 
 
 def rule_infos_uncached(rules: Sequence[CompiledRule], language: str) -> tuple[RuleInfo, ...]:

@@ -18,10 +18,12 @@ next asked for, and filled again).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
-__all__ = ["BOUND", "kept_table"]
+__all__ = ["BOUND", "kept_for", "kept_table"]
+
+T = TypeVar("T")
 
 #: owner -> key -> text
 _KEPT: dict[Hashable, dict[Hashable, Any]] = {}
@@ -42,3 +44,19 @@ def kept_table(owner: Hashable) -> dict[Hashable, Any]:
     elif len(table) >= BOUND:
         table.clear()
     return table
+
+
+def kept_for(table: dict[int, tuple[Any, dict[str, T]]], owner: object, language: str,
+             make: Callable[[], T], bound: int) -> T:
+    """``make()`` kept in ``table`` for the object ``owner`` (by identity, while that
+    very object is the one kept under its id) and ``language``; the table is let go
+    past ``bound`` owners. Dict operations only: racing threads store equal values."""
+    entry = table.get(id(owner))
+    if entry is None or entry[0] is not owner:
+        if len(table) > bound:
+            table.clear()
+        entry = table[id(owner)] = (owner, {})
+    found = entry[1].get(language)
+    if found is None:
+        found = entry[1][language] = make()
+    return found

@@ -33,7 +33,7 @@ from policy_sdk.engine.fact_lines import (
     _RecordLines,
     render,
 )
-from policy_sdk.engine.kept_texts import BOUND, kept_table
+from policy_sdk.engine.kept_texts import BOUND, kept_for, kept_table
 from policy_sdk.engine.localized import rule_texts
 from policy_sdk.engine.rules import CompiledRule
 from policy_sdk.facts.schema import Schema
@@ -258,15 +258,8 @@ _WORDS: dict[int, tuple[CompiledRule, dict[str, RuleWords]]] = {}
 def rule_words(rule: CompiledRule, schema: Schema, language: str) -> RuleWords:
     """:class:`RuleWords` of ``rule`` in ``language``, kept for the next report
     (:func:`rule_words_uncached` is the slow twin)."""
-    entry = _WORDS.get(id(rule))
-    if entry is None or entry[0] is not rule:
-        if len(_WORDS) > 4096:
-            _WORDS.clear()
-        entry = _WORDS[id(rule)] = (rule, {})
-    found = entry[1].get(language)
-    if found is None:
-        found = entry[1][language] = rule_words_uncached(rule, schema, language)
-    return found
+    return kept_for(_WORDS, rule, language,
+                    lambda: rule_words_uncached(rule, schema, language), 4096)
 
 
 def _all_lines(makers: Sequence[Line]) -> Callable[[Any], list[str]]:
