@@ -449,7 +449,7 @@ def _filings(
     # each number once (checked after the lookups: the deployments' pairs are let go)
     if not distinct(numbers):
         return None
-    # every number of the usual shape, and each once
+    # every number of the usual shape
     if (shown is not nothing and not set(map(type, shown)) <= _BOOL_OR_NONE) \
             or not usual_numbers(numbers):
         return None
